@@ -1,0 +1,81 @@
+/**
+ * The shape of `stint.config.ts`. `defineConfig` only gives the file its types; defaults
+ * are applied where the config is read, so a config file says only what it changes.
+ */
+import type { AnyTaskDefinition } from "../definition/types.js";
+
+export interface StintWorkerConfig {
+  /**
+   * Iterations run at once by one worker process.
+   * @defaultValue 10
+   */
+  concurrency?: number;
+  /**
+   * How often an idle worker looks for due tasks, in milliseconds. Wake-ups (NOTIFY,
+   * same-process triggers) usually come sooner.
+   * @defaultValue 1000
+   */
+  pollIntervalMs?: number;
+  /**
+   * How long a claimed task stays reserved without a heartbeat, in milliseconds. A worker
+   * that dies loses its tasks to others after this long.
+   * @defaultValue 30000
+   */
+  leaseMs?: number;
+  /**
+   * Time budget of one iteration, in seconds, for definitions that set no `timeout`.
+   * @defaultValue 900
+   */
+  timeoutSeconds?: number;
+}
+
+export interface StintApiKey {
+  /** The bearer token clients send. */
+  key: string;
+  /** Any of `r` (read), `w` (trigger, abort), `d` (delete), e.g. `"rwd"`. */
+  permissions: string;
+  /** Shown in logs instead of the key. */
+  name?: string;
+}
+
+export interface StintServerConfig {
+  /**
+   * @defaultValue 4000
+   */
+  port?: number;
+  /**
+   * Without API keys the server refuses any host but loopback.
+   * @defaultValue "127.0.0.1"
+   */
+  host?: string;
+  /**
+   * Bearer keys; with none, every loopback request is allowed.
+   * @defaultValue []
+   */
+  apiKeys?: StintApiKey[];
+  /**
+   * Sends error stacks to API clients. Never on in production.
+   * @defaultValue false
+   */
+  debug?: boolean;
+}
+
+export interface StintConfig {
+  /**
+   * `sqlite:<file>`, `sqlite::memory:` or `postgres://...`; env `STINT_DATABASE_URL` wins.
+   * @defaultValue "sqlite:./.stint/stint.db"
+   */
+  database?: string;
+  /**
+   * Definitions made with `createTaskDefinition` or `TaskDefinition.createImplementation`.
+   * @defaultValue []
+   */
+  definitions?: AnyTaskDefinition[];
+  worker?: StintWorkerConfig;
+  server?: StintServerConfig;
+}
+
+/** Identity: returns the config unchanged, typed. */
+export function defineConfig<C extends StintConfig>(config: C): C {
+  return config;
+}

@@ -1,0 +1,135 @@
+/**
+ * Turns a definition of either authoring style into the one `TaskDefinitionHandle` the
+ * registry, service and runner use. Everything a runner would otherwise re-check on every
+ * iteration (id format, limits, defaults, which hooks exist) is settled here, once, and a
+ * bad definition fails when it is created rather than when its first task runs.
+ */
+import { Errors } from "../domain/errors.js";
+import type { TaskResponse } from "../response/types.js";
+import { createInputValidator } from "./input-validation.js";
+import type {
+  HookParams,
+  PlainTaskDefinition,
+  RunParams,
+  RunResult,
+  TaskDefinitionHandle,
+  TaskDefinitionInterface,
+} from "./types.js";
+
+export const DEFAULT_MAX_ITERATIONS = 50;
+export const DEFAULT_CLOSE_TO_TIMEOUT_SECONDS = 180;
+
+/** Webiny's rule: camelCase, starting with a lower-case letter. */
+const ID_PATTERN = /^[a-z][a-zA-Z0-9]*$/;
+
+const TERMINAL_HOOKS = ["onDone", "onError", "onAbort", "onMaxIterations"] as const;
+
+/** How the handle calls the definition's own `run`; the plain style adapts its params. */
+export type RunAdapter<I, O> = (params: RunParams<I, O>, context: unknown) => RunResult<O, I>;
+
+export interface NormalizeOptions<I, O> {
+  /** Default: the controller style, `definition.run(params)`. */
+  run?: RunAdapter<I, O>;
+  /** Forces `isPrivate` (createPrivateTaskDefinition). */
+  isPrivate?: boolean;
+}
+
+type AnyStyleDefinition<I, O> = TaskDefinitionInterface<I, O> | PlainTaskDefinition<I, O, any>;
+
+export function normalizeDefinition<I, O>(
+  definition: AnyStyleDefinition<I, O>,
+  options: NormalizeOptions<I, O> = {},
+): TaskDefinitionHandle<I, O> {
+  if (definition === null || typeof definition !== "object") {
+    throw Errors.definitionInvalid(String(definition), "a definition must be an object.");
+  }
+  const id = validateId(definition.id);
+  const invalid = (reason: string) => Errors.definitionInvalid(id, reason);
+
+  if (typeof definition.title !== "string" || definition.title.trim() === "") {
+    throw invalid("title must be a non-empty string.");
+  }
+  if (definition.description !== undefined && definition.description !== null && typeof definition.description !== "string") {
+    throw invalid("description must be a string.");
+  }
+  if (typeof definition.run !== "function") throw invalid("run must be a function.");
+
+  const maxIterations = definition.maxIterations ?? DEFAULT_MAX_ITERATIONS;
+  if (!Number.isInteger(maxIterations) || maxIterations < 1) {
+    throw invalid("maxIterations must be a positive integer.");
+  }
+  const timeout = definition.timeout ?? undefined;
+  if (timeout !== undefined && !isPositiveNumber(timeout)) {
+    throw invalid("timeout must be a positive number of seconds.");
+  }
+  const closeToTimeoutSeconds = definition.closeToTimeoutSeconds ?? DEFAULT_CLOSE_TO_TIMEOUT_SECONDS;
+  if (!Number.isFinite(closeToTimeoutSeconds) || closeToTimeoutSeconds < 0) {
+    throw invalid("closeToTimeoutSeconds must be a number of seconds, zero or more.");
+  }
+  if (definition.createInputValidation !== undefined && typeof definition.createInputValidation !== "function") {
+    throw invalid("createInputValidation must be a function.");
+  }
+
+  // Methods are called on the definition itself: class-style definitions use `this`
+  // for their constructor-injected dependencies.
+  const run: RunAdapter<I, O> =
+    options.run ?? ((params) => (definition as TaskDefinitionInterface<I, O>).run(params));
+  const validator = createInputValidator(
+    id,
+    definition.createInputValidation && ((params) => definition.createInputValidation!(params)),
+  );
+
+  const handle: Mutable<TaskDefinitionHandle<I, O>> = {
+    id,
+    title: definition.title,
+    description: definition.description ?? null,
+    maxIterations,
+    // Either spelling turns logs off (v6 `databaseLogs: false`, v5 `disableDatabaseLogs: true`).
+    databaseLogs: !(definition.databaseLogs === false || definition.disableDatabaseLogs === true),
+    isPrivate: options.isPrivate ?? definition.isPrivate === true,
+    timeout,
+    closeToTimeoutSeconds,
+    validateInput: (input) => validator.validate(input),
+    inputJsonSchema: () => validator.jsonSchema(),
+    // async: a synchronous throw in user code becomes a rejection the runner handles.
+    run: async (params, context): Promise<TaskResponse<O, I>> => run(params, context ?? {}),
+  };
+
+  const onBeforeTrigger = optionalMethod(definition, "onBeforeTrigger", invalid);
+  if (onBeforeTrigger) {
+    handle.onBeforeTrigger = async (params) => {
+      await onBeforeTrigger.call(definition, params);
+    };
+  }
+  for (const name of TERMINAL_HOOKS) {
+    const hook = optionalMethod(definition, name, invalid);
+    if (hook) {
+      handle[name] = async (params: HookParams<I, O>) => {
+        await hook.call(definition, params);
+      };
+    }
+  }
+  return Object.freeze(handle);
+}
+
+function validateId(id: unknown): string {
+  if (typeof id !== "string" || !ID_PATTERN.test(id)) throw Errors.definitionIdInvalid(String(id));
+  return id;
+}
+
+function isPositiveNumber(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value) && value > 0;
+}
+
+function optionalMethod<D extends object, K extends keyof D & string>(
+  definition: D,
+  name: K,
+  invalid: (reason: string) => Error,
+): ((this: D, params: any) => unknown) | undefined {
+  const value = definition[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "function") throw invalid(`${name} must be a function.`);
+  return value as (this: D, params: any) => unknown;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };

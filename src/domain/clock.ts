@@ -1,0 +1,26 @@
+/**
+ * Time as Stint sees it. Everything that schedules (delays, waits, leases, budgets) reads
+ * this clock, so tests can move time instead of sleeping.
+ */
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms` of this clock's time, or early when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Calls `listener` whenever the clock jumps (manual clocks); returns an unsubscribe. */
+  onAdvance?(listener: () => void): () => void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve) => {
+      if (signal?.aborted) return resolve();
+      const timer = setTimeout(done, Math.max(0, ms));
+      signal?.addEventListener("abort", done, { once: true });
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      }
+    }),
+};

@@ -1,0 +1,73 @@
+/**
+ * The task record: one stored run of a definition. Field names are Webiny's
+ * (WEBINY-COMPAT "Task record") so GraphQL clients and ported code see the same shape.
+ */
+
+export const TaskStatus = {
+  Pending: "pending",
+  Running: "running",
+  Success: "success",
+  Failed: "failed",
+  Aborted: "aborted",
+} as const;
+export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus];
+
+export const TASK_STATUSES: readonly TaskStatus[] = Object.values(TaskStatus);
+export const TERMINAL_STATUSES: readonly TaskStatus[] = [
+  TaskStatus.Success,
+  TaskStatus.Failed,
+  TaskStatus.Aborted,
+];
+
+export function isTerminalStatus(status: TaskStatus): boolean {
+  return status === "success" || status === "failed" || status === "aborted";
+}
+
+export type TaskInput = Record<string, unknown>;
+export type TaskOutput = Record<string, unknown>;
+
+export interface Identity {
+  id: string;
+  displayName: string;
+  type: string | null;
+}
+
+/** Stint addition: what `controller.progress.set()` stored last. */
+export interface TaskProgress {
+  done: number;
+  total?: number;
+  message?: string;
+}
+
+export interface Task<I = TaskInput, O = TaskOutput> {
+  id: string;
+  name: string;
+  definitionId: string;
+  parentId: string | null;
+  /** The worker identity that ran (or runs) the task's latest iteration; "" before the first. */
+  executionName: string;
+  /** Iterations started; a re-run of the same iteration after a crash does not count. */
+  iterations: number;
+  input: I;
+  output: O | null;
+  taskStatus: TaskStatus;
+  startedOn: Date | null;
+  finishedOn: Date | null;
+  eventResponse: Record<string, unknown> | null;
+  createdOn: Date;
+  savedOn: Date;
+  createdBy: Identity;
+  progress: TaskProgress | null;
+  /** Stint: the limit copied from the definition at trigger time. */
+  maxIterations: number;
+  /** Stint: when the next iteration may start (the delay / the continue wait). */
+  runAt: Date;
+  /** Stint: the attempt of the current iteration (1 unless a worker died mid-iteration). */
+  attempt: number;
+}
+
+export const SYSTEM_IDENTITY: Identity = Object.freeze({
+  id: "stint",
+  displayName: "Stint",
+  type: "system",
+}) as Identity;

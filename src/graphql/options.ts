@@ -1,0 +1,65 @@
+/**
+ * Options of the management API server, every default in one place.
+ */
+import type { TaskService } from "../service/types.js";
+import type { ApiKeyConfig } from "./auth.js";
+
+export interface GraphQLServerOptions {
+  service: TaskService;
+  /** The store's health check, answered at `/healthz`. */
+  ping: () => Promise<void>;
+  /** @defaultValue "127.0.0.1". Without API keys only loopback addresses are accepted. */
+  host?: string;
+  /** @defaultValue 4000; 0 picks any free port (see the returned `port`). */
+  port?: number;
+  /** Keys with their permissions; merged with the `STINT_API_KEYS` env variable. */
+  apiKeys?: readonly ApiKeyConfig[];
+  /** Where `STINT_API_KEYS` is read from. @defaultValue process.env */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Adds stacks to errors and unmasks unexpected errors. @defaultValue false */
+  debug?: boolean;
+  /** Largest request body. @defaultValue 1 MiB */
+  maxBodyBytes?: number;
+  /** Deepest field nesting of an operation (introspection not counted). @defaultValue 12 */
+  maxDepth?: number;
+  /** Largest `limit` a list accepts. @defaultValue 1000 */
+  maxListLimit?: number;
+  /** A folder served at `/` (e.g. a dashboard build). @defaultValue none */
+  staticDir?: string;
+  /** Receives errors that are not StintErrors before they are masked. @defaultValue console.error */
+  onUnexpectedError?: (error: unknown) => void;
+}
+
+export type ResolvedServerOptions = Required<Omit<GraphQLServerOptions, "staticDir" | "apiKeys" | "env">> & {
+  staticDir: string | undefined;
+  apiKeys: readonly ApiKeyConfig[];
+};
+
+export const SERVER_DEFAULTS = {
+  host: "127.0.0.1",
+  port: 4000,
+  debug: false,
+  maxBodyBytes: 1024 * 1024,
+  maxDepth: 12,
+  maxListLimit: 1000,
+} as const;
+
+export function resolveServerOptions(
+  options: GraphQLServerOptions,
+  parseEnvKeys: (value: string | undefined) => ApiKeyConfig[],
+): ResolvedServerOptions {
+  const env = options.env ?? process.env;
+  return {
+    service: options.service,
+    ping: options.ping,
+    host: options.host ?? SERVER_DEFAULTS.host,
+    port: options.port ?? SERVER_DEFAULTS.port,
+    apiKeys: [...(options.apiKeys ?? []), ...parseEnvKeys(env.STINT_API_KEYS)],
+    debug: options.debug ?? SERVER_DEFAULTS.debug,
+    maxBodyBytes: options.maxBodyBytes ?? SERVER_DEFAULTS.maxBodyBytes,
+    maxDepth: options.maxDepth ?? SERVER_DEFAULTS.maxDepth,
+    maxListLimit: options.maxListLimit ?? SERVER_DEFAULTS.maxListLimit,
+    staticDir: options.staticDir,
+    onUnexpectedError: options.onUnexpectedError ?? ((error) => console.error("stint graphql: unexpected error", error)),
+  };
+}

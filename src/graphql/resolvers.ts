@@ -1,0 +1,136 @@
+/**
+ * Resolvers: each `backgroundTasks` field is one TaskService call inside an envelope
+ * helper. Arguments go to the service as Webiny wrote them (`where` objects, sorter
+ * strings); the service validates them. Only `limit` is checked here too, against the
+ * server's own cap, so an oversized page is refused before any work is done.
+ */
+import { GraphQLError } from "graphql";
+import { Errors } from "../domain/errors.js";
+import type { Task } from "../domain/task.js";
+import type { TaskLog } from "../domain/log.js";
+import type { DefinitionInfo, ListTasksParams } from "../service/types.js";
+import type { GraphQLContext } from "./context.js";
+import { envelope, listEnvelope, toEnvelopeError } from "./envelope.js";
+import { DateTimeScalar, JSONScalar, NumberScalar } from "./scalars.js";
+
+interface ListArgs {
+  where?: Record<string, unknown> | null;
+  sort?: string[] | null;
+  limit?: number | null;
+  after?: string | null;
+  search?: string | null;
+}
+
+interface NestedLogsArgs {
+  where?: Record<string, unknown> | null;
+  sort?: string[] | null;
+  limit?: number | null;
+}
+
+interface TriggerArgs {
+  definition: string;
+  input?: unknown;
+  name?: string | null;
+  delay?: number | null;
+}
+
+function checkedLimit(limit: number | null | undefined, context: GraphQLContext): number | undefined {
+  if (limit === null || limit === undefined) return undefined;
+  if (limit > context.maxListLimit) {
+    throw Errors.invalidArgument("limit", `at most ${context.maxListLimit} items can be listed at once, got ${limit}`);
+  }
+  return limit;
+}
+
+function listParams(args: ListArgs, context: GraphQLContext): ListTasksParams {
+  return {
+    where: args.where ?? undefined,
+    sort: args.sort ?? undefined,
+    limit: checkedLimit(args.limit, context),
+    after: args.after ?? undefined,
+    search: args.search ?? undefined,
+  };
+}
+
+/** Nested fields have no envelope: their errors become GraphQL field errors. */
+function toFieldError(error: unknown, context: GraphQLContext): GraphQLError {
+  const { message, code, data, stack } = toEnvelopeError(error, context);
+  return new GraphQLError(message, { extensions: { code, data, ...(stack ? { stack } : {}) } });
+}
+
+export const resolvers = {
+  JSON: JSONScalar,
+  DateTime: DateTimeScalar,
+  Number: NumberScalar,
+
+  Query: { backgroundTasks: () => ({}) },
+  Mutation: { backgroundTasks: () => ({}) },
+
+  WebinyBackgroundTaskQuery: {
+    getTask: (_: unknown, args: { id: string }, context: GraphQLContext) =>
+      envelope(context, "r", () => context.service.getTask(args.id)),
+    listTasks: (_: unknown, args: ListArgs, context: GraphQLContext) =>
+      listEnvelope(context, "r", () => context.service.listTasks(listParams(args, context))),
+    listDefinitions: (_: unknown, __: unknown, context: GraphQLContext) =>
+      envelope(context, "r", () => context.service.listDefinitions()),
+    listLogs: (_: unknown, args: ListArgs, context: GraphQLContext) =>
+      listEnvelope(context, "r", () => context.service.listLogs(listParams(args, context))),
+  },
+
+  WebinyBackgroundTaskMutation: {
+    triggerTask: (_: unknown, args: TriggerArgs, context: GraphQLContext) =>
+      envelope(context, "w", () =>
+        context.service.trigger({
+          definition: args.definition,
+          input: (args.input ?? undefined) as Record<string, unknown> | undefined,
+          name: args.name ?? undefined,
+          delay: args.delay ?? undefined,
+        }),
+      ),
+    abortTask: (_: unknown, args: { id: string; message?: string | null }, context: GraphQLContext) =>
+      envelope(context, "w", () => context.service.abort({ id: args.id, message: args.message ?? undefined })),
+    deleteTask: (_: unknown, args: { id: string }, context: GraphQLContext) =>
+      envelope(context, "d", () => context.service.deleteTask(args.id)),
+  },
+
+  WebinyBackgroundTask: {
+    logs: async (task: Task, args: NestedLogsArgs, context: GraphQLContext) => {
+      const key = JSON.stringify([task.id, args.where ?? null, args.sort ?? null, args.limit ?? null]);
+      let logs = context.nestedLogs.get(key);
+      if (!logs) {
+        logs = (async () => {
+          if (!context.permissions.has("r")) throw Errors.notAuthorized();
+          const { items } = await context.service.listLogs({
+            where: { ...args.where, task: task.id },
+            sort: args.sort ?? ["createdOn_ASC"],
+            limit: checkedLimit(args.limit, context),
+          });
+          return items;
+        })();
+        context.nestedLogs.set(key, logs);
+      }
+      try {
+        return await logs;
+      } catch (error) {
+        throw toFieldError(error, context);
+      }
+    },
+  },
+
+  WebinyBackgroundTaskLog: {
+    task: async (log: TaskLog, _: unknown, context: GraphQLContext) => {
+      try {
+        const task = await context.tasks.load(log.taskId);
+        if (!task) throw Errors.taskNotFound(log.taskId);
+        return task;
+      } catch (error) {
+        throw toFieldError(error, context);
+      }
+    },
+  },
+
+  WebinyBackgroundTaskDefinition: {
+    fields: () => null,
+    inputSchema: (definition: DefinitionInfo) => definition.inputSchema,
+  },
+};

@@ -1,0 +1,167 @@
+/**
+ * The SDL of the management API: Webiny's schema (WEBINY-COMPAT "GraphQL schema") with
+ * names unchanged, plus Stint's extra fields (`WebinyBackgroundTask.progress`,
+ * `WebinyBackgroundTaskDefinition.maxIterations` and `inputSchema`).
+ */
+import {
+  LOG_FILTER_FIELDS,
+  LOG_SORT_FIELDS,
+  TASK_FILTER_FIELDS,
+  TASK_SORT_FIELDS,
+  sorterEnumSdl,
+  whereInputSdl,
+} from "./list-inputs.js";
+
+const ENUM_VALUE = /^[_A-Za-z][_0-9A-Za-z]*$/;
+const RESERVED_ENUM_VALUES = new Set(["true", "false", "null"]);
+
+/**
+ * The values of `WebinyBackgroundTaskDefinitionEnum`: the public definition ids that
+ * GraphQL can spell as enum values (camelCase ids always can), or `Empty` when none.
+ */
+export function definitionEnumValues(definitionIds: readonly string[]): string[] {
+  const values = definitionIds.filter((id) => ENUM_VALUE.test(id) && !RESERVED_ENUM_VALUES.has(id));
+  return values.length > 0 ? [...new Set(values)] : ["Empty"];
+}
+
+const STATIC_SDL = /* GraphQL */ `
+scalar JSON
+scalar DateTime
+scalar Number
+
+type WebinyBackgroundTaskError {
+  message: String
+  code: String
+  data: JSON
+  stack: String
+}
+
+type WebinyBackgroundTaskIdentity {
+  id: String!
+  displayName: String!
+  type: String
+}
+
+type WebinyBackgroundTask {
+  id: String!
+  createdOn: DateTime!
+  savedOn: DateTime
+  createdBy: WebinyBackgroundTaskIdentity!
+  name: String
+  definitionId: String
+  parentId: String
+  executionName: String
+  iterations: Number
+  input: JSON
+  output: JSON
+  taskStatus: String
+  startedOn: DateTime
+  finishedOn: DateTime
+  eventResponse: JSON
+  "Stint: what the task reported last through controller.progress.set()."
+  progress: JSON
+  "The task's logs, one per iteration, oldest first unless sorted otherwise."
+  logs(where: WebinyBackgroundTaskLogListWhereInput, limit: Number, sort: [WebinyBackgroundTaskLogListSorter!]): [WebinyBackgroundTaskLog!]!
+}
+
+type WebinyTaskLog_Items {
+  message: String
+  createdOn: DateTime
+  type: String
+  data: JSON
+  error: JSON
+}
+
+type WebinyBackgroundTaskLog {
+  id: String!
+  createdOn: DateTime!
+  createdBy: WebinyBackgroundTaskIdentity!
+  task: WebinyBackgroundTask!
+  executionName: String
+  iteration: Number
+  items: [WebinyTaskLog_Items!]
+}
+
+type WebinyBackgroundTaskMeta {
+  cursor: String
+  hasMoreItems: Boolean!
+  totalCount: Int!
+}
+
+type WebinyBackgroundTaskResponse {
+  data: WebinyBackgroundTask
+  error: WebinyBackgroundTaskError
+}
+
+type WebinyBackgroundTaskListResponse {
+  data: [WebinyBackgroundTask!]
+  meta: WebinyBackgroundTaskMeta
+  error: WebinyBackgroundTaskError
+}
+
+type WebinyBackgroundTaskLogListResponse {
+  data: [WebinyBackgroundTaskLog!]
+  meta: WebinyBackgroundTaskMeta
+  error: WebinyBackgroundTaskError
+}
+
+type WebinyBackgroundTaskDefinition {
+  id: String!
+  title: String!
+  description: String
+  fields: JSON
+  "Stint: the iteration limit of the definition."
+  maxIterations: Number
+  "Stint: JSON Schema of the input when the definition validates it, else null."
+  inputSchema: JSON
+}
+
+type WebinyBackgroundTaskListDefinitionsResponse {
+  data: [WebinyBackgroundTaskDefinition!]
+  error: WebinyBackgroundTaskError
+}
+
+type WebinyBackgroundTaskTriggerResponse {
+  data: WebinyBackgroundTask
+  error: WebinyBackgroundTaskError
+}
+
+type WebinyBackgroundTaskDeleteResponse {
+  data: Boolean
+  error: WebinyBackgroundTaskError
+}
+
+type WebinyBackgroundTaskQuery {
+  getTask(id: ID!): WebinyBackgroundTaskResponse!
+  listTasks(where: WebinyBackgroundTaskListWhereInput, sort: [WebinyBackgroundTaskListSorter!], limit: Int, after: String, search: String): WebinyBackgroundTaskListResponse!
+  listDefinitions: WebinyBackgroundTaskListDefinitionsResponse!
+  listLogs(where: WebinyBackgroundTaskLogListWhereInput, sort: [WebinyBackgroundTaskLogListSorter!], limit: Int, after: String, search: String): WebinyBackgroundTaskLogListResponse!
+}
+
+type WebinyBackgroundTaskMutation {
+  triggerTask(definition: WebinyBackgroundTaskDefinitionEnum!, input: JSON, name: String, delay: Number): WebinyBackgroundTaskTriggerResponse!
+  abortTask(id: ID!, message: String): WebinyBackgroundTaskResponse!
+  deleteTask(id: ID!): WebinyBackgroundTaskDeleteResponse!
+}
+
+type Query {
+  backgroundTasks: WebinyBackgroundTaskQuery
+}
+
+type Mutation {
+  backgroundTasks: WebinyBackgroundTaskMutation
+}
+`;
+
+/** The whole SDL for the given public definition ids. */
+export function buildSchemaSdl(definitionIds: readonly string[]): string {
+  const enumValues = definitionEnumValues(definitionIds).map((value) => `  ${value}`).join("\n");
+  return [
+    STATIC_SDL.trim(),
+    `"One value per public task definition id; the single value Empty when there is none."\nenum WebinyBackgroundTaskDefinitionEnum {\n${enumValues}\n}`,
+    whereInputSdl("WebinyBackgroundTaskListWhereInput", TASK_FILTER_FIELDS),
+    whereInputSdl("WebinyBackgroundTaskLogListWhereInput", LOG_FILTER_FIELDS),
+    sorterEnumSdl("WebinyBackgroundTaskListSorter", TASK_SORT_FIELDS),
+    sorterEnumSdl("WebinyBackgroundTaskLogListSorter", LOG_SORT_FIELDS),
+  ].join("\n\n") + "\n";
+}

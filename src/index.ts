@@ -1,0 +1,46 @@
+/** Stint's public API. Adapters: `stint/sqlite`, `stint/postgres`; test helpers: `stint/testing`. */
+export { createStint } from "./stint.js";
+export type { CreateStintOptions, Stint, StartServerOptions, ServerHandle } from "./stint.js";
+export { defineConfig } from "./config/define-config.js";
+export type { StintConfig, StintApiKey, StintServerConfig } from "./config/define-config.js";
+export { DEFAULT_DATABASE_URL, parseDatabaseUrl } from "./config/database.js";
+
+export { TaskDefinition } from "./definition/task-definition.js";
+export { createTaskDefinition, createPrivateTaskDefinition } from "./definition/create-task-definition.js";
+export { DefinitionRegistry } from "./definition/registry.js";
+export type {
+  AnyTaskDefinition,
+  TaskDefinitionHandle,
+  TaskDefinitionInterface,
+  PlainTaskDefinition,
+  PlainRunParams,
+  RunParams,
+  RunResult,
+  TaskController,
+  HookParams,
+  BeforeTriggerParams,
+  InvalidFields,
+} from "./definition/types.js";
+export type { TaskResponse, ContinueOptions, TaskResponseError } from "./response/types.js";
+
+export { TaskStatus, TASK_STATUSES, isTerminalStatus, SYSTEM_IDENTITY } from "./domain/task.js";
+export type { Task, TaskInput, TaskOutput, TaskProgress, Identity } from "./domain/task.js";
+export type { TaskLog, LogItem, LogItemType } from "./domain/log.js";
+export { StintError, ErrorCode, Errors, isStintError, MAX_DELAY_SECONDS, MAX_OUTPUT_BYTES } from "./domain/errors.js";
+export type { Clock } from "./domain/clock.js";
+export { systemClock } from "./domain/clock.js";
+
+export type {
+  TaskService,
+  TriggerParams,
+  AbortParams,
+  ListTasksParams,
+  ListLogsParams,
+  ListResponse,
+  ListMeta,
+  DefinitionInfo,
+} from "./service/types.js";
+export { Worker } from "./worker/worker.js";
+export type { WorkerOptions } from "./worker/options.js";
+export type { WorkerEventMap } from "./worker/events.js";
+export type { StorageAdapter, StorageCapabilities } from "./storage/port/index.js";

@@ -1,0 +1,136 @@
+/**
+ * One attempt of one iteration of one task: build the controller, call `run()`, and turn
+ * whatever happens (a response, a throw, the time budget running out, an abort) into an
+ * outcome. Nothing here writes the outcome; the worker stores it in a batch.
+ */
+import type { Task, TaskProgress } from "../domain/task.js";
+import type { LogItem } from "../domain/log.js";
+import type { Clock } from "../domain/clock.js";
+import type { AnyTaskDefinition } from "../definition/types.js";
+import type { StorageAdapter } from "../storage/port/index.js";
+import { Errors } from "../domain/errors.js";
+import { createController, type ChildTasks } from "./controller.js";
+import { LogBuffer } from "./log-buffer.js";
+import { ProgressTracker } from "./progress.js";
+import {
+  outcomeFromError,
+  outcomeFromResponse,
+  outcomeFromThrown,
+  outcomeMaxIterations,
+  type IterationOutcome,
+} from "./outcome.js";
+
+export interface IterationParams {
+  task: Task;
+  leaseToken: number;
+  definition: AnyTaskDefinition;
+  storage: StorageAdapter;
+  clock: Clock;
+  executionName: string;
+  /** Time budget of the iteration in ms (the definition's, else the worker's). */
+  timeoutMs: number;
+  /** After the budget's signal fires, how long `run()` may take to return before the slot is taken back. */
+  graceMs: number;
+  children: ChildTasks;
+  /** Fires when the task is aborted (a user abort, or the lease was lost). */
+  abortSignal: AbortSignal;
+  logFlushIntervalMs: number;
+  progressIntervalMs: number;
+}
+
+export interface IterationResult {
+  outcome: IterationOutcome;
+  logItems: LogItem[];
+  progress: TaskProgress | undefined;
+  /** True when the grace period ran out and run() was left behind. */
+  timedOut: boolean;
+}
+
+export async function runIteration(params: IterationParams): Promise<IterationResult> {
+  const { task, definition, clock } = params;
+  const logs = new LogBuffer({
+    storage: params.storage,
+    taskId: task.id,
+    iteration: task.iterations,
+    attempt: task.attempt,
+    executionName: params.executionName,
+    enabled: definition.databaseLogs,
+    now: () => clock.now(),
+  });
+
+  if (task.attempt === 1 && task.iterations > task.maxIterations) {
+    return finish(outcomeMaxIterations(task), undefined, false);
+  }
+
+  const budget = new AbortController();
+  const iterationSignal = AbortSignal.any([params.abortSignal, budget.signal]);
+  const progress = new ProgressTracker(task.progress, (value) =>
+    params.storage.taskUpdate({ id: task.id, leaseToken: params.leaseToken, now: clock.now(), progress: value }),
+    params.progressIntervalMs,
+  );
+  const flushTimer = setInterval(() => void logs.flush(), params.logFlushIntervalMs);
+  flushTimer.unref();
+  const stopTimers = new AbortController();
+  const start = clock.now();
+  const deadline = start + params.timeoutMs;
+
+  const controller = createController({
+    task,
+    definition,
+    leaseToken: params.leaseToken,
+    storage: params.storage,
+    clock,
+    deadline,
+    signal: iterationSignal,
+    isAborted: () => params.abortSignal.aborted,
+    logs,
+    progress,
+    children: params.children,
+  });
+
+  // The budget: at the deadline the signal fires; `graceMs` later the attempt is abandoned.
+  const budgetExpired = clock.sleep(params.timeoutMs, stopTimers.signal).then(() => {
+    if (stopTimers.signal.aborted) return "stopped" as const;
+    budget.abort(Errors.timeout(Math.round(params.timeoutMs / 1000)));
+    return clock.sleep(params.graceMs, stopTimers.signal).then(() => "expired" as const);
+  });
+
+  let outcome: IterationOutcome;
+  let timedOut = false;
+  try {
+    const run = Promise.resolve().then(() =>
+      definition.run({
+        input: task.input,
+        controller,
+        definition: {
+          id: definition.id,
+          title: definition.title,
+          description: definition.description,
+          maxIterations: definition.maxIterations,
+        },
+      }),
+    );
+    const winner = await Promise.race([
+      run.then((response) => ({ kind: "response" as const, response })),
+      budgetExpired.then((state) => ({ kind: state })),
+    ]);
+    if (winner.kind === "response") {
+      outcome = outcomeFromResponse(controller.state.getTask() as Task, winner.response, clock.now());
+    } else {
+      timedOut = true;
+      run.catch(() => undefined); // it may still settle; nobody is listening any more
+      outcome = outcomeFromError(Errors.timeout(Math.round(params.timeoutMs / 1000)));
+    }
+  } catch (thrown) {
+    outcome = outcomeFromThrown(thrown);
+  } finally {
+    stopTimers.abort();
+    clearInterval(flushTimer);
+  }
+  return finish(outcome, progress.close(), timedOut);
+
+  async function finish(result: IterationOutcome, finalProgress: TaskProgress | undefined, didTimeOut: boolean) {
+    for (const item of result.logItems) logs.add(item);
+    return { outcome: result, logItems: await logs.drain(), progress: finalProgress, timedOut: didTimeOut };
+  }
+}

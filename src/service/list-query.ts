@@ -1,0 +1,284 @@
+/**
+ * Webiny-style list arguments (`where`, `sort`, `limit`, `after`, `search`) arrive
+ * untrusted from GraphQL, the CLI and user code. They are checked and typed here, once,
+ * so every storage adapter receives the same clean `ListParams` and never has to decide
+ * what `createdOn_gt: "yesterday"` means. Anything not understood is refused, never
+ * ignored: a silently dropped filter would return (and let a client delete) the wrong tasks.
+ */
+import { Errors } from "../domain/errors.js";
+import { TASK_STATUSES } from "../domain/task.js";
+import type {
+  Filter,
+  FilterOp,
+  ListParams,
+  LogListField,
+  LogListParams,
+  Sort,
+  TaskListField,
+  TaskListParams,
+} from "../storage/port/types.js";
+import type { ListLogsParams, ListTasksParams } from "./types.js";
+
+export const DEFAULT_LIST_LIMIT = 50;
+export const MAX_LIST_LIMIT = 1000;
+export const MAX_CURSOR_LENGTH = 1000;
+export const MAX_SEARCH_LENGTH = 200;
+/** Bounds `x_in` lists so one query cannot carry an unbounded number of parameters. */
+export const MAX_IN_VALUES = 1000;
+
+type FieldKind = "text" | "number" | "date";
+
+const OPS_BY_KIND: Record<FieldKind, readonly FilterOp[]> = {
+  text: ["eq", "not", "in", "not_in", "contains", "not_contains", "startsWith", "not_startsWith"],
+  number: ["eq", "not", "in", "not_in", "lt", "lte", "gt", "gte", "between", "not_between"],
+  date: ["eq", "not", "in", "not_in", "lt", "lte", "gt", "gte"],
+};
+
+const TASK_FIELDS: Record<TaskListField, FieldKind> = {
+  id: "text",
+  name: "text",
+  definitionId: "text",
+  parentId: "text",
+  executionName: "text",
+  taskStatus: "text",
+  createdBy: "text",
+  iterations: "number",
+  startedOn: "date",
+  finishedOn: "date",
+  createdOn: "date",
+  savedOn: "date",
+};
+
+const LOG_FIELDS: Record<LogListField, FieldKind> = {
+  id: "text",
+  task: "text",
+  executionName: "text",
+  iteration: "number",
+  createdOn: "date",
+};
+
+/** `createdBy` is an identity object: filterable by its id, but it has no natural order. */
+const TASK_SORT_FIELDS: readonly TaskListField[] = [
+  "id", "name", "definitionId", "parentId", "executionName", "taskStatus",
+  "iterations", "startedOn", "finishedOn", "createdOn", "savedOn",
+];
+const LOG_SORT_FIELDS: readonly LogListField[] = ["id", "task", "executionName", "iteration", "createdOn"];
+
+interface ListSchema<F extends string> {
+  fields: Record<F, FieldKind>;
+  sortFields: readonly F[];
+  /** Extra value rule per field (taskStatus must be a status). */
+  checkText?: (field: F, value: string, key: string) => void;
+}
+
+const TASK_SCHEMA: ListSchema<TaskListField> = {
+  fields: TASK_FIELDS,
+  sortFields: TASK_SORT_FIELDS,
+  checkText(field, value, key) {
+    if (field === "taskStatus" && !(TASK_STATUSES as readonly string[]).includes(value)) {
+      throw whereError(`"${key}" must be one of ${TASK_STATUSES.join(", ")}; got "${clip(value)}".`);
+    }
+  },
+};
+const LOG_SCHEMA: ListSchema<LogListField> = { fields: LOG_FIELDS, sortFields: LOG_SORT_FIELDS };
+
+export function parseTaskListParams(params: ListTasksParams | null | undefined = {}): TaskListParams {
+  return parseListParams(params, TASK_SCHEMA);
+}
+
+export function parseLogListParams(params: ListLogsParams | null | undefined = {}): LogListParams {
+  return parseListParams(params, LOG_SCHEMA);
+}
+
+function parseListParams<F extends string>(
+  params: ListTasksParams | null | undefined,
+  schema: ListSchema<F>,
+): ListParams<F> {
+  if (params === null || params === undefined) params = {};
+  if (!isPlainObject(params)) throw Errors.invalidArgument("params", "list parameters must be an object.");
+  const parsed: ListParams<F> = {
+    filters: parseWhere(params.where, schema),
+    sort: parseSort(params.sort, schema),
+    limit: parseLimit(params.limit),
+  };
+  const after = parseAfter(params.after);
+  if (after !== undefined) parsed.after = after;
+  const search = parseSearch(params.search);
+  if (search !== undefined) parsed.search = search;
+  return parsed;
+}
+
+/* ---------------------------------------------------------------- where ---- */
+
+function parseWhere<F extends string>(where: unknown, schema: ListSchema<F>): Filter<F>[] {
+  if (where === undefined || where === null) return [];
+  if (!isPlainObject(where)) throw whereError("must be an object of filters.");
+  const filters: Filter<F>[] = [];
+  for (const [key, value] of Object.entries(where)) {
+    // An explicit undefined is how JavaScript callers leave a filter out.
+    if (value === undefined) continue;
+    filters.push(parseFilter(key, value, schema));
+  }
+  return filters;
+}
+
+function parseFilter<F extends string>(key: string, raw: unknown, schema: ListSchema<F>): Filter<F> {
+  // Field names have no underscore; operators may (`not_in`), so split at the first one.
+  const cut = key.indexOf("_");
+  const fieldName = cut === -1 ? key : key.slice(0, cut);
+  const opName = cut === -1 ? "eq" : key.slice(cut + 1);
+
+  if (!Object.hasOwn(schema.fields, fieldName)) {
+    throw whereError(`"${clip(key)}": unknown field "${clip(fieldName)}"; filterable fields are ${Object.keys(schema.fields).join(", ")}.`);
+  }
+  const field = fieldName as F;
+  const kind = schema.fields[field];
+  const ops = OPS_BY_KIND[kind];
+  // `eq` is only ever spelled as the bare field name, as in Webiny.
+  if (opName === "eq" && cut !== -1) throw whereError(`"${clip(key)}": unknown operator "eq"; write "${fieldName}" instead.`);
+  if (!(ops as readonly string[]).includes(opName)) {
+    const allowed = ops.filter((op) => op !== "eq").map((op) => `${fieldName}_${op}`);
+    throw whereError(`"${clip(key)}": unknown operator "${clip(opName)}" for ${kind} field "${fieldName}"; use ${fieldName}, ${allowed.join(", ")}.`);
+  }
+  const op = opName as FilterOp;
+  return { field, op, value: parseFilterValue(key, op, kind, raw, (value) => schema.checkText?.(field, value, key)) };
+}
+
+function parseFilterValue(
+  key: string,
+  op: FilterOp,
+  kind: FieldKind,
+  raw: unknown,
+  checkText: (value: string) => void,
+): unknown {
+  const scalar = (value: unknown): string | number | Date => {
+    if (kind === "text") {
+      if (typeof value !== "string") throw whereError(`"${key}" needs a string; got ${describe(value)}.`);
+      // Membership checks only make sense for whole values, not for substrings.
+      if (op === "eq" || op === "not" || op === "in" || op === "not_in") checkText(value);
+      return value;
+    }
+    if (kind === "number") {
+      if (typeof value !== "number" || !Number.isFinite(value)) throw whereError(`"${key}" needs a finite number; got ${describe(value)}.`);
+      return value;
+    }
+    return toDate(key, value);
+  };
+
+  switch (op) {
+    case "eq":
+    case "not":
+      return raw === null ? null : scalar(raw);
+    case "in":
+    case "not_in":
+      if (!Array.isArray(raw) || raw.length === 0) throw whereError(`"${key}" needs a non-empty array; got ${describe(raw)}.`);
+      if (raw.length > MAX_IN_VALUES) throw whereError(`"${key}" takes at most ${MAX_IN_VALUES} values; got ${raw.length}.`);
+      return raw.map(scalar);
+    case "between":
+    case "not_between":
+      if (!Array.isArray(raw) || raw.length !== 2) throw whereError(`"${key}" needs an array of two values [from, to]; got ${describe(raw)}.`);
+      return raw.map(scalar);
+    default:
+      return scalar(raw);
+  }
+}
+
+/** ISO 8601 date or date-time; `Date.parse` alone would accept "1" or "May 5". */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+function toDate(key: string, value: unknown): Date {
+  let date: Date | undefined;
+  if (value instanceof Date) date = new Date(value.getTime());
+  else if (typeof value === "number" && Number.isFinite(value)) date = new Date(value);
+  else if (typeof value === "string" && ISO_DATE.test(value)) date = new Date(value);
+  if (!date || Number.isNaN(date.getTime())) {
+    throw whereError(`"${key}" needs a date (ISO 8601 string, Date or epoch milliseconds); got ${describe(value)}.`);
+  }
+  return date;
+}
+
+/* ----------------------------------------------------------------- sort ---- */
+
+const SORTER = /^(?:values_)?([A-Za-z]+)_(ASC|DESC)$/;
+
+function parseSort<F extends string>(sort: unknown, schema: ListSchema<F>): Sort<F>[] {
+  if (sort === undefined || sort === null) return withIdTiebreak([{ field: "createdOn" as F, direction: "desc" }]);
+  if (!Array.isArray(sort)) throw Errors.invalidArgument("sort", `must be a list like ["createdOn_DESC"]; got ${describe(sort)}.`);
+  if (sort.length === 0) return parseSort(undefined, schema);
+
+  const sorters: Sort<F>[] = [];
+  for (const entry of sort) {
+    const match = typeof entry === "string" ? SORTER.exec(entry) : null;
+    const field = match?.[1] as F | undefined;
+    if (!match || !field || !schema.sortFields.includes(field)) {
+      const allowed = schema.sortFields.map((name) => `${name}_ASC|${name}_DESC`).join(", ");
+      throw Errors.invalidArgument("sort", `unknown sorter ${describe(entry)}; use ${allowed}.`);
+    }
+    if (sorters.some((sorter) => sorter.field === field)) {
+      throw Errors.invalidArgument("sort", `"${field}" is sorted on more than once.`);
+    }
+    sorters.push({ field, direction: match[2] === "ASC" ? "asc" : "desc" });
+  }
+  return withIdTiebreak(sorters);
+}
+
+/** Keyset pagination needs a total order: ids are unique, so ending in `id` gives one. */
+function withIdTiebreak<F extends string>(sorters: Sort<F>[]): Sort<F>[] {
+  if (sorters.some((sorter) => sorter.field === "id")) return sorters;
+  const last = sorters[sorters.length - 1];
+  return [...sorters, { field: "id" as F, direction: last.direction }];
+}
+
+/* ------------------------------------------------- limit, after, search ---- */
+
+function parseLimit(limit: unknown): number {
+  if (limit === undefined || limit === null) return DEFAULT_LIST_LIMIT;
+  if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+    throw Errors.invalidArgument("limit", `must be a whole number from 1 to ${MAX_LIST_LIMIT}; got ${describe(limit)}.`);
+  }
+  return limit;
+}
+
+function parseAfter(after: unknown): string | undefined {
+  if (after === undefined || after === null || after === "") return undefined;
+  if (typeof after !== "string") throw Errors.invalidArgument("after", `must be a cursor string; got ${describe(after)}.`);
+  if (after.length > MAX_CURSOR_LENGTH) {
+    throw Errors.invalidArgument("after", `a cursor is at most ${MAX_CURSOR_LENGTH} characters; got ${after.length}.`);
+  }
+  return after;
+}
+
+function parseSearch(search: unknown): string | undefined {
+  if (search === undefined || search === null) return undefined;
+  if (typeof search !== "string") throw Errors.invalidArgument("search", `must be a string; got ${describe(search)}.`);
+  const trimmed = search.trim();
+  if (trimmed.length > MAX_SEARCH_LENGTH) {
+    throw Errors.invalidArgument("search", `must be at most ${MAX_SEARCH_LENGTH} characters; got ${trimmed.length}.`);
+  }
+  return trimmed === "" ? undefined : trimmed;
+}
+
+/* -------------------------------------------------------------- helpers ---- */
+
+function whereError(reason: string) {
+  return Errors.invalidArgument("where", reason);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date);
+}
+
+/** Errors quote untrusted values; keep them short. */
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "nothing";
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "an invalid Date" : "a Date";
+  if (typeof value === "string") return `"${clip(value)}"`;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return `a value of type ${typeof value}`;
+}

@@ -1,0 +1,216 @@
+/**
+ * TaskService: the use cases. Every argument is checked here before anything is stored,
+ * so GraphQL, the CLI and user code get the same typed errors and no half-done writes.
+ */
+import type { Identity, Task, TaskInput } from "../domain/task.js";
+import { SYSTEM_IDENTITY } from "../domain/task.js";
+import type { TaskLog } from "../domain/log.js";
+import type { Clock } from "../domain/clock.js";
+import { Errors, MAX_DELAY_SECONDS, isStintError } from "../domain/errors.js";
+import { isValidId, newId } from "../domain/ids.js";
+import type { AnyTaskDefinition } from "../definition/types.js";
+import type { DefinitionRegistry } from "../definition/registry.js";
+import type { StorageAdapter, TaskCreateParams } from "../storage/port/index.js";
+import type { WorkerSignals } from "../worker/signals.js";
+import { runHooks } from "../worker/hooks.js";
+import { parseLogListParams, parseTaskListParams } from "./list-query.js";
+import type {
+  AbortParams,
+  DefinitionInfo,
+  ListLogsParams,
+  ListResponse,
+  ListTasksParams,
+  TaskService,
+  TriggerParams,
+} from "./types.js";
+
+/** Largest input accepted at trigger, JSON-encoded. */
+export const MAX_INPUT_BYTES = 1024 * 1024;
+const MAX_NAME_LENGTH = 255;
+const MAX_MESSAGE_LENGTH = 10_000;
+
+export interface TaskServiceDependencies {
+  storage: StorageAdapter;
+  definitions: DefinitionRegistry;
+  clock: Clock;
+  signals?: WorkerSignals;
+  /** Stored as the identity that aborts (the hook claim owner). */
+  serviceId?: string;
+  /** How long an abort keeps the task claimed while its onAbort hook runs. */
+  hookLeaseMs?: number;
+  onHookError?: (task: Task, error: unknown) => void;
+}
+
+export interface TriggerOptions {
+  createdBy?: Identity;
+}
+
+export class DefaultTaskService implements TaskService {
+  constructor(private readonly deps: TaskServiceDependencies) {}
+
+  async trigger<I = TaskInput>(params: TriggerParams<I>, options: TriggerOptions = {}): Promise<Task> {
+    const [task] = await this.triggerMany([params as TriggerParams], options);
+    return task;
+  }
+
+  async triggerMany(list: readonly TriggerParams[], options: TriggerOptions = {}): Promise<Task[]> {
+    if (!Array.isArray(list)) throw Errors.invalidArgument("triggers", "expected an array");
+    if (list.length === 0) return [];
+    const now = this.deps.clock.now();
+    const rows: TaskCreateParams[] = [];
+    for (const params of list) rows.push(await this.prepare(params, now, options.createdBy ?? SYSTEM_IDENTITY));
+    const tasks = await this.deps.storage.taskCreateMany(rows);
+    this.deps.signals?.emit("tasks-available");
+    return tasks;
+  }
+
+  async abort(params: AbortParams): Promise<Task> {
+    if (!params || typeof params !== "object") throw Errors.invalidArgument("abort", "expected { id, message? }");
+    const id = this.checkId(params.id);
+    if (params.message !== undefined && params.message !== null && typeof params.message !== "string") {
+      throw Errors.invalidArgument("message", "expected a string");
+    }
+    const message = (params.message || "Task aborted.").slice(0, MAX_MESSAGE_LENGTH);
+    const existing = await this.deps.storage.taskGet(id);
+    if (!existing) throw Errors.taskNotFound(id);
+    const definition = this.deps.definitions.get(existing.definitionId);
+    // An unknown definition (another process's) may still have an onAbort: leave the
+    // hook due at once for a worker that knows it.
+    const hookLeaseMs = !definition ? 0 : definition.onAbort ? (this.deps.hookLeaseMs ?? 60_000) : undefined;
+    const result = await this.deps.storage.taskAbort({
+      id,
+      now: this.deps.clock.now(),
+      message,
+      workerId: this.deps.serviceId ?? "stint-service",
+      ...(hookLeaseMs !== undefined ? { hookLeaseMs } : {}),
+    });
+    if (result.outcome === "not-found") throw Errors.taskNotFound(id);
+    if (result.outcome === "not-abortable") throw Errors.abortNotAllowed(id, result.task.taskStatus);
+
+    this.deps.signals?.emit("task-aborted", id);
+    await this.deps.storage.publish({ type: "task-aborted", id }).catch(() => undefined);
+    if (definition?.onAbort) {
+      await runHooks(definition, ["onAbort"], result.task, (_hook, error) => this.deps.onHookError?.(result.task, error));
+      await this.deps.storage.taskHooksDone({ items: [{ id, leaseToken: result.leaseToken }] });
+    } else if (!definition) {
+      this.deps.signals?.emit("tasks-available");
+    }
+    return result.task;
+  }
+
+  async getTask(id: string): Promise<Task | null> {
+    return this.deps.storage.taskGet(this.checkId(id));
+  }
+
+  async listTasks(params: ListTasksParams = {}): Promise<ListResponse<Task>> {
+    const result = await this.deps.storage.taskList(parseTaskListParams(params ?? {}));
+    return { items: result.items, meta: { cursor: result.cursor, hasMoreItems: result.hasMoreItems, totalCount: result.totalCount } };
+  }
+
+  async listLogs(params: ListLogsParams = {}): Promise<ListResponse<TaskLog>> {
+    const result = await this.deps.storage.logList(parseLogListParams(params ?? {}));
+    return { items: result.items, meta: { cursor: result.cursor, hasMoreItems: result.hasMoreItems, totalCount: result.totalCount } };
+  }
+
+  listDefinitions(options: { includePrivate?: boolean } = {}): DefinitionInfo[] {
+    return this.deps.definitions.list({ includePrivate: options.includePrivate ?? false }).map((d) => ({
+      id: d.id,
+      title: d.title,
+      description: d.description,
+      maxIterations: d.maxIterations,
+      isPrivate: d.isPrivate,
+      inputSchema: d.inputJsonSchema(),
+    }));
+  }
+
+  getDefinition(id: string): AnyTaskDefinition | undefined {
+    return this.deps.definitions.get(id);
+  }
+
+  async deleteTask(id: string): Promise<boolean> {
+    const deleted = await this.deps.storage.taskDelete(this.checkId(id));
+    if (!deleted) throw Errors.taskNotFound(id);
+    return true;
+  }
+
+  /** All children of a task (paged internally; the parent_id index keeps it cheap). */
+  async listChildren(parentId: string, definitionId?: string): Promise<Task[]> {
+    const where: Record<string, unknown> = { parentId: this.checkId(parentId) };
+    if (definitionId !== undefined) where.definitionId = definitionId;
+    const children: Task[] = [];
+    let after: string | null = null;
+    do {
+      const page: ListResponse<Task> = await this.listTasks({ where, sort: ["createdOn_ASC"], limit: 1000, after });
+      children.push(...page.items);
+      after = page.meta.cursor;
+    } while (after);
+    return children;
+  }
+
+  private async prepare(params: TriggerParams, now: number, createdBy: Identity): Promise<TaskCreateParams> {
+    if (!params || typeof params !== "object") throw Errors.invalidArgument("trigger", "expected { definition, input?, name?, delay?, parent? }");
+    const definitionId = typeof params.definition === "string" ? params.definition : params.definition?.id;
+    if (typeof definitionId !== "string") throw Errors.definitionNotFound(String(definitionId));
+    const definition = this.deps.definitions.get(definitionId);
+    if (!definition) throw Errors.definitionNotFound(definitionId);
+
+    const input = (params.input ?? {}) as TaskInput;
+    if (typeof input !== "object" || Array.isArray(input)) throw Errors.invalidArgument("input", "expected an object");
+    const size = jsonSize(input);
+    if (size > MAX_INPUT_BYTES) throw Errors.payloadTooLarge("input", size, MAX_INPUT_BYTES);
+
+    if (params.name !== undefined && params.name !== null && typeof params.name !== "string") {
+      throw Errors.invalidArgument("name", "expected a string");
+    }
+    const name = (params.name || definition.title).slice(0, MAX_NAME_LENGTH);
+
+    const delay = params.delay ?? 0;
+    if (typeof delay !== "number" || !Number.isFinite(delay) || delay < 0) throw Errors.invalidDelay(delay);
+    if (delay > MAX_DELAY_SECONDS) throw Errors.maxDelay(delay);
+
+    let parentId: string | null = null;
+    if (params.parent !== undefined && params.parent !== null) {
+      parentId = this.checkId(typeof params.parent === "string" ? params.parent : params.parent.id);
+      if (!(await this.deps.storage.taskGet(parentId))) throw Errors.taskNotFound(parentId);
+    }
+
+    const invalidFields = definition.validateInput(input);
+    if (invalidFields) throw Errors.validationFailed(invalidFields);
+
+    if (definition.onBeforeTrigger) {
+      try {
+        await definition.onBeforeTrigger({ data: { definitionId, name, input, parentId } });
+      } catch (error) {
+        if (isStintError(error)) throw error;
+        throw Errors.triggerVetoed(definitionId, error instanceof Error ? error.message : String(error));
+      }
+    }
+
+    const runAt = now + Math.round(delay * 1000);
+    return {
+      id: newId(now),
+      name,
+      definitionId,
+      parentId,
+      input,
+      maxIterations: definition.maxIterations,
+      runAt,
+      createdOn: now,
+      createdBy,
+      eventResponse: { dispatcher: "stint", runAt: new Date(runAt).toISOString() },
+    };
+  }
+
+  private checkId(id: unknown): string {
+    if (!isValidId(id)) throw Errors.invalidId(id);
+    return id;
+  }
+}
+
+function jsonSize(value: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(value) ?? "", "utf8");
+  } catch {
+    throw Errors.invalidArgument("input", "must be JSON-serialisable");
+  }
+}

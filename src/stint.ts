@@ -1,0 +1,132 @@
+/**
+ * `createStint(config)`: the composition root. Opens the store, migrates it, registers
+ * the definitions and wires TaskService, workers and the API server together.
+ */
+import type { Clock } from "./domain/clock.js";
+import { systemClock } from "./domain/clock.js";
+import { Errors } from "./domain/errors.js";
+import { DefinitionRegistry } from "./definition/registry.js";
+import type { StintConfig } from "./config/define-config.js";
+import { DEFAULT_DATABASE_URL, openStorage } from "./config/database.js";
+import type { StorageAdapter } from "./storage/port/index.js";
+import { DefaultTaskService } from "./service/task-service.js";
+import { Worker } from "./worker/worker.js";
+import type { WorkerOptions } from "./worker/options.js";
+import { WorkerSignals } from "./worker/signals.js";
+import type { ChildTasks } from "./runner/controller.js";
+
+export interface CreateStintOptions extends StintConfig {
+  /** An adapter to use instead of opening `database` (then `close()` closes it too). */
+  storage?: StorageAdapter;
+  /** Time source for scheduling; tests pass a ManualClock. */
+  clock?: Clock;
+  /** Skip migrations (when `stint migrate` runs them separately). Default false. */
+  skipMigrations?: boolean;
+  /** Read `STINT_DATABASE_URL` (it wins over `database`). Default true. */
+  useEnv?: boolean;
+}
+
+export interface ServerHandle {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface StartServerOptions {
+  port?: number;
+  host?: string;
+  apiKeys?: { key: string; permissions: string; name?: string }[];
+  debug?: boolean;
+  staticDir?: string;
+}
+
+export interface Stint {
+  readonly tasks: DefaultTaskService;
+  readonly storage: StorageAdapter;
+  readonly definitions: DefinitionRegistry;
+  readonly clock: Clock;
+  /** The database URL the store was opened with ("(adapter)" when one was passed in). */
+  readonly databaseUrl: string;
+  /** Creates a worker over this instance's store and definitions (not started). */
+  createWorker(options?: WorkerOptions): Worker;
+  /** Creates and starts a worker; `close()` stops it. */
+  startWorker(options?: WorkerOptions): Promise<Worker>;
+  /** Starts the GraphQL API server; `close()` stops it. */
+  startServer(options?: StartServerOptions): Promise<ServerHandle>;
+  /** Stops workers and servers (gracefully), then closes the store. */
+  close(): Promise<void>;
+}
+
+export async function createStint(options: CreateStintOptions = {}): Promise<Stint> {
+  const clock = options.clock ?? systemClock;
+  const definitions = new DefinitionRegistry();
+  definitions.registerAll(options.definitions ?? []);
+
+  const databaseUrl = options.storage
+    ? "(adapter)"
+    : ((options.useEnv ?? true) ? process.env.STINT_DATABASE_URL : undefined) || options.database || DEFAULT_DATABASE_URL;
+  const storage = options.storage ?? (await openStorage(databaseUrl));
+  try {
+    if (!options.skipMigrations) await storage.migrate();
+  } catch (error) {
+    await storage.close().catch(() => undefined);
+    throw error;
+  }
+
+  const signals = new WorkerSignals();
+  const tasks = new DefaultTaskService({ storage, definitions, clock, signals });
+  const children: ChildTasks = {
+    trigger: ({ parentId, ...params }) => tasks.trigger({ ...params, parent: { id: parentId } }),
+    list: (parentId, definitionId) => tasks.listChildren(parentId, definitionId),
+  };
+  const workers = new Set<Worker>();
+  const servers = new Set<ServerHandle>();
+  let closed = false;
+
+  const stint: Stint = {
+    tasks,
+    storage,
+    definitions,
+    clock,
+    databaseUrl,
+    createWorker(workerOptions) {
+      if (closed) throw Errors.closed();
+      const worker = new Worker({ storage, definitions, clock, children, signals }, { ...options.worker, ...workerOptions });
+      workers.add(worker);
+      return worker;
+    },
+    async startWorker(workerOptions) {
+      const worker = stint.createWorker(workerOptions);
+      worker.start();
+      return worker;
+    },
+    async startServer(serverOptions = {}) {
+      if (closed) throw Errors.closed();
+      const { startGraphQLServer } = await import("./graphql/server.js");
+      const server = await startGraphQLServer({
+        service: tasks,
+        ping: () => storage.ping(),
+        ...options.server,
+        ...serverOptions,
+      });
+      const handle: ServerHandle = {
+        url: server.url,
+        port: server.port,
+        close: async () => {
+          servers.delete(handle);
+          await server.close();
+        },
+      };
+      servers.add(handle);
+      return handle;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([...servers].map((s) => s.close()));
+      await Promise.all([...workers].map((w) => w.stop()));
+      await storage.close();
+    },
+  };
+  return stint;
+}

@@ -1,0 +1,88 @@
+/**
+ * THE storage port: the task operations Stint needs from a durable store, and nothing else.
+ *
+ * What it owns: task rows (create, claim with a lease, renew, finish an iteration, abort,
+ * list, delete), log records (append-only items) and cross-process wake-ups.
+ *
+ * What stays out, on purpose: definitions, hooks, validation, clocks and retry policy
+ * (the runner and service decide those and pass plain values in), SQL dialects and
+ * connections (adapters), and any notion of "current time" (every write takes `now`).
+ *
+ * Rules every adapter keeps (the contract suite checks them):
+ * - A claim hands each due task to exactly one worker, with a lease token that every
+ *   later write of that claim must present; a claim whose lease expired can be taken
+ *   over, and the token changes so the old holder's writes do nothing.
+ * - A terminal status is written at most once; `taskAbort` on a pending/running task
+ *   always wins over a later finish.
+ * - `taskFinish` writes the outcome, the checkpoint, the counters, the lease release and
+ *   the iteration's log items in one transaction; batches are one transaction too.
+ * - Log items are appended, never replaced.
+ */
+import type {
+  ClaimedTask,
+  ListResult,
+  LogAppendParams,
+  LogListParams,
+  StorageCapabilities,
+  StorageEvent,
+  TaskAbortParams,
+  TaskAbortResult,
+  TaskClaimParams,
+  TaskCreateParams,
+  TaskFinishParams,
+  TaskFinishResult,
+  TaskHooksDoneParams,
+  TaskListParams,
+  TaskRenewLeasesParams,
+  TaskRenewLeasesResult,
+  TaskUpdateParams,
+} from "./types.js";
+import type { Task } from "../../domain/task.js";
+import type { TaskLog } from "../../domain/log.js";
+
+export interface StorageAdapter {
+  readonly name: "sqlite" | "postgres";
+  readonly capabilities: StorageCapabilities;
+
+  /** Applies pending migrations; safe when several processes call it at once. */
+  migrate(): Promise<void>;
+  /** Cheap round trip, for health checks. Throws when the store is unreachable. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Inserts tasks in one transaction (all or nothing) and returns them as stored. */
+  taskCreateMany(params: readonly TaskCreateParams[]): Promise<Task[]>;
+  taskGet(id: string): Promise<Task | null>;
+  taskGetMany(ids: readonly string[]): Promise<Task[]>;
+  taskList(params: TaskListParams): Promise<ListResult<Task>>;
+  /** Deletes the task and its logs; false when it did not exist. */
+  taskDelete(id: string): Promise<boolean>;
+
+  /** Claims up to `limit` due tasks (oldest due first) for one worker. */
+  taskClaim(params: TaskClaimParams): Promise<ClaimedTask[]>;
+  /** Renews every listed lease in one statement; reports leases lost or aborted. */
+  taskRenewLeases(params: TaskRenewLeasesParams): Promise<TaskRenewLeasesResult>;
+  /** Gives claims back unrun (graceful shutdown): the tasks are due again at once. */
+  taskReleaseLeases(params: { leases: readonly { id: string; leaseToken: number }[]; now: number }): Promise<void>;
+  /** Ends iterations, one transaction for the whole batch. */
+  taskFinishMany(params: readonly TaskFinishParams[]): Promise<TaskFinishResult[]>;
+  /** Confirms terminal hooks ran: releases the claims kept by `hookLeaseMs`. */
+  taskHooksDone(params: TaskHooksDoneParams): Promise<void>;
+  /** Fenced partial write during an iteration; false when the lease is no longer held. */
+  taskUpdate(params: TaskUpdateParams): Promise<boolean>;
+  /** Aborts a pending or running task (conditionally: abort wins, exactly once). */
+  taskAbort(params: TaskAbortParams): Promise<TaskAbortResult>;
+  /** Earliest time any task of these definitions becomes claimable, or null if none. */
+  taskNextDueAt(definitionIds: readonly string[]): Promise<number | null>;
+
+  /** Appends log items to the task's log record of `iteration` (created on first use). */
+  logAppend(params: LogAppendParams): Promise<void>;
+  logList(params: LogListParams): Promise<ListResult<TaskLog>>;
+
+  /**
+   * Cross-process signals (capability `supportsNotify`): `publish` is sent by writers,
+   * `subscribe` delivers them to this process. Adapters without it make both no-ops.
+   */
+  publish(event: StorageEvent): Promise<void>;
+  subscribe(listener: (event: StorageEvent) => void): () => void;
+}

@@ -1,0 +1,189 @@
+import type { Identity, Task, TaskInput, TaskOutput, TaskProgress, TaskStatus } from "../../domain/task.js";
+import type { LogItem, TaskLog } from "../../domain/log.js";
+
+/** Everything a new task row needs; the service computes every value (ids, times). */
+export interface TaskCreateParams {
+  id: string;
+  name: string;
+  definitionId: string;
+  parentId: string | null;
+  input: TaskInput;
+  maxIterations: number;
+  runAt: number;
+  createdOn: number;
+  createdBy: Identity;
+  eventResponse: Record<string, unknown> | null;
+}
+
+/**
+ * A claimed unit of work. `kind` says what the worker must do with it:
+ * - `iteration`: run the next iteration (or re-run the current one when `attempt` > 1);
+ * - `hook`: the task is already terminal and its terminal hook has not been confirmed as
+ *   run (the worker that stored the outcome died before it finished the hook).
+ */
+export interface ClaimedTask {
+  kind: "iteration" | "hook";
+  task: Task;
+  /** Fence for every later write of this claim. */
+  leaseToken: number;
+  leaseExpiresAt: number;
+}
+
+export interface TaskClaimParams {
+  workerId: string;
+  limit: number;
+  now: number;
+  leaseMs: number;
+  /** Only tasks of these definitions (the ones the worker can run). */
+  definitionIds: readonly string[];
+}
+
+export interface LeaseRef {
+  id: string;
+  leaseToken: number;
+}
+
+export interface TaskRenewLeasesParams {
+  workerId: string;
+  leases: readonly LeaseRef[];
+  now: number;
+  leaseMs: number;
+}
+
+/** Per lease: still ours; aborted by a user (stop soon); or lost to another worker. */
+export type LeaseState = "held" | "aborted" | "lost";
+export interface TaskRenewLeasesResult {
+  states: Map<string, LeaseState>;
+  leaseExpiresAt: number;
+}
+
+/**
+ * The end of one iteration (or of a hook run), written atomically with its log items.
+ * The write only applies while `leaseToken` still matches and the task is not terminal:
+ * an abort or a takeover makes it a no-op (`applied: false`), while its log items are
+ * still appended (logs never lose what was written).
+ */
+export interface TaskFinishParams {
+  id: string;
+  leaseToken: number;
+  now: number;
+  status: TaskStatus;
+  /** Full input to store (the checkpoint), or undefined to keep the stored one. */
+  input?: TaskInput;
+  /** Output to store; null clears it; undefined keeps the stored one. */
+  output?: TaskOutput | null;
+  /** Next due time for `running` (the continue wait); ignored for terminal statuses. */
+  runAt?: number;
+  /** Explicit iteration count to store (used by the max-iterations outcome). */
+  iterations?: number;
+  progress?: TaskProgress | null;
+  /**
+   * Terminal statuses only: keep the lease for `hookLeaseMs` more so a terminal hook can
+   * run; the claim is released by `taskHooksDone`. Undefined: no hook to run, fully release.
+   */
+  hookLeaseMs?: number;
+  log?: LogAppendParams;
+}
+
+export interface TaskFinishResult {
+  id: string;
+  applied: boolean;
+  /** The stored task after the write (or as it stands when the write was fenced out). */
+  task: Task | null;
+}
+
+export interface TaskHooksDoneParams {
+  items: readonly LeaseRef[];
+}
+
+/** Partial, fenced writes during an iteration: state.updateInput/updateOutput, progress. */
+export interface TaskUpdateParams {
+  id: string;
+  leaseToken: number;
+  now: number;
+  input?: TaskInput;
+  output?: TaskOutput | null;
+  progress?: TaskProgress | null;
+}
+
+export interface TaskAbortParams {
+  id: string;
+  now: number;
+  /** Log item appended to the task's latest log (or a new one if none). */
+  message: string;
+  workerId: string;
+  /** Keep the task claimed this long so its onAbort hook runs at least once. */
+  hookLeaseMs?: number;
+}
+
+export type TaskAbortResult =
+  | { outcome: "aborted"; task: Task; leaseToken: number }
+  | { outcome: "not-found" }
+  | { outcome: "not-abortable"; task: Task };
+
+export interface LogAppendParams {
+  taskId: string;
+  iteration: number;
+  executionName: string;
+  now: number;
+  items: readonly LogItem[];
+}
+
+/* ---------------------------------------------------------------- lists ---- */
+
+export type FilterOp =
+  | "eq" | "not" | "in" | "not_in"
+  | "contains" | "not_contains" | "startsWith" | "not_startsWith"
+  | "lt" | "lte" | "gt" | "gte" | "between" | "not_between";
+
+export type TaskListField =
+  | "id" | "name" | "definitionId" | "parentId" | "executionName" | "taskStatus"
+  | "iterations" | "startedOn" | "finishedOn" | "createdOn" | "savedOn" | "createdBy";
+export type LogListField = "id" | "task" | "iteration" | "executionName" | "createdOn";
+
+/** Values are already validated and typed by the service: strings, numbers, Dates or null. */
+export interface Filter<F extends string> {
+  field: F;
+  op: FilterOp;
+  value: unknown;
+}
+export interface Sort<F extends string> {
+  field: F;
+  direction: "asc" | "desc";
+}
+
+export interface ListParams<F extends string> {
+  filters: readonly Filter<F>[];
+  /** Free text matched against the name (tasks) or item messages (logs). */
+  search?: string;
+  /** Always ends in `id` so the order is total; the service guarantees it. */
+  sort: readonly Sort<F>[];
+  limit: number;
+  /** Opaque keyset cursor from a previous page's `cursor`. */
+  after?: string;
+}
+
+export interface ListResult<T> {
+  items: T[];
+  cursor: string | null;
+  hasMoreItems: boolean;
+  totalCount: number;
+}
+
+export type TaskListParams = ListParams<TaskListField>;
+export type LogListParams = ListParams<LogListField>;
+
+export interface StorageCapabilities {
+  /** Cross-process wake-ups (PostgreSQL LISTEN/NOTIFY). */
+  supportsNotify: boolean;
+  /** Claims skip rows another worker holds instead of waiting (FOR UPDATE SKIP LOCKED). */
+  supportsSkipLocked: boolean;
+  /** Several processes may share the store. */
+  multiProcess: boolean;
+}
+
+export type StorageEvent =
+  | { type: "tasks-available" }
+  | { type: "task-aborted"; id: string };
+
+export type { Task, TaskLog, LogItem };

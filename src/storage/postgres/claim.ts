@@ -1,0 +1,123 @@
+/**
+ * Leases: the claim (one statement per batch, `FOR UPDATE SKIP LOCKED` so concurrent
+ * workers take disjoint rows without waiting), renewal (one statement for all of a
+ * worker's leases), give-back at shutdown and the hook confirmation.
+ */
+import { isTerminalStatus } from "../../domain/task.js";
+import type { ClaimedTask, LeaseRef, LeaseState, TaskClaimParams, TaskRenewLeasesParams, TaskRenewLeasesResult } from "../port/types.js";
+import type { Db } from "./db.js";
+import { rowToTask, taskColumns, ts, type TaskRow } from "./row.js";
+
+export interface ClaimOps {
+  claim(params: TaskClaimParams): Promise<ClaimedTask[]>;
+  renew(params: TaskRenewLeasesParams): Promise<TaskRenewLeasesResult>;
+  release(params: { leases: readonly LeaseRef[]; now: number }): Promise<void>;
+  hooksDone(leases: readonly LeaseRef[]): Promise<void>;
+}
+
+export function claimOps(db: Db): ClaimOps {
+  const { tasks } = db.names;
+
+  // $1 now, $2 definition ids, $3 limit, $4 worker id, $5 lease expiry.
+  // A terminal row here has an unconfirmed hook: only its lease columns change. Any other
+  // row starts an iteration: fresh (no owner) counts it, a takeover re-runs it.
+  const CLAIM = `
+    WITH due AS (
+      SELECT id, due_at FROM ${tasks}
+      WHERE due_at <= $1 AND definition_id = ANY($2::text[])
+      ORDER BY due_at, id
+      LIMIT $3
+      FOR UPDATE SKIP LOCKED
+    )
+    UPDATE ${tasks} t SET
+      iterations = CASE WHEN t.status IN ('success', 'failed', 'aborted') OR t.lease_owner IS NOT NULL
+                        THEN t.iterations ELSE t.iterations + 1 END,
+      attempt = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.attempt
+                     WHEN t.lease_owner IS NULL THEN 1 ELSE t.attempt + 1 END,
+      status = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.status ELSE 'running' END,
+      started_on = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.started_on
+                        ELSE COALESCE(t.started_on, $1) END,
+      execution_name = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.execution_name ELSE $4 END,
+      lease_owner = $4,
+      lease_token = t.lease_token + 1,
+      lease_expires_at = $5,
+      due_at = $5,
+      saved_on = $1
+    FROM due
+    WHERE t.id = due.id
+    RETURNING ${taskColumns("t")}, due.due_at AS claimed_due_at`;
+
+  // The UPDATE's own rows say "held"; the outer SELECT still sees the rows as they were
+  // before it (one snapshot), which is all that is needed to tell aborted from lost.
+  const RENEW = `
+    WITH lease AS (
+      SELECT * FROM unnest($1::text[], $2::int[]) AS l(id, token)
+    ), renewed AS (
+      UPDATE ${tasks} t SET lease_expires_at = $4, due_at = $4
+      FROM lease
+      WHERE t.id = lease.id AND t.lease_token = lease.token AND t.lease_owner = $3
+      RETURNING t.id
+    )
+    SELECT lease.id, renewed.id IS NOT NULL AS held, t.status
+    FROM lease
+    LEFT JOIN renewed ON renewed.id = lease.id
+    LEFT JOIN ${tasks} t ON t.id = lease.id`;
+
+  const RELEASE = `
+    UPDATE ${tasks} t SET lease_expires_at = $3, due_at = $3
+    FROM unnest($1::text[], $2::int[]) AS lease(id, token)
+    WHERE t.id = lease.id AND t.lease_token = lease.token`;
+
+  const HOOKS_DONE = `
+    UPDATE ${tasks} t SET hook_pending = false, due_at = NULL, lease_owner = NULL, lease_expires_at = NULL
+    FROM unnest($1::text[], $2::int[]) AS lease(id, token)
+    WHERE t.id = lease.id AND t.lease_token = lease.token`;
+
+  return {
+    async claim(params) {
+      if (params.limit <= 0 || params.definitionIds.length === 0) return [];
+      const leaseExpiresAt = params.now + params.leaseMs;
+      const rows = await db.query<TaskRow & { claimed_due_at: Date }>(CLAIM, [
+        ts(params.now),
+        [...params.definitionIds],
+        Math.floor(params.limit),
+        params.workerId,
+        ts(leaseExpiresAt),
+      ]);
+      // RETURNING has no order; hand them out oldest due first, as claimed.
+      rows.sort((a, b) => a.claimed_due_at.getTime() - b.claimed_due_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return rows.map((row) => ({
+        kind: isTerminalStatus(row.status) ? "hook" : "iteration",
+        task: rowToTask(row),
+        leaseToken: row.lease_token,
+        leaseExpiresAt: row.lease_expires_at ? row.lease_expires_at.getTime() : leaseExpiresAt,
+      }));
+    },
+
+    async renew(params) {
+      const leaseExpiresAt = params.now + params.leaseMs;
+      const states = new Map<string, LeaseState>();
+      if (params.leases.length === 0) return { states, leaseExpiresAt };
+      const rows = await db.query<{ id: string; held: boolean; status: string | null }>(RENEW, [
+        params.leases.map((l) => l.id),
+        params.leases.map((l) => l.leaseToken),
+        params.workerId,
+        ts(leaseExpiresAt),
+      ]);
+      for (const row of rows) {
+        states.set(row.id, row.held ? "held" : row.status === "aborted" ? "aborted" : "lost");
+      }
+      return { states, leaseExpiresAt };
+    },
+
+    async release({ leases, now }) {
+      if (leases.length === 0) return;
+      await db.query(RELEASE, [leases.map((l) => l.id), leases.map((l) => l.leaseToken), ts(now)]);
+    },
+
+    async hooksDone(leases) {
+      if (leases.length === 0) return;
+      await db.query(HOOKS_DONE, [leases.map((l) => l.id), leases.map((l) => l.leaseToken)]);
+    },
+  };
+}

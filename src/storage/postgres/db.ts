@@ -1,0 +1,110 @@
+/**
+ * The connection pool and the two ways the adapter talks to it: single statements
+ * (`query`) and transactions. Every native error leaves through `mapPgError`, and no
+ * `pg` 'error' event can go unhandled (an unhandled one would crash the process).
+ */
+import pg from "pg";
+import { Errors } from "../../domain/errors.js";
+import { isUnavailable, mapPgError } from "./errors.js";
+import type { ResolvedPostgresOptions } from "./options.js";
+import { sqlNames, type SqlNames } from "./names.js";
+
+export interface Queryable {
+  query<R = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<R[]>;
+}
+
+export interface Db extends Queryable {
+  readonly names: SqlNames;
+  readonly options: ResolvedPostgresOptions;
+  /** BEGIN … COMMIT on one pooled connection; ROLLBACK when `fn` throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  readonly closed: boolean;
+  close(): Promise<void>;
+}
+
+export function createDb(options: ResolvedPostgresOptions): Db {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.poolSize,
+    // Fail (as StorageUnavailable) instead of waiting forever while the server is down.
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+    keepAlive: true,
+    // An idle pool must not keep a finished test or script alive.
+    allowExitOnIdle: true,
+    application_name: "stint",
+  });
+  // Idle connections dropped by the server (restart, pg_terminate_backend): the pool
+  // discards them; the next query opens a fresh one.
+  pool.on("error", (error) => options.onError(mapPgError(error)));
+
+  let closed = false;
+  let closing: Promise<void> | undefined;
+
+  function ensureOpen(): void {
+    if (closed) throw Errors.closed();
+  }
+
+  return {
+    names: sqlNames(options.schema),
+    options,
+    get closed() {
+      return closed;
+    },
+    async query<R>(text: string, values?: readonly unknown[]): Promise<R[]> {
+      ensureOpen();
+      try {
+        const result = await pool.query(text, values as unknown[] | undefined);
+        return result.rows as R[];
+      } catch (error) {
+        throw mapPgError(error);
+      }
+    },
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      ensureOpen();
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw mapPgError(error);
+      }
+      // While checked out the pool's own listener is detached; keep one so a dropped
+      // socket mid-transaction rejects the pending query instead of crashing.
+      let broken: Error | undefined;
+      const onClientError = (error: Error) => {
+        broken = error;
+      };
+      client.on("error", onClientError);
+      const tx: Queryable = {
+        async query<R>(text: string, values?: readonly unknown[]): Promise<R[]> {
+          const result = await client.query(text, values as unknown[] | undefined);
+          return result.rows as R[];
+        },
+      };
+      try {
+        await client.query("BEGIN");
+        const value = await fn(tx);
+        await client.query("COMMIT");
+        return value;
+      } catch (error) {
+        if (!broken && !(error instanceof Error && isUnavailable(error))) {
+          await client.query("ROLLBACK").catch((rollbackError: Error) => {
+            broken = rollbackError;
+          });
+        } else {
+          broken ??= error as Error;
+        }
+        throw mapPgError(error);
+      } finally {
+        client.removeListener("error", onClientError);
+        // A broken connection is destroyed, not returned to the pool.
+        client.release(broken ?? false);
+      }
+    },
+    close() {
+      closed = true;
+      closing ??= pool.end().catch((error: Error) => options.onError(mapPgError(error)));
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,236 @@
+/**
+ * Typed list parameters (filters, search, sort, keyset cursor) → parameterised SQL,
+ * shared by the task and log lists. Rules: docs/storage.md "Lists".
+ *
+ * Choices shared with the SQLite adapter, so both list the same rows in the same order:
+ * - NULL is the smallest value: first ascending, last descending (explicit NULLS FIRST /
+ *   NULLS LAST, since PostgreSQL's default is the opposite);
+ * - negated operators (`not`, `not_in`, `not_contains`, `not_startsWith`, `not_between`)
+ *   also match NULL ("not equal to x" holds for a task without x);
+ * - text matching (`contains`, `startsWith`, search) ignores case (ILIKE).
+ */
+import { Errors } from "../../domain/errors.js";
+import type { Filter, ListParams, Sort } from "../port/types.js";
+
+export type ColumnKind = "text" | "number" | "date";
+
+export interface ListColumn {
+  /** SQL expression of the column (qualified or an expression like `created_by->>'id'`). */
+  sql: string;
+  /** Key of the value in the selected row, for the cursor. */
+  key: string;
+  kind: ColumnKind;
+  nullable: boolean;
+}
+
+export interface ListSource<F extends string> {
+  columns: Record<F, ListColumn>;
+  /** Condition for `search`, given the placeholder of an escaped ILIKE pattern. */
+  searchSql: (pattern: string) => string;
+}
+
+export interface ListQuery {
+  /** Filters and search: what `totalCount` counts. */
+  where: string;
+  whereValues: unknown[];
+  /** `where` plus the cursor condition: what the page reads. */
+  pageWhere: string;
+  pageValues: unknown[];
+  orderBy: string;
+  sortColumns: ListColumn[];
+}
+
+interface SortKey {
+  column: ListColumn;
+  direction: "asc" | "desc";
+}
+
+/** Collects bind values and hands out their `$n` placeholders. */
+class Binds {
+  readonly values: unknown[];
+  constructor(initial: readonly unknown[] = []) {
+    this.values = [...initial];
+  }
+  add(value: unknown, cast?: string): string {
+    this.values.push(value);
+    return cast ? `$${this.values.length}::${cast}` : `$${this.values.length}`;
+  }
+}
+
+export function buildListQuery<F extends string>(source: ListSource<F>, params: ListParams<F>): ListQuery {
+  const binds = new Binds();
+  const conditions = params.filters.map((filter) => filterSql(columnOf(source, filter.field), filter, binds));
+  if (params.search) conditions.push(source.searchSql(binds.add(`%${escapeLike(params.search)}%`)));
+  const where = conditions.length > 0 ? conditions.join(" AND ") : "TRUE";
+
+  const keys = sortKeys(source, params.sort);
+  const orderBy = keys
+    .map((k) => `${k.column.sql} ${k.direction === "asc" ? "ASC NULLS FIRST" : "DESC NULLS LAST"}`)
+    .join(", ");
+
+  let pageWhere = where;
+  const page = new Binds(binds.values);
+  if (params.after !== undefined && params.after !== null && params.after !== "") {
+    pageWhere = `(${where}) AND ${keysetSql(keys, decodeCursor(params.after, keys), page)}`;
+  }
+  return { where, whereValues: binds.values, pageWhere, pageValues: page.values, orderBy, sortColumns: keys.map((k) => k.column) };
+}
+
+/** The cursor after `row`: base64url JSON of its sort values (dates as epoch ms; last is the id). */
+export function encodeCursor(row: Record<string, unknown>, columns: readonly ListColumn[]): string {
+  const values = columns.map((c) => {
+    const value = row[c.key] ?? null;
+    return value instanceof Date ? value.getTime() : value;
+  });
+  return Buffer.from(JSON.stringify(values), "utf8").toString("base64url");
+}
+
+function decodeCursor(cursor: string, keys: readonly SortKey[]): unknown[] {
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    throw Errors.invalidArgument("after", "malformed cursor");
+  }
+  const fits =
+    Array.isArray(values) &&
+    values.length === keys.length &&
+    values.every((value, i) => {
+      const { kind, nullable } = keys[i].column;
+      if (value === null) return nullable;
+      return kind === "text" ? typeof value === "string" : typeof value === "number" && Number.isFinite(value);
+    });
+  if (!fits) throw Errors.invalidArgument("after", "malformed cursor");
+  return (values as unknown[]).map((value, i) => (keys[i].column.kind === "date" && value !== null ? new Date(value as number) : value));
+}
+
+/**
+ * Rows strictly after the cursor. Same-direction, non-null keys use one row comparison
+ * (a btree index answers it directly); otherwise `k1 > v1 OR (k1 = v1 AND k2 > v2) OR …`,
+ * with NULL as the smallest value.
+ */
+function keysetSql(keys: readonly SortKey[], values: readonly unknown[], binds: Binds): string {
+  const direction = keys[0].direction;
+  if (keys.every((k, i) => k.direction === direction && !k.column.nullable && values[i] !== null)) {
+    const cols = keys.map((k) => k.column.sql).join(", ");
+    const marks = keys.map((k, i) => binds.add(values[i], castOf(k.column))).join(", ");
+    return `((${cols}) ${direction === "asc" ? ">" : "<"} (${marks}))`;
+  }
+  const branches: string[] = [];
+  for (let i = 0; i < keys.length; i += 1) {
+    const after = afterSql(keys[i], values[i], binds);
+    if (after === null) continue;
+    const equalBefore = keys.slice(0, i).map((k, j) =>
+      values[j] === null ? `${k.column.sql} IS NULL` : `${k.column.sql} = ${binds.add(values[j], castOf(k.column))}`,
+    );
+    branches.push(`(${[...equalBefore, after].join(" AND ")})`);
+  }
+  return branches.length > 0 ? `(${branches.join(" OR ")})` : "FALSE";
+}
+
+/** "Comes after `value` in this key's direction", or null when nothing can. */
+function afterSql({ column, direction }: SortKey, value: unknown, binds: Binds): string | null {
+  const c = column.sql;
+  if (direction === "asc") return value === null ? `${c} IS NOT NULL` : `${c} > ${binds.add(value, castOf(column))}`;
+  if (value === null) return null;
+  const below = `${c} < ${binds.add(value, castOf(column))}`;
+  return column.nullable ? `(${below} OR ${c} IS NULL)` : below;
+}
+
+function sortKeys<F extends string>(source: ListSource<F>, sort: readonly Sort<F>[]): SortKey[] {
+  const keys = sort.map((s) => ({ column: columnOf(source, s.field), direction: s.direction }));
+  // The port promises a sort ending in id; keep the order total even if a caller forgets.
+  if (keys.length === 0 || keys[keys.length - 1].column !== columnOf(source, "id" as F)) {
+    keys.push({ column: columnOf(source, "id" as F), direction: keys.at(-1)?.direction ?? "desc" });
+  }
+  return keys;
+}
+
+function columnOf<F extends string>(source: ListSource<F>, field: F): ListColumn {
+  const column = Object.hasOwn(source.columns, field) ? source.columns[field] : undefined;
+  if (!column) throw Errors.invalidArgument(String(field), "not a field that lists can filter or sort on");
+  return column;
+}
+
+function filterSql(column: ListColumn, filter: Filter<string>, binds: Binds): string {
+  const c = column.sql;
+  const cast = castOf(column);
+  const { op, value } = filter;
+  switch (op) {
+    case "eq":
+      return value === null ? `${c} IS NULL` : `${c} = ${binds.add(scalar(column, filter, value), cast)}`;
+    case "not":
+      return value === null ? `${c} IS NOT NULL` : `${c} IS DISTINCT FROM ${binds.add(scalar(column, filter, value), cast)}`;
+    case "in":
+    case "not_in": {
+      const list = array(filter);
+      const present = list.filter((v) => v !== null).map((v) => scalar(column, filter, v));
+      const hasNull = present.length !== list.length;
+      const inList = `${c} = ANY(${binds.add(present, `${cast}[]`)})`;
+      if (op === "in") return hasNull ? `(${inList} OR ${c} IS NULL)` : inList;
+      return hasNull ? `(${c} IS NOT NULL AND NOT ${inList})` : `(${c} IS NULL OR NOT ${inList})`;
+    }
+    case "contains":
+    case "startsWith":
+      return `${c} ILIKE ${binds.add(likePattern(op, filter, value))}`;
+    case "not_contains":
+    case "not_startsWith":
+      return `(${c} IS NULL OR ${c} NOT ILIKE ${binds.add(likePattern(op, filter, value))})`;
+    case "lt":
+    case "lte":
+    case "gt":
+    case "gte": {
+      const sign = { lt: "<", lte: "<=", gt: ">", gte: ">=" }[op];
+      return `${c} ${sign} ${binds.add(scalar(column, filter, value), cast)}`;
+    }
+    case "between":
+    case "not_between": {
+      const [from, to] = range(column, filter);
+      const a = binds.add(from, cast);
+      const b = binds.add(to, cast);
+      return op === "between" ? `${c} BETWEEN ${a} AND ${b}` : `(${c} IS NULL OR ${c} < ${a} OR ${c} > ${b})`;
+    }
+    default:
+      throw Errors.invalidArgument(String(filter.field), `unknown filter operator "${String(op)}"`);
+  }
+}
+
+function castOf(column: ListColumn): string {
+  return column.kind === "date" ? "timestamptz" : column.kind === "number" ? "float8" : "text";
+}
+
+/** A filter value as bound: dates as `Date`, numbers and text as they are. */
+function scalar(column: ListColumn, filter: Filter<string>, value: unknown): string | number | Date {
+  if (column.kind === "date") {
+    const ms =
+      value instanceof Date ? value.getTime() : typeof value === "number" ? value : typeof value === "string" ? Date.parse(value) : NaN;
+    if (Number.isFinite(ms)) return new Date(ms);
+  } else if (column.kind === "number") {
+    if (typeof value === "number" && Number.isFinite(value)) return value;
+  } else if (typeof value === "string") {
+    return value;
+  }
+  throw Errors.invalidArgument(String(filter.field), `"${filter.op}" needs a ${column.kind} value`);
+}
+
+function likePattern(op: string, filter: Filter<string>, value: unknown): string {
+  if (typeof value !== "string") throw Errors.invalidArgument(String(filter.field), `"${filter.op}" needs a text value`);
+  const escaped = escapeLike(value);
+  return op === "contains" || op === "not_contains" ? `%${escaped}%` : `${escaped}%`;
+}
+
+function array(filter: Filter<string>): unknown[] {
+  if (!Array.isArray(filter.value)) throw Errors.invalidArgument(String(filter.field), `"${filter.op}" needs a list of values`);
+  return filter.value;
+}
+
+function range(column: ListColumn, filter: Filter<string>): [string | number | Date, string | number | Date] {
+  const list = array(filter);
+  if (list.length !== 2) throw Errors.invalidArgument(String(filter.field), `"${filter.op}" needs two values`);
+  return [scalar(column, filter, list[0]), scalar(column, filter, list[1])];
+}
+
+/** `%`, `_` and `\` match literally (backslash is ILIKE's default escape). */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}

@@ -1,0 +1,55 @@
+/**
+ * Applies the numbered migrations (migrations.generated.ts, built from migrations/*.sql).
+ *
+ * Safe when several processes start at once: everything happens in one transaction that
+ * first takes a transaction-scoped advisory lock keyed on the schema name, so the second
+ * process waits, then finds the versions already applied. Processes whose schema is
+ * already current never take the lock nor need CREATE rights on the database.
+ */
+import { createHash } from "node:crypto";
+import type { Db, Queryable } from "./db.js";
+import { migrations } from "./migrations.generated.js";
+
+export async function migrate(db: Db): Promise<void> {
+  if ((await pendingMigrations(db)).length === 0) return;
+  const { names } = db;
+  await db.transaction(async (tx) => {
+    await tx.query("SELECT pg_advisory_xact_lock($1::bigint)", [lockKey(names.schema)]);
+    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${names.schemaIdent}`);
+    await tx.query(
+      `CREATE TABLE IF NOT EXISTS ${names.migrations} (
+         version    integer     NOT NULL PRIMARY KEY,
+         name       text        NOT NULL,
+         applied_at timestamptz NOT NULL DEFAULT now()
+       )`,
+    );
+    const pending = await pendingMigrations(tx, db);
+    if (pending.length === 0) return;
+    // The .sql files use unqualified names; LOCAL ends with the transaction.
+    await tx.query(`SET LOCAL search_path TO ${names.schemaIdent}`);
+    for (const migration of pending) {
+      await tx.query(migration.sql);
+      await tx.query(`INSERT INTO ${names.migrations} (version, name) VALUES ($1, $2)`, [
+        migration.version,
+        migration.name,
+      ]);
+    }
+  });
+}
+
+async function pendingMigrations(q: Queryable, db: Db = q as Db) {
+  const [{ exists }] = await q.query<{ exists: boolean }>(
+    "SELECT to_regclass($1) IS NOT NULL AS exists",
+    [db.names.migrations],
+  );
+  if (!exists) return migrations;
+  const rows = await q.query<{ version: number }>(`SELECT version FROM ${db.names.migrations}`);
+  const applied = new Set(rows.map((r) => r.version));
+  return migrations.filter((m) => !applied.has(m.version));
+}
+
+/** A stable 64-bit advisory lock key per schema (signed, as PostgreSQL's bigint). */
+function lockKey(schema: string): string {
+  const digest = createHash("sha256").update(`stint:migrate:${schema}`).digest();
+  return digest.readBigInt64BE(0).toString();
+}

@@ -1,0 +1,32 @@
+/**
+ * The SQL names of one adapter instance: every table qualified by its (validated, quoted)
+ * schema, so queries never depend on a connection's search_path.
+ */
+export interface SqlNames {
+  schema: string;
+  /** The quoted schema, for DDL. */
+  schemaIdent: string;
+  tasks: string;
+  logs: string;
+  logItems: string;
+  migrations: string;
+  /** LISTEN/NOTIFY channel: one per schema so two Stint installs never wake each other. */
+  channel: string;
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export function sqlNames(schema: string): SqlNames {
+  const s = quoteIdent(schema);
+  return {
+    schema,
+    schemaIdent: s,
+    tasks: `${s}.tasks`,
+    logs: `${s}.task_logs`,
+    logItems: `${s}.task_log_items`,
+    migrations: `${s}.stint_migrations`,
+    channel: `stint_${schema}`,
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Options of the PostgreSQL adapter, their defaults, and the `?schema=` URL parameter.
+ * The schema name ends up inside SQL text (table names, the NOTIFY channel), so it is
+ * validated here once and only ever used quoted.
+ */
+import { Errors } from "../../domain/errors.js";
+
+export interface PostgresStorageOptions {
+  /** `postgres://user:pass@host:port/db`; a `?schema=name` parameter selects the schema. */
+  connectionString: string;
+  /**
+   * Schema holding Stint's tables; overrides `?schema=` in the URL.
+   * @defaultValue "stint"
+   */
+  schema?: string;
+  /**
+   * Connections in the pool (the LISTEN connection is extra, opened on first subscribe).
+   * @defaultValue 10
+   */
+  poolSize?: number;
+  /** Errors that belong to no caller (an idle connection dropped, the listener lost). */
+  onError?: (error: Error) => void;
+}
+
+export interface ResolvedPostgresOptions {
+  connectionString: string;
+  schema: string;
+  poolSize: number;
+  onError: (error: Error) => void;
+}
+
+export const DEFAULT_SCHEMA = "stint";
+export const DEFAULT_POOL_SIZE = 10;
+
+// Letters, digits, underscore; at most 57 so the channel `stint_<schema>` fits in
+// PostgreSQL's 63-byte identifier limit.
+const SCHEMA_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,56}$/;
+
+export function validateSchemaName(schema: string): string {
+  if (!SCHEMA_PATTERN.test(schema)) {
+    throw Errors.invalidArgument(
+      "schema",
+      `"${String(schema).slice(0, 80)}" is not a valid schema name (letters, digits and _, at most 57, not starting with a digit)`,
+    );
+  }
+  return schema;
+}
+
+/** Splits `?schema=` off a PostgreSQL URL; the rest goes to `pg` untouched. */
+export function parsePostgresUrl(url: string): { connectionString: string; schema: string | undefined } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw Errors.invalidDatabaseUrl(url);
+  }
+  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
+    throw Errors.invalidDatabaseUrl(url);
+  }
+  const schema = parsed.searchParams.get("schema") ?? undefined;
+  if (schema !== undefined) validateSchemaName(schema);
+  parsed.searchParams.delete("schema");
+  return { connectionString: parsed.toString(), schema };
+}
+
+export function resolveOptions(options: PostgresStorageOptions): ResolvedPostgresOptions {
+  if (!options || typeof options.connectionString !== "string") {
+    throw Errors.invalidArgument("connectionString", "a postgres:// URL is required");
+  }
+  const fromUrl = parsePostgresUrl(options.connectionString);
+  const schema = validateSchemaName(options.schema ?? fromUrl.schema ?? DEFAULT_SCHEMA);
+  const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
+  if (!Number.isInteger(poolSize) || poolSize < 1) {
+    throw Errors.invalidArgument("poolSize", "must be a whole number, 1 or more");
+  }
+  return {
+    connectionString: fromUrl.connectionString,
+    schema,
+    poolSize,
+    onError: options.onError ?? (() => {}),
+  };
+}
+

@@ -1,0 +1,81 @@
+/**
+ * Task rows ↔ `Task` records. Times are `timestamptz` (pg hands them back as `Date`);
+ * JSON columns are `jsonb` (pg parses them). Values going in are serialised here too, so
+ * every statement binds JSON and times the same way.
+ */
+import type { Identity, Task, TaskProgress, TaskStatus } from "../../domain/task.js";
+
+/** The columns every task-returning statement selects (and `RETURNING`s). */
+export const TASK_COLUMNS = [
+  "id", "name", "definition_id", "parent_id", "execution_name", "iterations", "max_iterations",
+  "input", "output", "status", "started_on", "finished_on", "event_response", "created_on",
+  "saved_on", "created_by", "progress", "run_at", "attempt", "lease_token", "lease_expires_at",
+].join(", ");
+
+/** Same columns, qualified by a table alias (for joins and UPDATE … FROM). */
+export function taskColumns(alias: string): string {
+  return TASK_COLUMNS.split(", ").map((c) => `${alias}.${c}`).join(", ");
+}
+
+export interface TaskRow {
+  id: string;
+  name: string;
+  definition_id: string;
+  parent_id: string | null;
+  execution_name: string;
+  iterations: number;
+  max_iterations: number;
+  input: Record<string, unknown>;
+  output: Record<string, unknown> | null;
+  status: TaskStatus;
+  started_on: Date | null;
+  finished_on: Date | null;
+  event_response: Record<string, unknown> | null;
+  created_on: Date;
+  saved_on: Date;
+  created_by: Identity;
+  progress: TaskProgress | null;
+  run_at: Date;
+  attempt: number;
+  lease_token: number;
+  lease_expires_at: Date | null;
+}
+
+export function rowToTask(row: TaskRow): Task {
+  return {
+    id: row.id,
+    name: row.name,
+    definitionId: row.definition_id,
+    parentId: row.parent_id,
+    executionName: row.execution_name,
+    iterations: row.iterations,
+    input: row.input,
+    output: row.output,
+    taskStatus: row.status,
+    startedOn: row.started_on,
+    finishedOn: row.finished_on,
+    eventResponse: row.event_response,
+    createdOn: row.created_on,
+    savedOn: row.saved_on,
+    createdBy: row.created_by,
+    progress: row.progress,
+    maxIterations: row.max_iterations,
+    runAt: row.run_at,
+    attempt: row.attempt,
+  };
+}
+
+/**
+ * JSON for a `jsonb` parameter. Bound as text (`$n::jsonb`) because pg would send a JS
+ * array as a PostgreSQL array, not as JSON. `undefined` and `null` become SQL NULL.
+ */
+export function json(value: unknown): string | null {
+  return value === undefined || value === null ? null : JSON.stringify(value);
+}
+
+/** Epoch ms → `Date` for a `timestamptz` parameter (pg sends it with ms precision). */
+export function ts(ms: number): Date;
+export function ts(ms: number | null | undefined): Date | null;
+export function ts(ms: number | null | undefined): Date | null {
+  return ms === null || ms === undefined ? null : new Date(ms);
+}

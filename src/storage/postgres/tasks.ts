@@ -1,0 +1,173 @@
+/**
+ * Task rows outside the claim/finish cycle: create (one multi-row INSERT from arrays,
+ * so 10,000 rows bind 10 parameters, far below PostgreSQL's 65,535 limit), read, list,
+ * delete, the fenced partial update and the next due time.
+ */
+import type { Task } from "../../domain/task.js";
+import type { ListResult, TaskCreateParams, TaskListField, TaskListParams, TaskUpdateParams } from "../port/types.js";
+import type { Db } from "./db.js";
+import { mapPgError } from "./errors.js";
+import { buildListQuery, encodeCursor, type ListSource } from "./list-query.js";
+import { notifySql } from "./notify.js";
+import { json, rowToTask, TASK_COLUMNS, ts, type TaskRow } from "./row.js";
+
+export interface TaskOps {
+  createMany(params: readonly TaskCreateParams[]): Promise<Task[]>;
+  get(id: string): Promise<Task | null>;
+  getMany(ids: readonly string[]): Promise<Task[]>;
+  list(params: TaskListParams): Promise<ListResult<Task>>;
+  delete(id: string): Promise<boolean>;
+  update(params: TaskUpdateParams): Promise<boolean>;
+  nextDueAt(definitionIds: readonly string[]): Promise<number | null>;
+}
+
+export function taskOps(db: Db): TaskOps {
+  const { tasks, logs } = db.names;
+
+  // Rows start pending, due at run_at, saved when created (docs/storage.md).
+  const INSERT = `
+    INSERT INTO ${tasks} (id, name, definition_id, parent_id, input, max_iterations, run_at, due_at,
+                          created_on, saved_on, created_by, event_response)
+    SELECT id, name, definition_id, parent_id, input, max_iterations, run_at, run_at,
+           created_on, created_on, created_by, event_response
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[],
+                $7::timestamptz[], $8::timestamptz[], $9::jsonb[], $10::jsonb[])
+         AS n(id, name, definition_id, parent_id, input, max_iterations, run_at, created_on, created_by, event_response)
+    RETURNING ${TASK_COLUMNS}`;
+
+  const GET_MANY = `SELECT ${TASK_COLUMNS} FROM ${tasks} WHERE id = ANY($1::text[])`;
+
+  // Log records go with the task; their items follow by ON DELETE CASCADE.
+  const DELETE = `
+    WITH gone AS (DELETE FROM ${tasks} WHERE id = $1 RETURNING id),
+         gone_logs AS (DELETE FROM ${logs} WHERE task_id IN (SELECT id FROM gone))
+    SELECT count(*)::int AS count FROM gone`;
+
+  const UPDATE = `
+    UPDATE ${tasks} SET
+      input    = CASE WHEN $4 THEN $5::jsonb ELSE input END,
+      output   = CASE WHEN $6 THEN $7::jsonb ELSE output END,
+      progress = CASE WHEN $8 THEN $9::jsonb ELSE progress END,
+      saved_on = $3
+    WHERE id = $1 AND lease_token = $2 AND status = 'running'`;
+
+  const NEXT_DUE = `
+    SELECT min(due_at) AS due_at FROM ${tasks}
+    WHERE due_at IS NOT NULL AND definition_id = ANY($1::text[])`;
+
+  const LIST_SOURCE: ListSource<TaskListField> = {
+    columns: {
+      id: { sql: "id", key: "id", kind: "text", nullable: false },
+      name: { sql: "name", key: "name", kind: "text", nullable: false },
+      definitionId: { sql: "definition_id", key: "definition_id", kind: "text", nullable: false },
+      parentId: { sql: "parent_id", key: "parent_id", kind: "text", nullable: true },
+      executionName: { sql: "execution_name", key: "execution_name", kind: "text", nullable: false },
+      taskStatus: { sql: "status", key: "status", kind: "text", nullable: false },
+      iterations: { sql: "iterations", key: "iterations", kind: "number", nullable: false },
+      startedOn: { sql: "started_on", key: "started_on", kind: "date", nullable: true },
+      finishedOn: { sql: "finished_on", key: "finished_on", kind: "date", nullable: true },
+      createdOn: { sql: "created_on", key: "created_on", kind: "date", nullable: false },
+      savedOn: { sql: "saved_on", key: "saved_on", kind: "date", nullable: false },
+      // The identity's id; COLLATE "C" like every other text column (see 0001_init.sql).
+      createdBy: { sql: `(created_by->>'id') COLLATE "C"`, key: "created_by_id", kind: "text", nullable: true },
+    },
+    searchSql: (pattern) => `name ILIKE ${pattern}`,
+  };
+
+  return {
+    async createMany(params) {
+      if (params.length === 0) return [];
+      const values = [
+        params.map((p) => p.id),
+        params.map((p) => p.name),
+        params.map((p) => p.definitionId),
+        params.map((p) => p.parentId),
+        params.map((p) => json(p.input ?? {})),
+        params.map((p) => p.maxIterations),
+        params.map((p) => ts(p.runAt)),
+        params.map((p) => ts(p.createdOn)),
+        params.map((p) => json(p.createdBy)),
+        params.map((p) => json(p.eventResponse)),
+      ];
+      try {
+        const rows = await db.transaction(async (tx) => {
+          const inserted = await tx.query<TaskRow>(INSERT, values);
+          // Same transaction: listeners wake only once the rows are visible.
+          await tx.query(notifySql(db.names), [JSON.stringify({ type: "tasks-available" })]);
+          return inserted;
+        });
+        return inOrder(params.map((p) => p.id), rows.map(rowToTask));
+      } catch (error) {
+        throw mapPgError(error, "create");
+      }
+    },
+
+    async get(id) {
+      const rows = await db.query<TaskRow>(GET_MANY, [[id]]);
+      return rows.length > 0 ? rowToTask(rows[0]) : null;
+    },
+
+    async getMany(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db.query<TaskRow>(GET_MANY, [[...new Set(ids)]]);
+      return inOrder(ids, rows.map(rowToTask));
+    },
+
+    async list(params) {
+      const query = buildListQuery(LIST_SOURCE, params);
+      const limit = Math.max(1, Math.floor(params.limit));
+      // Page and count run side by side on two pooled connections.
+      const [rows, [{ count }]] = await Promise.all([
+        db.query<TaskRow & { created_by_id: string | null }>(
+          `SELECT ${TASK_COLUMNS}, created_by->>'id' AS created_by_id FROM ${tasks}
+           WHERE ${query.pageWhere} ORDER BY ${query.orderBy} LIMIT ${limit + 1}`,
+          query.pageValues,
+        ),
+        db.query<{ count: string }>(`SELECT count(*) AS count FROM ${tasks} WHERE ${query.where}`, query.whereValues),
+      ]);
+      const hasMoreItems = rows.length > limit;
+      const page = hasMoreItems ? rows.slice(0, limit) : rows;
+      return {
+        items: page.map(rowToTask),
+        cursor: hasMoreItems ? encodeCursor(page[page.length - 1] as unknown as Record<string, unknown>, query.sortColumns) : null,
+        hasMoreItems,
+        totalCount: Number(count),
+      };
+    },
+
+    async delete(id) {
+      const [{ count }] = await db.query<{ count: number }>(DELETE, [id]);
+      return count > 0;
+    },
+
+    async update(params) {
+      const rows = await db.query(`${UPDATE} RETURNING id`, [
+        params.id,
+        params.leaseToken,
+        ts(params.now),
+        params.input !== undefined,
+        json(params.input),
+        params.output !== undefined,
+        json(params.output),
+        params.progress !== undefined,
+        json(params.progress),
+      ]);
+      return rows.length > 0;
+    },
+
+    async nextDueAt(definitionIds) {
+      if (definitionIds.length === 0) return null;
+      const [{ due_at }] = await db.query<{ due_at: Date | null }>(NEXT_DUE, [[...definitionIds]]);
+      return due_at ? due_at.getTime() : null;
+    },
+  };
+}
+
+/** `tasks` in the order of `ids` (SQL returns rows in no particular order); missing ids skipped. */
+export function inOrder(ids: readonly string[], tasks: readonly Task[]): Task[] {
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  return ids.flatMap((id) => {
+    const task = byId.get(id);
+    return task ? [task] : [];
+  });
+}

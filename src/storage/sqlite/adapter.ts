@@ -1,0 +1,85 @@
+/**
+ * The SQLite StorageAdapter: wires one connection to the operation modules and turns
+ * native errors into Stint's. better-sqlite3 is synchronous; each method still returns a
+ * promise (the port is async for PostgreSQL), and any throw becomes a rejection.
+ */
+import type { StorageAdapter } from "../port/storage.js";
+import type { StorageCapabilities } from "../port/types.js";
+import { taskClaim, taskHooksDone, taskNextDueAt, taskReleaseLeases, taskRenewLeases } from "./claims.js";
+import { openDb } from "./connection.js";
+import { translateError } from "./errors.js";
+import { taskAbort, taskFinishMany, taskUpdate } from "./finish.js";
+import { logAppend, logList } from "./logs.js";
+import { migrate } from "./migrate.js";
+import { taskCreateMany, taskDelete, taskGet, taskGetMany, taskList } from "./tasks.js";
+
+export interface SqliteStorageOptions {
+  /** Database file, created with its directory when missing; ":memory:" for a private one. */
+  filename: string;
+  /**
+   * How long a write waits for another process's write lock before failing with
+   * STORAGE_UNAVAILABLE.
+   * @defaultValue 5000
+   */
+  busyTimeoutMs?: number;
+}
+
+const CAPABILITIES: StorageCapabilities = Object.freeze({
+  supportsNotify: false,
+  supportsSkipLocked: false,
+  multiProcess: true,
+});
+
+export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapter {
+  let db: ReturnType<typeof openDb>;
+  try {
+    db = openDb(options.filename, options.busyTimeoutMs ?? 5000);
+  } catch (error) {
+    throw translateError(error);
+  }
+
+  /** Runs a synchronous operation as the port's async one, with errors translated. */
+  function op<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => Promise<R> {
+    return async (...args) => {
+      try {
+        return fn(...args);
+      } catch (error) {
+        throw translateError(error);
+      }
+    };
+  }
+
+  return {
+    name: "sqlite",
+    capabilities: CAPABILITIES,
+    migrate: op(() => migrate(db)),
+    ping: op(() => {
+      db.stmt("SELECT 1").get();
+    }),
+    close: async () => {
+      if (db.raw.open) db.raw.close();
+    },
+
+    taskCreateMany: op((params) => taskCreateMany(db, params)),
+    taskGet: op((id) => taskGet(db, id)),
+    taskGetMany: op((ids) => taskGetMany(db, ids)),
+    taskList: op((params) => taskList(db, params)),
+    taskDelete: op((id) => taskDelete(db, id)),
+
+    taskClaim: op((params) => taskClaim(db, params)),
+    taskRenewLeases: op((params) => taskRenewLeases(db, params)),
+    taskReleaseLeases: op((params) => taskReleaseLeases(db, params)),
+    taskFinishMany: op((params) => taskFinishMany(db, params)),
+    taskHooksDone: op((params) => taskHooksDone(db, params)),
+    taskUpdate: op((params) => taskUpdate(db, params)),
+    taskAbort: op((params) => taskAbort(db, params)),
+    taskNextDueAt: op((definitionIds) => taskNextDueAt(db, definitionIds)),
+
+    logAppend: op((params) => logAppend(db, params)),
+    logList: op((params) => logList(db, params)),
+
+    // No cross-process signal in SQLite: workers poll (capability supportsNotify: false).
+    publish: async () => {},
+    subscribe: () => () => {},
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * Claims and leases: who holds which task until when. A claim is an IMMEDIATE transaction,
+ * so of several processes claiming at once exactly one sees (and takes) each due row;
+ * every claim bumps `lease_token`, the fence later writes of that claim must present.
+ */
+import type { ClaimedTask, LeaseRef, LeaseState, TaskClaimParams, TaskHooksDoneParams, TaskRenewLeasesParams, TaskRenewLeasesResult } from "../port/types.js";
+import { jsonList, type Db } from "./connection.js";
+import { rowToTask, type TaskRow } from "./row.js";
+
+const TERMINAL = `('success', 'failed', 'aborted')`;
+
+const SELECT_DUE = `
+  SELECT id FROM stint_tasks INDEXED BY stint_tasks_due
+  WHERE due_at IS NOT NULL AND due_at <= @now
+    AND definition_id IN (SELECT value FROM json_each(@definitionIds))
+  ORDER BY due_at, id
+  LIMIT @limit`;
+
+// SET expressions all read the row as it was, so `lease_owner IS NULL` tells a fresh claim
+// (iterations + 1, attempt 1) from a takeover of an expired lease (attempt + 1).
+// Terminal rows are claimed only to run their unconfirmed hook: just the lease changes.
+const CLAIM = `
+  UPDATE stint_tasks SET
+    iterations = CASE WHEN status IN ${TERMINAL} OR lease_owner IS NOT NULL THEN iterations ELSE iterations + 1 END,
+    attempt = CASE WHEN status IN ${TERMINAL} THEN attempt WHEN lease_owner IS NULL THEN 1 ELSE attempt + 1 END,
+    started_on = CASE WHEN status IN ${TERMINAL} THEN started_on ELSE COALESCE(started_on, @now) END,
+    execution_name = CASE WHEN status IN ${TERMINAL} THEN execution_name ELSE @workerId END,
+    status = CASE WHEN status IN ${TERMINAL} THEN status ELSE 'running' END,
+    lease_owner = @workerId,
+    lease_token = lease_token + 1,
+    lease_expires_at = @expiresAt,
+    due_at = @expiresAt,
+    saved_on = @now
+  WHERE id IN (SELECT value FROM json_each(@ids))
+  RETURNING *`;
+
+const RENEW = `
+  UPDATE stint_tasks SET lease_expires_at = @expiresAt, due_at = @expiresAt
+  WHERE lease_owner = @workerId
+    AND (id, lease_token) IN (SELECT value ->> '$.id', value ->> '$.leaseToken' FROM json_each(@leases))
+  RETURNING id`;
+
+const STATUSES = `SELECT id, status FROM stint_tasks WHERE id IN (SELECT value FROM json_each(?))`;
+
+const RELEASE = `UPDATE stint_tasks SET lease_expires_at = @now, due_at = @now WHERE id = @id AND lease_token = @leaseToken`;
+
+const HOOKS_DONE = `
+  UPDATE stint_tasks SET hook_pending = 0, due_at = NULL, lease_owner = NULL, lease_expires_at = NULL
+  WHERE id = @id AND lease_token = @leaseToken`;
+
+const NEXT_DUE = `
+  SELECT MIN(due_at) AS dueAt FROM stint_tasks
+  WHERE due_at IS NOT NULL AND definition_id IN (SELECT value FROM json_each(?))`;
+
+export function taskClaim(db: Db, params: TaskClaimParams): ClaimedTask[] {
+  if (params.limit <= 0 || params.definitionIds.length === 0) return [];
+  const expiresAt = params.now + params.leaseMs;
+  return db.write(() => {
+    const due = db.stmt(SELECT_DUE).all({
+      now: params.now,
+      definitionIds: jsonList(params.definitionIds),
+      limit: Math.floor(params.limit),
+    }) as { id: string }[];
+    if (due.length === 0) return [];
+    const ids = due.map((r) => r.id);
+    const rows = db.stmt(CLAIM).all({ now: params.now, workerId: params.workerId, expiresAt, ids: jsonList(ids) }) as TaskRow[];
+    // RETURNING has no order: hand the rows back oldest due first, as selected.
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => {
+      const row = byId.get(id)!;
+      return {
+        kind: row.hook_pending === 1 || row.status === "success" || row.status === "failed" || row.status === "aborted" ? "hook" : "iteration",
+        task: rowToTask(row),
+        leaseToken: row.lease_token,
+        leaseExpiresAt: expiresAt,
+      } satisfies ClaimedTask;
+    });
+  });
+}
+
+export function taskRenewLeases(db: Db, params: TaskRenewLeasesParams): TaskRenewLeasesResult {
+  const leaseExpiresAt = params.now + params.leaseMs;
+  const states = new Map<string, LeaseState>();
+  if (params.leases.length === 0) return { states, leaseExpiresAt };
+  db.write(() => {
+    const renewed = db.stmt(RENEW).all({
+      workerId: params.workerId,
+      expiresAt: leaseExpiresAt,
+      leases: JSON.stringify(params.leases.map((l) => ({ id: l.id, leaseToken: l.leaseToken }))),
+    }) as { id: string }[];
+    const held = new Set(renewed.map((r) => r.id));
+    const others = params.leases.filter((l) => !held.has(l.id)).map((l) => l.id);
+    const statuses = others.length > 0 ? (db.stmt(STATUSES).all(jsonList(others)) as { id: string; status: string }[]) : [];
+    const aborted = new Set(statuses.filter((s) => s.status === "aborted").map((s) => s.id));
+    for (const lease of params.leases) {
+      states.set(lease.id, held.has(lease.id) ? "held" : aborted.has(lease.id) ? "aborted" : "lost");
+    }
+  });
+  return { states, leaseExpiresAt };
+}
+
+export function taskReleaseLeases(db: Db, params: { leases: readonly LeaseRef[]; now: number }): void {
+  if (params.leases.length === 0) return;
+  const release = db.stmt(RELEASE);
+  db.write(() => {
+    for (const lease of params.leases) release.run({ id: lease.id, leaseToken: lease.leaseToken, now: params.now });
+  });
+}
+
+export function taskHooksDone(db: Db, params: TaskHooksDoneParams): void {
+  if (params.items.length === 0) return;
+  const done = db.stmt(HOOKS_DONE);
+  db.write(() => {
+    for (const item of params.items) done.run({ id: item.id, leaseToken: item.leaseToken });
+  });
+}
+
+export function taskNextDueAt(db: Db, definitionIds: readonly string[]): number | null {
+  if (definitionIds.length === 0) return null;
+  return (db.stmt(NEXT_DUE).get(jsonList(definitionIds)) as { dueAt: number | null }).dueAt;
+}

@@ -1,0 +1,64 @@
+/**
+ * One better-sqlite3 connection with the settings every Stint process uses on a shared
+ * file, a prepared-statement cache, and the two transaction kinds the adapter needs.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+
+export interface Db {
+  readonly raw: Database.Database;
+  /** The prepared statement for `sql`, prepared once per connection. */
+  stmt(sql: string): Database.Statement;
+  /**
+   * Runs `fn` in a `BEGIN IMMEDIATE` transaction (a savepoint when nested). Every write
+   * goes through here: taking the write lock up front means a second process waits for
+   * `busy_timeout` instead of failing a deferred read-then-write upgrade at once.
+   */
+  write<T>(fn: () => T): T;
+  /** Runs `fn` in a deferred transaction: one consistent snapshot for multi-query reads. */
+  read<T>(fn: () => T): T;
+}
+
+const MAX_CACHED_STATEMENTS = 200;
+
+export function openDb(filename: string, busyTimeoutMs: number): Db {
+  if (filename !== ":memory:" && !filename.startsWith("file:")) {
+    mkdirSync(dirname(filename), { recursive: true });
+  }
+  // `timeout` is SQLite's busy_timeout: how long a statement waits for another writer.
+  const raw = new Database(filename, { timeout: Math.max(0, Math.floor(busyTimeoutMs)) });
+  // WAL lets readers (lists, the UI) run while a worker writes, across processes.
+  raw.pragma("journal_mode = WAL");
+  // In WAL mode NORMAL never corrupts the file and survives a process crash; only an OS
+  // crash or power loss may drop the last few commits. Worth it: FULL fsyncs every commit.
+  raw.pragma("synchronous = NORMAL");
+  // Log records and items are removed with their task by ON DELETE CASCADE.
+  raw.pragma("foreign_keys = ON");
+
+  const statements = new Map<string, Database.Statement>();
+  const immediate = raw.transaction((fn: () => unknown) => fn()).immediate;
+  const deferred = raw.transaction((fn: () => unknown) => fn()).deferred;
+
+  return {
+    raw,
+    stmt(sql) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        // Hot statements are fixed strings; list queries vary with their filters, so the
+        // cache is bounded (oldest first out) to keep those from growing it forever.
+        if (statements.size >= MAX_CACHED_STATEMENTS) statements.delete(statements.keys().next().value!);
+        statement = raw.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+    write: <T>(fn: () => T) => immediate(fn) as T,
+    read: <T>(fn: () => T) => deferred(fn) as T,
+  };
+}
+
+/** A JSON array parameter for `IN (SELECT value FROM json_each(?))`: one statement for any count. */
+export function jsonList(values: readonly unknown[]): string {
+  return JSON.stringify(values);
+}

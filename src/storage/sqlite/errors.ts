@@ -1,0 +1,32 @@
+/**
+ * Native SQLite errors → Stint's domain errors (src/domain/errors.ts), so callers see the
+ * same codes and messages whichever adapter stores their tasks.
+ */
+import { Errors, StintError } from "../../domain/errors.js";
+
+interface SqliteErrorLike {
+  code?: unknown;
+  message?: unknown;
+}
+
+export function translateError(error: unknown): unknown {
+  if (error instanceof StintError) return error;
+  const code = typeof (error as SqliteErrorLike)?.code === "string" ? ((error as SqliteErrorLike).code as string) : "";
+  if (code === "SQLITE_FULL") return Errors.storageFull(error);
+  // better-sqlite3 has already waited busy_timeout when these surface.
+  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+    return Errors.storageUnavailable("the database stayed locked by another process past the busy timeout", error);
+  }
+  if (code.startsWith("SQLITE_CANTOPEN") || code.startsWith("SQLITE_IOERR") || code === "SQLITE_READONLY") {
+    return Errors.storageUnavailable(String((error as SqliteErrorLike).message ?? code), error);
+  }
+  if (error instanceof TypeError && /database connection is not open/i.test(error.message)) {
+    return Errors.storageUnavailable("the store has been closed", error);
+  }
+  return error;
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as SqliteErrorLike)?.code;
+  return code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE";
+}

@@ -1,0 +1,74 @@
+/**
+ * `stint/testing`: helpers for users' own tests. A Stint over an in-memory SQLite store
+ * with a manual clock, and `runTask()` that runs one task to its end synchronously,
+ * moving the clock over its waits instead of sleeping.
+ */
+import type { Task, TaskInput } from "../domain/task.js";
+import { isTerminalStatus } from "../domain/task.js";
+import type { AnyTaskDefinition, TaskDefinitionHandle } from "../definition/types.js";
+import { createStint, type Stint } from "../stint.js";
+import type { WorkerOptions } from "../worker/options.js";
+import type { Worker } from "../worker/worker.js";
+import { ManualClock } from "./manual-clock.js";
+
+export { ManualClock };
+
+export interface TestStint extends Stint {
+  readonly clock: ManualClock;
+  /** The worker `runTask` drives (not started as a loop). */
+  readonly worker: Worker;
+  /**
+   * Triggers a task and runs it (and everything else that becomes due) until it is
+   * finished, advancing the clock over waits and delays. At most `maxSteps` clock jumps.
+   */
+  runTask<I = TaskInput>(params: {
+    definition: string | TaskDefinitionHandle<I, any>;
+    input?: I;
+    name?: string;
+    delay?: number;
+    maxSteps?: number;
+  }): Promise<Task>;
+  /** Runs due work until the given task is finished. */
+  runUntilFinished(id: string, maxSteps?: number): Promise<Task>;
+}
+
+export async function createTestStint(options: {
+  definitions: AnyTaskDefinition[];
+  /** Defaults to an in-memory SQLite store. */
+  database?: string;
+  clock?: ManualClock;
+  worker?: WorkerOptions;
+}): Promise<TestStint> {
+  const clock = options.clock ?? new ManualClock();
+  const stint = await createStint({
+    database: options.database ?? "sqlite::memory:",
+    definitions: options.definitions,
+    clock,
+    useEnv: false,
+  });
+  const worker = stint.createWorker({ leaseMs: 60_000, ...options.worker });
+
+  async function runUntilFinished(id: string, maxSteps = 10_000): Promise<Task> {
+    for (let step = 0; step <= maxSteps; step++) {
+      await worker.drain();
+      const task = await stint.tasks.getTask(id);
+      if (!task) throw new Error(`Task ${id} does not exist`);
+      if (isTerminalStatus(task.taskStatus)) return task;
+      const nextDue = await stint.storage.taskNextDueAt(stint.definitions.ids());
+      if (nextDue === null) throw new Error(`Task ${id} is ${task.taskStatus} but nothing is due`);
+      clock.set(Math.max(clock.now(), nextDue));
+    }
+    throw new Error(`Task ${id} did not finish within ${maxSteps} steps`);
+  }
+
+  return Object.assign(stint, {
+    clock,
+    worker,
+    runUntilFinished,
+    async runTask(params: Parameters<TestStint["runTask"]>[0]) {
+      const { maxSteps, ...trigger } = params;
+      const task = await stint.tasks.trigger(trigger as never);
+      return runUntilFinished(task.id, maxSteps);
+    },
+  }) as TestStint;
+}

@@ -1,0 +1,79 @@
+import type { Clock } from "../domain/clock.js";
+import type { LeaseState, StorageAdapter } from "../storage/port/index.js";
+
+export interface HeldLease {
+  id: string;
+  leaseToken: number;
+  /** Clock time after which the store may hand the task to someone else. */
+  expiresAt: number;
+  /** Told when the lease is lost or the task aborted by a user. */
+  onLost(state: Exclude<LeaseState, "held">): void;
+}
+
+/**
+ * Renews every lease this worker holds in one store call per beat. A lease the store
+ * reports aborted or lost, or one that ran out locally because the store could not be
+ * reached, is reported to its holder so the running iteration stops.
+ */
+export class LeaseKeeper {
+  readonly leases = new Map<string, HeldLease>();
+  private timer: NodeJS.Timeout | undefined;
+  private renewing = false;
+
+  constructor(
+    private readonly options: {
+      storage: StorageAdapter;
+      clock: Clock;
+      workerId: string;
+      leaseMs: number;
+      intervalMs: number;
+      onError: (error: unknown) => void;
+    },
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.renew(), this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  hold(lease: HeldLease): void {
+    this.leases.set(lease.id, lease);
+  }
+
+  release(id: string): void {
+    this.leases.delete(id);
+  }
+
+  async renew(): Promise<void> {
+    if (this.renewing || this.leases.size === 0) return;
+    this.renewing = true;
+    const now = this.options.clock.now();
+    const batch = [...this.leases.values()];
+    try {
+      const result = await this.options.storage.taskRenewLeases({
+        workerId: this.options.workerId,
+        leases: batch.map((l) => ({ id: l.id, leaseToken: l.leaseToken })),
+        now,
+        leaseMs: this.options.leaseMs,
+      });
+      for (const lease of batch) {
+        const state = result.states.get(lease.id) ?? "lost";
+        if (state === "held") lease.expiresAt = result.leaseExpiresAt;
+        else if (this.leases.get(lease.id) === lease) lease.onLost(state);
+      }
+    } catch (error) {
+      this.options.onError(error);
+      for (const lease of batch) {
+        if (lease.expiresAt <= this.options.clock.now() && this.leases.get(lease.id) === lease) lease.onLost("lost");
+      }
+    } finally {
+      this.renewing = false;
+    }
+  }
+}

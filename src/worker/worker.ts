@@ -1,0 +1,381 @@
+/**
+ * The worker: claim due tasks in batches → run their iterations → store the outcomes in
+ * batches → run terminal hooks.
+ *
+ * Invariant: every task this worker claims is released, whatever happens: by storing
+ * the iteration's outcome, by confirming its hooks ran, or by handing the claim back;
+ * and if the process dies first, the lease lapses and another worker takes it over.
+ */
+import type { Clock } from "../domain/clock.js";
+import type { Task } from "../domain/task.js";
+import { isTerminalStatus } from "../domain/task.js";
+import type { AnyTaskDefinition } from "../definition/types.js";
+import type { ClaimedTask, StorageAdapter, TaskFinishParams } from "../storage/port/index.js";
+import type { ChildTasks } from "../runner/controller.js";
+import { runIteration } from "../runner/run-iteration.js";
+import { hooksForTerminal, type HookName } from "../runner/outcome.js";
+import { Errors } from "../domain/errors.js";
+import { CompletionBatcher } from "./completion-batcher.js";
+import { LeaseKeeper } from "./lease-keeper.js";
+import { WorkerEvents } from "./events.js";
+import { hasAnyHook, runHooks } from "./hooks.js";
+import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./options.js";
+import type { WorkerSignals } from "./signals.js";
+
+/** Abort reason given to iterations still running when a stop's deadline passes. */
+const SHUTDOWN = Errors.closed();
+
+export interface DefinitionLookup {
+  get(id: string): AnyTaskDefinition | undefined;
+  ids(): string[];
+}
+
+export interface WorkerDependencies {
+  storage: StorageAdapter;
+  definitions: DefinitionLookup;
+  clock: Clock;
+  children: ChildTasks;
+  /** In-process wake-ups from the TaskService of the same instance. */
+  signals?: WorkerSignals;
+}
+
+interface Execution {
+  claim: ClaimedTask;
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+export class Worker {
+  readonly events = new WorkerEvents();
+  readonly options: ResolvedWorkerOptions;
+  private readonly storage: StorageAdapter;
+  private readonly clock: Clock;
+  private readonly batcher: CompletionBatcher;
+  private readonly leases: LeaseKeeper;
+  private readonly executions = new Map<string, Execution>();
+  /** Iterations whose run() is still going (a slot each). */
+  private running = 0;
+  private loopPromise: Promise<void> | undefined;
+  private stopping = false;
+  private wakePending = false;
+  private wakeResolve: (() => void) | undefined;
+  private unsubscribers: (() => void)[] = [];
+  private stopListeningInProcess: () => void = () => {};
+  /** Tasks handed back at shutdown whose run() had not returned: their outcome is not stored. */
+  private readonly abandoned = new Set<string>();
+
+  constructor(private readonly deps: WorkerDependencies, options: WorkerOptions = {}) {
+    this.options = resolveWorkerOptions(options);
+    this.storage = deps.storage;
+    this.clock = deps.clock;
+    this.batcher = new CompletionBatcher(this.storage, 500, undefined, (error) => this.reportError(error, "store outcome"));
+    this.leases = new LeaseKeeper({
+      storage: this.storage,
+      clock: this.clock,
+      workerId: this.options.workerId,
+      leaseMs: this.options.leaseMs,
+      intervalMs: this.options.heartbeatMs,
+      onError: (error) => this.reportError(error, "renew leases"),
+    });
+    this.listenInProcess();
+  }
+
+  get workerId(): string {
+    return this.options.workerId;
+  }
+
+  /** Iterations and hooks in flight. */
+  get activeCount(): number {
+    return this.executions.size;
+  }
+
+  start(): void {
+    if (this.loopPromise) return;
+    this.stopping = false;
+    this.subscribe();
+    this.leases.start();
+    this.events.emit("worker:start", { workerId: this.workerId });
+    this.loopPromise = this.loop();
+  }
+
+  /** Wakes the claim loop now (a trigger happened, a slot freed, time jumped). */
+  wake(): void {
+    this.wakePending = true;
+    const resolve = this.wakeResolve;
+    this.wakeResolve = undefined;
+    resolve?.();
+  }
+
+  /**
+   * Stops claiming, lets in-flight iterations finish within `shutdownTimeoutMs`, then
+   * aborts the rest and hands their claims back so another worker re-runs them.
+   */
+  async stop(): Promise<void> {
+    if (!this.loopPromise) {
+      this.stopListeningInProcess();
+      return;
+    }
+    if (this.stopping) return this.loopPromise.then(() => undefined);
+    this.stopping = true;
+    this.wake();
+    await this.loopPromise;
+    const inFlight = [...this.executions.values()];
+    if (!(await settledWithin(inFlight.map((e) => e.done), this.options.shutdownTimeoutMs))) {
+      // Ask what is left to stop; an iteration that returns within the grace period
+      // still has its outcome stored (e.g. a checkpoint taken on the signal).
+      for (const execution of this.executions.values()) execution.abort.abort(SHUTDOWN);
+      const left = [...this.executions.values()];
+      if (!(await settledWithin(left.map((e) => e.done), this.options.graceMs))) {
+        const abandoned = [...this.executions.values()];
+        for (const execution of abandoned) this.abandoned.add(execution.claim.task.id);
+        await this.storage
+          .taskReleaseLeases({
+            leases: abandoned.map((e) => ({ id: e.claim.task.id, leaseToken: e.claim.leaseToken })),
+            now: this.clock.now(),
+          })
+          .catch((error) => this.reportError(error, "hand back claims"));
+      }
+    }
+    this.leases.stop();
+    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
+    this.stopListeningInProcess();
+    this.loopPromise = undefined;
+    this.events.emit("worker:stop", { workerId: this.workerId });
+  }
+
+  /**
+   * Runs everything that is due now (and what becomes due as a result) until nothing is
+   * due and nothing is in flight. For tests and scripts; the started loop does not need it.
+   */
+  async drain(): Promise<void> {
+    for (;;) {
+      const claimed = await this.claim(this.options.concurrency - this.running);
+      if (claimed.length === 0) {
+        if (this.executions.size === 0) return;
+        await Promise.race([...this.executions.values()].map((e) => e.done));
+      }
+    }
+  }
+
+  private async loop(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      const free = this.options.concurrency - this.running;
+      if (free <= 0) {
+        await this.waitForWake(this.options.pollIntervalMs);
+        continue;
+      }
+      let claimed: ClaimedTask[];
+      let nextDue: number | null = null;
+      try {
+        this.wakePending = false;
+        claimed = await this.claim(free);
+        if (claimed.length < free) nextDue = await this.storage.taskNextDueAt(this.deps.definitions.ids());
+        failures = 0;
+      } catch (error) {
+        this.reportError(error, "claim");
+        failures++;
+        await this.waitForWake(Math.min(this.options.pollIntervalMs * 5, 100 * 2 ** failures));
+        continue;
+      }
+      if (claimed.length === free) continue;
+      const now = this.clock.now();
+      const wait = nextDue === null ? this.options.pollIntervalMs : Math.min(this.options.pollIntervalMs, nextDue - now);
+      if (wait > 0) await this.waitForWake(wait);
+    }
+  }
+
+  private async claim(limit: number): Promise<ClaimedTask[]> {
+    if (limit <= 0) return [];
+    const claimed = await this.storage.taskClaim({
+      workerId: this.workerId,
+      limit,
+      now: this.clock.now(),
+      leaseMs: this.options.leaseMs,
+      definitionIds: this.deps.definitions.ids(),
+    });
+    for (const claim of claimed) this.execute(claim);
+    return claimed;
+  }
+
+  private waitForWake(ms: number): Promise<void> {
+    if (this.wakePending || this.stopping) {
+      this.wakePending = false;
+      return Promise.resolve();
+    }
+    const sleeper = new AbortController();
+    const woken = new Promise<void>((resolve) => (this.wakeResolve = resolve));
+    return Promise.race([woken, this.clock.sleep(ms, sleeper.signal)]).then(() => {
+      sleeper.abort();
+      this.wakeResolve = undefined;
+      this.wakePending = false;
+    });
+  }
+
+  private execute(claim: ClaimedTask): void {
+    const abort = new AbortController();
+    const id = claim.task.id;
+    const isIteration = claim.kind === "iteration";
+    if (isIteration) this.running++;
+    this.leases.hold({
+      id,
+      leaseToken: claim.leaseToken,
+      expiresAt: claim.leaseExpiresAt,
+      onLost: (state) => abort.abort(state === "aborted" ? "aborted" : Errors.leaseLost(id)),
+    });
+    let slotFreed = !isIteration;
+    const freeSlot = () => {
+      if (slotFreed) return;
+      slotFreed = true;
+      this.running--;
+      this.wake();
+    };
+    const done = (isIteration ? this.runIteration(claim, abort, freeSlot) : this.runPendingHooks(claim))
+      .catch(async (error) => {
+        this.reportError(error, `task ${id}`);
+        await this.storage
+          .taskReleaseLeases({ leases: [{ id, leaseToken: claim.leaseToken }], now: this.clock.now() })
+          .catch((e) => this.reportError(e, "hand back claim"));
+      })
+      .finally(() => {
+        freeSlot();
+        this.leases.release(id);
+        this.executions.delete(id);
+      });
+    this.executions.set(id, { claim, abort, done });
+  }
+
+  private async runIteration(claim: ClaimedTask, abort: AbortController, freeSlot: () => void): Promise<void> {
+    const { task, leaseToken } = claim;
+    const definition = this.deps.definitions.get(task.definitionId);
+    if (!definition) throw Errors.definitionNotFound(task.definitionId);
+    const startedAt = Date.now();
+    this.events.emit("task:start", { task, iteration: task.iterations, attempt: task.attempt });
+
+    const result = await runIteration({
+      task,
+      leaseToken,
+      definition,
+      storage: this.storage,
+      clock: this.clock,
+      executionName: this.workerId,
+      timeoutMs: (definition.timeout ?? this.options.timeoutSeconds) * 1000,
+      graceMs: this.options.graceMs,
+      children: this.deps.children,
+      abortSignal: abort.signal,
+      logFlushIntervalMs: this.options.logFlushIntervalMs,
+      progressIntervalMs: this.options.progressIntervalMs,
+    });
+    // The run is over (or abandoned at the timeout): the slot can take new work while
+    // the outcome is written with the next batch.
+    freeSlot();
+    if (this.abandoned.delete(task.id)) return; // handed back at shutdown; another worker re-runs the attempt
+
+    const { outcome } = result;
+    const terminal = isTerminalStatus(outcome.status);
+    const owesHooks = terminal && hasAnyHook(definition, outcome.hooks);
+    const now = this.clock.now();
+    const params: TaskFinishParams = {
+      id: task.id,
+      leaseToken,
+      now,
+      status: outcome.status,
+      ...(outcome.input !== undefined ? { input: outcome.input } : {}),
+      ...(outcome.output !== undefined ? { output: outcome.output } : {}),
+      ...(outcome.runAt !== undefined ? { runAt: outcome.runAt } : {}),
+      ...(outcome.iterations !== undefined ? { iterations: outcome.iterations } : {}),
+      ...(result.progress !== undefined ? { progress: result.progress } : {}),
+      ...(owesHooks ? { hookLeaseMs: this.options.hookLeaseMs } : {}),
+      ...(result.logItems.length > 0
+        ? { log: { taskId: task.id, iteration: task.iterations, executionName: this.workerId, now, items: result.logItems } }
+        : {}),
+    };
+    const stored = await this.batcher.finish(params);
+    const storedTask = stored.task ?? task;
+    this.events.emit("task:iteration", {
+      task: storedTask,
+      status: outcome.status,
+      applied: stored.applied,
+      durationMs: Date.now() - startedAt,
+    });
+    if (!stored.applied) return;
+    if (result.timedOut) this.events.emit("task:timeout", { task: storedTask });
+    if (outcome.status === "running") {
+      if ((outcome.runAt ?? 0) <= this.clock.now()) this.wake();
+      return;
+    }
+    this.emitTerminal(storedTask);
+    if (owesHooks) await this.finishHooks(definition, outcome.hooks, storedTask, leaseToken);
+  }
+
+  private async runPendingHooks(claim: ClaimedTask): Promise<void> {
+    const definition = this.deps.definitions.get(claim.task.definitionId);
+    await this.finishHooks(definition, hooksForTerminal(claim.task), claim.task, claim.leaseToken);
+  }
+
+  private async finishHooks(
+    definition: AnyTaskDefinition | undefined,
+    hooks: readonly HookName[],
+    task: Task,
+    leaseToken: number,
+  ): Promise<void> {
+    await runHooks(definition, hooks, task, (hook, error) => {
+      this.events.emit("hook:error", { task, hook, error });
+    });
+    await this.storage.taskHooksDone({ items: [{ id: task.id, leaseToken }] });
+  }
+
+  private emitTerminal(task: Task): void {
+    if (task.taskStatus === "success") this.events.emit("task:done", { task });
+    else if (task.taskStatus === "failed") this.events.emit("task:failed", { task });
+    else if (task.taskStatus === "aborted") this.events.emit("task:aborted", { task });
+  }
+
+  /** In-process signals: cheap, so on from construction (drain() relies on them too). */
+  private listenInProcess(): void {
+    const signals = this.deps.signals;
+    if (!signals) return;
+    const onAborted = (id: string) => this.abortExecution(id);
+    const onAvailable = () => this.wake();
+    signals.on("task-aborted", onAborted);
+    signals.on("tasks-available", onAvailable);
+    this.stopListeningInProcess = () => {
+      signals.off("task-aborted", onAborted);
+      signals.off("tasks-available", onAvailable);
+    };
+  }
+
+  /** Store notifications (PostgreSQL LISTEN) and clock jumps: only while the loop runs. */
+  private subscribe(): void {
+    if (this.storage.capabilities.supportsNotify) {
+      this.unsubscribers.push(
+        this.storage.subscribe((event) => {
+          if (event.type === "task-aborted") this.abortExecution(event.id);
+          else this.wake();
+        }),
+      );
+    }
+    if (this.clock.onAdvance) this.unsubscribers.push(this.clock.onAdvance(() => this.wake()));
+  }
+
+  private abortExecution(id: string): void {
+    this.executions.get(id)?.abort.abort("aborted");
+  }
+
+  private reportError(error: unknown, during: string): void {
+    if (this.events.listenerCount("worker:error") > 0) {
+      this.events.emit("worker:error", { workerId: this.workerId, error, during });
+    }
+  }
+}
+
+function settledWithin(promises: Promise<unknown>[], ms: number): Promise<boolean> {
+  if (promises.length === 0) return Promise.resolve(true);
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    Promise.allSettled(promises).then(() => true),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

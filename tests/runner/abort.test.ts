@@ -1,0 +1,129 @@
+import { describe, it, after } from "node:test";
+import assert from "node:assert/strict";
+import { storeKinds } from "../helpers/stores.js";
+import { deferred, stintFixture, waitFor, type StintFixture } from "../helpers/stint.js";
+import { createTaskDefinition } from "../../src/definition/create-task-definition.js";
+import { TaskDefinition } from "../../src/definition/task-definition.js";
+import { isStintError } from "../../src/domain/errors.js";
+
+for (const kind of await storeKinds()) {
+  describe(`abort (${kind.name})`, () => {
+    const fixtures: StintFixture[] = [];
+    after(() => Promise.all(fixtures.map((f) => f.close())));
+
+    it("aborts a pending task, which then never runs, and calls onAbort once", async () => {
+      let runs = 0;
+      const aborts: string[] = [];
+      const idle = createTaskDefinition({
+        id: "idle",
+        title: "Idle",
+        run: ({ response }) => (runs++, response.done()),
+        onAbort: ({ task }) => void aborts.push(task.taskStatus),
+      });
+      const f = await stintFixture(kind, [idle]);
+      fixtures.push(f);
+      const { id } = await f.stint.tasks.trigger({ definition: idle, delay: 10 });
+      const aborted = await f.stint.tasks.abort({ id, message: "No longer needed" });
+      assert.equal(aborted.taskStatus, "aborted");
+      f.clock.advance(20_000);
+      await f.worker.drain();
+      assert.equal(runs, 0);
+      assert.deepEqual(aborts, ["aborted"]);
+      const logs = await f.stint.tasks.listLogs({ where: { task: id } });
+      assert.deepEqual(logs.items.flatMap((l) => l.items.map((i) => i.message)), ["No longer needed"]);
+    });
+
+    it("lets a running iteration see the abort, and a later continue or done cannot undo it", async () => {
+      const started = deferred();
+      const release = deferred();
+      const seen: { isAborted: boolean; signal: boolean }[] = [];
+      let onAbort = 0;
+      class Long implements TaskDefinition.Interface {
+        id = "long";
+        title = "Long";
+        async run({ controller }: TaskDefinition.RunParams) {
+          started.resolve();
+          await release.promise;
+          seen.push({ isAborted: controller.runtime.isAborted(), signal: controller.runtime.signal.aborted });
+          return controller.response.continue({ more: true });
+        }
+        onAbort() {
+          onAbort++;
+        }
+      }
+      const long = TaskDefinition.createImplementation({ implementation: Long });
+      const f = await stintFixture(kind, [long]);
+      fixtures.push(f);
+      const { id } = await f.stint.tasks.trigger({ definition: long });
+      const drained = f.worker.drain();
+      await started.promise;
+      await f.stint.tasks.abort({ id });
+      release.resolve();
+      await drained;
+      assert.deepEqual(seen, [{ isAborted: true, signal: true }]);
+      const task = (await f.stint.tasks.getTask(id))!;
+      assert.equal(task.taskStatus, "aborted");
+      assert.deepEqual(task.input, {}, "the late continue's checkpoint was not stored");
+      assert.equal(onAbort, 1);
+      f.clock.advance(120_000);
+      await f.worker.drain();
+      assert.equal(onAbort, 1, "no worker runs onAbort again");
+      assert.equal((await f.stint.tasks.getTask(id))!.taskStatus, "aborted");
+    });
+
+    it("reaches an iteration on a started worker loop through the in-process signal", async () => {
+      const started = deferred();
+      const sawAbort = deferred<boolean>();
+      class SignalWatcher implements TaskDefinition.Interface {
+        id = "signalWatcher";
+        title = "Signal watcher";
+        run({ controller }: TaskDefinition.RunParams) {
+          started.resolve();
+          return new Promise<TaskDefinition.Result>((resolve) => {
+            controller.runtime.signal.addEventListener("abort", () => {
+              sawAbort.resolve(controller.runtime.isAborted());
+              resolve(controller.response.done({ late: true }));
+            });
+          });
+        }
+      }
+      const watcher = TaskDefinition.createImplementation({ implementation: SignalWatcher });
+      const f = await stintFixture(kind, [watcher]);
+      fixtures.push(f);
+      f.worker.start();
+      const { id } = await f.stint.tasks.trigger({ definition: watcher });
+      await started.promise;
+      await f.stint.tasks.abort({ id });
+      assert.equal(await sawAbort.promise, true);
+      await waitFor(() => f.worker.activeCount, (n) => n === 0);
+      const task = (await f.stint.tasks.getTask(id))!;
+      assert.equal(task.taskStatus, "aborted");
+      assert.equal(task.output, null, "the done() after the abort stored nothing");
+    });
+
+    it("refuses to abort a finished task with TASK_ABORT_ERROR and changes nothing", async () => {
+      const quick = createTaskDefinition({ id: "quick", title: "Quick", run: ({ response }) => response.done({ ok: 1 }) });
+      const f = await stintFixture(kind, [quick]);
+      fixtures.push(f);
+      const { id } = await f.stint.tasks.trigger({ definition: quick });
+      await f.worker.drain();
+      const before = (await f.stint.tasks.getTask(id))!;
+      await assert.rejects(f.stint.tasks.abort({ id }), (error: unknown) => {
+        assert.ok(isStintError(error, "TASK_ABORT_ERROR"));
+        assert.equal(error.message, "Cannot abort a task that is not pending or running!");
+        assert.deepEqual(error.data, { id, status: "success" });
+        return true;
+      });
+      assert.deepEqual(await f.stint.tasks.getTask(id), before);
+    });
+
+    it("answers an abort of an unknown or malformed id with typed errors", async () => {
+      const quick = createTaskDefinition({ id: "quick", title: "Quick", run: ({ response }) => response.done() });
+      const f = await stintFixture(kind, [quick]);
+      fixtures.push(f);
+      await assert.rejects(f.stint.tasks.abort({ id: "doesnotexist" }), (e: unknown) => isStintError(e, "TASK_NOT_FOUND"));
+      await assert.rejects(f.stint.tasks.abort({ id: "bad id; drop table" }), (e: unknown) => isStintError(e, "INVALID_TASK_ID"));
+      await assert.rejects(f.stint.tasks.abort({ id: 42 as never }), (e: unknown) => isStintError(e, "INVALID_TASK_ID"));
+    });
+  });
+}

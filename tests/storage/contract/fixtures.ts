@@ -1,0 +1,94 @@
+/**
+ * Fixtures for the storage contract suite. Everything is made through the port (never by
+ * SQL), so the same fixtures hold for every adapter.
+ */
+import { afterEach, beforeEach } from "node:test";
+import { newId } from "../../../src/domain/ids.js";
+import type { Identity, Task } from "../../../src/domain/task.js";
+import type { StorageAdapter } from "../../../src/storage/port/index.js";
+import type { ClaimedTask, Sort, TaskCreateParams, TaskListField, LogListField } from "../../../src/storage/port/types.js";
+import type { StoreKind, TestStore } from "../../helpers/stores.js";
+
+/** A fixed "now" far from the epoch, so ms offsets read clearly in assertions. */
+export const T0 = 1_700_000_000_000;
+export const LEASE_MS = 30_000;
+export const DEF = "sendEmail";
+export const USER: Identity = { id: "user-1", displayName: "User One", type: "admin" };
+
+export const NEWEST_FIRST: Sort<TaskListField>[] = [
+  { field: "createdOn", direction: "desc" },
+  { field: "id", direction: "desc" },
+];
+export const LOGS_OLDEST_FIRST: Sort<LogListField>[] = [
+  { field: "createdOn", direction: "asc" },
+  { field: "id", direction: "asc" },
+];
+
+/** A fresh store per test, cleaned up after it; read `.adapter` inside the test. */
+export function useStore(kind: StoreKind): { readonly adapter: StorageAdapter } {
+  let store: TestStore | undefined;
+  beforeEach(async () => {
+    store = await kind.create();
+  });
+  afterEach(async () => {
+    await store?.cleanup();
+    store = undefined;
+  });
+  return {
+    get adapter() {
+      if (!store) throw new Error("useStore: no store outside a test");
+      return store.adapter;
+    },
+  };
+}
+
+export function taskParams(overrides: Partial<TaskCreateParams> = {}): TaskCreateParams {
+  const createdOn = overrides.createdOn ?? T0;
+  return {
+    id: newId(createdOn),
+    name: "A task",
+    definitionId: DEF,
+    parentId: null,
+    input: { to: "someone@example.com" },
+    maxIterations: 50,
+    runAt: createdOn,
+    createdOn,
+    createdBy: USER,
+    eventResponse: null,
+    ...overrides,
+  };
+}
+
+export async function createTask(adapter: StorageAdapter, overrides: Partial<TaskCreateParams> = {}): Promise<Task> {
+  const [task] = await adapter.taskCreateMany([taskParams(overrides)]);
+  return task;
+}
+
+/** Claims with sensible defaults; `now` defaults to T0. */
+export function claim(
+  adapter: StorageAdapter,
+  options: { workerId?: string; limit?: number; now?: number; leaseMs?: number; definitionIds?: string[] } = {},
+): Promise<ClaimedTask[]> {
+  return adapter.taskClaim({
+    workerId: options.workerId ?? "worker-a",
+    limit: options.limit ?? 10,
+    now: options.now ?? T0,
+    leaseMs: options.leaseMs ?? LEASE_MS,
+    definitionIds: options.definitionIds ?? [DEF],
+  });
+}
+
+/** Claims exactly the one due task, failing loudly otherwise. */
+export async function claimOne(adapter: StorageAdapter, options: Parameters<typeof claim>[1] = {}): Promise<ClaimedTask> {
+  const claimed = await claim(adapter, { limit: 1, ...options });
+  if (claimed.length !== 1) throw new Error(`expected one claimed task, got ${claimed.length}`);
+  return claimed[0];
+}
+
+export function ids(items: readonly { id: string }[]): string[] {
+  return items.map((item) => item.id);
+}
+
+export function sorted(values: readonly string[]): string[] {
+  return [...values].sort();
+}

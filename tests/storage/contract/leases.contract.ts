@@ -1,0 +1,132 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { StoreKind } from "../../helpers/stores.js";
+import { claim, claimOne, createTask, ids, LEASE_MS, T0, useStore } from "./fixtures.js";
+
+export function leasesContract(kind: StoreKind): void {
+  describe("taskRenewLeases / taskReleaseLeases / taskHooksDone", () => {
+    const store = useStore(kind);
+
+    it("renews a held lease so nobody can take the task until the new expiry", async () => {
+      const task = await createTask(store.adapter);
+      const held = await claimOne(store.adapter);
+      const renewed = await store.adapter.taskRenewLeases({
+        workerId: "worker-a",
+        leases: [{ id: task.id, leaseToken: held.leaseToken }],
+        now: T0 + 20_000,
+        leaseMs: LEASE_MS,
+      });
+      assert.equal(renewed.states.get(task.id), "held");
+      assert.equal(renewed.leaseExpiresAt, T0 + 20_000 + LEASE_MS);
+      assert.deepEqual(await claim(store.adapter, { workerId: "worker-b", now: T0 + LEASE_MS + 1 }), []);
+      assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), T0 + 20_000 + LEASE_MS);
+      const later = await claimOne(store.adapter, { workerId: "worker-b", now: T0 + 20_000 + LEASE_MS });
+      assert.equal(later.task.attempt, 2);
+    });
+
+    it("reports a lease lost once another worker took the task over, and leaves the new holder alone", async () => {
+      const task = await createTask(store.adapter);
+      const old = await claimOne(store.adapter, { workerId: "worker-a" });
+      const current = await claimOne(store.adapter, { workerId: "worker-b", now: T0 + LEASE_MS });
+      const result = await store.adapter.taskRenewLeases({
+        workerId: "worker-a",
+        leases: [{ id: task.id, leaseToken: old.leaseToken }],
+        now: T0 + LEASE_MS + 1,
+        leaseMs: LEASE_MS,
+      });
+      assert.equal(result.states.get(task.id), "lost");
+      assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), current.leaseExpiresAt);
+    });
+
+    it("reports a lease lost when a different worker presents the token", async () => {
+      const task = await createTask(store.adapter);
+      const held = await claimOne(store.adapter, { workerId: "worker-a" });
+      const result = await store.adapter.taskRenewLeases({
+        workerId: "worker-b",
+        leases: [{ id: task.id, leaseToken: held.leaseToken }],
+        now: T0 + 1,
+        leaseMs: LEASE_MS * 10,
+      });
+      assert.equal(result.states.get(task.id), "lost");
+      assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), held.leaseExpiresAt);
+    });
+
+    it("reports a lease aborted once a user aborted the task", async () => {
+      const task = await createTask(store.adapter);
+      const held = await claimOne(store.adapter);
+      await store.adapter.taskAbort({ id: task.id, now: T0 + 5, message: "stop", workerId: "api" });
+      const result = await store.adapter.taskRenewLeases({
+        workerId: "worker-a",
+        leases: [{ id: task.id, leaseToken: held.leaseToken }],
+        now: T0 + 10,
+        leaseMs: LEASE_MS,
+      });
+      assert.equal(result.states.get(task.id), "aborted");
+    });
+
+    it("reports every lease of one call: held, aborted, lost and deleted", async () => {
+      const [held, aborted, lost, deleted] = [
+        await createTask(store.adapter, { runAt: T0 }),
+        await createTask(store.adapter, { runAt: T0 + 1 }),
+        await createTask(store.adapter, { runAt: T0 + 2 }),
+        await createTask(store.adapter, { runAt: T0 + 3 }),
+      ];
+      const claimed = await claim(store.adapter, { now: T0 + 3 });
+      assert.deepEqual(ids(claimed.map((c) => c.task)), ids([held, aborted, lost, deleted]));
+      await store.adapter.taskAbort({ id: aborted.id, now: T0 + 4, message: "stop", workerId: "api" });
+      await store.adapter.taskDelete(deleted.id);
+      const leases = claimed.map((c) => ({ id: c.task.id, leaseToken: c.leaseToken }));
+      leases[2] = { id: lost.id, leaseToken: claimed[2].leaseToken + 100 };
+      const result = await store.adapter.taskRenewLeases({ workerId: "worker-a", leases, now: T0 + 5, leaseMs: LEASE_MS });
+      assert.deepEqual(
+        [...result.states.entries()].sort(),
+        [
+          [held.id, "held"],
+          [aborted.id, "aborted"],
+          [lost.id, "lost"],
+          [deleted.id, "lost"],
+        ].sort(),
+      );
+    });
+
+    it("gives released claims back so any worker can take them at once, keeping the iteration", async () => {
+      const task = await createTask(store.adapter);
+      const held = await claimOne(store.adapter, { workerId: "worker-a" });
+      await store.adapter.taskReleaseLeases({ leases: [{ id: task.id, leaseToken: held.leaseToken }], now: T0 + 10 });
+      assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), T0 + 10);
+      const again = await claimOne(store.adapter, { workerId: "worker-b", now: T0 + 10 });
+      assert.equal(again.kind, "iteration");
+      assert.equal(again.task.iterations, 1);
+      assert.notEqual(again.leaseToken, held.leaseToken);
+      const fenced = await store.adapter.taskUpdate({ id: task.id, leaseToken: held.leaseToken, now: T0 + 11, input: { x: 1 } });
+      assert.equal(fenced, false);
+    });
+
+    it("ignores a release with a stale token", async () => {
+      const task = await createTask(store.adapter);
+      const old = await claimOne(store.adapter, { workerId: "worker-a" });
+      const current = await claimOne(store.adapter, { workerId: "worker-b", now: T0 + LEASE_MS });
+      await store.adapter.taskReleaseLeases({ leases: [{ id: task.id, leaseToken: old.leaseToken }], now: T0 + LEASE_MS + 1 });
+      assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), current.leaseExpiresAt);
+    });
+
+    it("settles a terminal task for good once its hooks are confirmed done", async () => {
+      const task = await createTask(store.adapter);
+      const held = await claimOne(store.adapter);
+      await store.adapter.taskFinishMany([{ id: task.id, leaseToken: held.leaseToken, now: T0 + 1, status: "success", hookLeaseMs: 5_000 }]);
+      await store.adapter.taskHooksDone({ items: [{ id: task.id, leaseToken: held.leaseToken }] });
+      assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), null);
+      assert.deepEqual(await claim(store.adapter, { now: T0 + 1_000_000 }), []);
+      assert.equal((await store.adapter.taskGet(task.id))?.taskStatus, "success");
+    });
+
+    it("ignores hooks-done with a stale token: the hook is still owed", async () => {
+      const task = await createTask(store.adapter);
+      const held = await claimOne(store.adapter);
+      await store.adapter.taskFinishMany([{ id: task.id, leaseToken: held.leaseToken, now: T0 + 1, status: "failed", hookLeaseMs: 5_000 }]);
+      await store.adapter.taskHooksDone({ items: [{ id: task.id, leaseToken: held.leaseToken - 1 }] });
+      const hook = await claimOne(store.adapter, { workerId: "worker-b", now: T0 + 5_001 });
+      assert.equal(hook.kind, "hook");
+    });
+  });
+}
