@@ -37,7 +37,6 @@ function createImplementation<I = TaskInput, O = TaskOutput, D extends readonly 
 export const TaskDefinition = { createImplementation } as const;
 
 // Type-only members merged with the value above: `TaskDefinition.Interface<I, O>` etc.
-// eslint-disable-next-line @typescript-eslint/no-namespace
 export declare namespace TaskDefinition {
   type Interface<I = TaskInput, O = TaskOutput> = TaskDefinitionInterface<I, O>;
   type RunParams<I = TaskInput, O = TaskOutput> = DefinitionRunParams<I, O>;

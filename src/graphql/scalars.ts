@@ -41,7 +41,13 @@ export const NumberScalar = new GraphQLScalarType({
   },
 });
 
+/** ISO 8601 date or date-time; `new Date()` alone would read "1" as the year 2001. */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
 function toIsoString(value: unknown): string {
+  if (typeof value === "string" && !ISO_DATE.test(value)) {
+    throw new GraphQLError(`DateTime must be an ISO 8601 string; got "${value.slice(0, 50)}".`);
+  }
   if (typeof value !== "string" && typeof value !== "number") {
     throw new GraphQLError("DateTime must be an ISO 8601 string.");
   }

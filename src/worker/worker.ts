@@ -56,6 +56,7 @@ export class Worker {
   /** Iterations whose run() is still going (a slot each). */
   private running = 0;
   private loopPromise: Promise<void> | undefined;
+  private stopPromise: Promise<void> | undefined;
   private stopping = false;
   private wakePending = false;
   private wakeResolve: (() => void) | undefined;
@@ -89,9 +90,10 @@ export class Worker {
     return this.executions.size;
   }
 
+  /** Starts the claim loop. A worker runs once: after stop() it cannot be started again. */
   start(): void {
+    if (this.stopping) throw Errors.closed();
     if (this.loopPromise) return;
-    this.stopping = false;
     this.subscribe();
     this.leases.start();
     this.events.emit("worker:start", { workerId: this.workerId });
@@ -110,12 +112,12 @@ export class Worker {
    * Stops claiming, lets in-flight iterations finish within `shutdownTimeoutMs`, then
    * aborts the rest and hands their claims back so another worker re-runs them.
    */
-  async stop(): Promise<void> {
-    if (!this.loopPromise) {
-      this.stopListeningInProcess();
-      return;
-    }
-    if (this.stopping) return this.loopPromise.then(() => undefined);
+  stop(): Promise<void> {
+    this.stopPromise ??= this.shutdown();
+    return this.stopPromise;
+  }
+
+  private async shutdown(): Promise<void> {
     this.stopping = true;
     this.wake();
     await this.loopPromise;
@@ -139,8 +141,7 @@ export class Worker {
     this.leases.stop();
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     this.stopListeningInProcess();
-    this.loopPromise = undefined;
-    this.events.emit("worker:stop", { workerId: this.workerId });
+    if (this.loopPromise) this.events.emit("worker:stop", { workerId: this.workerId });
   }
 
   /**
@@ -148,7 +149,7 @@ export class Worker {
    * due and nothing is in flight. For tests and scripts; the started loop does not need it.
    */
   async drain(): Promise<void> {
-    for (;;) {
+    while (!this.stopping) {
       const claimed = await this.claim(this.options.concurrency - this.running);
       if (claimed.length === 0) {
         if (this.executions.size === 0) return;

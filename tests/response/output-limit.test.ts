@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { jsonBytes, limitOutputSize, OUTPUT_SIZE_EXCEEDED_MESSAGE } from "../../src/response/output-limit.js";
 import { MAX_OUTPUT_BYTES } from "../../src/domain/errors.js";
 
-/** A string whose JSON form (with quotes) plus wrapper fits exactly around `bytes`. */
+/** `bytes` ASCII characters: one byte each in UTF-8. */
 const big = (bytes: number) => "x".repeat(bytes);
 
 describe("limitOutputSize", () => {

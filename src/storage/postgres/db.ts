@@ -32,7 +32,8 @@ export function createDb(options: ResolvedPostgresOptions): Db {
     keepAlive: true,
     // An idle pool must not keep a finished test or script alive.
     allowExitOnIdle: true,
-    application_name: "stint",
+    // A default only: application_name in the URL or PGAPPNAME wins.
+    fallback_application_name: "stint",
   });
   // Idle connections dropped by the server (restart, pg_terminate_backend): the pool
   // discards them; the next query opens a fresh one.

@@ -64,9 +64,7 @@ export function buildListQuery<F extends string>(source: ListSource<F>, params: 
   const where = conditions.length > 0 ? conditions.join(" AND ") : "TRUE";
 
   const keys = sortKeys(source, params.sort);
-  const orderBy = keys
-    .map((k) => `${k.column.sql} ${k.direction === "asc" ? "ASC NULLS FIRST" : "DESC NULLS LAST"}`)
-    .join(", ");
+  const orderBy = keys.map(orderSql).join(", ");
 
   let pageWhere = where;
   const page = new Binds(binds.values);
@@ -74,6 +72,15 @@ export function buildListQuery<F extends string>(source: ListSource<F>, params: 
     pageWhere = `(${where}) AND ${keysetSql(keys, decodeCursor(params.after, keys), page)}`;
   }
   return { where, whereValues: binds.values, pageWhere, pageValues: page.values, orderBy, sortColumns: keys.map((k) => k.column) };
+}
+
+/**
+ * NULLS FIRST/LAST only where a column can hold NULL: on NOT NULL columns the clause would
+ * change nothing but would stop a plain `(created_on DESC, id DESC)` index from matching.
+ */
+function orderSql({ column, direction }: SortKey): string {
+  if (!column.nullable) return `${column.sql} ${direction === "asc" ? "ASC" : "DESC"}`;
+  return `${column.sql} ${direction === "asc" ? "ASC NULLS FIRST" : "DESC NULLS LAST"}`;
 }
 
 /** The cursor after `row`: base64url JSON of its sort values (dates as epoch ms; last is the id). */

@@ -85,7 +85,7 @@ export function createListener(options: ListenerOptions): Listener {
       connectionString: options.connectionString,
       keepAlive: true,
       connectionTimeoutMillis: 10_000,
-      application_name: "stint-listener",
+      fallback_application_name: "stint-listener",
     });
     starting = client;
     client.on("error", (error) => lost(client, error));

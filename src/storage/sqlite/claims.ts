@@ -9,6 +9,8 @@ import { rowToTask, type TaskRow } from "./row.js";
 
 const TERMINAL = `('success', 'failed', 'aborted')`;
 
+// INDEXED BY: left alone, the planner prefers the definition index and sorts every row of
+// those definitions before taking the first few.
 const SELECT_DUE = `
   SELECT id FROM stint_tasks INDEXED BY stint_tasks_due
   WHERE due_at IS NOT NULL AND due_at <= @now
@@ -48,9 +50,12 @@ const HOOKS_DONE = `
   UPDATE stint_tasks SET hook_pending = 0, due_at = NULL, lease_owner = NULL, lease_expires_at = NULL
   WHERE id = @id AND lease_token = @leaseToken`;
 
+// Not MIN(): the planner would pick the definition index and read every row of those
+// definitions; walking the claim index in order stops at the first match.
 const NEXT_DUE = `
-  SELECT MIN(due_at) AS dueAt FROM stint_tasks
-  WHERE due_at IS NOT NULL AND definition_id IN (SELECT value FROM json_each(?))`;
+  SELECT due_at AS dueAt FROM stint_tasks INDEXED BY stint_tasks_due
+  WHERE due_at IS NOT NULL AND definition_id IN (SELECT value FROM json_each(?))
+  ORDER BY due_at LIMIT 1`;
 
 export function taskClaim(db: Db, params: TaskClaimParams): ClaimedTask[] {
   if (params.limit <= 0 || params.definitionIds.length === 0) return [];
@@ -117,5 +122,6 @@ export function taskHooksDone(db: Db, params: TaskHooksDoneParams): void {
 
 export function taskNextDueAt(db: Db, definitionIds: readonly string[]): number | null {
   if (definitionIds.length === 0) return null;
-  return (db.stmt(NEXT_DUE).get(jsonList(definitionIds)) as { dueAt: number | null }).dueAt;
+  const row = db.stmt(NEXT_DUE).get(jsonList(definitionIds)) as { dueAt: number } | undefined;
+  return row ? row.dueAt : null;
 }

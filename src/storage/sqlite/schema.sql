@@ -61,10 +61,10 @@ CREATE INDEX stint_logs_created ON stint_logs (created_on DESC, id DESC);
 
 CREATE INDEX stint_tasks_created ON stint_tasks (created_on DESC, id DESC);
 
-CREATE INDEX stint_tasks_definition ON stint_tasks (definition_id, created_on);
+CREATE INDEX stint_tasks_definition ON stint_tasks (definition_id, created_on DESC, id DESC);
 
-CREATE INDEX stint_tasks_due ON stint_tasks (due_at, id) WHERE due_at IS NOT NULL;
+CREATE INDEX stint_tasks_due ON stint_tasks (due_at, id, definition_id) WHERE due_at IS NOT NULL;
 
 CREATE INDEX stint_tasks_parent ON stint_tasks (parent_id);
 
-CREATE INDEX stint_tasks_status ON stint_tasks (status, created_on);
+CREATE INDEX stint_tasks_status ON stint_tasks (status, created_on DESC, id DESC);

@@ -32,13 +32,15 @@ CREATE TABLE stint_tasks (
   hook_pending     INTEGER NOT NULL DEFAULT 0 CHECK (hook_pending IN (0, 1))
 ) STRICT;
 
--- The claim index: only rows a worker has something to do with, oldest due first.
-CREATE INDEX stint_tasks_due ON stint_tasks (due_at, id) WHERE due_at IS NOT NULL;
+-- The claim index: only rows a worker has something to do with, oldest due first;
+-- definition_id rides along so other definitions' rows are skipped inside the index.
+CREATE INDEX stint_tasks_due ON stint_tasks (due_at, id, definition_id) WHERE due_at IS NOT NULL;
 -- Default list order (createdOn_DESC) and its keyset cursor.
 CREATE INDEX stint_tasks_created ON stint_tasks (created_on DESC, id DESC);
 CREATE INDEX stint_tasks_parent ON stint_tasks (parent_id);
-CREATE INDEX stint_tasks_definition ON stint_tasks (definition_id, created_on);
-CREATE INDEX stint_tasks_status ON stint_tasks (status, created_on);
+-- The common filters, each paged in the default order.
+CREATE INDEX stint_tasks_definition ON stint_tasks (definition_id, created_on DESC, id DESC);
+CREATE INDEX stint_tasks_status ON stint_tasks (status, created_on DESC, id DESC);
 
 CREATE TABLE stint_logs (
   id             TEXT    NOT NULL PRIMARY KEY,

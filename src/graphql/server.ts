@@ -1,0 +1,152 @@
+/**
+ * The management API over node:http: `/graphql` (graphql-yoga, with the query page for
+ * browsers), `/healthz`, and optionally a static folder at `/`.
+ *
+ * Requests are checked before GraphQL sees them: the body is read with a size cap
+ * (413), POST must be JSON (a form or text/plain POST from another site is refused, as
+ * there is no CORS), and with no API key configured the Host header must be a loopback
+ * name so a DNS-rebinding page cannot reach the unauthenticated API.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ErrorCode } from "../domain/errors.js";
+import { assertSafeHost, createAuthenticator, isLoopbackHost, parseApiKeysEnv, type Authenticator } from "./auth.js";
+import { answerHealth } from "./health.js";
+import { graphqlErrorBody, readBody, sendJson } from "./http-util.js";
+import { resolveServerOptions, type GraphQLServerOptions, type ResolvedServerOptions } from "./options.js";
+import { buildStintSchema } from "./schema.js";
+import { serveStatic } from "./static-files.js";
+import { createYogaApp, GRAPHQL_PATH, type StintYoga } from "./yoga-app.js";
+
+export type { GraphQLServerOptions } from "./options.js";
+
+export interface GraphQLServer {
+  /** The GraphQL endpoint, e.g. `http://127.0.0.1:4000/graphql`. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const CLOSE_GRACE_MS = 5_000;
+const JSON_CONTENT_TYPES = ["application/json", "application/graphql-response+json", "application/graphql+json"];
+
+export async function startGraphQLServer(input: GraphQLServerOptions): Promise<GraphQLServer> {
+  const options = resolveServerOptions(input, parseApiKeysEnv);
+  const auth = createAuthenticator(options.apiKeys);
+  assertSafeHost(options.host, auth);
+  const yoga = createYogaApp(buildStintSchema(options.service), options, auth);
+
+  const server = createServer((req, res) => {
+    handle(req, res, options, auth, yoga).catch((error: unknown) => {
+      options.onUnexpectedError(error);
+      if (!res.headersSent) sendJson(res, 500, graphqlErrorBody("Internal server error.", "INTERNAL_ERROR"));
+      else res.destroy();
+    });
+  });
+  // Slow-loris protection: a request must arrive whole within this time.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const hostForUrl = options.host.includes(":") ? `[${options.host}]` : options.host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${hostForUrl}:${port}${GRAPHQL_PATH}`,
+    port,
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+        // Requests in flight get a moment to finish; then their connections are cut.
+        setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
+      });
+      return closing;
+    },
+  };
+}
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: ResolvedServerOptions,
+  auth: Authenticator,
+  yoga: StintYoga,
+): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  if (!auth.enabled && !isLoopbackHost(hostname(req.headers.host))) {
+    sendJson(res, 403, graphqlErrorBody("Without an API key only loopback host names are served.", ErrorCode.NotAuthorized));
+    req.resume();
+    return;
+  }
+  if (url.pathname === GRAPHQL_PATH) return handleGraphQL(req, res, url, options, yoga);
+  if (url.pathname === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
+    req.resume();
+    return answerHealth(res, options.ping);
+  }
+  req.resume();
+  if (options.staticDir && (await serveStatic(options.staticDir, url.pathname, req, res))) return;
+  sendJson(res, 404, graphqlErrorBody(`Nothing at ${url.pathname.slice(0, 100)}; the API is at ${GRAPHQL_PATH}.`, "NOT_FOUND"));
+}
+
+async function handleGraphQL(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  options: ResolvedServerOptions,
+  yoga: StintYoga,
+): Promise<void> {
+  let body: Buffer | undefined;
+  if (req.method === "POST") {
+    const contentType = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+    if (!JSON_CONTENT_TYPES.includes(contentType)) {
+      req.resume();
+      sendJson(res, 415, graphqlErrorBody('POST requests must be sent as "Content-Type: application/json".', "UNSUPPORTED_MEDIA_TYPE"));
+      return;
+    }
+    const read = await readBody(req, options.maxBodyBytes);
+    if (!read.ok) {
+      sendJson(
+        res,
+        413,
+        graphqlErrorBody(`The request body is too large: at most ${options.maxBodyBytes} bytes are allowed.`, ErrorCode.PayloadTooLarge, {
+          max: options.maxBodyBytes,
+        }),
+        { connection: "close" },
+      );
+      return;
+    }
+    body = read.body;
+  } else {
+    req.resume();
+  }
+
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+  const response = await yoga.fetch(url.toString(), { method: req.method, headers, body }, {});
+  const payload = Buffer.from(await response.arrayBuffer());
+  const outHeaders: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    outHeaders[name] = value;
+  });
+  outHeaders["content-length"] = String(payload.length);
+  res.writeHead(response.status, outHeaders);
+  res.end(req.method === "HEAD" ? undefined : payload);
+}
+
+/** The host name of a Host header, without the port (`[::1]:4000` → `[::1]`). */
+function hostname(host: string | undefined): string {
+  if (!host) return "";
+  if (host.startsWith("[")) return host.slice(0, host.indexOf("]") + 1);
+  const colon = host.indexOf(":");
+  return colon === -1 ? host : host.slice(0, colon);
+}

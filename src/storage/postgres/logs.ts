@@ -1,0 +1,185 @@
+/**
+ * Log records (one per task iteration) and their items, which are only ever appended.
+ *
+ * One statement appends any number of items to any number of records: it finds or
+ * creates each record (`ON CONFLICT … DO UPDATE` so a record another transaction just
+ * created is still returned, instead of silently skipped as with DO NOTHING), then
+ * inserts the items in order; the identity `seq` keeps concurrent appends apart.
+ */
+import { newId } from "../../domain/ids.js";
+import type { Identity } from "../../domain/task.js";
+import type { LogItem, LogItemType, TaskLog } from "../../domain/log.js";
+import type { ListResult, LogAppendParams, LogListField, LogListParams } from "../port/types.js";
+import type { Db, Queryable } from "./db.js";
+import type { SqlNames } from "./names.js";
+import { buildListQuery, encodeCursor, type ListSource } from "./list-query.js";
+import { ts } from "./row.js";
+
+interface LogRow {
+  id: string;
+  task_id: string;
+  iteration: number;
+  execution_name: string;
+  created_on: Date;
+  created_by: Identity;
+}
+
+interface LogItemRow {
+  log_id: string;
+  type: LogItemType;
+  message: string;
+  created_on: Date;
+  /** jsonb as text: SQL NULL (absent) and JSON null must stay apart. */
+  data: string | null;
+  error: string | null;
+  attempt: number | null;
+}
+
+export function appendLogsSql({ tasks, logs, logItems }: SqlNames): string {
+  // The record takes its createdBy from the task; a task that no longer exists gets no
+  // record and so no items (matching the SQLite adapter).
+  return `
+    WITH wanted AS (
+      SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[])
+               WITH ORDINALITY AS w(id, task_id, iteration, execution_name, created_on, ord)
+    ), record AS (
+      INSERT INTO ${logs} (id, task_id, iteration, execution_name, created_on, created_by)
+      SELECT w.id, w.task_id, w.iteration, w.execution_name, w.created_on, t.created_by
+      FROM wanted w JOIN ${tasks} t ON t.id = w.task_id
+      ORDER BY w.ord
+      ON CONFLICT (task_id, iteration) DO UPDATE SET iteration = EXCLUDED.iteration
+      RETURNING id, task_id, iteration
+    )
+    INSERT INTO ${logItems} (log_id, type, message, created_on, data, error, attempt)
+    SELECT record.id, i.type, i.message, i.created_on, i.data, i.error, i.attempt
+    FROM unnest($6::int[], $7::text[], $8::text[], $9::timestamptz[], $10::jsonb[], $11::jsonb[], $12::int[])
+         WITH ORDINALITY AS i(wanted_ord, type, message, created_on, data, error, attempt, ord)
+    JOIN wanted w ON w.ord = i.wanted_ord
+    JOIN record ON record.task_id = w.task_id AND record.iteration = w.iteration
+    ORDER BY i.ord`;
+}
+
+/** Bind values for `appendLogsSql`, or null when there is nothing to append. */
+export function appendLogsValues(appends: readonly LogAppendParams[]): unknown[] | null {
+  // One row per distinct record, sorted, so concurrent batches lock records in one order.
+  const records = new Map<string, LogAppendParams>();
+  for (const append of appends) {
+    if (append.items.length === 0) continue;
+    const key = `${append.taskId}\u0000${append.iteration}`;
+    if (!records.has(key)) records.set(key, append);
+  }
+  if (records.size === 0) return null;
+  const keys = [...records.keys()].sort();
+  const ordinal = new Map(keys.map((key, i) => [key, i + 1]));
+  const recordList = keys.map((key) => records.get(key)!);
+  const items = appends.flatMap((append) =>
+    append.items.map((item) => ({ item, now: append.now, ord: ordinal.get(`${append.taskId}\u0000${append.iteration}`)! })),
+  );
+  return [
+    recordList.map((r) => newId(r.now)),
+    recordList.map((r) => r.taskId),
+    recordList.map((r) => r.iteration),
+    recordList.map((r) => r.executionName),
+    recordList.map((r) => ts(r.now)),
+    items.map((i) => i.ord),
+    items.map((i) => i.item.type),
+    items.map((i) => i.item.message),
+    items.map((i) => itemTime(i.item.createdOn, i.now)),
+    items.map((i) => optionalJson(i.item.data)),
+    items.map((i) => optionalJson(i.item.error)),
+    items.map((i) => i.item.attempt ?? null),
+  ];
+}
+
+/** Appends on `q` (a transaction, or the pool for a single statement). */
+export async function appendLogs(q: Queryable, names: SqlNames, appends: readonly LogAppendParams[]): Promise<void> {
+  const values = appendLogsValues(appends);
+  if (values) await q.query(appendLogsSql(names), values);
+}
+
+/** The iteration of the task's latest log record, or null when it has none. */
+export async function latestLogIteration(q: Queryable, names: SqlNames, taskId: string): Promise<number | null> {
+  const rows = await q.query<{ iteration: number }>(
+    `SELECT iteration FROM ${names.logs} WHERE task_id = $1 ORDER BY iteration DESC LIMIT 1`,
+    [taskId],
+  );
+  return rows.length > 0 ? rows[0].iteration : null;
+}
+
+export function logOps(db: Db) {
+  const { logs, logItems } = db.names;
+  const SOURCE: ListSource<LogListField> = {
+    columns: {
+      id: { sql: "id", key: "id", kind: "text", nullable: false },
+      task: { sql: "task_id", key: "task_id", kind: "text", nullable: false },
+      iteration: { sql: "iteration", key: "iteration", kind: "number", nullable: false },
+      executionName: { sql: "execution_name", key: "execution_name", kind: "text", nullable: false },
+      createdOn: { sql: "created_on", key: "created_on", kind: "date", nullable: false },
+    },
+    searchSql: (pattern) => `EXISTS (SELECT 1 FROM ${logItems} i WHERE i.log_id = ${logs}.id AND i.message ILIKE ${pattern})`,
+  };
+  const ITEMS = `
+    SELECT log_id, type, message, created_on, data::text AS data, error::text AS error, attempt
+    FROM ${logItems} WHERE log_id = ANY($1::text[]) ORDER BY log_id, seq`;
+
+  return {
+    append: (params: LogAppendParams) => appendLogs(db, db.names, [params]),
+
+    async list(params: LogListParams): Promise<ListResult<TaskLog>> {
+      const query = buildListQuery(SOURCE, params);
+      const limit = Math.max(1, Math.floor(params.limit));
+      const [rows, [{ count }]] = await Promise.all([
+        db.query<LogRow>(
+          `SELECT id, task_id, iteration, execution_name, created_on, created_by FROM ${logs}
+           WHERE ${query.pageWhere} ORDER BY ${query.orderBy} LIMIT ${limit + 1}`,
+          query.pageValues,
+        ),
+        db.query<{ count: string }>(`SELECT count(*) AS count FROM ${logs} WHERE ${query.where}`, query.whereValues),
+      ]);
+      const hasMoreItems = rows.length > limit;
+      const page = hasMoreItems ? rows.slice(0, limit) : rows;
+      const items = page.length > 0 ? await db.query<LogItemRow>(ITEMS, [page.map((r) => r.id)]) : [];
+      const byLog = new Map<string, LogItem[]>();
+      for (const row of items) {
+        const list = byLog.get(row.log_id) ?? [];
+        list.push(rowToLogItem(row));
+        byLog.set(row.log_id, list);
+      }
+      return {
+        items: page.map((row) => ({
+          id: row.id,
+          taskId: row.task_id,
+          iteration: row.iteration,
+          executionName: row.execution_name,
+          items: byLog.get(row.id) ?? [],
+          createdOn: row.created_on,
+          createdBy: row.created_by,
+        })),
+        cursor: hasMoreItems ? encodeCursor(page[page.length - 1] as unknown as Record<string, unknown>, query.sortColumns) : null,
+        hasMoreItems,
+        totalCount: Number(count),
+      };
+    },
+  };
+}
+
+function rowToLogItem(row: LogItemRow): LogItem {
+  const item: LogItem = { message: row.message, createdOn: row.created_on, type: row.type };
+  // Optional keys stay absent rather than undefined, as the writer gave them.
+  if (row.data !== null) item.data = JSON.parse(row.data);
+  if (row.error !== null) item.error = JSON.parse(row.error);
+  if (row.attempt !== null) item.attempt = row.attempt;
+  return item;
+}
+
+/** JSON for an optional item field: only undefined is "absent"; an explicit null round-trips. */
+function optionalJson(value: unknown): string | null {
+  if (value === undefined) return null;
+  return JSON.stringify(value) ?? null;
+}
+
+function itemTime(createdOn: unknown, now: number): Date {
+  if (createdOn instanceof Date && Number.isFinite(createdOn.getTime())) return createdOn;
+  if (typeof createdOn === "number" && Number.isFinite(createdOn)) return new Date(createdOn);
+  return new Date(now);
+}

@@ -1,0 +1,152 @@
+/**
+ * API keys over HTTP: each permission letter guards its operations; a missing or wrong
+ * key is refused inside the envelope; a refused mutation changes nothing.
+ */
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { storeKinds } from "../helpers/stores.js";
+import { TEST_DEFINITIONS } from "./definitions.js";
+import { ERROR_FIELDS, rawRequest, startApi, type Api } from "./helpers.js";
+
+const DENIED = { message: "Not authorized!", code: "SECURITY_NOT_AUTHORIZED", data: null, stack: null };
+
+const KEYS = {
+  all: "key-all-0123456789",
+  read: "key-read-0123456789",
+  write: "key-write-0123456789",
+  del: "key-delete-0123456789",
+};
+
+for (const kind of await storeKinds()) {
+  describe(`GraphQL API keys (${kind.name})`, () => {
+    let api: Api;
+    let pendingId: string;
+    before(async () => {
+      api = await startApi(kind, {
+        definitions: TEST_DEFINITIONS,
+        apiKeys: [
+          { key: KEYS.all, permissions: "rwd", name: "admin" },
+          { key: KEYS.read, permissions: "r" },
+          { key: KEYS.write, permissions: "w" },
+          { key: KEYS.del, permissions: "d" },
+        ],
+      });
+      pendingId = (await api.stint.tasks.trigger({ definition: "someTask", delay: 3600 })).id;
+    });
+    after(async () => {
+      await api?.close();
+    });
+
+    const queries = {
+      getTask: (id: string) => `query { backgroundTasks { getTask(id: "${id}") { data { id } ${ERROR_FIELDS} } } }`,
+      listTasks: `query { backgroundTasks { listTasks { data { id } meta { totalCount } ${ERROR_FIELDS} } } }`,
+      listDefinitions: `query { backgroundTasks { listDefinitions { data { id } ${ERROR_FIELDS} } } }`,
+      listLogs: `query { backgroundTasks { listLogs { data { id } meta { totalCount } ${ERROR_FIELDS} } } }`,
+      trigger: `mutation { backgroundTasks { triggerTask(definition: someTask, delay: 3600) { data { id } ${ERROR_FIELDS} } } }`,
+      abort: (id: string) => `mutation { backgroundTasks { abortTask(id: "${id}") { data { taskStatus } ${ERROR_FIELDS} } } }`,
+      remove: (id: string) => `mutation { backgroundTasks { deleteTask(id: "${id}") { data ${ERROR_FIELDS} } } }`,
+    };
+
+    async function taskCount(): Promise<number> {
+      return (await api.stint.tasks.listTasks({ limit: 1 })).meta.totalCount;
+    }
+
+    it("r allows every query and denies trigger, abort and delete", async () => {
+      const get = await api.gql(queries.getTask(pendingId), undefined, KEYS.read);
+      assert.deepEqual(get.body.data.backgroundTasks.getTask, { data: { id: pendingId }, error: null });
+      for (const query of [queries.listTasks, queries.listDefinitions, queries.listLogs]) {
+        const answer = await api.gql(query, undefined, KEYS.read);
+        const [result] = Object.values(answer.body.data.backgroundTasks) as { error: unknown }[];
+        assert.equal(result.error, null);
+      }
+      const before = await taskCount();
+      const trigger = await api.gql(queries.trigger, undefined, KEYS.read);
+      assert.deepEqual(trigger.body.data.backgroundTasks.triggerTask, { data: null, error: DENIED });
+      const abort = await api.gql(queries.abort(pendingId), undefined, KEYS.read);
+      assert.deepEqual(abort.body.data.backgroundTasks.abortTask, { data: null, error: DENIED });
+      const remove = await api.gql(queries.remove(pendingId), undefined, KEYS.read);
+      assert.deepEqual(remove.body.data.backgroundTasks.deleteTask, { data: null, error: DENIED });
+      assert.equal(await taskCount(), before);
+      assert.equal((await api.stint.tasks.getTask(pendingId))?.taskStatus, "pending");
+    });
+
+    it("w allows trigger and abort, denies queries and delete", async () => {
+      const trigger = await api.gql(queries.trigger, undefined, KEYS.write);
+      const id = trigger.body.data.backgroundTasks.triggerTask.data.id;
+      assert.equal(trigger.body.data.backgroundTasks.triggerTask.error, null);
+      const abort = await api.gql(queries.abort(id), undefined, KEYS.write);
+      assert.deepEqual(abort.body.data.backgroundTasks.abortTask, { data: { taskStatus: "aborted" }, error: null });
+
+      const get = await api.gql(queries.getTask(id), undefined, KEYS.write);
+      assert.deepEqual(get.body.data.backgroundTasks.getTask, { data: null, error: DENIED });
+      const list = await api.gql(queries.listTasks, undefined, KEYS.write);
+      assert.deepEqual(list.body.data.backgroundTasks.listTasks, { data: null, meta: null, error: DENIED });
+      const remove = await api.gql(queries.remove(id), undefined, KEYS.write);
+      assert.deepEqual(remove.body.data.backgroundTasks.deleteTask, { data: null, error: DENIED });
+      assert.ok(await api.stint.tasks.getTask(id));
+    });
+
+    it("d allows delete only", async () => {
+      const id = (await api.stint.tasks.trigger({ definition: "someTask", delay: 3600 })).id;
+      const before = await taskCount();
+      const trigger = await api.gql(queries.trigger, undefined, KEYS.del);
+      assert.deepEqual(trigger.body.data.backgroundTasks.triggerTask, { data: null, error: DENIED });
+      const abort = await api.gql(queries.abort(id), undefined, KEYS.del);
+      assert.deepEqual(abort.body.data.backgroundTasks.abortTask, { data: null, error: DENIED });
+      const definitions = await api.gql(queries.listDefinitions, undefined, KEYS.del);
+      assert.deepEqual(definitions.body.data.backgroundTasks.listDefinitions, { data: null, error: DENIED });
+      assert.equal(await taskCount(), before);
+      assert.equal((await api.stint.tasks.getTask(id))?.taskStatus, "pending");
+
+      const remove = await api.gql(queries.remove(id), undefined, KEYS.del);
+      assert.deepEqual(remove.body.data.backgroundTasks.deleteTask, { data: true, error: null });
+      assert.equal(await api.stint.tasks.getTask(id), null);
+    });
+
+    it("rwd allows everything", async () => {
+      const trigger = await api.gql(queries.trigger, undefined, KEYS.all);
+      const id = trigger.body.data.backgroundTasks.triggerTask.data.id;
+      const get = await api.gql(queries.getTask(id), undefined, KEYS.all);
+      assert.equal(get.body.data.backgroundTasks.getTask.data.id, id);
+      const abort = await api.gql(queries.abort(id), undefined, KEYS.all);
+      assert.equal(abort.body.data.backgroundTasks.abortTask.data.taskStatus, "aborted");
+      const remove = await api.gql(queries.remove(id), undefined, KEYS.all);
+      assert.equal(remove.body.data.backgroundTasks.deleteTask.data, true);
+    });
+
+    it("refuses a request without a key, inside the envelope, and changes nothing", async () => {
+      const before = await taskCount();
+      const list = await api.gql(queries.listTasks);
+      assert.equal(list.status, 200);
+      assert.deepEqual(list.body.data.backgroundTasks.listTasks, { data: null, meta: null, error: DENIED });
+      const trigger = await api.gql(queries.trigger);
+      assert.deepEqual(trigger.body.data.backgroundTasks.triggerTask, { data: null, error: DENIED });
+      const remove = await api.gql(queries.remove(pendingId));
+      assert.deepEqual(remove.body.data.backgroundTasks.deleteTask, { data: null, error: DENIED });
+      assert.equal(await taskCount(), before);
+    });
+
+    it("refuses a wrong key, a near-miss key and a non-Bearer scheme", async () => {
+      for (const key of ["wrong", `${KEYS.all}x`, KEYS.all.slice(0, -1), ""]) {
+        const answer = await api.gql(queries.getTask(pendingId), undefined, key);
+        assert.deepEqual(answer.body.data.backgroundTasks.getTask, { data: null, error: DENIED }, `key "${key}"`);
+      }
+      const basic = await fetch(api.server.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Basic ${KEYS.all}` },
+        body: JSON.stringify({ query: queries.getTask(pendingId) }),
+      });
+      const body = (await basic.json()) as any;
+      assert.deepEqual(body.data.backgroundTasks.getTask, { data: null, error: DENIED });
+    });
+
+    it("serves any Host header when keys are configured (a proxy may rename the host)", async () => {
+      const answer = await rawRequest(api.server.url, {
+        headers: { "content-type": "application/json", authorization: `Bearer ${KEYS.read}`, host: "stint.example.com" },
+        body: JSON.stringify({ query: queries.listDefinitions }),
+      });
+      assert.equal(answer.status, 200);
+      assert.equal(JSON.parse(answer.body).data.backgroundTasks.listDefinitions.error, null);
+    });
+  });
+}

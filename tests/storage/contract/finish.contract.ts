@@ -1,0 +1,196 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { LogItem } from "../../../src/domain/log.js";
+import type { StoreKind } from "../../helpers/stores.js";
+import { claim, claimOne, createTask, LEASE_MS, LOGS_OLDEST_FIRST, T0, useStore } from "./fixtures.js";
+
+const item = (message: string, at: number, attempt = 1): LogItem => ({ message, type: "info", createdOn: new Date(at), attempt });
+
+export function finishContract(kind: StoreKind): void {
+  describe("taskFinishMany / taskUpdate", () => {
+    const store = useStore(kind);
+
+    async function logMessages(taskId: string): Promise<string[][]> {
+      const logs = await store.adapter.logList({ filters: [{ field: "task", op: "eq", value: taskId }], sort: LOGS_OLDEST_FIRST, limit: 100 });
+      return logs.items.map((log) => log.items.map((i) => i.message));
+    }
+
+    it("continues a task: new checkpoint, due again at runAt, lease released", async () => {
+      const task = await createTask(store.adapter, { input: { page: 1, keep: "me" } });
+      const held = await claimOne(store.adapter);
+      const [result] = await store.adapter.taskFinishMany([
+        { id: task.id, leaseToken: held.leaseToken, now: T0 + 100, status: "running", input: { page: 2 }, runAt: T0 + 10_000 },
+      ]);
+      assert.equal(result.applied, true);
+      assert.equal(result.task?.taskStatus, "running");
+      assert.deepEqual(result.task?.input, { page: 2 });
+      assert.deepEqual(result.task?.runAt, new Date(T0 + 10_000));
+      assert.deepEqual(result.task?.savedOn, new Date(T0 + 100));
+      assert.equal(result.task?.finishedOn, null);
+      assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), T0 + 10_000);
+      assert.deepEqual(await claim(store.adapter, { now: T0 + 9_999 }), []);
+      const next = await claimOne(store.adapter, { workerId: "worker-b", now: T0 + 10_000 });
+      assert.equal(next.kind, "iteration");
+      assert.equal(next.task.iterations, 2);
+      assert.equal(next.task.attempt, 1);
+      assert.deepEqual(next.task.startedOn, new Date(T0));
+    });
+
+    it("finishes a task for good without a hook: output stored, nothing due any more", async () => {
+      const task = await createTask(store.adapter);
+      const held = await claimOne(store.adapter);
+      const [result] = await store.adapter.taskFinishMany([
+        { id: task.id, leaseToken: held.leaseToken, now: T0 + 100, status: "success", output: { sent: 3 } },
+      ]);
+      assert.equal(result.applied, true);
+      assert.equal(result.task?.taskStatus, "success");
+      assert.deepEqual(result.task?.output, { sent: 3 });
+      assert.deepEqual(result.task?.finishedOn, new Date(T0 + 100));
+      assert.deepEqual(result.task?.input, task.input);
+      assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), null);
+      assert.deepEqual(await claim(store.adapter, { now: T0 + 10 * LEASE_MS }), []);
+      assert.deepEqual(await store.adapter.taskGet(task.id), result.task);
+    });
+
+    it("keeps a terminal task claimed for hookLeaseMs, then offers it as a hook claim", async () => {
+      const task = await createTask(store.adapter);
+      const held = await claimOne(store.adapter);
+      const [result] = await store.adapter.taskFinishMany([
+        { id: task.id, leaseToken: held.leaseToken, now: T0 + 100, status: "failed", output: { error: { message: "no" } }, hookLeaseMs: 5_000 },
+      ]);
+      assert.equal(result.applied, true);
+      assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), T0 + 5_100);
+      assert.deepEqual(await claim(store.adapter, { workerId: "worker-b", now: T0 + 5_099 }), []);
+      const hook = await claimOne(store.adapter, { workerId: "worker-b", now: T0 + 5_100 });
+      assert.equal(hook.kind, "hook");
+      assert.equal(hook.task.taskStatus, "failed");
+      assert.equal(hook.task.iterations, 1);
+      assert.deepEqual(hook.task.output, { error: { message: "no" } });
+      assert.deepEqual(hook.task.finishedOn, new Date(T0 + 100));
+      assert.notEqual(hook.leaseToken, held.leaseToken);
+    });
+
+    it("keeps stored values for fields left undefined and clears output given as null", async () => {
+      const task = await createTask(store.adapter, { input: { a: 1 } });
+      const first = await claimOne(store.adapter);
+      await store.adapter.taskFinishMany([
+        { id: task.id, leaseToken: first.leaseToken, now: T0 + 1, status: "running", output: { partial: true }, progress: { done: 1, total: 4 }, runAt: T0 + 1 },
+      ]);
+      const second = await claimOne(store.adapter, { now: T0 + 1 });
+      const [kept] = await store.adapter.taskFinishMany([{ id: task.id, leaseToken: second.leaseToken, now: T0 + 2, status: "running", runAt: T0 + 2 }]);
+      assert.deepEqual(kept.task?.input, { a: 1 });
+      assert.deepEqual(kept.task?.output, { partial: true });
+      assert.deepEqual(kept.task?.progress, { done: 1, total: 4 });
+      const third = await claimOne(store.adapter, { now: T0 + 2 });
+      const [cleared] = await store.adapter.taskFinishMany([
+        { id: task.id, leaseToken: third.leaseToken, now: T0 + 3, status: "success", output: null, progress: null },
+      ]);
+      assert.equal(cleared.task?.output, null);
+      assert.equal(cleared.task?.progress, null);
+    });
+
+    it("stores an explicit iteration count", async () => {
+      const task = await createTask(store.adapter);
+      const held = await claimOne(store.adapter);
+      const [result] = await store.adapter.taskFinishMany([{ id: task.id, leaseToken: held.leaseToken, now: T0 + 1, status: "failed", iterations: 50 }]);
+      assert.equal(result.task?.iterations, 50);
+    });
+
+    it("does nothing with a stale lease token but still appends the log items", async () => {
+      const task = await createTask(store.adapter);
+      const old = await claimOne(store.adapter, { workerId: "worker-a" });
+      const current = await claimOne(store.adapter, { workerId: "worker-b", now: T0 + LEASE_MS });
+      const [result] = await store.adapter.taskFinishMany([
+        {
+          id: task.id,
+          leaseToken: old.leaseToken,
+          now: T0 + LEASE_MS + 1,
+          status: "success",
+          output: { stale: true },
+          log: { taskId: task.id, iteration: 1, executionName: "worker-a", now: T0 + LEASE_MS + 1, items: [item("late write", T0 + LEASE_MS + 1)] },
+        },
+      ]);
+      assert.equal(result.applied, false);
+      assert.equal(result.task?.taskStatus, "running");
+      assert.equal(result.task?.output, null);
+      assert.equal(result.task?.executionName, "worker-b");
+      assert.deepEqual(await logMessages(task.id), [["late write"]]);
+      const [ok] = await store.adapter.taskFinishMany([{ id: task.id, leaseToken: current.leaseToken, now: T0 + LEASE_MS + 2, status: "success" }]);
+      assert.equal(ok.applied, true);
+    });
+
+    it("writes a terminal status at most once", async () => {
+      const task = await createTask(store.adapter);
+      const held = await claimOne(store.adapter);
+      const [first] = await store.adapter.taskFinishMany([{ id: task.id, leaseToken: held.leaseToken, now: T0 + 1, status: "success", output: { n: 1 } }]);
+      const [second] = await store.adapter.taskFinishMany([{ id: task.id, leaseToken: held.leaseToken, now: T0 + 2, status: "failed", output: { n: 2 } }]);
+      assert.equal(first.applied, true);
+      assert.equal(second.applied, false);
+      assert.equal(second.task?.taskStatus, "success");
+      assert.deepEqual(second.task?.output, { n: 1 });
+      assert.deepEqual(second.task?.finishedOn, new Date(T0 + 1));
+    });
+
+    it("reports a finish of a task that no longer exists as not applied, without a task", async () => {
+      const [result] = await store.adapter.taskFinishMany([{ id: "gone", leaseToken: 1, now: T0, status: "success" }]);
+      assert.deepEqual(result, { id: "gone", applied: false, task: null });
+    });
+
+    it("finishes a batch item by item: a fenced item does not stop the others", async () => {
+      const a = await createTask(store.adapter, { runAt: T0 });
+      const b = await createTask(store.adapter, { runAt: T0 + 1 });
+      const c = await createTask(store.adapter, { runAt: T0 + 2 });
+      const claimed = await claim(store.adapter, { now: T0 + 2 });
+      assert.equal(claimed.length, 3);
+      const results = await store.adapter.taskFinishMany([
+        { id: a.id, leaseToken: claimed[0].leaseToken, now: T0 + 3, status: "success" },
+        { id: b.id, leaseToken: claimed[1].leaseToken + 7, now: T0 + 3, status: "success" },
+        { id: c.id, leaseToken: claimed[2].leaseToken, now: T0 + 3, status: "running", runAt: T0 + 50 },
+      ]);
+      assert.deepEqual(results.map((r) => [r.id, r.applied, r.task?.taskStatus]), [
+        [a.id, true, "success"],
+        [b.id, false, "running"],
+        [c.id, true, "running"],
+      ]);
+    });
+
+    it("writes the iteration's log items with the finish", async () => {
+      const task = await createTask(store.adapter);
+      const held = await claimOne(store.adapter);
+      await store.adapter.taskFinishMany([
+        {
+          id: task.id,
+          leaseToken: held.leaseToken,
+          now: T0 + 5,
+          status: "success",
+          log: { taskId: task.id, iteration: 1, executionName: "worker-a", now: T0 + 5, items: [item("step", T0 + 4), item("Task done.", T0 + 5)] },
+        },
+      ]);
+      assert.deepEqual(await logMessages(task.id), [["step", "Task done."]]);
+    });
+
+    it("applies a partial update only while the lease is held and the task running", async () => {
+      const task = await createTask(store.adapter, { input: { a: 1 } });
+      const held = await claimOne(store.adapter);
+      assert.equal(await store.adapter.taskUpdate({ id: task.id, leaseToken: held.leaseToken, now: T0 + 7, input: { a: 2 }, progress: { done: 3 } }), true);
+      const updated = await store.adapter.taskGet(task.id);
+      assert.deepEqual(updated?.input, { a: 2 });
+      assert.deepEqual(updated?.progress, { done: 3 });
+      assert.equal(updated?.output, null);
+      assert.deepEqual(updated?.savedOn, new Date(T0 + 7));
+      assert.equal(await store.adapter.taskUpdate({ id: task.id, leaseToken: held.leaseToken, now: T0 + 8, output: { o: 1 } }), true);
+      assert.deepEqual((await store.adapter.taskGet(task.id))?.input, { a: 2 });
+      assert.deepEqual((await store.adapter.taskGet(task.id))?.output, { o: 1 });
+      assert.equal(await store.adapter.taskUpdate({ id: task.id, leaseToken: held.leaseToken + 1, now: T0 + 9, input: { a: 3 } }), false);
+      await store.adapter.taskFinishMany([{ id: task.id, leaseToken: held.leaseToken, now: T0 + 10, status: "success" }]);
+      assert.equal(await store.adapter.taskUpdate({ id: task.id, leaseToken: held.leaseToken, now: T0 + 11, input: { a: 4 } }), false);
+      assert.deepEqual((await store.adapter.taskGet(task.id))?.input, { a: 2 });
+    });
+
+    it("does not update a pending task that nobody claimed", async () => {
+      const task = await createTask(store.adapter);
+      assert.equal(await store.adapter.taskUpdate({ id: task.id, leaseToken: 0, now: T0 + 1, input: { x: 1 } }), false);
+      assert.equal(await store.adapter.taskUpdate({ id: "missing", leaseToken: 0, now: T0 + 1, input: { x: 1 } }), false);
+    });
+  });
+}

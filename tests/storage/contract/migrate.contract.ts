@@ -1,0 +1,38 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { StoreKind } from "../../helpers/stores.js";
+import { createTask, useStore } from "./fixtures.js";
+
+export function migrateContract(kind: StoreKind): void {
+  describe("migrate / ping / capabilities", () => {
+    const store = useStore(kind);
+
+    it("migrates again without touching stored data", async () => {
+      const task = await createTask(store.adapter);
+      await store.adapter.migrate();
+      await store.adapter.migrate();
+      assert.deepEqual(await store.adapter.taskGet(task.id), task);
+    });
+
+    it("migrates safely when called several times at once", async () => {
+      await Promise.all([store.adapter.migrate(), store.adapter.migrate(), store.adapter.migrate()]);
+      const task = await createTask(store.adapter);
+      assert.equal((await store.adapter.taskGet(task.id))?.id, task.id);
+    });
+
+    it("answers a ping and names itself", async () => {
+      await store.adapter.ping();
+      assert.equal(store.adapter.name, kind.name);
+      for (const flag of ["supportsNotify", "supportsSkipLocked", "multiProcess"] as const) {
+        assert.equal(typeof store.adapter.capabilities[flag], "boolean");
+      }
+    });
+
+    it("hands back an unsubscribe function from subscribe", async () => {
+      const unsubscribe = store.adapter.subscribe(() => {});
+      assert.equal(typeof unsubscribe, "function");
+      unsubscribe();
+      await store.adapter.publish({ type: "tasks-available" });
+    });
+  });
+}

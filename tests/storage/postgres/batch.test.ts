@@ -1,0 +1,111 @@
+import { describe, it, after } from "node:test";
+import assert from "node:assert/strict";
+import { isPostgresReachable, postgresStore, type TestStore } from "../../helpers/stores.js";
+import { createPostgresStorage } from "../../../src/storage/postgres/index.js";
+import { isStintError } from "../../../src/domain/errors.js";
+import type { TaskCreateParams } from "../../../src/storage/port/index.js";
+
+const reachable = await isPostgresReachable();
+
+function params(count: number, now: number, prefix = "t"): TaskCreateParams[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `${prefix}${String(i).padStart(6, "0")}`,
+    name: `Task ${i}`,
+    definitionId: i % 2 === 0 ? "evenTask" : "oddTask",
+    parentId: null,
+    input: { i, text: `quote " backslash \\ brace { } comma ,` },
+    maxIterations: 10,
+    runAt: now,
+    createdOn: now + i,
+    createdBy: { id: "user", displayName: "User", type: null },
+    eventResponse: i === 0 ? { some: ["nested", { value: 1 }] } : null,
+  }));
+}
+
+describe("postgres batches", { skip: !reachable && "PostgreSQL not reachable" }, () => {
+  const stores: TestStore[] = [];
+  after(() => Promise.all(stores.map((s) => s.cleanup())));
+
+  it("creates 10,000 tasks in one taskCreateMany and returns them in order", async () => {
+    const store = await postgresStore.create();
+    stores.push(store);
+    const now = Date.now();
+    const input = params(10_000, now);
+    const created = await store.adapter.taskCreateMany(input);
+    assert.equal(created.length, 10_000);
+    assert.deepEqual(created.map((t) => t.id), input.map((p) => p.id));
+    assert.deepEqual(created[0].input, input[0].input, "JSON with quotes and backslashes round-trips through arrays");
+    assert.deepEqual(created[0].eventResponse, { some: ["nested", { value: 1 }] });
+    assert.equal(created[9_999].createdOn.getTime(), now + 9_999);
+    const page = await store.adapter.taskList({ filters: [], sort: [{ field: "createdOn", direction: "desc" }, { field: "id", direction: "desc" }], limit: 5 });
+    assert.equal(page.totalCount, 10_000);
+    assert.equal(page.items[0].id, "t009999");
+  });
+
+  it("stores nothing of a batch holding a duplicate id, and says which argument is wrong", async () => {
+    const store = await postgresStore.create();
+    stores.push(store);
+    const now = Date.now();
+    await store.adapter.taskCreateMany(params(1, now, "dup"));
+    const batch = params(3, now, "new");
+    batch[2] = { ...batch[2], id: "dup000000" };
+    await assert.rejects(
+      store.adapter.taskCreateMany(batch),
+      (error) => isStintError(error, "INVALID_ARGUMENT") && (error as unknown as { data: { argument: string } }).data.argument === "id",
+    );
+    assert.deepEqual(await store.adapter.taskGetMany(["new000000", "new000001"]), []);
+  });
+
+  it("hands each due task to exactly one of several workers claiming at once", async () => {
+    const store = await postgresStore.create();
+    stores.push(store);
+    const now = Date.now();
+    await store.adapter.taskCreateMany(params(500, now));
+    // Separate adapters, so the claims really run on different connections at once.
+    const workers = Array.from({ length: 4 }, () => createPostgresStorage({ connectionString: store.url, poolSize: 2 }));
+    try {
+      const claimed = await Promise.all(
+        workers.flatMap((w, n) =>
+          [0, 1, 2].map(() =>
+            w.taskClaim({ workerId: `w${n}`, limit: 50, now, leaseMs: 60_000, definitionIds: ["evenTask", "oddTask"] }),
+          ),
+        ),
+      );
+      const ids = claimed.flat().map((c) => c.task.id);
+      assert.equal(ids.length, 500, "every task claimed");
+      assert.equal(new Set(ids).size, 500, "none claimed twice");
+      for (const batch of claimed) {
+        const dues = batch.map((c) => c.task.id);
+        assert.deepEqual(dues, [...dues].sort(), "each batch in claim order");
+      }
+    } finally {
+      await Promise.all(workers.map((w) => w.close()));
+    }
+  });
+
+  it("finishes a batch of 2,000 in one call, fencing out stale tokens", async () => {
+    const store = await postgresStore.create();
+    stores.push(store);
+    const now = Date.now();
+    await store.adapter.taskCreateMany(params(2_000, now));
+    const claimed = await store.adapter.taskClaim({ workerId: "w", limit: 2_000, now, leaseMs: 60_000, definitionIds: ["evenTask", "oddTask"] });
+    assert.equal(claimed.length, 2_000);
+    const results = await store.adapter.taskFinishMany(
+      claimed.map((c, i) => ({
+        id: c.task.id,
+        // Every tenth one presents a stale token.
+        leaseToken: i % 10 === 0 ? c.leaseToken - 1 : c.leaseToken,
+        now: now + 1,
+        status: "success" as const,
+        output: { i },
+        log: { taskId: c.task.id, iteration: 1, executionName: "w", now: now + 1, items: [{ message: `done ${i}`, type: "info" as const, createdOn: new Date(now + 1) }] },
+      })),
+    );
+    assert.equal(results.filter((r) => r.applied).length, 1_800);
+    assert.equal(results[0].applied, false);
+    assert.equal(results[0].task?.taskStatus, "running", "fenced out: the task as it stands");
+    assert.equal(results[1].task?.taskStatus, "success");
+    const logs = await store.adapter.logList({ filters: [], sort: [{ field: "id", direction: "asc" }], limit: 1 });
+    assert.equal(logs.totalCount, 2_000, "logs kept even for fenced-out finishes");
+  });
+});

@@ -1,0 +1,106 @@
+/** What only the SQLite adapter does: files, pragmas, native errors, schema versions. */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { isStintError } from "../../../src/domain/errors.js";
+import { createSqliteStorage } from "../../../src/storage/sqlite/index.js";
+import { translateError } from "../../../src/storage/sqlite/errors.js";
+import { createTask } from "../contract/fixtures.js";
+
+function tempDir(): { dir: string; [Symbol.dispose](): void } {
+  const dir = mkdtempSync(join(tmpdir(), "stint-sqlite-"));
+  return { dir, [Symbol.dispose]: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+describe("SQLite adapter", () => {
+  it("creates the database file and its missing parent directories", async () => {
+    using tmp = tempDir();
+    const filename = join(tmp.dir, "a", "b", "stint.db");
+    const adapter = createSqliteStorage({ filename });
+    await adapter.migrate();
+    await adapter.close();
+    assert.equal(existsSync(filename), true);
+  });
+
+  it("works on a private in-memory database", async () => {
+    const adapter = createSqliteStorage({ filename: ":memory:" });
+    await adapter.migrate();
+    const task = await createTask(adapter);
+    assert.equal((await adapter.taskGet(task.id))?.id, task.id);
+    await adapter.close();
+  });
+
+  it("declares polling-only, multi-process capabilities", () => {
+    const adapter = createSqliteStorage({ filename: ":memory:" });
+    assert.deepEqual({ ...adapter.capabilities }, { supportsNotify: false, supportsSkipLocked: false, multiProcess: true });
+    void adapter.close();
+  });
+
+  it("puts the file in WAL mode", async () => {
+    using tmp = tempDir();
+    const filename = join(tmp.dir, "stint.db");
+    const adapter = createSqliteStorage({ filename });
+    await adapter.migrate();
+    await adapter.close();
+    const db = new Database(filename, { readonly: true });
+    assert.equal(db.pragma("journal_mode", { simple: true }), "wal");
+    db.close();
+  });
+
+  it("fails a write with STORAGE_UNAVAILABLE when another process holds the lock past the busy timeout", async () => {
+    using tmp = tempDir();
+    const filename = join(tmp.dir, "stint.db");
+    const adapter = createSqliteStorage({ filename, busyTimeoutMs: 50 });
+    await adapter.migrate();
+    const other = new Database(filename);
+    other.exec("BEGIN IMMEDIATE");
+    try {
+      await assert.rejects(createTask(adapter), (e) => isStintError(e, "STORAGE_UNAVAILABLE"));
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
+    }
+    assert.ok(await createTask(adapter), "writes work again once the lock is gone");
+    await adapter.close();
+  });
+
+  it("translates a full database into STORAGE_FULL", () => {
+    const db = new Database(":memory:");
+    db.exec("CREATE TABLE t (x TEXT)");
+    db.pragma("max_page_count = 2");
+    let native: unknown;
+    try {
+      db.prepare("INSERT INTO t VALUES (?)").run("x".repeat(100_000));
+    } catch (error) {
+      native = error;
+    }
+    db.close();
+    assert.equal((native as { code?: string }).code, "SQLITE_FULL");
+    const translated = translateError(native);
+    assert.ok(isStintError(translated, "STORAGE_FULL"));
+    assert.equal((translated as Error).cause, native);
+  });
+
+  it("refuses a database migrated by a newer Stint", async () => {
+    using tmp = tempDir();
+    const filename = join(tmp.dir, "stint.db");
+    const adapter = createSqliteStorage({ filename });
+    await adapter.migrate();
+    const db = new Database(filename);
+    db.prepare("INSERT INTO stint_migrations (version, name, applied_on) VALUES (999, 'future', 0)").run();
+    db.close();
+    await assert.rejects(adapter.migrate(), (e) => isStintError(e, "STORAGE_UNAVAILABLE") && /version 999/.test((e as Error).message));
+    await adapter.close();
+  });
+
+  it("answers STORAGE_UNAVAILABLE once closed", async () => {
+    const adapter = createSqliteStorage({ filename: ":memory:" });
+    await adapter.migrate();
+    await adapter.close();
+    await adapter.close();
+    await assert.rejects(adapter.ping(), (e) => isStintError(e, "STORAGE_UNAVAILABLE"));
+  });
+});
