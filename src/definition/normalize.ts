@@ -10,6 +10,8 @@ import { createInputValidator } from "./input-validation.js";
 import type {
   HookParams,
   PlainTaskDefinition,
+  ResolvedRetryPolicy,
+  RetryPolicy,
   RunParams,
   RunResult,
   TaskDefinitionHandle,
@@ -70,6 +72,17 @@ export function normalizeDefinition<I, O>(
     throw invalid("createInputValidation must be a function.");
   }
 
+  const retry = resolveRetry(definition.retry, invalid);
+  if (definition.isolation !== undefined && definition.isolation !== "none" && definition.isolation !== "thread") {
+    throw invalid('isolation must be "none" or "thread".');
+  }
+  if (definition.module !== undefined && (typeof definition.module !== "string" || !/^(file|data):/.test(definition.module))) {
+    throw invalid("module must be a file: URL (use import.meta.url).");
+  }
+  if (definition.isolation === "thread" && !definition.module) {
+    throw invalid('isolation "thread" needs `module: import.meta.url` so the thread can load the definition.');
+  }
+
   // Methods are called on the definition itself: class-style definitions use `this`
   // for their constructor-injected dependencies.
   const run: RunAdapter<I, O> =
@@ -89,6 +102,9 @@ export function normalizeDefinition<I, O>(
     isPrivate: options.isPrivate ?? definition.isPrivate === true,
     timeout,
     closeToTimeoutSeconds,
+    retry,
+    isolation: definition.isolation,
+    module: definition.module ?? null,
     validateInput: (input) => validator.validate(input),
     inputJsonSchema: () => validator.jsonSchema(),
     // async: a synchronous throw in user code becomes a rejection the runner handles.
@@ -110,6 +126,26 @@ export function normalizeDefinition<I, O>(
     }
   }
   return Object.freeze(handle);
+}
+
+function resolveRetry(
+  policy: RetryPolicy | undefined,
+  invalid: (reason: string) => Error,
+): ResolvedRetryPolicy | null {
+  if (policy === undefined || policy === null) return null;
+  if (typeof policy !== "object") throw invalid("retry must be an object.");
+  const resolved: ResolvedRetryPolicy = {
+    attempts: policy.attempts,
+    initialDelaySeconds: policy.initialDelaySeconds ?? 1,
+    factor: policy.factor ?? 2,
+    maxDelaySeconds: policy.maxDelaySeconds ?? 300,
+    jitter: policy.jitter ?? true,
+  };
+  if (!Number.isInteger(resolved.attempts) || resolved.attempts < 1) throw invalid("retry.attempts must be a positive integer.");
+  if (!(resolved.initialDelaySeconds >= 0)) throw invalid("retry.initialDelaySeconds must be zero or more.");
+  if (!(resolved.factor >= 1)) throw invalid("retry.factor must be at least 1.");
+  if (!(resolved.maxDelaySeconds >= 0)) throw invalid("retry.maxDelaySeconds must be zero or more.");
+  return Object.freeze(resolved);
 }
 
 function validateId(id: unknown): string {

@@ -91,6 +91,19 @@ interface DefinitionCommon<I, O> {
   timeout?: number;
   /** Stint: `isCloseToTimeout()`'s default threshold, in seconds. Default 180. */
   closeToTimeoutSeconds?: number;
+  /**
+   * Stint: retry an iteration that throws or runs out of its time budget, from the last
+   * checkpoint. `continue` never uses up an attempt. Default: no retries (Webiny).
+   */
+  retry?: RetryPolicy;
+  /**
+   * Stint: run iterations in a worker thread that the worker can terminate at the hard
+   * timeout (for CPU-bound code that never yields). Needs `module`.
+   * Default: "none" (in the worker's own thread), or the worker's `isolation` setting.
+   */
+  isolation?: "none" | "thread";
+  /** Stint: URL of the module exporting this definition (`import.meta.url`), for isolation. */
+  module?: string;
   createInputValidation?(params: { validator: typeof z }): InputValidation;
   onBeforeTrigger?(params: BeforeTriggerParams<I>): void | Promise<void>;
   onDone?(params: HookParams<I, O>): void | Promise<void>;
@@ -98,6 +111,21 @@ interface DefinitionCommon<I, O> {
   onAbort?(params: HookParams<I, O>): void | Promise<void>;
   onMaxIterations?(params: HookParams<I, O>): void | Promise<void>;
 }
+
+export interface RetryPolicy {
+  /** Runs of one iteration in all, the first included (3 = up to 2 retries). */
+  attempts: number;
+  /** @defaultValue 1 */
+  initialDelaySeconds?: number;
+  /** @defaultValue 2 */
+  factor?: number;
+  /** @defaultValue 300 */
+  maxDelaySeconds?: number;
+  /** Randomise each delay between half and all of it, so retries do not stampede. @defaultValue true */
+  jitter?: boolean;
+}
+
+export type ResolvedRetryPolicy = Required<RetryPolicy>;
 
 /** Controller style (Webiny v6). */
 export interface TaskDefinitionInterface<I = TaskInput, O = TaskOutput> extends DefinitionCommon<I, O> {
@@ -143,6 +171,10 @@ export interface TaskDefinitionHandle<I = TaskInput, O = TaskOutput> {
   /** Seconds, or undefined for the worker's default. */
   readonly timeout: number | undefined;
   readonly closeToTimeoutSeconds: number;
+  readonly retry: ResolvedRetryPolicy | null;
+  /** Undefined: follow the worker's setting. */
+  readonly isolation: "none" | "thread" | undefined;
+  readonly module: string | null;
   /** Returns invalid fields (Webiny's shape) or null when the input is valid / unchecked. */
   validateInput(input: unknown): InvalidFields | null;
   /** JSON Schema of the input (from zod), or null when the definition has no validation. */

@@ -142,7 +142,9 @@ export function renderQueryPage(options: { endpoint: string; title: string }): s
     try {
       const result = await post("{ __schema { types { name kind fields { name args { name type { " + typeRef + " } } type { " + typeRef + " } } inputFields { name type { " + typeRef + " } } enumValues { name } } } }", {});
       docs.textContent = "";
-      const types = result.data.__schema.types.filter((type) => !type.name.startsWith("__"));
+      const first = ["WebinyBackgroundTaskQuery", "WebinyBackgroundTaskMutation"];
+      const rank = (type) => (first.includes(type.name) ? first.indexOf(type.name) : first.length);
+      const types = result.data.__schema.types.filter((type) => !type.name.startsWith("__")).sort((a, b) => rank(a) - rank(b));
       for (const type of types) {
         const members = type.fields || type.inputFields || type.enumValues;
         if (!members) continue;

@@ -6,6 +6,7 @@ import type { Task, TaskInput, TaskOutput, TaskStatus } from "../domain/task.js"
 import type { LogItem } from "../domain/log.js";
 import type { TaskResponse, TaskResponseError } from "../response/types.js";
 import { Errors, type StintError } from "../domain/errors.js";
+import type { ResolvedRetryPolicy } from "../definition/types.js";
 import { limitOutputSize } from "../response/output-limit.js";
 import { shapeError } from "../response/error-shape.js";
 
@@ -18,6 +19,8 @@ export interface IterationOutcome {
   /** Clock time of the next iteration (continue only). */
   runAt?: number;
   iterations?: number;
+  /** A retry: the same iteration runs again (as a new attempt) at this clock time. */
+  retryAt?: number;
   /** Items the runner adds for the outcome (after the task's own). */
   logItems: Omit<LogItem, "createdOn" | "attempt">[];
   /** Hooks to call, in order, once the outcome is stored. */
@@ -88,6 +91,32 @@ function isEmptyOutput(output: unknown): boolean {
     output === null ||
     (typeof output === "object" && !Array.isArray(output) && Object.keys(output as object).length === 0)
   );
+}
+
+/**
+ * Turns a failure (a throw or a timeout) into a retry when the definition's policy has
+ * attempts left: the iteration runs again from the stored checkpoint, the error stays in
+ * its log. Error responses (`response.error()`) are deliberate and never retried.
+ */
+export function withRetry(
+  failure: IterationOutcome,
+  policy: ResolvedRetryPolicy | null,
+  attempt: number,
+  now: number,
+  random: () => number = Math.random,
+): IterationOutcome {
+  if (!policy || attempt >= policy.attempts) return failure;
+  const base = Math.min(policy.maxDelaySeconds, policy.initialDelaySeconds * policy.factor ** (attempt - 1));
+  const delayMs = Math.round(base * 1000 * (policy.jitter ? 0.5 + random() / 2 : 1));
+  return {
+    status: "running",
+    retryAt: now + delayMs,
+    logItems: [
+      ...failure.logItems,
+      { type: "info", message: `Retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${policy.attempts}).` },
+    ],
+    hooks: [],
+  };
 }
 
 /** The hooks a stored terminal task still owes (a worker that died before running them). */

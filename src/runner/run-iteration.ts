@@ -17,6 +17,7 @@ import {
   outcomeFromResponse,
   outcomeFromThrown,
   outcomeMaxIterations,
+  withRetry,
   type IterationOutcome,
 } from "./outcome.js";
 
@@ -119,10 +120,10 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
     } else {
       timedOut = true;
       run.catch(() => undefined); // it may still settle; nobody is listening any more
-      outcome = outcomeFromError(Errors.timeout(Math.round(params.timeoutMs / 1000)));
+      outcome = withRetry(outcomeFromError(Errors.timeout(Math.round(params.timeoutMs / 1000))), definition.retry, task.attempt, clock.now());
     }
   } catch (thrown) {
-    outcome = outcomeFromThrown(thrown);
+    outcome = withRetry(outcomeFromThrown(thrown), definition.retry, task.attempt, clock.now());
   } finally {
     stopTimers.abort();
     clearInterval(flushTimer);

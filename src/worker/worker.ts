@@ -284,6 +284,7 @@ export class Worker {
       ...(outcome.input !== undefined ? { input: outcome.input } : {}),
       ...(outcome.output !== undefined ? { output: outcome.output } : {}),
       ...(outcome.runAt !== undefined ? { runAt: outcome.runAt } : {}),
+      ...(outcome.retryAt !== undefined ? { retryAt: outcome.retryAt } : {}),
       ...(outcome.iterations !== undefined ? { iterations: outcome.iterations } : {}),
       ...(result.progress !== undefined ? { progress: result.progress } : {}),
       ...(owesHooks ? { hookLeaseMs: this.options.hookLeaseMs } : {}),
@@ -302,7 +303,7 @@ export class Worker {
     if (!stored.applied) return;
     if (result.timedOut) this.events.emit("task:timeout", { task: storedTask });
     if (outcome.status === "running") {
-      if ((outcome.runAt ?? 0) <= this.clock.now()) this.wake();
+      if ((outcome.runAt ?? outcome.retryAt ?? 0) <= this.clock.now()) this.wake();
       return;
     }
     this.emitTerminal(storedTask);

@@ -74,6 +74,12 @@ export interface TaskFinishParams {
   output?: TaskOutput | null;
   /** Next due time for `running` (the continue wait); ignored for terminal statuses. */
   runAt?: number;
+  /**
+   * `running` only: a retry of the same iteration. The claim is kept for a takeover at
+   * `retryAt` (lease_owner stays, `lease_expires_at = due_at = run_at = retryAt`), so the
+   * next claim counts a new attempt of this iteration instead of a new iteration.
+   */
+  retryAt?: number;
   /** Explicit iteration count to store (used by the max-iterations outcome). */
   iterations?: number;
   progress?: TaskProgress | null;

@@ -98,9 +98,10 @@ export function claimOps(db: Db): ClaimOps {
       const leaseExpiresAt = params.now + params.leaseMs;
       const states = new Map<string, LeaseState>();
       if (params.leases.length === 0) return { states, leaseExpiresAt };
+      const leases = byId(params.leases);
       const rows = await db.query<{ id: string; held: boolean; status: string | null }>(RENEW, [
-        params.leases.map((l) => l.id),
-        params.leases.map((l) => l.leaseToken),
+        leases.map((l) => l.id),
+        leases.map((l) => l.leaseToken),
         params.workerId,
         ts(leaseExpiresAt),
       ]);
@@ -112,12 +113,22 @@ export function claimOps(db: Db): ClaimOps {
 
     async release({ leases, now }) {
       if (leases.length === 0) return;
-      await db.query(RELEASE, [leases.map((l) => l.id), leases.map((l) => l.leaseToken), ts(now)]);
+      const sorted = byId(leases);
+      await db.query(RELEASE, [sorted.map((l) => l.id), sorted.map((l) => l.leaseToken), ts(now)]);
     },
 
     async hooksDone(leases) {
       if (leases.length === 0) return;
-      await db.query(HOOKS_DONE, [leases.map((l) => l.id), leases.map((l) => l.leaseToken)]);
+      const sorted = byId(leases);
+      await db.query(HOOKS_DONE, [sorted.map((l) => l.id), sorted.map((l) => l.leaseToken)]);
     },
   };
+}
+
+/**
+ * Leases in id order: multi-row UPDATEs lock rows in the order of the array, so sorting
+ * keeps a renewal and a finish of the same worker from locking two rows in opposite orders.
+ */
+function byId(leases: readonly LeaseRef[]): LeaseRef[] {
+  return [...leases].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -4,8 +4,8 @@
  * once and an abort (which also bumps the lease token) wins over a later finish.
  *
  * A finish batch is one transaction of two statements whatever its size: one multi-row
- * append of every item's log items, then one multi-row UPDATE from arrays that also
- * returns, in the same round trip, how the fenced-out rows stand.
+ * UPDATE from arrays (which also returns, in the same round trip, how the fenced-out rows
+ * stand), then one multi-row append of every item's log items.
  */
 import { isTerminalStatus } from "../../domain/task.js";
 import type { TaskAbortParams, TaskAbortResult, TaskFinishParams, TaskFinishResult } from "../port/types.js";
@@ -77,10 +77,15 @@ export function finishOps(db: Db): FinishOps {
   return {
     async finishMany(params) {
       if (params.length === 0) return [];
+      // Rows in id order, so two transactions locking the same tasks take them in one order.
+      const sorted = [...params].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       const rows = await db.transaction(async (tx) => {
-        // Logs first and always: a fenced-out finish still keeps what it logged.
-        await appendLogs(tx, db.names, params.flatMap((p) => (p.log ? [p.log] : [])));
-        return tx.query<TaskRow & { applied: boolean }>(FINISH, finishValues(params));
+        const updated = await tx.query<TaskRow & { applied: boolean }>(FINISH, finishValues(sorted));
+        // Logs always, applied or not: a fenced-out finish still keeps what it logged.
+        // Inside one transaction the order is invisible; task rows first, then log
+        // records, is the order taskAbort locks them in too, so the two never deadlock.
+        await appendLogs(tx, db.names, sorted.flatMap((p) => (p.log ? [p.log] : [])));
+        return updated;
       });
       const byId = new Map(rows.map((row) => [row.id, row]));
       return params.map((p) => {

@@ -22,7 +22,7 @@ export interface TaskOps {
 }
 
 export function taskOps(db: Db): TaskOps {
-  const { tasks, logs } = db.names;
+  const { tasks } = db.names;
 
   // Rows start pending, due at run_at, saved when created (docs/storage.md).
   const INSERT = `
@@ -37,11 +37,8 @@ export function taskOps(db: Db): TaskOps {
 
   const GET_MANY = `SELECT ${TASK_COLUMNS} FROM ${tasks} WHERE id = ANY($1::text[])`;
 
-  // Log records go with the task; their items follow by ON DELETE CASCADE.
-  const DELETE = `
-    WITH gone AS (DELETE FROM ${tasks} WHERE id = $1 RETURNING id),
-         gone_logs AS (DELETE FROM ${logs} WHERE task_id IN (SELECT id FROM gone))
-    SELECT count(*)::int AS count FROM gone`;
+  // Log records and their items follow by ON DELETE CASCADE (0001_init.sql).
+  const DELETE = `DELETE FROM ${tasks} WHERE id = $1`;
 
   const UPDATE = `
     UPDATE ${tasks} SET
@@ -136,8 +133,8 @@ export function taskOps(db: Db): TaskOps {
     },
 
     async delete(id) {
-      const [{ count }] = await db.query<{ count: number }>(DELETE, [id]);
-      return count > 0;
+      const rows = await db.query(`${DELETE} RETURNING id`, [id]);
+      return rows.length > 0;
     },
 
     async update(params) {

@@ -1,0 +1,79 @@
+/**
+ * How the CLI fails. Bad input (an unknown command or definition, invalid JSON, a missing
+ * or broken config, an unsupported database URL, anything the TaskService refuses as
+ * invalid) prints ONE line to stderr and exits with code 2; nothing is stored because
+ * every check runs before the first write. Anything else is a runtime failure: exit 1.
+ */
+import { CommanderError } from "commander";
+import { ErrorCode, isStintError } from "../domain/errors.js";
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+/** A mistake in what the user typed or configured. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** StintError codes that mean "the input was wrong", not "something broke". */
+const USAGE_CODES: ReadonlySet<string> = new Set([
+  ErrorCode.DefinitionNotFound,
+  ErrorCode.ValidationFailed,
+  ErrorCode.MaxDelay,
+  ErrorCode.InvalidDelay,
+  ErrorCode.AbortNotAllowed,
+  ErrorCode.TaskNotFound,
+  ErrorCode.InvalidId,
+  ErrorCode.InvalidArgument,
+  ErrorCode.TriggerVetoed,
+  ErrorCode.PayloadTooLarge,
+  ErrorCode.InvalidDatabaseUrl,
+  ErrorCode.ConfigNotFound,
+  ErrorCode.ConfigInvalid,
+  ErrorCode.DefinitionInvalid,
+  ErrorCode.DefinitionDuplicate,
+]);
+
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+  if (error instanceof UsageError) return EXIT_USAGE;
+  if (isStintError(error) && USAGE_CODES.has(error.code)) return EXIT_USAGE;
+  return EXIT_FAILURE;
+}
+
+/** The one line printed for an error (no stack unless STINT_DEBUG is set). */
+export function describeError(error: unknown): string {
+  if (error instanceof CommanderError) return oneLine(error.message.replace(/^error:\s*/i, ""));
+  if (isStintError(error)) {
+    const detail = validationDetail(error.data);
+    return oneLine(`${error.message}${detail ? ` ${detail}` : ""} [${error.code}]`);
+  }
+  if (error instanceof Error) return oneLine(error.message || error.name);
+  return oneLine(String(error));
+}
+
+/** Prints the error and sets the exit code; returns the code. */
+export function reportError(error: unknown, stderr: NodeJS.WritableStream = process.stderr): number {
+  const code = exitCodeFor(error);
+  if (code === EXIT_OK) return code;
+  stderr.write(`stint: ${describeError(error)}\n`);
+  if (process.env.STINT_DEBUG && error instanceof Error && error.stack) stderr.write(`${error.stack}\n`);
+  return code;
+}
+
+function validationDetail(data: Record<string, unknown> | null): string {
+  const fields = data?.invalidFields;
+  if (!fields || typeof fields !== "object") return "";
+  const parts = Object.entries(fields as Record<string, { message?: string }>).map(
+    ([field, info]) => `${field}: ${info?.message ?? "invalid"}`,
+  );
+  return parts.length ? `(${parts.join("; ")})` : "";
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ").trim();
+}

@@ -1,0 +1,96 @@
+/**
+ * Finds and loads `stint.config.{ts,js,mjs}`. A TypeScript config loads without a build
+ * step: under `node --import tsx` a plain `import()` already understands it; from the
+ * compiled CLI, tsx's ESM API (`tsImport`) compiles it on the fly.
+ */
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Errors, isStintError } from "../domain/errors.js";
+import type { StintConfig } from "../config/define-config.js";
+
+export const CONFIG_FILE_NAMES = ["stint.config.ts", "stint.config.js", "stint.config.mjs"] as const;
+
+export interface LoadedConfig {
+  /** Absolute path of the file, or null when none was given or found. */
+  path: string | null;
+  config: StintConfig;
+}
+
+/** The explicit `--config` path (must exist), else the first default name in `cwd`. */
+export function findConfigFile(explicit: string | undefined, cwd = process.cwd()): string | null {
+  if (explicit !== undefined) {
+    const path = resolve(cwd, explicit);
+    if (!existsSync(path) || !statSync(path).isFile()) throw Errors.configNotFound(explicit);
+    return path;
+  }
+  for (const name of CONFIG_FILE_NAMES) {
+    const path = resolve(cwd, name);
+    if (existsSync(path)) return path;
+  }
+  return null;
+}
+
+export async function loadConfig(explicit: string | undefined, cwd = process.cwd()): Promise<LoadedConfig> {
+  const path = findConfigFile(explicit, cwd);
+  if (!path) return { path: null, config: {} };
+  let module: Record<string, unknown>;
+  try {
+    module = await importConfigModule(path);
+  } catch (error) {
+    if (isStintError(error)) throw error;
+    throw Errors.configInvalid(path, firstLine(error));
+  }
+  const config = (module.default ?? module.config) as unknown;
+  return { path, config: checkConfig(path, config) };
+}
+
+async function importConfigModule(path: string): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(path).href;
+  if (!/\.[mc]?ts$/.test(path)) return import(url);
+  try {
+    return await import(url);
+  } catch (error) {
+    if ((error as { code?: string }).code !== "ERR_UNKNOWN_FILE_EXTENSION") throw error;
+  }
+  let tsx: { tsImport(specifier: string, parentURL: string): Promise<Record<string, unknown>> };
+  try {
+    tsx = await import("tsx/esm/api");
+  } catch {
+    throw Errors.configInvalid(path, "loading a TypeScript config needs the tsx package (npm install tsx), or use stint.config.js");
+  }
+  return tsx.tsImport(url, import.meta.url);
+}
+
+/** Shape checks only; definitions are checked by the registry when Stint starts. */
+function checkConfig(path: string, value: unknown): StintConfig {
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    throw Errors.configInvalid(path, "it must export a config object as default (export default defineConfig({ ... }))");
+  }
+  const config = value as Record<string, unknown>;
+  if (config.database !== undefined && typeof config.database !== "string") {
+    throw Errors.configInvalid(path, "`database` must be a URL string");
+  }
+  if (config.definitions !== undefined && !Array.isArray(config.definitions)) {
+    throw Errors.configInvalid(path, "`definitions` must be an array");
+  }
+  if (Array.isArray(config.definitions)) {
+    config.definitions.forEach((definition, index) => {
+      if (!definition || typeof definition !== "object" || typeof (definition as { id?: unknown }).id !== "string") {
+        throw Errors.configInvalid(path, `definitions[${index}] is not a task definition (use createTaskDefinition or TaskDefinition.createImplementation)`);
+      }
+    });
+  }
+  for (const key of ["worker", "server"] as const) {
+    const section = config[key];
+    if (section !== undefined && (!section || typeof section !== "object" || Array.isArray(section))) {
+      throw Errors.configInvalid(path, `\`${key}\` must be an object`);
+    }
+  }
+  return config as StintConfig;
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split("\n").find((line) => line.trim() !== "")?.trim() ?? "it could not be loaded";
+}
