@@ -10,6 +10,8 @@ import { ErrorCode, isStintError } from "../domain/errors.js";
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+/** Stopped by Ctrl-C (128 + SIGINT), e.g. `trigger --watch` left the task running. */
+export const EXIT_INTERRUPTED = 130;
 
 /** A mistake in what the user typed or configured. */
 export class UsageError extends Error {

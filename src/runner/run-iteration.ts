@@ -12,6 +12,7 @@ import { Errors } from "../domain/errors.js";
 import { createController, type ChildTasks } from "./controller.js";
 import { LogBuffer } from "./log-buffer.js";
 import { ProgressTracker } from "./progress.js";
+import { runInThread } from "./isolation/run-in-thread.js";
 import {
   outcomeFromError,
   outcomeFromResponse,
@@ -37,6 +38,8 @@ export interface IterationParams {
   abortSignal: AbortSignal;
   logFlushIntervalMs: number;
   progressIntervalMs: number;
+  /** "thread": run() executes in a worker thread, terminated at the hard timeout. */
+  isolation: "none" | "thread";
 }
 
 export interface IterationResult {
@@ -99,18 +102,21 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
   let outcome: IterationOutcome;
   let timedOut = false;
   try {
-    const run = Promise.resolve().then(() =>
-      definition.run({
-        input: task.input,
-        controller,
-        definition: {
-          id: definition.id,
-          title: definition.title,
-          description: definition.description,
-          maxIterations: definition.maxIterations,
-        },
-      }),
-    );
+    const thread = params.isolation === "thread" ? runInThread(definition, controller, deadline) : undefined;
+    const run =
+      thread?.response ??
+      Promise.resolve().then(() =>
+        definition.run({
+          input: task.input,
+          controller,
+          definition: {
+            id: definition.id,
+            title: definition.title,
+            description: definition.description,
+            maxIterations: definition.maxIterations,
+          },
+        }),
+      );
     const winner = await Promise.race([
       run.then((response) => ({ kind: "response" as const, response })),
       budgetExpired.then((state) => ({ kind: state })),
@@ -119,6 +125,7 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
       outcome = outcomeFromResponse(controller.state.getTask() as Task, winner.response, clock.now());
     } else {
       timedOut = true;
+      thread?.terminate(); // code that never yields can only be stopped this way
       run.catch(() => undefined); // it may still settle; nobody is listening any more
       outcome = withRetry(outcomeFromError(Errors.timeout(Math.round(params.timeoutMs / 1000))), definition.retry, task.attempt, clock.now());
     }

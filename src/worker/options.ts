@@ -63,6 +63,13 @@ export interface WorkerOptions {
    * @defaultValue 1000
    */
   progressIntervalMs?: number;
+  /**
+   * Where iterations run: in this thread, or each in a worker thread that is terminated
+   * at the hard timeout (for code that never yields). Applies to definitions that give
+   * `module`; a definition's own `isolation` wins.
+   * @defaultValue "none"
+   */
+  isolation?: "none" | "thread";
 }
 
 export type ResolvedWorkerOptions = Required<WorkerOptions>;
@@ -81,6 +88,7 @@ export function resolveWorkerOptions(options: WorkerOptions = {}): ResolvedWorke
     shutdownTimeoutMs: nonNegative(options.shutdownTimeoutMs, 30_000, "shutdownTimeoutMs"),
     logFlushIntervalMs: positive(options.logFlushIntervalMs, 1000, "logFlushIntervalMs"),
     progressIntervalMs: nonNegative(options.progressIntervalMs, 1000, "progressIntervalMs"),
+    isolation: isolationMode(options.isolation),
   };
 }
 
@@ -98,4 +106,10 @@ function nonNegative(value: number | undefined, fallback: number, name: string):
     throw Errors.invalidArgument(`worker.${name}`, `expected a number, zero or more, got ${String(value)}`);
   }
   return value;
+}
+
+function isolationMode(value: unknown): "none" | "thread" {
+  if (value === undefined) return "none";
+  if (value === "none" || value === "thread") return value;
+  throw Errors.invalidArgument("worker.isolation", `expected "none" or "thread", got ${String(value)}`);
 }

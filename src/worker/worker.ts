@@ -266,6 +266,7 @@ export class Worker {
       abortSignal: abort.signal,
       logFlushIntervalMs: this.options.logFlushIntervalMs,
       progressIntervalMs: this.options.progressIntervalMs,
+      isolation: definition.module ? (definition.isolation ?? this.options.isolation) : "none",
     });
     // The run is over (or abandoned at the timeout): the slot can take new work while
     // the outcome is written with the next batch.

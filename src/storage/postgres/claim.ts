@@ -47,15 +47,23 @@ export function claimOps(db: Db): ClaimOps {
     WHERE t.id = due.id
     RETURNING ${taskColumns("t")}, due.due_at AS claimed_due_at`;
 
+  // Multi-row writes first lock their rows in id order (the `mine` CTEs): two statements
+  // touching the same rows (a worker's renewal and its finish batch) then never lock
+  // them in opposite orders, which would deadlock.
+
   // The UPDATE's own rows say "held"; the outer SELECT still sees the rows as they were
   // before it (one snapshot), which is all that is needed to tell aborted from lost.
   const RENEW = `
     WITH lease AS (
       SELECT * FROM unnest($1::text[], $2::int[]) AS l(id, token)
+    ), mine AS (
+      SELECT t.id FROM ${tasks} t JOIN lease ON t.id = lease.id
+      WHERE t.lease_token = lease.token AND t.lease_owner = $3
+      ORDER BY t.id
+      FOR NO KEY UPDATE OF t
     ), renewed AS (
       UPDATE ${tasks} t SET lease_expires_at = $4, due_at = $4
-      FROM lease
-      WHERE t.id = lease.id AND t.lease_token = lease.token AND t.lease_owner = $3
+      FROM mine WHERE t.id = mine.id
       RETURNING t.id
     )
     SELECT lease.id, renewed.id IS NOT NULL AS held, t.status
@@ -63,19 +71,23 @@ export function claimOps(db: Db): ClaimOps {
     LEFT JOIN renewed ON renewed.id = lease.id
     LEFT JOIN ${tasks} t ON t.id = lease.id`;
 
-  const RELEASE = `
-    UPDATE ${tasks} t SET lease_expires_at = $3, due_at = $3
-    FROM unnest($1::text[], $2::int[]) AS lease(id, token)
-    WHERE t.id = lease.id AND t.lease_token = lease.token`;
+  /** An UPDATE of the rows whose id and token match, locked in id order first. */
+  const fencedUpdate = (set: string) => `
+    WITH mine AS (
+      SELECT t.id FROM ${tasks} t
+      JOIN unnest($1::text[], $2::int[]) AS lease(id, token) ON t.id = lease.id AND t.lease_token = lease.token
+      ORDER BY t.id
+      FOR NO KEY UPDATE OF t
+    )
+    UPDATE ${tasks} t SET ${set}
+    FROM mine WHERE t.id = mine.id`;
 
-  const HOOKS_DONE = `
-    UPDATE ${tasks} t SET hook_pending = false, due_at = NULL, lease_owner = NULL, lease_expires_at = NULL
-    FROM unnest($1::text[], $2::int[]) AS lease(id, token)
-    WHERE t.id = lease.id AND t.lease_token = lease.token`;
+  const RELEASE = fencedUpdate("lease_expires_at = $3, due_at = $3");
+  const HOOKS_DONE = fencedUpdate("hook_pending = false, due_at = NULL, lease_owner = NULL, lease_expires_at = NULL");
 
   return {
     async claim(params) {
-      if (params.limit <= 0 || params.definitionIds.length === 0) return [];
+      if (!(params.limit >= 1) || params.definitionIds.length === 0) return [];
       const leaseExpiresAt = params.now + params.leaseMs;
       const rows = await db.query<TaskRow & { claimed_due_at: Date }>(CLAIM, [
         ts(params.now),
@@ -98,7 +110,7 @@ export function claimOps(db: Db): ClaimOps {
       const leaseExpiresAt = params.now + params.leaseMs;
       const states = new Map<string, LeaseState>();
       if (params.leases.length === 0) return { states, leaseExpiresAt };
-      const leases = byId(params.leases);
+      const { leases } = params;
       const rows = await db.query<{ id: string; held: boolean; status: string | null }>(RENEW, [
         leases.map((l) => l.id),
         leases.map((l) => l.leaseToken),
@@ -113,22 +125,12 @@ export function claimOps(db: Db): ClaimOps {
 
     async release({ leases, now }) {
       if (leases.length === 0) return;
-      const sorted = byId(leases);
-      await db.query(RELEASE, [sorted.map((l) => l.id), sorted.map((l) => l.leaseToken), ts(now)]);
+      await db.query(RELEASE, [leases.map((l) => l.id), leases.map((l) => l.leaseToken), ts(now)]);
     },
 
     async hooksDone(leases) {
       if (leases.length === 0) return;
-      const sorted = byId(leases);
-      await db.query(HOOKS_DONE, [sorted.map((l) => l.id), sorted.map((l) => l.leaseToken)]);
+      await db.query(HOOKS_DONE, [leases.map((l) => l.id), leases.map((l) => l.leaseToken)]);
     },
   };
-}
-
-/**
- * Leases in id order: multi-row UPDATEs lock rows in the order of the array, so sorting
- * keeps a renewal and a finish of the same worker from locking two rows in opposite orders.
- */
-function byId(leases: readonly LeaseRef[]): LeaseRef[] {
-  return [...leases].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -27,8 +27,10 @@ const UNAVAILABLE_SQLSTATES = new Set([
 export function isUnavailable(error: PgLikeError): boolean {
   const code = error.code ?? "";
   if (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith("08")) return true;
+  // Node's happy-eyeballs connect (several addresses) fails with all of their errors.
+  if (error instanceof AggregateError) return error.errors.some((inner) => inner instanceof Error && isUnavailable(inner));
   // pg reports a dropped socket without a code, only with these messages.
-  return /Connection terminated|Client has encountered a connection error|connection timeout|timeout exceeded when trying to connect|Client was closed/i.test(
+  return /Connection terminated|Client has encountered a connection error|connection timeout|timeout expired|timeout exceeded when trying to connect|Client was closed/i.test(
     error.message ?? "",
   );
 }

@@ -4,8 +4,8 @@
  * once and an abort (which also bumps the lease token) wins over a later finish.
  *
  * A finish batch is one transaction of two statements whatever its size: one multi-row
- * UPDATE from arrays (which also returns, in the same round trip, how the fenced-out rows
- * stand), then one multi-row append of every item's log items.
+ * UPDATE from arrays, then one multi-row append of every item's log items (plus one read
+ * of the fenced-out rows, when there are any).
  */
 import { isTerminalStatus } from "../../domain/task.js";
 import type { TaskAbortParams, TaskAbortResult, TaskFinishParams, TaskFinishResult } from "../port/types.js";
@@ -35,6 +35,12 @@ export function finishOps(db: Db): FinishOps {
              set_input, input, set_output, output, set_progress, progress,
              iterations, run_at, finished_on,
              hook_pending, keep_owner, due_at)
+    ), mine AS (
+      -- Locked in id order first, as in claim.ts, so concurrent batches never deadlock.
+      SELECT t.id FROM ${tasks} t JOIN f ON t.id = f.id AND t.lease_token = f.token
+      WHERE t.status = 'running'
+      ORDER BY t.id
+      FOR NO KEY UPDATE OF t
     ), done AS (
       UPDATE ${tasks} t SET
         status = f.status,
@@ -49,14 +55,13 @@ export function finishOps(db: Db): FinishOps {
         lease_owner = CASE WHEN f.keep_owner THEN t.lease_owner END,
         lease_expires_at = CASE WHEN f.keep_owner THEN f.due_at END,
         due_at = f.due_at
-      FROM f
-      WHERE t.id = f.id AND t.lease_token = f.token AND t.status = 'running'
+      FROM f JOIN mine ON mine.id = f.id
+      WHERE t.id = f.id
       RETURNING ${taskColumns("t")}
     )
-    SELECT *, true AS applied FROM done
-    UNION ALL
-    SELECT ${TASK_COLUMNS}, false AS applied FROM ${tasks}
-    WHERE id = ANY($1::text[]) AND id NOT IN (SELECT id FROM done)`;
+    SELECT * FROM done`;
+
+  const GET_MANY = `SELECT ${TASK_COLUMNS} FROM ${tasks} WHERE id = ANY($1::text[])`;
 
   // $1 id, $2 now, $3 worker id, $4 keep the claim for the onAbort hook, $5 its expiry.
   const ABORT = `
@@ -77,20 +82,22 @@ export function finishOps(db: Db): FinishOps {
   return {
     async finishMany(params) {
       if (params.length === 0) return [];
-      // Rows in id order, so two transactions locking the same tasks take them in one order.
-      const sorted = [...params].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      const rows = await db.transaction(async (tx) => {
-        const updated = await tx.query<TaskRow & { applied: boolean }>(FINISH, finishValues(sorted));
+      const { applied, fenced } = await db.transaction(async (tx) => {
+        const updated = await tx.query<TaskRow>(FINISH, finishValues(params));
+        const appliedIds = new Set(updated.map((row) => row.id));
+        // Fenced-out rows as they stand now: a fresh statement sees an abort that
+        // committed while the UPDATE waited for its lock (the UPDATE's snapshot does not).
+        const missing = [...new Set(params.map((p) => p.id))].filter((id) => !appliedIds.has(id));
+        const current = missing.length > 0 ? await tx.query<TaskRow>(GET_MANY, [missing]) : [];
         // Logs always, applied or not: a fenced-out finish still keeps what it logged.
         // Inside one transaction the order is invisible; task rows first, then log
         // records, is the order taskAbort locks them in too, so the two never deadlock.
-        await appendLogs(tx, db.names, sorted.flatMap((p) => (p.log ? [p.log] : [])));
-        return updated;
+        await appendLogs(tx, db.names, params.flatMap((p) => (p.log ? [p.log] : [])));
+        return { applied: byId(updated), fenced: byId(current) };
       });
-      const byId = new Map(rows.map((row) => [row.id, row]));
       return params.map((p) => {
-        const row = byId.get(p.id);
-        return { id: p.id, applied: row?.applied ?? false, task: row ? rowToTask(row) : null };
+        const row = applied.get(p.id) ?? fenced.get(p.id);
+        return { id: p.id, applied: applied.has(p.id), task: row ? rowToTask(row) : null };
       });
     },
 
@@ -126,12 +133,19 @@ export function finishOps(db: Db): FinishOps {
   };
 }
 
+function byId(rows: readonly TaskRow[]): Map<string, TaskRow> {
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
 function finishValues(params: readonly TaskFinishParams[]): unknown[] {
   const rows = params.map((p) => {
     const terminal = isTerminalStatus(p.status);
-    const keepClaim = terminal && p.hookLeaseMs !== undefined;
-    // Continue: due again at runAt. Terminal: due only while its hook may still run.
-    const dueAt = !terminal ? (p.runAt ?? p.now) : keepClaim ? p.now + p.hookLeaseMs! : null;
+    const hookClaim = terminal && p.hookLeaseMs !== undefined;
+    const retry = !terminal && p.retryAt !== undefined;
+    const keepClaim = hookClaim || retry;
+    // Continue: due again at runAt. Retry: claim kept until retryAt (next claim = new
+    // attempt). Terminal: due only while its hook may still run.
+    const dueAt = retry ? p.retryAt! : !terminal ? (p.runAt ?? p.now) : hookClaim ? p.now + p.hookLeaseMs! : null;
     return {
       id: p.id,
       token: p.leaseToken,
@@ -144,9 +158,9 @@ function finishValues(params: readonly TaskFinishParams[]): unknown[] {
       setProgress: p.progress !== undefined,
       progress: json(p.progress),
       iterations: p.iterations ?? null,
-      runAt: terminal ? null : ts(p.runAt ?? p.now),
+      runAt: terminal ? null : ts(retry ? p.retryAt! : (p.runAt ?? p.now)),
       finishedOn: terminal ? ts(p.now) : null,
-      hookPending: keepClaim,
+      hookPending: hookClaim,
       keepOwner: keepClaim,
       dueAt: ts(dueAt),
     };

@@ -237,6 +237,11 @@ function range(column: ListColumn, filter: Filter<string>): [string | number | D
   return [scalar(column, filter, list[0]), scalar(column, filter, list[1])];
 }
 
+/** The page size as a whole number ≥ 1 (the service validates; this keeps SQL sane). */
+export function pageLimit(limit: number): number {
+  return Number.isFinite(limit) ? Math.max(1, Math.floor(limit)) : 1;
+}
+
 /** `%`, `_` and `\` match literally (backslash is ILIKE's default escape). */
 export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (ch) => `\\${ch}`);

@@ -12,7 +12,7 @@ import type { LogItem, LogItemType, TaskLog } from "../../domain/log.js";
 import type { ListResult, LogAppendParams, LogListField, LogListParams } from "../port/types.js";
 import type { Db, Queryable } from "./db.js";
 import type { SqlNames } from "./names.js";
-import { buildListQuery, encodeCursor, type ListSource } from "./list-query.js";
+import { buildListQuery, encodeCursor, pageLimit, type ListSource } from "./list-query.js";
 import { ts } from "./row.js";
 
 interface LogRow {
@@ -127,7 +127,7 @@ export function logOps(db: Db) {
 
     async list(params: LogListParams): Promise<ListResult<TaskLog>> {
       const query = buildListQuery(SOURCE, params);
-      const limit = Math.max(1, Math.floor(params.limit));
+      const limit = pageLimit(params.limit);
       const [rows, [{ count }]] = await Promise.all([
         db.query<LogRow>(
           `SELECT id, task_id, iteration, execution_name, created_on, created_by FROM ${logs}

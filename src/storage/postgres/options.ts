@@ -58,7 +58,9 @@ export function parsePostgresUrl(url: string): { connectionString: string; schem
     throw Errors.invalidDatabaseUrl(url);
   }
   const schema = parsed.searchParams.get("schema") ?? undefined;
-  if (schema !== undefined) validateSchemaName(schema);
+  // Untouched unless there is something to strip (deleting re-encodes the whole query).
+  if (schema === undefined) return { connectionString: url, schema };
+  validateSchemaName(schema);
   parsed.searchParams.delete("schema");
   return { connectionString: parsed.toString(), schema };
 }

@@ -7,7 +7,7 @@ import type { Task } from "../../domain/task.js";
 import type { ListResult, TaskCreateParams, TaskListField, TaskListParams, TaskUpdateParams } from "../port/types.js";
 import type { Db } from "./db.js";
 import { mapPgError } from "./errors.js";
-import { buildListQuery, encodeCursor, type ListSource } from "./list-query.js";
+import { buildListQuery, encodeCursor, pageLimit, type ListSource } from "./list-query.js";
 import { notifySql } from "./notify.js";
 import { json, rowToTask, TASK_COLUMNS, ts, type TaskRow } from "./row.js";
 
@@ -112,7 +112,7 @@ export function taskOps(db: Db): TaskOps {
 
     async list(params) {
       const query = buildListQuery(LIST_SOURCE, params);
-      const limit = Math.max(1, Math.floor(params.limit));
+      const limit = pageLimit(params.limit);
       // Page and count run side by side on two pooled connections.
       const [rows, [{ count }]] = await Promise.all([
         db.query<TaskRow & { created_by_id: string | null }>(

@@ -70,9 +70,12 @@ export function taskFinishMany(db: Db, params: readonly TaskFinishParams[]): Tas
 function finishArgs(p: TaskFinishParams): Record<string, unknown> {
   const terminal = isTerminalStatus(p.status);
   const keepsHookLease = terminal && p.hookLeaseMs !== undefined;
+  const retry = !terminal && p.retryAt !== undefined;
   // running (continue): due again at runAt, lease released, token kept.
+  // running (retry): claim kept until retryAt, so the next claim is a new attempt.
   // terminal + hook: lease kept for the hook; terminal without: settled, nothing due.
-  const dueAt = !terminal ? (p.runAt ?? p.now) : keepsHookLease ? p.now + p.hookLeaseMs! : null;
+  const dueAt = retry ? p.retryAt! : !terminal ? (p.runAt ?? p.now) : keepsHookLease ? p.now + p.hookLeaseMs! : null;
+  const keepsClaim = keepsHookLease || retry;
   return {
     id: p.id,
     leaseToken: p.leaseToken,
@@ -82,11 +85,11 @@ function finishArgs(p: TaskFinishParams): Record<string, unknown> {
     ...optional("Output", p.output, toJson),
     ...optional("Progress", p.progress, toJson),
     iterations: p.iterations ?? null,
-    runAt: terminal ? null : (p.runAt ?? p.now),
+    runAt: terminal ? null : retry ? p.retryAt : (p.runAt ?? p.now),
     finishedOn: terminal ? p.now : null,
     hookPending: keepsHookLease ? 1 : 0,
-    release: keepsHookLease ? 0 : 1,
-    leaseExpiresAt: keepsHookLease ? dueAt : null,
+    release: keepsClaim ? 0 : 1,
+    leaseExpiresAt: keepsClaim ? dueAt : null,
     dueAt,
   };
 }

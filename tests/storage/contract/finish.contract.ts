@@ -36,6 +36,23 @@ export function finishContract(kind: StoreKind): void {
       assert.deepEqual(next.task.startedOn, new Date(T0));
     });
 
+    it("keeps the claim of a retried iteration until retryAt, so the next claim is a new attempt of it", async () => {
+      const task = await createTask(store.adapter, { input: { page: 1 } });
+      const held = await claimOne(store.adapter);
+      const [result] = await store.adapter.taskFinishMany([
+        { id: task.id, leaseToken: held.leaseToken, now: T0 + 100, status: "running", retryAt: T0 + 5_000 },
+      ]);
+      assert.equal(result.applied, true);
+      assert.equal(result.task?.taskStatus, "running");
+      assert.deepEqual(result.task?.input, { page: 1 });
+      assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), T0 + 5_000);
+      assert.deepEqual(await claim(store.adapter, { now: T0 + 4_999 }), []);
+      const again = await claimOne(store.adapter, { workerId: "worker-b", now: T0 + 5_000 });
+      assert.equal(again.kind, "iteration");
+      assert.equal(again.task.iterations, 1, "the same iteration");
+      assert.equal(again.task.attempt, 2, "a new attempt");
+    });
+
     it("finishes a task for good without a hook: output stored, nothing due any more", async () => {
       const task = await createTask(store.adapter);
       const held = await claimOne(store.adapter);

@@ -108,4 +108,43 @@ describe("postgres batches", { skip: !reachable && "PostgreSQL not reachable" },
     const logs = await store.adapter.logList({ filters: [], sort: [{ field: "id", direction: "asc" }], limit: 1 });
     assert.equal(logs.totalCount, 2_000, "logs kept even for fenced-out finishes");
   });
+
+  it("lets exactly one of a racing finish and abort win, with renewals running alongside", async () => {
+    const store = await postgresStore.create();
+    stores.push(store);
+    const now = Date.now();
+    await store.adapter.taskCreateMany(params(200, now));
+    const worker = createPostgresStorage({ connectionString: store.url });
+    const api = createPostgresStorage({ connectionString: store.url });
+    try {
+      const claimed = await worker.taskClaim({ workerId: "w", limit: 200, now, leaseMs: 60_000, definitionIds: ["evenTask", "oddTask"] });
+      const leases = claimed.map((c) => ({ id: c.task.id, leaseToken: c.leaseToken }));
+      const [finished, aborts] = await Promise.all([
+        worker.taskFinishMany(
+          claimed.map((c) => ({
+            id: c.task.id,
+            leaseToken: c.leaseToken,
+            now: now + 1,
+            status: "success" as const,
+            log: { taskId: c.task.id, iteration: 1, executionName: "w", now: now + 1, items: [{ message: "done", type: "info" as const, createdOn: new Date(now + 1) }] },
+          })),
+        ),
+        Promise.all(claimed.map((c) => api.taskAbort({ id: c.task.id, now: now + 1, message: "stop", workerId: "api" }))),
+        // Renewals in reverse order, to provoke opposite lock orders.
+        worker.taskRenewLeases({ workerId: "w", leases: [...leases].reverse(), now: now + 1, leaseMs: 60_000 }),
+        worker.taskRenewLeases({ workerId: "w", leases, now: now + 1, leaseMs: 60_000 }),
+      ]);
+      const stored = await store.adapter.taskGetMany(claimed.map((c) => c.task.id));
+      for (let i = 0; i < claimed.length; i += 1) {
+        const finishWon = finished[i].applied;
+        const abortWon = aborts[i].outcome === "aborted";
+        assert.notEqual(finishWon, abortWon, `exactly one wins for ${claimed[i].task.id}`);
+        assert.equal(stored[i].taskStatus, finishWon ? "success" : "aborted");
+        if (!finishWon) assert.equal(finished[i].task?.taskStatus, "aborted", "a fenced-out finish reports the task as it stands");
+      }
+    } finally {
+      await worker.close();
+      await api.close();
+    }
+  });
 });

@@ -1,0 +1,42 @@
+/**
+ * `npm run bench` / `npm run bench:quick`: runs the suite (./suite.ts), prints the table
+ * and writes the figures to bench/results/<date>.json. Flags: see USAGE in ./config.ts.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseConfig, USAGE } from "./config.js";
+import { runSuite } from "./suite.js";
+import { buildRows, renderMarkdown, renderText } from "./table.js";
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE);
+    return;
+  }
+  const config = parseConfig(argv);
+  const log = (line: string) => console.log(line);
+  log(`Stint benchmark${config.quick ? " (quick: harness check, not timings)" : ""}; stores ${config.stores.join(", ")}; ` +
+    `workloads ${config.workloads.join(", ")}; ${config.sizes.runs} run(s) per figure`);
+  const results = await runSuite(config, log);
+  const rows = buildRows(results);
+  const env = results.environment;
+  log("");
+  log(renderText(rows));
+  log("");
+  log(`machine: ${env.cpus} CPUs (${env.cpuModel}), ${env.memoryGb.toFixed(1)} GB; load ${env.loadBefore.map((l) => l.toFixed(2)).join(" ")} before, ` +
+    `${env.loadAfter.map((l) => l.toFixed(2)).join(" ")} after`);
+  log(`versions: node ${env.node}, SQLite ${env.sqlite}, PostgreSQL ${env.postgres ?? "–"}, graphile-worker ${env.graphileWorker}`);
+  log(`took ${(results.durationMs / 1000).toFixed(1)} s${results.skipped.length ? `; skipped: ${results.skipped.join("; ")}` : ""}`);
+  if (config.outDir) {
+    mkdirSync(config.outDir, { recursive: true });
+    const file = join(config.outDir, `${results.date.replace(/[:.]/g, "-")}.json`);
+    writeFileSync(file, JSON.stringify({ ...results, rows, markdown: renderMarkdown(rows) }, null, 2));
+    log(`wrote ${file}`);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,71 @@
+/**
+ * Fresh, throw-away stores for one measurement: a SQLite file in a temporary directory,
+ * or a PostgreSQL schema of its own. `url` opens the same store from a worker process.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import type { StoreName } from "./config.js";
+
+export interface BenchStore {
+  kind: StoreName;
+  /** A Stint database URL (SQLite file or PostgreSQL with `?schema=`). */
+  url: string;
+  /** SQLite: the temporary directory; PostgreSQL: the schema. */
+  place: string;
+  cleanup(): Promise<void>;
+}
+
+export async function createBenchStore(kind: StoreName, postgresUrl: string): Promise<BenchStore> {
+  if (kind === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), "stint-bench-"));
+    return {
+      kind,
+      url: `sqlite:${join(dir, "stint.db")}`,
+      place: dir,
+      async cleanup() {
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const schema = uniqueSchema("stint_bench");
+  return {
+    kind,
+    url: `${postgresUrl}${postgresUrl.includes("?") ? "&" : "?"}schema=${schema}`,
+    place: schema,
+    cleanup: () => dropSchema(postgresUrl, schema),
+  };
+}
+
+export function uniqueSchema(prefix: string): string {
+  return `${prefix}_${randomBytes(4).toString("hex")}`;
+}
+
+export async function withPgClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export function dropSchema(url: string, schema: string): Promise<void> {
+  return withPgClient(url, async (client) => {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  });
+}
+
+export async function postgresReachable(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}

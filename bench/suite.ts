@@ -1,0 +1,191 @@
+/**
+ * The benchmark itself, without the CLI: runs the selected workloads on each store (and
+ * graphile-worker beside Stint on PostgreSQL, run for run, so both see the same load)
+ * and returns every figure as median/min/max. bench/run.ts prints it; the quick test
+ * calls it directly.
+ */
+import { readFileSync } from "node:fs";
+import { availableParallelism, loadavg, totalmem } from "node:os";
+import Database from "better-sqlite3";
+import type { BenchConfig, StoreName, WorkloadName } from "./config.js";
+import { graphileDrain, graphileLatency, graphileTrigger } from "./graphile/workloads.js";
+import { GRAPHILE_VERSION } from "./graphile/settings.js";
+import { summarize, type Percentiles, type Summary } from "./stats.js";
+import { createBenchStore, postgresReachable, withPgClient } from "./stores.js";
+import { stintCheckpoint } from "./workloads/checkpoint.js";
+import { withStore } from "./workloads/common.js";
+import { stintDrain, type DrainFigures } from "./workloads/drain.js";
+import { stintLatency } from "./workloads/latency.js";
+import { stintScale, type ScaleFigures } from "./workloads/scale.js";
+import { stintTrigger, type TriggerFigures } from "./workloads/trigger.js";
+
+export interface TriggerResult { oneByOne: Summary; batched: Summary }
+export interface DrainResult { rate: Summary; peakRssMb: Summary }
+export interface LatencyResult { p50: Summary; p95: Summary; p99: Summary }
+export interface CheckpointResult { msPerIteration: Summary; bareCommitMs: Summary }
+
+export interface SystemResults {
+  trigger?: TriggerResult;
+  drain?: DrainResult;
+  latency?: LatencyResult;
+  checkpoint?: CheckpointResult;
+  scale?: ScaleFigures;
+}
+
+export interface SuiteResults {
+  date: string;
+  quick: boolean;
+  sizes: BenchConfig["sizes"];
+  environment: Environment;
+  stint: Partial<Record<StoreName, SystemResults>>;
+  /** graphile-worker on PostgreSQL (workloads 1–3). */
+  graphile?: SystemResults;
+  skipped: string[];
+  durationMs: number;
+}
+
+export interface Environment {
+  cpus: number;
+  cpuModel: string;
+  memoryGb: number;
+  loadBefore: number[];
+  loadAfter: number[];
+  node: string;
+  sqlite: string;
+  postgres: string | null;
+  graphileWorker: string;
+}
+
+export type Log = (line: string) => void;
+
+export async function runSuite(config: BenchConfig, log: Log = () => {}): Promise<SuiteResults> {
+  const started = performance.now();
+  const loadBefore = loadavg();
+  const skipped: string[] = [];
+  const stores = [...config.stores];
+  if (stores.includes("postgres") && !(await postgresReachable(config.postgresUrl))) {
+    stores.splice(stores.indexOf("postgres"), 1);
+    skipped.push(`postgres (not reachable at ${config.postgresUrl})`);
+    log(`*** PostgreSQL not reachable at ${config.postgresUrl}: skipped ***`);
+  }
+  const wants = (w: WorkloadName) => config.workloads.includes(w);
+  const results: SuiteResults["stint"] = {};
+  const graphile: SystemResults = {};
+  const runs = config.sizes.runs;
+  const sizes = config.sizes;
+  const pgUrl = config.postgresUrl;
+
+  for (const kind of stores) {
+    const out: SystemResults = (results[kind] = {});
+    const fresh = () => createBenchStore(kind, pgUrl);
+    const peer = kind === "postgres" && config.graphile;
+
+    if (wants("trigger")) {
+      log(`[${kind}] trigger: ${sizes.triggerCount} one by one, then in batches of ${sizes.triggerBatch}`);
+      const s: TriggerFigures[] = [];
+      const g: TriggerFigures[] = [];
+      for (let run = 0; run < runs; run++) {
+        s.push(await withStore(fresh, (store) => stintTrigger(store, sizes)));
+        if (peer) g.push(await graphileTrigger(pgUrl, sizes));
+      }
+      out.trigger = triggerResult(s);
+      if (peer) graphile.trigger = triggerResult(g);
+    }
+
+    if (wants("drain")) {
+      log(`[${kind}] drain: ${sizes.drainCount} queued, one worker process`);
+      const s: DrainFigures[] = [];
+      const g: DrainFigures[] = [];
+      for (let run = 0; run < runs; run++) {
+        s.push(await withStore(fresh, (store) => stintDrain(store, sizes.drainCount, sizes.fillBatch)));
+        log(`  stint run ${run + 1}: ${s[run].rate.toFixed(0)} tasks/s, peak RSS ${s[run].peakRssMb.toFixed(1)} MB`);
+        if (peer) {
+          g.push(await graphileDrain(pgUrl, sizes.drainCount, sizes.fillBatch));
+          log(`  graphile run ${run + 1}: ${g[run].rate.toFixed(0)} jobs/s, peak RSS ${g[run].peakRssMb.toFixed(1)} MB`);
+        }
+      }
+      out.drain = drainResult(s);
+      if (peer) graphile.drain = drainResult(g);
+    }
+
+    if (wants("latency")) {
+      log(`[${kind}] latency: ${sizes.latencyCount} triggers ${sizes.latencyGapMs} ms apart at an idle worker`);
+      const s: Percentiles[] = [];
+      const g: Percentiles[] = [];
+      for (let run = 0; run < runs; run++) {
+        s.push(await withStore(fresh, (store) => stintLatency(store, sizes)));
+        if (peer) g.push(await graphileLatency(pgUrl, sizes));
+      }
+      out.latency = latencyResult(s);
+      if (peer) graphile.latency = latencyResult(g);
+    }
+
+    if (wants("checkpoint")) {
+      log(`[${kind}] checkpoint: one task, ${sizes.checkpointIterations} iterations`);
+      const figures = [];
+      for (let run = 0; run < runs; run++) figures.push(await withStore(fresh, (store) => stintCheckpoint(store, sizes, pgUrl)));
+      out.checkpoint = {
+        msPerIteration: summarize(figures.map((f) => f.msPerIteration)),
+        bareCommitMs: summarize(figures.map((f) => f.bareCommitMs)),
+      };
+    }
+
+    if (wants("scale")) {
+      log(`[${kind}] scale: ${sizes.scaleSample} drained of ${sizes.scaleLarge} vs of ${sizes.scaleSmall} queued; list at ${sizes.scaleLarge}`);
+      out.scale = await stintScale(fresh, sizes);
+    }
+  }
+
+  return {
+    date: new Date().toISOString(),
+    quick: config.quick,
+    sizes,
+    environment: await environment(config, loadBefore),
+    stint: results,
+    ...(Object.keys(graphile).length > 0 ? { graphile } : {}),
+    skipped,
+    durationMs: performance.now() - started,
+  };
+}
+
+function triggerResult(figures: TriggerFigures[]): TriggerResult {
+  return { oneByOne: summarize(figures.map((f) => f.oneByOne)), batched: summarize(figures.map((f) => f.batched)) };
+}
+function drainResult(figures: DrainFigures[]): DrainResult {
+  return { rate: summarize(figures.map((f) => f.rate)), peakRssMb: summarize(figures.map((f) => f.peakRssMb)) };
+}
+function latencyResult(figures: Percentiles[]): LatencyResult {
+  return { p50: summarize(figures.map((f) => f.p50)), p95: summarize(figures.map((f) => f.p95)), p99: summarize(figures.map((f) => f.p99)) };
+}
+
+async function environment(config: BenchConfig, loadBefore: number[]): Promise<Environment> {
+  let cpuModel = "unknown";
+  try {
+    cpuModel = /^model name\s*:\s*(.+)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpuModel;
+  } catch {
+    // not Linux
+  }
+  const memory = new Database(":memory:");
+  const sqlite = (memory.prepare("SELECT sqlite_version() AS v").get() as { v: string }).v;
+  memory.close();
+  let postgres: string | null = null;
+  if (config.stores.includes("postgres") && (await postgresReachable(config.postgresUrl))) {
+    postgres = await withPgClient(config.postgresUrl, async (client) => {
+      const { rows } = await client.query<{ v: string; sc: string; fsync: string }>(
+        "SELECT current_setting('server_version') AS v, current_setting('synchronous_commit') AS sc, current_setting('fsync') AS fsync",
+      );
+      return `${rows[0].v} (synchronous_commit=${rows[0].sc}, fsync=${rows[0].fsync})`;
+    });
+  }
+  return {
+    cpus: availableParallelism(),
+    cpuModel,
+    memoryGb: totalmem() / 2 ** 30,
+    loadBefore,
+    loadAfter: loadavg(),
+    node: process.version,
+    sqlite,
+    postgres,
+    graphileWorker: GRAPHILE_VERSION,
+  };
+}

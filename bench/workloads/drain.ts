@@ -1,0 +1,51 @@
+/**
+ * Workloads 2 and 6: a worker process with default settings drains tasks queued before
+ * it starts; timed from the start message to the report that the last one is stored
+ * `success`, with the process's peak RSS. Workload 5 reuses `drainSample`.
+ */
+import type { Stint } from "../../src/stint.js";
+import { WorkerProcess } from "../child.js";
+import { NOOP } from "../definitions.js";
+import { rate } from "../stats.js";
+import type { BenchStore } from "../stores.js";
+import { countTasks, fill, openStint } from "./common.js";
+
+export interface DrainFigures {
+  /** tasks/s */
+  rate: number;
+  /** MB (2^20 bytes) */
+  peakRssMb: number;
+}
+
+export async function stintDrain(store: BenchStore, count: number, fillBatch: number): Promise<DrainFigures> {
+  const stint = await openStint(store);
+  try {
+    await fill(stint, NOOP, count, fillBatch);
+    const figures = await drainSample(store, count);
+    const stored = await countTasks(stint, NOOP, "success");
+    if (stored !== count) throw new Error(`drain: expected ${count} tasks stored success, found ${stored}`);
+    return figures;
+  } finally {
+    await stint.close();
+  }
+}
+
+/** Starts a worker process on `store` and times it until `target` tasks are stored done. */
+export async function drainSample(store: BenchStore, target: number): Promise<DrainFigures> {
+  const child = await WorkerProcess.spawn("./worker-process.ts", { url: store.url, target });
+  try {
+    const start = performance.now();
+    child.send({ type: "start" });
+    await child.next("reached");
+    const ms = performance.now() - start;
+    const result = await child.stop();
+    return { rate: rate(target, ms), peakRssMb: result.peakRss / 2 ** 20 };
+  } finally {
+    child.kill();
+  }
+}
+
+/** Queues `count` no-op tasks (for callers that keep one big queue across samples). */
+export function queueNoops(stint: Stint, count: number, batch: number): Promise<void> {
+  return fill(stint, NOOP, count, batch);
+}

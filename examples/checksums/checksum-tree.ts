@@ -1,0 +1,84 @@
+/**
+ * `checksumTree`: a parent that fans out one `checksumDirectory` child per directory,
+ * then continues with a wait until every child has finished, and aggregates their
+ * outputs into one manifest digest. Written in the plain-object (Webiny v5) style.
+ */
+import { createHash } from "node:crypto";
+import { createTaskDefinition, type Task } from "../../src/index.js";
+import type { ChecksumDirectoryOutput } from "./checksum-directory.js";
+
+export interface ChecksumTreeInput {
+  directories: string[];
+  algorithm?: "sha256" | "sha1" | "md5";
+  /** Seconds between looks at the children. Default 2. */
+  pollSeconds?: number;
+  /** Checkpoint: children were triggered. */
+  triggered?: boolean;
+}
+
+export interface ChecksumTreeOutput {
+  directories: number;
+  files: number;
+  totalBytes: number;
+  /** sha256 over "directory/path checksum" lines of every file, sorted. */
+  manifestDigest: string;
+  failed: { directory: string; status: string; message?: string }[];
+}
+
+export const checksumTree = createTaskDefinition<ChecksumTreeInput, ChecksumTreeOutput>({
+  id: "checksumTree",
+  title: "Checksum directories in parallel",
+  description: "Fans out one checksumDirectory child per directory, waits for all, aggregates a manifest digest.",
+  maxIterations: 200,
+  createInputValidation: ({ validator: z }) =>
+    z.object({
+      directories: z.array(z.string().min(1)).min(1).max(100).meta({ examples: [["src", "examples"]] }),
+      algorithm: z.enum(["sha256", "sha1", "md5"]).optional(),
+      pollSeconds: z.number().min(1).max(3600).optional(),
+    }),
+  async run({ input, response, trigger, store, isAborted }) {
+    if (isAborted()) return response.aborted();
+    const wait = { seconds: input.pollSeconds ?? 2 };
+    if (!input.triggered) {
+      for (const directory of input.directories) {
+        await trigger({ definition: "checksumDirectory", input: { directory, algorithm: input.algorithm }, name: `Checksum ${directory}` });
+      }
+      await store.addInfoLog({ message: `Triggered ${input.directories.length} children` });
+      return response.continue({ triggered: true }, wait);
+    }
+    const children = await store.listChildTasks("checksumDirectory");
+    const running = children.filter((child) => child.taskStatus === "pending" || child.taskStatus === "running");
+    if (running.length > 0) {
+      await store.addInfoLog({ message: `${children.length - running.length}/${children.length} children finished` });
+      return response.continue({}, wait);
+    }
+    return response.done(aggregate(children));
+  },
+});
+
+function aggregate(children: Task[]): ChecksumTreeOutput {
+  const lines: string[] = [];
+  const failed: ChecksumTreeOutput["failed"] = [];
+  let files = 0;
+  let totalBytes = 0;
+  for (const child of children) {
+    const directory = String((child.input as { directory?: unknown }).directory);
+    if (child.taskStatus !== "success") {
+      const message = (child.output as { error?: { message?: string } } | null)?.error?.message;
+      failed.push({ directory, status: child.taskStatus, ...(message ? { message } : {}) });
+      continue;
+    }
+    const output = child.output as unknown as ChecksumDirectoryOutput;
+    files += output.files.length;
+    totalBytes += output.totalBytes;
+    for (const file of output.files) lines.push(`${directory}/${file.path} ${file.checksum}`);
+  }
+  lines.sort();
+  return {
+    directories: children.length,
+    files,
+    totalBytes,
+    manifestDigest: createHash("sha256").update(lines.join("\n")).digest("hex"),
+    failed,
+  };
+}

@@ -1,0 +1,22 @@
+/** `stint abort <id> [--message]` */
+import type { Command } from "commander";
+import { addJsonOption, addStoreOptions } from "./common.js";
+import { prepare, withStint, type CommonFlags } from "./context.js";
+import { printJson, stdio } from "./output.js";
+
+export function registerAbort(program: Command): void {
+  const command = program
+    .command("abort")
+    .description("abort a pending or running task; a running iteration sees it at its next isAborted() check")
+    .argument("<id>", "task id")
+    .option("-m, --message <text>", "why, stored with the task", "Aborted from the CLI.");
+  addJsonOption(addStoreOptions(command));
+  command.action(async (id: string, flags: CommonFlags & { message?: string }) => {
+    const context = await prepare(flags);
+    await withStint(context, async (stint) => {
+      const task = await stint.tasks.abort({ id, message: flags.message });
+      if (flags.json) printJson(task);
+      else stdio.out(`Task ${task.id} (${task.definitionId}) is ${task.taskStatus}.`);
+    });
+  });
+}

@@ -1,0 +1,43 @@
+/** `stint definitions`: what the config registers (no store needed). */
+import type { Command } from "commander";
+import { DefinitionRegistry } from "../definition/registry.js";
+import { addJsonOption } from "./common.js";
+import { prepare, type CommonFlags } from "./context.js";
+import { formatTable, printJson, stdio } from "./output.js";
+
+export function registerDefinitions(program: Command): void {
+  const command = program
+    .command("definitions")
+    .description("list the task definitions of the config file: id, title, max iterations, input fields")
+    .option("-c, --config <file>", "config file with the task definitions (default: ./stint.config.ts, .js or .mjs)")
+    .option("--all", "include private definitions");
+  addJsonOption(command);
+  command.action(async (flags: CommonFlags & { all?: boolean }) => {
+    const context = await prepare({ config: flags.config });
+    const registry = new DefinitionRegistry().registerAll(context.loaded.config.definitions ?? []);
+    const list = registry.list({ includePrivate: Boolean(flags.all) }).map((d) => ({
+      id: d.id,
+      title: d.title,
+      description: d.description,
+      maxIterations: d.maxIterations,
+      isPrivate: d.isPrivate,
+      inputSchema: d.inputJsonSchema(),
+    }));
+    if (flags.json) return printJson(list);
+    if (list.length === 0) return stdio.out(context.loaded.path ? `No definitions in ${context.loaded.path}.` : "No config file found; pass --config <file>.");
+    stdio.out(
+      formatTable(
+        ["ID", "TITLE", "MAX ITERATIONS", "INPUT"],
+        list.map((d) => [d.id, d.title, String(d.maxIterations), inputFields(d.inputSchema)]),
+        60,
+      ),
+    );
+  });
+}
+
+function inputFields(schema: Record<string, unknown> | null): string {
+  const properties = schema?.properties;
+  if (!properties || typeof properties !== "object") return "-";
+  const required = new Set(Array.isArray(schema?.required) ? (schema.required as string[]) : []);
+  return Object.keys(properties).map((key) => (required.has(key) ? key : `${key}?`)).join(", ");
+}

@@ -1,0 +1,48 @@
+/**
+ * Structured logs for `dev`, `worker` and `serve` (pino). JSON lines when stdout is not
+ * a terminal (for log shippers); in a terminal, a readable single line per record made
+ * by the tiny formatter below (no pino-pretty dependency).
+ */
+import { pino, type Logger } from "pino";
+
+export type { Logger };
+
+const LEVELS: Record<number, string> = { 10: "TRACE", 20: "DEBUG", 30: "INFO ", 40: "WARN ", 50: "ERROR", 60: "FATAL" };
+const COLORS: Record<number, string> = { 10: "90", 20: "90", 30: "32", 40: "33", 50: "31", 60: "35" };
+const HIDDEN = new Set(["level", "time", "msg", "pid", "hostname", "name"]);
+
+export interface LoggerOptions {
+  /** @defaultValue process.env.STINT_LOG_LEVEL ?? "info" */
+  level?: string;
+  /** @defaultValue process.stdout.isTTY */
+  pretty?: boolean;
+  stream?: NodeJS.WritableStream;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const stream = options.stream ?? process.stdout;
+  const pretty = options.pretty ?? Boolean((stream as NodeJS.WriteStream).isTTY);
+  const level = options.level ?? process.env.STINT_LOG_LEVEL ?? "info";
+  const base = { name: "stint" };
+  if (!pretty) return pino({ level, base }, stream as never);
+  const color = Boolean((stream as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR;
+  return pino({ level, base }, { write: (line: string) => void stream.write(formatPretty(line, color)) });
+}
+
+/** `12:00:01 INFO  task done id=… definition=importCsv` */
+export function formatPretty(line: string, color = false): string {
+  let record: Record<string, unknown>;
+  try {
+    record = JSON.parse(line);
+  } catch {
+    return line.endsWith("\n") ? line : `${line}\n`;
+  }
+  const level = Number(record.level);
+  const time = new Date(Number(record.time) || Date.now()).toTimeString().slice(0, 8);
+  const label = LEVELS[level] ?? String(record.level);
+  const paint = (text: string) => (color ? `\x1b[${COLORS[level] ?? "0"}m${text}\x1b[0m` : text);
+  const fields = Object.entries(record)
+    .filter(([key]) => !HIDDEN.has(key))
+    .map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`);
+  return `${time} ${paint(label)} ${String(record.msg ?? "")}${fields.length ? ` ${fields.join(" ")}` : ""}\n`;
+}

@@ -1,0 +1,41 @@
+/** The `stint` command line: every command, its options and its help. */
+import { Command } from "commander";
+import { registerAbort } from "./abort.js";
+import { registerDefinitions } from "./definitions.js";
+import { registerDev } from "./dev.js";
+import { registerLogs } from "./logs.js";
+import { registerMigrate } from "./migrate.js";
+import { registerServe } from "./serve.js";
+import { registerTasks } from "./tasks.js";
+import { registerTrigger } from "./trigger.js";
+import { registerWorker } from "./worker.js";
+
+export function createProgram(): Command {
+  const program = new Command("stint")
+    .description("Self-hosted background tasks: run workers and the API, trigger, watch and abort tasks.")
+    .version("0.1.0", "-V, --version")
+    .showHelpAfterError(false)
+    .exitOverride()
+    // Commander's own error text is replaced by one line from errors.ts.
+    .configureOutput({ outputError: () => {} });
+  program.addHelpText(
+    "after",
+    `
+The database is chosen by URL: defaults < config file < STINT_DATABASE_URL < --database.
+Bad input (unknown command or definition, invalid JSON, missing or broken config, unknown
+database URL scheme) prints one line and exits with code 2.
+
+Start here:  stint dev --config stint.config.ts`,
+  );
+  registerDev(program);
+  registerWorker(program);
+  registerServe(program);
+  registerMigrate(program);
+  registerTrigger(program);
+  registerTasks(program);
+  registerLogs(program);
+  registerAbort(program);
+  registerDefinitions(program);
+  for (const command of program.commands) command.exitOverride().configureOutput({ outputError: () => {} });
+  return program;
+}

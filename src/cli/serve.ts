@@ -1,0 +1,30 @@
+/** `stint serve`: the GraphQL management API until SIGTERM/SIGINT (production). */
+import type { Command } from "commander";
+import { redactUrl } from "../domain/errors.js";
+import { addServerOptions, addStoreOptions } from "./common.js";
+import { openStint, prepare, type CommonFlags } from "./context.js";
+import { createLogger } from "./logger.js";
+import { waitForShutdown } from "./shutdown.js";
+
+export function registerServe(program: Command): void {
+  const command = program
+    .command("serve")
+    .description(
+      "serve the GraphQL management API (/graphql, GraphiQL in a browser, /healthz); API keys from the config or STINT_API_KEYS; SIGTERM/SIGINT stops it gracefully (exit 0)",
+    )
+    .option("--static-dir <dir>", "also serve this folder at / (e.g. a dashboard build)");
+  addServerOptions(addStoreOptions(command));
+  command.action(async (flags: CommonFlags & { staticDir?: string }) => {
+    const context = await prepare(flags);
+    const logger = createLogger();
+    const stint = await openStint(context);
+    try {
+      const server = await stint.startServer({ ...(flags.staticDir ? { staticDir: flags.staticDir } : {}) });
+      logger.info({ url: server.url, database: redactUrl(context.options.database) }, "API listening");
+    } catch (error) {
+      await stint.close();
+      throw error;
+    }
+    process.exitCode = await waitForShutdown(logger, () => stint.close());
+  });
+}

@@ -1,0 +1,32 @@
+/**
+ * Graceful shutdown for long-running commands: the first SIGTERM/SIGINT closes
+ * everything (in-flight iterations finish or are handed back) and exits 0; a second
+ * signal exits at once with 130.
+ */
+import type { Logger } from "./logger.js";
+
+export function waitForShutdown(logger: Logger, close: () => Promise<void>): Promise<number> {
+  return new Promise((resolve) => {
+    let closing = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (closing) {
+        logger.warn({ signal }, "second signal: exiting now");
+        process.exit(130);
+      }
+      closing = true;
+      logger.info({ signal }, "shutting down (send the signal again to force)");
+      close().then(
+        () => {
+          logger.info("stopped");
+          resolve(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error instanceof Error ? error.message : String(error) }, "shutdown failed");
+          resolve(1);
+        },
+      );
+    };
+    process.on("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
+  });
+}

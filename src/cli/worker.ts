@@ -1,0 +1,30 @@
+/** `stint worker`: runs task iterations until SIGTERM/SIGINT (production). */
+import type { Command } from "commander";
+import { redactUrl } from "../domain/errors.js";
+import { addStoreOptions, addWorkerOptions } from "./common.js";
+import { openStint, prepare, type CommonFlags } from "./context.js";
+import { createLogger } from "./logger.js";
+import { waitForShutdown } from "./shutdown.js";
+import { logWorkerEvents } from "./worker-logs.js";
+
+export function registerWorker(program: Command): void {
+  const command = program
+    .command("worker")
+    .description(
+      "run a worker: claims due tasks and runs their iterations; logs as JSON lines (readable in a terminal); SIGTERM/SIGINT stops it gracefully (exit 0)",
+    );
+  addWorkerOptions(addStoreOptions(command));
+  command.action(async (flags: CommonFlags) => {
+    const context = await prepare(flags);
+    const logger = createLogger();
+    const stint = await openStint(context);
+    const worker = stint.createWorker();
+    logWorkerEvents(worker, logger);
+    worker.start();
+    logger.info(
+      { database: redactUrl(context.options.database), concurrency: worker.options.concurrency, definitions: stint.definitions.ids() },
+      "worker running",
+    );
+    process.exitCode = await waitForShutdown(logger, () => stint.close());
+  });
+}
