@@ -14,6 +14,7 @@ import { Worker } from "./worker/worker.js";
 import type { WorkerOptions } from "./worker/options.js";
 import { WorkerSignals } from "./worker/signals.js";
 import type { ChildTasks } from "./runner/controller.js";
+import type { GraphQLServerOptions } from "./graphql/options.js";
 
 export interface CreateStintOptions extends StintConfig {
   /** An adapter to use instead of opening `database` (then `close()` closes it too). */
@@ -32,13 +33,8 @@ export interface ServerHandle {
   close(): Promise<void>;
 }
 
-export interface StartServerOptions {
-  port?: number;
-  host?: string;
-  apiKeys?: { key: string; permissions: string; name?: string }[];
-  debug?: boolean;
-  staticDir?: string;
-}
+/** Server options (see `GraphQLServerOptions` for each one's default). */
+export type StartServerOptions = Omit<GraphQLServerOptions, "service" | "ping">;
 
 export interface Stint {
   readonly tasks: DefaultTaskService;

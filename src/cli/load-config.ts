@@ -90,7 +90,10 @@ function checkConfig(path: string, value: unknown): StintConfig {
   return config as StintConfig;
 }
 
+/** The first line of the message; a line ending in ":" (esbuild's "Transform failed with 1 error:") takes the next one too. */
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.split("\n").find((line) => line.trim() !== "")?.trim() ?? "it could not be loaded";
+  const lines = text.split("\n").map((line) => line.trim()).filter(Boolean);
+  if (lines.length === 0) return "it could not be loaded";
+  return lines[0].endsWith(":") && lines[1] ? `${lines[0]} ${lines[1]}` : lines[0];
 }

@@ -10,6 +10,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Errors } from "../domain/errors.js";
+import type { Identity } from "../domain/task.js";
 
 export type Permission = "r" | "w" | "d";
 
@@ -24,6 +25,7 @@ export interface ApiKeyConfig {
 interface KeyEntry {
   digest: Buffer;
   permissions: ReadonlySet<Permission>;
+  identity: Identity;
 }
 
 export const ALL_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(["r", "w", "d"]);
@@ -62,27 +64,40 @@ export interface Authenticator {
   readonly enabled: boolean;
   /** The permissions of the `Authorization` header's key; none for a missing or wrong key. */
   permissionsFor(authorization: string | null | undefined): ReadonlySet<Permission>;
+  /** Who the `Authorization` header's key stands for, stored as a trigger's `createdBy`. */
+  identityFor(authorization: string | null | undefined): Identity | undefined;
 }
 
 export function createAuthenticator(keys: readonly ApiKeyConfig[]): Authenticator {
   const entries: KeyEntry[] = keys.map((key, index) => {
     const where = `apiKeys[${index}]${key.name ? ` (${key.name})` : ""}`;
     if (typeof key.key !== "string" || key.key.trim() === "") throw Errors.invalidArgument(where, "the key is empty");
-    return { digest: digest(key.key), permissions: parsePermissions(String(key.permissions ?? ""), where) };
+    const name = key.name?.trim() || `API key #${index + 1}`;
+    return {
+      digest: digest(key.key),
+      permissions: parsePermissions(String(key.permissions ?? ""), where),
+      identity: { id: `apikey:${index + 1}`, displayName: name, type: "apiKey" },
+    };
   });
+  const match = (authorization: string | null | undefined): KeyEntry | undefined => {
+    const presented = bearerToken(authorization);
+    if (presented === null) return undefined;
+    const presentedDigest = digest(presented);
+    let found: KeyEntry | undefined;
+    // No early exit: every key is compared, so timing does not tell which one matched.
+    for (const entry of entries) {
+      if (timingSafeEqual(entry.digest, presentedDigest)) found = entry;
+    }
+    return found;
+  };
   return {
     enabled: entries.length > 0,
     permissionsFor(authorization) {
       if (entries.length === 0) return ALL_PERMISSIONS;
-      const presented = bearerToken(authorization);
-      if (presented === null) return NO_PERMISSIONS;
-      const presentedDigest = digest(presented);
-      let match: ReadonlySet<Permission> = NO_PERMISSIONS;
-      // No early exit: every key is compared, so timing does not tell which one matched.
-      for (const entry of entries) {
-        if (timingSafeEqual(entry.digest, presentedDigest)) match = entry.permissions;
-      }
-      return match;
+      return match(authorization)?.permissions ?? NO_PERMISSIONS;
+    },
+    identityFor(authorization) {
+      return entries.length === 0 ? undefined : match(authorization)?.identity;
     },
   };
 }

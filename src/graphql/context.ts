@@ -3,6 +3,7 @@
  * the request-scoped caches. Built fresh per request, so nothing leaks between callers.
  */
 import type { TaskService } from "../service/types.js";
+import type { Identity } from "../domain/task.js";
 import type { Permission } from "./auth.js";
 import type { TaskLoader } from "./task-loader.js";
 
@@ -10,6 +11,8 @@ export interface GraphQLContext {
   service: TaskService;
   /** What the caller's API key allows (everything when no key is configured). */
   permissions: ReadonlySet<Permission>;
+  /** The caller's identity (its API key), stored as `createdBy` of what it triggers. */
+  identity: Identity | undefined;
   /** Adds `stack` to envelope errors and keeps unexpected error messages unmasked. */
   debug: boolean;
   /** The largest `limit` a list accepts. */

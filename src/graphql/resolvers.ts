@@ -85,7 +85,7 @@ export const resolvers = {
           input: (args.input ?? undefined) as Record<string, unknown> | undefined,
           name: args.name ?? undefined,
           delay: args.delay ?? undefined,
-        }),
+        }, context.identity ? { createdBy: context.identity } : {}),
       ),
     abortTask: (_: unknown, args: { id: string; message?: string | null }, context: GraphQLContext) =>
       envelope(context, "w", () => context.service.abort({ id: args.id, message: args.message ?? undefined })),

@@ -38,6 +38,7 @@ export function createYogaApp(schema: GraphQLSchema, options: ResolvedServerOpti
     context: ({ request }): GraphQLContext => ({
       service: options.service,
       permissions: auth.permissionsFor(request.headers.get("authorization")),
+      identity: auth.identityFor(request.headers.get("authorization")),
       debug: options.debug,
       maxListLimit: options.maxListLimit,
       tasks: createTaskLoader(options.service),

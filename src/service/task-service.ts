@@ -21,6 +21,7 @@ import type {
   ListResponse,
   ListTasksParams,
   TaskService,
+  TriggerOptions,
   TriggerParams,
 } from "./types.js";
 
@@ -39,10 +40,6 @@ export interface TaskServiceDependencies {
   /** How long an abort keeps the task claimed while its onAbort hook runs. */
   hookLeaseMs?: number;
   onHookError?: (task: Task, error: unknown) => void;
-}
-
-export interface TriggerOptions {
-  createdBy?: Identity;
 }
 
 export class DefaultTaskService implements TaskService {

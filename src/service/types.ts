@@ -3,7 +3,7 @@
  * methods and nothing below them. Arguments arrive untrusted (GraphQL, CLI, user code);
  * every method validates them and answers bad input with a StintError, changing nothing.
  */
-import type { Task, TaskInput, TaskStatus } from "../domain/task.js";
+import type { Identity, Task, TaskInput, TaskStatus } from "../domain/task.js";
 import type { TaskLog } from "../domain/log.js";
 import type { AnyTaskDefinition, TaskDefinitionHandle } from "../definition/types.js";
 
@@ -61,10 +61,15 @@ export interface DefinitionInfo {
   inputSchema: Record<string, unknown> | null;
 }
 
+export interface TriggerOptions {
+  /** Who triggers; stored as `createdBy`. Default: the system identity. */
+  createdBy?: Identity;
+}
+
 export interface TaskService {
-  trigger<I = TaskInput>(params: TriggerParams<I>): Promise<Task>;
+  trigger<I = TaskInput>(params: TriggerParams<I>, options?: TriggerOptions): Promise<Task>;
   /** Many triggers in one transaction: all stored or none. */
-  triggerMany(params: readonly TriggerParams[]): Promise<Task[]>;
+  triggerMany(params: readonly TriggerParams[], options?: TriggerOptions): Promise<Task[]>;
   abort(params: AbortParams): Promise<Task>;
   /** null when no task has that id. */
   getTask(id: string): Promise<Task | null>;

@@ -51,6 +51,19 @@ for (const kind of await storeKinds()) {
       return (await api.stint.tasks.listTasks({ limit: 1 })).meta.totalCount;
     }
 
+    it("stores the triggering key's identity as createdBy", async () => {
+      const answer = await api.gql(
+        `mutation { backgroundTasks { triggerTask(definition: someTask, delay: 3600) { data { id createdBy { id displayName type } } ${ERROR_FIELDS} } } }`,
+        undefined,
+        KEYS.all,
+      );
+      const created = answer.body.data.backgroundTasks.triggerTask.data;
+      assert.deepEqual(created.createdBy, { id: "apikey:1", displayName: "admin", type: "apiKey" });
+      const stored = await api.stint.tasks.getTask(created.id);
+      assert.equal(stored?.createdBy.displayName, "admin");
+      await api.stint.tasks.deleteTask(created.id);
+    });
+
     it("r allows every query and denies trigger, abort and delete", async () => {
       const get = await api.gql(queries.getTask(pendingId), undefined, KEYS.read);
       assert.deepEqual(get.body.data.backgroundTasks.getTask, { data: { id: pendingId }, error: null });

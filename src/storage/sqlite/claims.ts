@@ -48,7 +48,7 @@ const RELEASE = `UPDATE stint_tasks SET lease_expires_at = @now, due_at = @now W
 
 const HOOKS_DONE = `
   UPDATE stint_tasks SET hook_pending = 0, due_at = NULL, lease_owner = NULL, lease_expires_at = NULL
-  WHERE id = @id AND lease_token = @leaseToken`;
+  WHERE id = @id AND lease_token = @leaseToken AND hook_pending = 1`;
 
 // Not MIN(): the planner would pick the definition index and read every row of those
 // definitions; walking the claim index in order stops at the first match.

@@ -120,6 +120,15 @@ export function leasesContract(kind: StoreKind): void {
       assert.equal((await store.adapter.taskGet(task.id))?.taskStatus, "success");
     });
 
+    it("ignores hooks-done for a claim that owes no hook, so a running task is never stranded", async () => {
+      const task = await createTask(store.adapter);
+      const held = await claimOne(store.adapter);
+      await store.adapter.taskHooksDone({ items: [{ id: task.id, leaseToken: held.leaseToken }] });
+      assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), held.leaseExpiresAt);
+      const [finished] = await store.adapter.taskFinishMany([{ id: task.id, leaseToken: held.leaseToken, now: T0 + 1, status: "success" }]);
+      assert.equal(finished.applied, true, "the claim is still held");
+    });
+
     it("ignores hooks-done with a stale token: the hook is still owed", async () => {
       const task = await createTask(store.adapter);
       const held = await claimOne(store.adapter);

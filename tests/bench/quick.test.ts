@@ -1,0 +1,54 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { parseConfig, type StoreName } from "../../bench/config.js";
+import { runSuite, type SuiteResults } from "../../bench/suite.js";
+import { buildRows, renderText } from "../../bench/table.js";
+import type { Summary } from "../../bench/stats.js";
+import { isPostgresReachable, POSTGRES_TEST_URL } from "../helpers/stores.js";
+
+/** The quick mode's sizes, trimmed further: this checks the harness, not timings. */
+function quickConfig(store: StoreName) {
+  const config = parseConfig(["--quick", `--stores=${store}`, "--no-json", `--pg=${POSTGRES_TEST_URL}`]);
+  Object.assign(config.sizes, { triggerCount: 60, triggerBatch: 20, drainCount: 200, latencyCount: 10, checkpointIterations: 50, commitSamples: 20, scaleLarge: 600, scaleSmall: 100, scaleSample: 100 });
+  return config;
+}
+
+function assertFigure(summary: Summary | undefined, name: string): void {
+  assert.ok(summary, `${name}: no figure`);
+  assert.ok(Number.isFinite(summary.median) && summary.median > 0, `${name}: ${summary.median}`);
+}
+
+function assertStintFigures(results: SuiteResults, store: StoreName): void {
+  const r = results.stint[store];
+  assert.ok(r, `no results for ${store}`);
+  assertFigure(r.trigger?.oneByOne, "trigger one by one");
+  assertFigure(r.trigger?.batched, "trigger batched");
+  assertFigure(r.drain?.rate, "drain rate");
+  assertFigure(r.drain?.peakRssMb, "drain peak RSS");
+  for (const p of ["p50", "p95", "p99"] as const) assertFigure(r.latency?.[p], `latency ${p}`);
+  assertFigure(r.checkpoint?.msPerIteration, "checkpoint");
+  assertFigure(r.checkpoint?.bareCommitMs, "bare commit");
+  assertFigure(r.scale?.rateLarge, "scale large");
+  assertFigure(r.scale?.rateSmall, "scale small");
+  assertFigure(r.scale?.listFirstPageMs, "list first page");
+  // Every workload verifies its own tasks reached success (it throws otherwise); the table renders them all.
+  const text = renderText(buildRows(results));
+  assert.match(text, new RegExp(`checkpoint \\(ms/iteration\\)\\s+${store}`));
+}
+
+describe("bench --quick", () => {
+  it("measures every workload on SQLite, every task reaching success", { timeout: 60_000 }, async () => {
+    const results = await runSuite(quickConfig("sqlite"));
+    assertStintFigures(results, "sqlite");
+    assert.equal(results.graphile, undefined);
+  });
+
+  it("measures every workload on PostgreSQL, with graphile-worker beside it", { timeout: 60_000 }, async (t) => {
+    if (!(await isPostgresReachable())) return t.skip("PostgreSQL not reachable");
+    const results = await runSuite(quickConfig("postgres"));
+    assertStintFigures(results, "postgres");
+    assertFigure(results.graphile?.trigger?.oneByOne, "graphile trigger");
+    assertFigure(results.graphile?.drain?.rate, "graphile drain");
+    assertFigure(results.graphile?.latency?.p99, "graphile latency");
+  });
+});
