@@ -83,7 +83,8 @@ export function claimOps(db: Db): ClaimOps {
     FROM mine WHERE t.id = mine.id`;
 
   const RELEASE = fencedUpdate("lease_expires_at = $3, due_at = $3");
-  const HOOKS_DONE = fencedUpdate("hook_pending = false, due_at = NULL, lease_owner = NULL, lease_expires_at = NULL");
+  // Only a claim that owes a hook: a stray call must never strand a running claim.
+  const HOOKS_DONE = `${fencedUpdate("hook_pending = false, due_at = NULL, lease_owner = NULL, lease_expires_at = NULL")} AND t.hook_pending`;
 
   return {
     async claim(params) {
