@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   log("");
   log(`machine: ${env.cpus} CPUs (${env.cpuModel}), ${env.memoryGb.toFixed(1)} GB; load ${env.loadBefore.map((l) => l.toFixed(2)).join(" ")} before, ` +
     `${env.loadAfter.map((l) => l.toFixed(2)).join(" ")} after`);
-  log(`versions: node ${env.node}, SQLite ${env.sqlite}, PostgreSQL ${env.postgres ?? "–"}, graphile-worker ${env.graphileWorker}`);
+  log(`versions: node ${env.node}, SQLite ${env.sqlite}, PostgreSQL ${env.postgres ?? "–"}, graphile-worker ${env.graphileWorker}; commit ${env.commit ?? "–"}`);
   log(`took ${(results.durationMs / 1000).toFixed(1)} s${results.skipped.length ? `; skipped: ${results.skipped.join("; ")}` : ""}`);
   if (config.outDir) {
     mkdirSync(config.outDir, { recursive: true });

@@ -4,6 +4,7 @@
  * and returns every figure as median/min/max. bench/run.ts prints it; the quick test
  * calls it directly.
  */
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { availableParallelism, loadavg, totalmem } from "node:os";
 import Database from "better-sqlite3";
@@ -54,6 +55,8 @@ export interface Environment {
   sqlite: string;
   postgres: string | null;
   graphileWorker: string;
+  /** `git rev-parse HEAD` and whether src/ had uncommitted changes, when run from a checkout. */
+  commit: string | null;
 }
 
 export type Log = (line: string) => void;
@@ -187,5 +190,16 @@ async function environment(config: BenchConfig, loadBefore: number[]): Promise<E
     sqlite,
     postgres,
     graphileWorker: GRAPHILE_VERSION,
+    commit: gitCommit(),
   };
+}
+
+function gitCommit(): string | null {
+  try {
+    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", "src"], { encoding: "utf8" }).trim() !== "";
+    return dirty ? `${head} (src/ modified)` : head;
+  } catch {
+    return null;
+  }
 }

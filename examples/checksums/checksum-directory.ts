@@ -45,9 +45,11 @@ class ChecksumDirectory implements TaskDefinition.Interface<ChecksumDirectoryInp
   id = "checksumDirectory";
   title = "Checksum a directory";
   description = "Hashes every file under a directory (skipping node_modules, .git, dist), in batches.";
-  maxIterations = 100;
+  maxIterations: number;
 
-  constructor(private readonly audit: AuditLog) {}
+  constructor(private readonly audit: AuditLog, options: ChecksumDirectoryOptions = {}) {
+    this.maxIterations = options.maxIterations ?? 100;
+  }
 
   createInputValidation({ validator: z }: { validator: typeof Zod }) {
     return z.object({
@@ -68,7 +70,8 @@ class ChecksumDirectory implements TaskDefinition.Interface<ChecksumDirectoryInp
     const algorithm = input.algorithm ?? "sha256";
     const maxFiles = input.maxFiles ?? 500;
     const perIteration = input.filesPerIteration ?? 100;
-    const done = input.files ?? [];
+    const done = [...(input.files ?? [])];
+    const doneBefore = done.length;
 
     const paths = await listFiles(input.directory);
     if (paths.length > maxFiles) {
@@ -76,7 +79,8 @@ class ChecksumDirectory implements TaskDefinition.Interface<ChecksumDirectoryInp
     }
     for (let index = done.length; index < paths.length; index++) {
       if (controller.runtime.isAborted()) return controller.response.aborted();
-      if (index - (input.files?.length ?? 0) >= perIteration || controller.runtime.isCloseToTimeout()) {
+      // At least one file per iteration, so a task always moves forward.
+      if (index > doneBefore && (index - doneBefore >= perIteration || controller.runtime.isCloseToTimeout())) {
         return controller.response.continue({ files: done });
       }
       const path = paths[index];
@@ -109,8 +113,13 @@ class ChecksumDirectory implements TaskDefinition.Interface<ChecksumDirectoryInp
   }
 }
 
-export function createChecksumDirectory(audit: AuditLog) {
-  return TaskDefinition.createImplementation({ implementation: ChecksumDirectory, dependencies: [audit] });
+export interface ChecksumDirectoryOptions {
+  /** @defaultValue 100 */
+  maxIterations?: number;
+}
+
+export function createChecksumDirectory(audit: AuditLog, options: ChecksumDirectoryOptions = {}) {
+  return TaskDefinition.createImplementation({ implementation: ChecksumDirectory, dependencies: [audit, options] as const });
 }
 
 /** Files under `directory`, relative and sorted, so every iteration sees the same order. */

@@ -10,6 +10,8 @@ import type { ChecksumDirectoryOutput } from "./checksum-directory.js";
 export interface ChecksumTreeInput {
   directories: string[];
   algorithm?: "sha256" | "sha1" | "md5";
+  /** Passed to each child: a directory with more files fails (and is reported in `failed`). */
+  maxFiles?: number;
   /** Seconds between looks at the children. Default 2. */
   pollSeconds?: number;
   /** Checkpoint: children were triggered. */
@@ -34,6 +36,7 @@ export const checksumTree = createTaskDefinition<ChecksumTreeInput, ChecksumTree
     z.object({
       directories: z.array(z.string().min(1)).min(1).max(100).meta({ examples: [["src", "examples"]] }),
       algorithm: z.enum(["sha256", "sha1", "md5"]).optional(),
+      maxFiles: z.number().int().min(1).max(5000).optional(),
       pollSeconds: z.number().min(1).max(3600).optional(),
     }),
   async run({ input, response, trigger, store, isAborted }) {
@@ -41,7 +44,7 @@ export const checksumTree = createTaskDefinition<ChecksumTreeInput, ChecksumTree
     const wait = { seconds: input.pollSeconds ?? 2 };
     if (!input.triggered) {
       for (const directory of input.directories) {
-        await trigger({ definition: "checksumDirectory", input: { directory, algorithm: input.algorithm }, name: `Checksum ${directory}` });
+        await trigger({ definition: "checksumDirectory", input: { directory, algorithm: input.algorithm, maxFiles: input.maxFiles }, name: `Checksum ${directory}` });
       }
       await store.addInfoLog({ message: `Triggered ${input.directories.length} children` });
       return response.continue({ triggered: true }, wait);

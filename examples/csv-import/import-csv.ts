@@ -58,10 +58,6 @@ class ImportCsv implements TaskDefinition.Interface<ImportCsvInput, ImportCsvOut
       const buffer = Buffer.alloc(chunkBytes);
       while (offset < size) {
         if (controller.runtime.isAborted()) return controller.response.aborted();
-        if (controller.runtime.isCloseToTimeout() || totals.rows - rowsAtStart >= rowsPerIteration) {
-          controller.logger.info({ message: `Checkpoint at byte ${offset}`, data: { offset, rows: totals.rows } });
-          return controller.response.continue({ offset, totals });
-        }
         const { bytesRead } = await handle.read(buffer, 0, chunkBytes, offset);
         const atEnd = offset + bytesRead >= size;
         const chunk = buffer.subarray(0, bytesRead);
@@ -73,6 +69,11 @@ class ImportCsv implements TaskDefinition.Interface<ImportCsvInput, ImportCsvOut
         for (const line of lines) addOrderLine(totals, line.replace(/\r$/, ""));
         offset += end;
         controller.progress.set({ done: offset, total: size, message: `${totals.rows} rows` });
+        // Checked after a chunk, never before: every iteration moves the offset forward.
+        if (offset < size && (controller.runtime.isCloseToTimeout() || totals.rows - rowsAtStart >= rowsPerIteration)) {
+          controller.logger.info({ message: `Checkpoint at byte ${offset}`, data: { offset, rows: totals.rows } });
+          return controller.response.continue({ offset, totals });
+        }
       }
       controller.logger.info({ message: `Imported ${totals.rows} rows (${totals.badRows} bad)` });
       return controller.response.done({

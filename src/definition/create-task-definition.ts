@@ -52,6 +52,7 @@ export function toControllerRun<I, O, C>(
         listChildTasks: (definitionId) => controller.task.listChildren(definitionId),
       },
       trigger: (params) => controller.task.trigger(params),
+      progress: controller.progress,
     };
     return plainRun(plain);
   };

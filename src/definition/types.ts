@@ -151,6 +151,8 @@ export interface PlainRunParams<I = TaskInput, O = TaskOutput, C = unknown> {
     listChildTasks(definitionId?: string): Promise<Task[]>;
   };
   trigger: TaskController<I, O>["task"]["trigger"];
+  /** Stint addition: coalesced progress, as `controller.progress`. */
+  progress: TaskController<I, O>["progress"];
 }
 
 export interface PlainTaskDefinition<I = TaskInput, O = TaskOutput, C = unknown> extends DefinitionCommon<I, O> {

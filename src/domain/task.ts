@@ -23,8 +23,10 @@ export function isTerminalStatus(status: TaskStatus): boolean {
   return status === "success" || status === "failed" || status === "aborted";
 }
 
-export type TaskInput = Record<string, unknown>;
-export type TaskOutput = Record<string, unknown>;
+// `any` values, not `unknown`: users' own `interface`s (which have no index signature)
+// must pass where a task input or output is expected.
+export type TaskInput = Record<string, any>;
+export type TaskOutput = Record<string, any>;
 
 export interface Identity {
   id: string;

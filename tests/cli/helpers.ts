@@ -15,7 +15,7 @@ export interface CliResult {
 
 /** The environment without anything that would redirect the CLI (e.g. a developer's STINT_DATABASE_URL). */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env, NO_COLOR: "1", ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", ...extra };
   for (const key of ["STINT_DATABASE_URL", "STINT_PORT", "STINT_HOST", "STINT_API_KEYS", "NODE_TEST_CONTEXT"]) delete env[key];
   return env;
 }

@@ -2,7 +2,7 @@
  * Property-based hostile input over TaskService: whatever arrives (wrong types, huge or
  * odd values, prototype tricks, unknown ids), every call either succeeds or throws a
  * StintError, never another error type, and a refused call changes nothing stored.
- * HOSTILE_RUNS sets the runs per property (default 150).
+ * HOSTILE_RUNS sets the runs per property (default 300).
  */
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -12,7 +12,7 @@ import { createTaskDefinition } from "../../src/definition/create-task-definitio
 import { StintError } from "../../src/domain/errors.js";
 import { storeKinds, type TestStore } from "../helpers/stores.js";
 
-const RUNS = Number(process.env.HOSTILE_RUNS ?? 150);
+const RUNS = Number(process.env.HOSTILE_RUNS ?? 300);
 
 const echo = createTaskDefinition({ id: "echo", title: "Echo", run: async ({ response }) => response.done() });
 const validated = createTaskDefinition<{ count: number; label?: string }>({

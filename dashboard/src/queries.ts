@@ -1,0 +1,121 @@
+/** Every operation the dashboard sends, each a thin typed wrapper over `graphql()`. */
+import { graphql, unwrap, type ApiErrorShape } from "./api";
+import type { Definition, ListMeta, TaskDetail, TaskLog, TaskRow, TaskStatus } from "./types";
+
+const ERROR = "error { message code data }";
+const ROW = "id name definitionId parentId iterations taskStatus progress createdOn startedOn finishedOn";
+const DETAIL = `${ROW} executionName input output savedOn eventResponse createdBy { id displayName type }`;
+
+interface Env<T> {
+  data: T | null;
+  error: ApiErrorShape | null;
+}
+interface ListEnv<T> extends Env<T[]> {
+  meta: ListMeta | null;
+}
+
+export interface TaskFilter {
+  status?: TaskStatus | "";
+  definitionId?: string;
+  parentId?: string;
+  search?: string;
+}
+
+export interface TaskPage {
+  items: TaskRow[];
+  meta: ListMeta;
+}
+
+function where(filter: TaskFilter): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (filter.status) out.taskStatus = filter.status;
+  if (filter.definitionId) out.definitionId = filter.definitionId;
+  if (filter.parentId) out.parentId = filter.parentId;
+  return out;
+}
+
+export async function listTasks(filter: TaskFilter, limit: number, after?: string | null): Promise<TaskPage> {
+  const data = await graphql<{ backgroundTasks: { listTasks: ListEnv<TaskRow> } }>(
+    `query Runs($where: WebinyBackgroundTaskListWhereInput, $limit: Int, $after: String, $search: String) {
+      backgroundTasks { listTasks(where: $where, limit: $limit, after: $after, search: $search, sort: [createdOn_DESC]) {
+        data { ${ROW} } meta { cursor hasMoreItems totalCount } ${ERROR} } } }`,
+    { where: where(filter), limit, after: after || null, search: filter.search?.trim() || null },
+  );
+  const envelope = data.backgroundTasks.listTasks;
+  const items = unwrap(envelope) ?? [];
+  return { items, meta: envelope.meta ?? { cursor: null, hasMoreItems: false, totalCount: items.length } };
+}
+
+export async function getTask(id: string): Promise<{ task: TaskDetail | null; logs: TaskLog[] }> {
+  const data = await graphql<{ backgroundTasks: { getTask: Env<TaskDetail & { logs: TaskLog[] }> } }>(
+    `query Run($id: ID!) { backgroundTasks { getTask(id: $id) {
+      data { ${DETAIL} logs(limit: 1000) { id iteration executionName createdOn items { message createdOn type data error } } }
+      ${ERROR} } } }`,
+    { id },
+  );
+  const task = unwrap(data.backgroundTasks.getTask);
+  if (!task) return { task: null, logs: [] };
+  const { logs, ...rest } = task;
+  return { task: rest, logs };
+}
+
+export async function listDefinitions(): Promise<Definition[]> {
+  const data = await graphql<{ backgroundTasks: { listDefinitions: Env<Definition[]> } }>(
+    `query Definitions { backgroundTasks { listDefinitions { data { id title description maxIterations inputSchema } ${ERROR} } } }`,
+  );
+  return unwrap(data.backgroundTasks.listDefinitions) ?? [];
+}
+
+/** Runs per status for each definition, in one request (one aliased count per pair). */
+export async function countRuns(definitionIds: string[], statuses: readonly TaskStatus[]): Promise<Record<string, Record<string, number>>> {
+  if (definitionIds.length === 0) return {};
+  const fields: string[] = [];
+  const variables: Record<string, unknown> = {};
+  const declarations: string[] = [];
+  definitionIds.forEach((id, d) => {
+    variables[`d${d}`] = id;
+    declarations.push(`$d${d}: String`);
+    for (const status of statuses) {
+      fields.push(`d${d}_${status}: listTasks(where: { definitionId: $d${d}, taskStatus: "${status}" }, limit: 1) { meta { totalCount } ${ERROR} }`);
+    }
+  });
+  const data = await graphql<{ backgroundTasks: Record<string, ListEnv<unknown>> }>(
+    `query Counts(${declarations.join(", ")}) { backgroundTasks { ${fields.join("\n")} } }`,
+    variables,
+  );
+  const out: Record<string, Record<string, number>> = {};
+  definitionIds.forEach((id, d) => {
+    out[id] = {};
+    for (const status of statuses) {
+      const envelope = data.backgroundTasks[`d${d}_${status}`];
+      unwrap(envelope);
+      out[id][status] = envelope.meta?.totalCount ?? 0;
+    }
+  });
+  return out;
+}
+
+export async function triggerTask(definition: string, input: unknown, name?: string, delay?: number): Promise<TaskRow> {
+  const data = await graphql<{ backgroundTasks: { triggerTask: Env<TaskRow> } }>(
+    `mutation Trigger($definition: WebinyBackgroundTaskDefinitionEnum!, $input: JSON, $name: String, $delay: Number) {
+      backgroundTasks { triggerTask(definition: $definition, input: $input, name: $name, delay: $delay) { data { ${ROW} } ${ERROR} } } }`,
+    { definition, input, name: name || null, delay: delay ?? null },
+  );
+  return unwrap(data.backgroundTasks.triggerTask);
+}
+
+export async function abortTask(id: string, message?: string): Promise<TaskRow> {
+  const data = await graphql<{ backgroundTasks: { abortTask: Env<TaskRow> } }>(
+    `mutation Abort($id: ID!, $message: String) { backgroundTasks { abortTask(id: $id, message: $message) { data { ${ROW} } ${ERROR} } } }`,
+    { id, message: message || null },
+  );
+  return unwrap(data.backgroundTasks.abortTask);
+}
+
+export async function deleteTask(id: string): Promise<boolean> {
+  const data = await graphql<{ backgroundTasks: { deleteTask: Env<boolean> } }>(
+    `mutation Delete($id: ID!) { backgroundTasks { deleteTask(id: $id) { data ${ERROR} } } }`,
+    { id },
+  );
+  return unwrap(data.backgroundTasks.deleteTask);
+}

@@ -1,0 +1,95 @@
+import { describe, it, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CommanderError } from "commander";
+import { resolveCliOptions } from "../../src/cli/options.js";
+import { findConfigFile, loadConfig } from "../../src/cli/load-config.js";
+import { describeError, exitCodeFor, UsageError } from "../../src/cli/errors.js";
+import { formatAge, formatTable } from "../../src/cli/output.js";
+import { renderProgressBar } from "../../src/cli/progress-bar.js";
+import { formatPretty } from "../../src/cli/logger.js";
+import { Errors } from "../../src/domain/errors.js";
+import { EXAMPLES_CONFIG } from "./helpers.js";
+
+describe("CLI settings merge defaults, then the config file, then the environment, then flags", () => {
+  it("uses the defaults when nothing is given", () => {
+    const options = resolveCliOptions({}, {}, {});
+    assert.equal(options.database, "sqlite:./.stint/stint.db");
+    assert.deepEqual([options.server.port, options.server.host], [4000, "127.0.0.1"]);
+  });
+
+  it("lets the file override defaults, the environment the file, and flags everything", () => {
+    const config = { database: "sqlite:file.db", server: { port: 5000 }, worker: { concurrency: 3 } };
+    assert.equal(resolveCliOptions(config, {}, {}).database, "sqlite:file.db");
+    const env = { STINT_DATABASE_URL: "sqlite:env.db", STINT_PORT: "6000" };
+    assert.deepEqual(pick(resolveCliOptions(config, {}, env)), ["sqlite:env.db", 6000, 3]);
+    assert.deepEqual(pick(resolveCliOptions(config, { database: "sqlite::memory:", port: "0", concurrency: "7" }, env)), ["sqlite::memory:", 0, 7]);
+  });
+
+  it("refuses a bad database URL or port before anything is opened", () => {
+    assert.throws(() => resolveCliOptions({}, { database: "redis://x" }, {}), { code: "INVALID_DATABASE_URL" });
+    assert.throws(() => resolveCliOptions({}, { port: "http" }, {}), UsageError);
+  });
+
+  function pick(options: ReturnType<typeof resolveCliOptions>) {
+    return [options.database, options.server.port, options.worker.concurrency];
+  }
+});
+
+describe("config loading", () => {
+  const dir = mkdtempSync(join(tmpdir(), "stint-cli-config-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("loads a TypeScript config without a build step", async () => {
+    const { path, config } = await loadConfig(EXAMPLES_CONFIG);
+    assert.equal(path, EXAMPLES_CONFIG);
+    assert.deepEqual(config.definitions?.map((d) => d.id), ["importCsv", "checksumTree", "checksumDirectory"]);
+  });
+
+  it("finds stint.config.ts, .js or .mjs in the working directory, or nothing", () => {
+    assert.equal(findConfigFile(undefined, dir), null);
+    writeFileSync(join(dir, "stint.config.mjs"), "export default { database: 'sqlite::memory:' };\n");
+    assert.equal(findConfigFile(undefined, dir), join(dir, "stint.config.mjs"));
+  });
+
+  it("refuses a config whose definitions are not definitions", async () => {
+    writeFileSync(join(dir, "bad-defs.config.mjs"), "export default { definitions: [{ run() {} }] };\n");
+    await assert.rejects(loadConfig(join(dir, "bad-defs.config.mjs")), /definitions\[0\] is not a task definition/);
+  });
+});
+
+describe("CLI errors", () => {
+  it("maps bad input to exit code 2 and failures to 1", () => {
+    assert.equal(exitCodeFor(new UsageError("x")), 2);
+    assert.equal(exitCodeFor(Errors.definitionNotFound("x")), 2);
+    assert.equal(exitCodeFor(new CommanderError(1, "commander.unknownCommand", "error: unknown command 'x'")), 2);
+    assert.equal(exitCodeFor(Errors.storageUnavailable("down")), 1);
+    assert.equal(exitCodeFor(new Error("boom")), 1);
+  });
+
+  it("words every error as one line", () => {
+    assert.equal(describeError(new CommanderError(1, "c", "error: unknown command 'x'\n(Did you mean y?)")), "unknown command 'x' (Did you mean y?)");
+    assert.equal(describeError(Errors.taskNotFound("abc")), 'Task "abc" cannot be executed because it does not exist. [TASK_NOT_FOUND]');
+  });
+});
+
+describe("output", () => {
+  it("renders a progress bar with percent, counts and the iteration", () => {
+    assert.equal(renderProgressBar({ done: 50, total: 200, message: "50 rows" }, 3, 10), "[###-------]  25% 50/200, iteration 3 50 rows");
+    assert.equal(renderProgressBar(null, 0, 4), "[    ] iteration 0");
+    assert.equal(renderProgressBar({ done: 7 }, 1, 4), "[~~~~] 7 done, iteration 1");
+  });
+
+  it("aligns table columns and shows ages briefly", () => {
+    assert.equal(formatTable(["ID", "STATUS"], [["a", "success"], ["bbb", "failed"]]), "ID   STATUS\na    success\nbbb  failed");
+    assert.equal(formatAge(new Date(0), 90_000), "1m");
+    assert.equal(formatAge(new Date(0), 3 * 86_400_000), "3d");
+  });
+
+  it("turns a pino JSON record into one readable line", () => {
+    const line = formatPretty(JSON.stringify({ level: 30, time: 0, name: "stint", pid: 1, msg: "task succeeded", id: "t1", iterations: 2 }));
+    assert.match(line, /^\d\d:\d\d:\d\d INFO {2}task succeeded id=t1 iterations=2\n$/);
+  });
+});
