@@ -99,11 +99,22 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
     async startServer(serverOptions = {}) {
       if (closed) throw Errors.closed();
       const { startGraphQLServer } = await import("./graphql/server.js");
+      // The dashboard build is served at `/` unless a staticDir is given: `dist/dashboard/`
+      // beside the compiled `dist/stint.js`, or the repository's when running from `src/`.
+      let staticDir = serverOptions.staticDir ?? (options.server as { staticDir?: string } | undefined)?.staticDir;
+      if (staticDir === undefined) {
+        const { existsSync } = await import("node:fs");
+        const { fileURLToPath } = await import("node:url");
+        staticDir = ["./dashboard/", "../dist/dashboard/"]
+          .map((candidate) => fileURLToPath(new URL(candidate, import.meta.url)))
+          .find((dir) => existsSync(`${dir}index.html`));
+      }
       const server = await startGraphQLServer({
         service: tasks,
         ping: () => storage.ping(),
         ...options.server,
         ...serverOptions,
+        staticDir,
       });
       const handle: ServerHandle = {
         url: server.url,

@@ -1,5 +1,6 @@
 /** `stint definitions`: what the config registers (no store needed). */
 import type { Command } from "commander";
+import { toDefinitionInfo } from "../service/task-service.js";
 import { DefinitionRegistry } from "../definition/registry.js";
 import { addJsonOption } from "./common.js";
 import { prepare, type CommonFlags } from "./context.js";
@@ -15,14 +16,8 @@ export function registerDefinitions(program: Command): void {
   command.action(async (flags: CommonFlags & { all?: boolean }) => {
     const context = await prepare({ config: flags.config });
     const registry = new DefinitionRegistry().registerAll(context.loaded.config.definitions ?? []);
-    const list = registry.list({ includePrivate: Boolean(flags.all) }).map((d) => ({
-      id: d.id,
-      title: d.title,
-      description: d.description,
-      maxIterations: d.maxIterations,
-      isPrivate: d.isPrivate,
-      inputSchema: d.inputJsonSchema(),
-    }));
+    // No store needed: definitions come from the config alone.
+    const list = registry.list({ includePrivate: Boolean(flags.all) }).map(toDefinitionInfo);
     if (flags.json) return printJson(list);
     if (list.length === 0) return stdio.out(context.loaded.path ? `No definitions in ${context.loaded.path}.` : "No config file found; pass --config <file>.");
     stdio.out(

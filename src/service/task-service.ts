@@ -110,14 +110,7 @@ export class DefaultTaskService implements TaskService {
   }
 
   listDefinitions(options: { includePrivate?: boolean } = {}): DefinitionInfo[] {
-    return this.deps.definitions.list({ includePrivate: options.includePrivate ?? false }).map((d) => ({
-      id: d.id,
-      title: d.title,
-      description: d.description,
-      maxIterations: d.maxIterations,
-      isPrivate: d.isPrivate,
-      inputSchema: d.inputJsonSchema(),
-    }));
+    return this.deps.definitions.list({ includePrivate: options.includePrivate ?? false }).map(toDefinitionInfo);
   }
 
   getDefinition(id: string): AnyTaskDefinition | undefined {
@@ -202,6 +195,18 @@ export class DefaultTaskService implements TaskService {
     if (!isValidId(id)) throw Errors.invalidId(id);
     return id;
   }
+}
+
+/** What listDefinitions shows of a definition. */
+export function toDefinitionInfo(definition: AnyTaskDefinition): DefinitionInfo {
+  return {
+    id: definition.id,
+    title: definition.title,
+    description: definition.description,
+    maxIterations: definition.maxIterations,
+    isPrivate: definition.isPrivate,
+    inputSchema: definition.inputJsonSchema(),
+  };
 }
 
 function jsonSize(value: unknown): number {

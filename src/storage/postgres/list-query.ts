@@ -10,6 +10,7 @@
  * - text matching (`contains`, `startsWith`, search) ignores case (ILIKE).
  */
 import { Errors } from "../../domain/errors.js";
+import { decodeCursor as decodeKeyset, encodeCursor as encodeKeyset } from "../cursor.js";
 import type { Filter, ListParams, Sort } from "../port/types.js";
 
 export type ColumnKind = "text" | "number" | "date";
@@ -83,39 +84,17 @@ function orderSql({ column, direction }: SortKey): string {
   return `${column.sql} ${direction === "asc" ? "ASC NULLS FIRST" : "DESC NULLS LAST"}`;
 }
 
-/** The cursor after `row`: base64url JSON of its sort values (dates as epoch ms; last is the id). */
+/** The cursor after `row`: its sort values (dates as epoch ms; the last one is the id). */
 export function encodeCursor(row: Record<string, unknown>, columns: readonly ListColumn[]): string {
-  const values = columns.map((c) => {
-    const value = row[c.key] ?? null;
-    return value instanceof Date ? value.getTime() : value;
-  });
-  return Buffer.from(JSON.stringify(values), "utf8").toString("base64url");
+  return encodeKeyset(columns.map((c) => row[c.key]));
 }
 
 function decodeCursor(cursor: string, keys: readonly SortKey[]): unknown[] {
-  let values: unknown;
-  try {
-    values = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    throw Errors.invalidArgument("after", "malformed cursor");
-  }
-  const fits =
-    Array.isArray(values) &&
-    values.length === keys.length &&
-    values.every((value, i) => {
-      const { kind, nullable } = keys[i].column;
-      if (value === null) return nullable;
-      return kind === "text" ? typeof value === "string" : typeof value === "number" && Number.isFinite(value);
-    });
-  if (!fits) throw Errors.invalidArgument("after", "malformed cursor");
-  return (values as unknown[]).map((value, i) => (keys[i].column.kind === "date" && value !== null ? new Date(value as number) : value));
+  return decodeKeyset(cursor, keys.map((k) => k.column)).map((value, i) =>
+    keys[i].column.kind === "date" && value !== null ? new Date(value as number) : value,
+  );
 }
 
-/**
- * Rows strictly after the cursor. Same-direction, non-null keys use one row comparison
- * (a btree index answers it directly); otherwise `k1 > v1 OR (k1 = v1 AND k2 > v2) OR …`,
- * with NULL as the smallest value.
- */
 function keysetSql(keys: readonly SortKey[], values: readonly unknown[], binds: Binds): string {
   const direction = keys[0].direction;
   if (keys.every((k, i) => k.direction === direction && !k.column.nullable && values[i] !== null)) {

@@ -9,6 +9,7 @@
  * - text matching (`contains`, `startsWith`, search) ignores case (LIKE: ASCII only).
  */
 import { Errors } from "../../domain/errors.js";
+import { decodeCursor as decodeKeyset, encodeCursor as encodeKeyset } from "../cursor.js";
 import type { Filter, ListParams, Sort } from "../port/types.js";
 
 export type ColumnKind = "text" | "number" | "date";
@@ -69,35 +70,15 @@ export function buildListQuery<F extends string>(source: ListSource<F>, params: 
   return { where, whereArgs: args, pageWhere, pageArgs, orderBy, sortColumns: keys.map((k) => k.column) };
 }
 
-/** The cursor after `row`: base64url JSON of its sort values (the last one is the id). */
+/** The cursor after `row`: its sort values (the last one is the id). */
 export function encodeCursor(row: Record<string, unknown>, columns: readonly ListColumn[]): string {
-  return Buffer.from(JSON.stringify(columns.map((c) => row[c.name] ?? null)), "utf8").toString("base64url");
+  return encodeKeyset(columns.map((c) => row[c.name]));
 }
 
 function decodeCursor(cursor: string, keys: readonly SortKey[]): unknown[] {
-  let values: unknown;
-  try {
-    values = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    throw Errors.invalidArgument("after", "malformed cursor");
-  }
-  const fits =
-    Array.isArray(values) &&
-    values.length === keys.length &&
-    values.every((value, i) => {
-      const { kind, nullable } = keys[i].column;
-      if (value === null) return nullable;
-      return kind === "text" ? typeof value === "string" : typeof value === "number" && Number.isFinite(value);
-    });
-  if (!fits) throw Errors.invalidArgument("after", "malformed cursor");
-  return values as unknown[];
+  return decodeKeyset(cursor, keys.map((k) => k.column));
 }
 
-/**
- * Rows strictly after the cursor in the sort order. Same-direction, non-null keys use one
- * row-value comparison (the index answers it); otherwise the usual expansion
- * `k1 > v1 OR (k1 = v1 AND k2 > v2) OR ...`, with NULL as the smallest value.
- */
 function keysetSql(keys: readonly SortKey[], values: readonly unknown[]): { sql: string; args: unknown[] } {
   const sameDirection = keys.every((k) => k.direction === keys[0].direction);
   if (sameDirection && keys.every((k, i) => !k.column.nullable && values[i] !== null)) {
