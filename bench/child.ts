@@ -6,6 +6,7 @@
  * `reached` once `target` tasks are stored done → parent `stop` → child `result`, exits.
  */
 import { fork, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { wallMs } from "./stats.js";
 
@@ -86,6 +87,16 @@ export class WorkerProcess {
     const result = await this.next("result", 120_000);
     await new Promise<void>((resolve) => (this.child.exitCode !== null ? resolve() : this.child.once("exit", () => resolve())));
     return { latencies: result.latencies, peakRss: Math.max(result.peakRss, result.maxRss), count: result.count };
+  }
+
+  /** Linux: the process's peak RSS so far (VmHWM), in bytes; null elsewhere or once it exited. */
+  peakRssNow(): number | null {
+    try {
+      const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.child.pid}/status`, "utf8"))?.[1];
+      return kb ? Number(kb) * 1024 : null;
+    } catch {
+      return null;
+    }
   }
 
   kill(): void {

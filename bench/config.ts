@@ -26,6 +26,8 @@ export interface Sizes {
   listSamples: number;
   /** Rows per triggerMany call when filling queues. */
   fillBatch: number;
+  /** Seconds a drain sample may take before its worker process is killed and the sample fails. */
+  sampleTimeoutS: number;
 }
 
 export const FULL: Sizes = {
@@ -42,6 +44,7 @@ export const FULL: Sizes = {
   scaleSample: 20_000,
   listSamples: 20,
   fillBatch: 10_000,
+  sampleTimeoutS: 300,
 };
 
 export const QUICK: Sizes = {
@@ -58,6 +61,7 @@ export const QUICK: Sizes = {
   scaleSample: 200,
   listSamples: 3,
   fillBatch: 1_000,
+  sampleTimeoutS: 60,
 };
 
 export const WORKLOADS = ["trigger", "drain", "latency", "checkpoint", "scale"] as const;

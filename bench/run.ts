@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   const env = results.environment;
   log("");
   log(renderText(rows));
+  for (const failure of results.failures) log(`FAILED ${failure.system} ${failure.workload}: ${failure.message}`);
   log("");
   log(`machine: ${env.cpus} CPUs (${env.cpuModel}), ${env.memoryGb.toFixed(1)} GB; load ${env.loadBefore.map((l) => l.toFixed(2)).join(" ")} before, ` +
     `${env.loadAfter.map((l) => l.toFixed(2)).join(" ")} after`);

@@ -42,6 +42,8 @@ export interface SuiteResults {
   /** graphile-worker on PostgreSQL (workloads 1–3). */
   graphile?: SystemResults;
   skipped: string[];
+  /** Workloads that threw: the run goes on and the table says so. */
+  failures: { system: string; workload: string; message: string }[];
   durationMs: number;
 }
 
@@ -77,13 +79,25 @@ export async function runSuite(config: BenchConfig, log: Log = () => {}): Promis
   const runs = config.sizes.runs;
   const sizes = config.sizes;
   const pgUrl = config.postgresUrl;
+  const failures: SuiteResults["failures"] = [];
+  /** Runs one workload; a throw is recorded (and logged) instead of ending the suite. */
+  const attempt = async (system: string, workload: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      failures.push({ system, workload, message });
+      log(`  FAILED ${system} ${workload}: ${message}`);
+    }
+  };
+  const timeoutMs = sizes.sampleTimeoutS * 1000;
 
   for (const kind of stores) {
     const out: SystemResults = (results[kind] = {});
     const fresh = () => createBenchStore(kind, pgUrl);
     const peer = kind === "postgres" && config.graphile;
 
-    if (wants("trigger")) {
+    if (wants("trigger")) await attempt(kind, "trigger", async () => {
       log(`[${kind}] trigger: ${sizes.triggerCount} one by one, then in batches of ${sizes.triggerBatch}`);
       const s: TriggerFigures[] = [];
       const g: TriggerFigures[] = [];
@@ -93,25 +107,25 @@ export async function runSuite(config: BenchConfig, log: Log = () => {}): Promis
       }
       out.trigger = triggerResult(s);
       if (peer) graphile.trigger = triggerResult(g);
-    }
+    });
 
-    if (wants("drain")) {
+    if (wants("drain")) await attempt(kind, "drain", async () => {
       log(`[${kind}] drain: ${sizes.drainCount} queued, one worker process`);
       const s: DrainFigures[] = [];
       const g: DrainFigures[] = [];
       for (let run = 0; run < runs; run++) {
-        s.push(await withStore(fresh, (store) => stintDrain(store, sizes.drainCount, sizes.fillBatch)));
+        s.push(await withStore(fresh, (store) => stintDrain(store, sizes.drainCount, sizes.fillBatch, timeoutMs)));
         log(`  stint run ${run + 1}: ${s[run].rate.toFixed(0)} tasks/s, peak RSS ${s[run].peakRssMb.toFixed(1)} MB`);
         if (peer) {
-          g.push(await graphileDrain(pgUrl, sizes.drainCount, sizes.fillBatch));
+          g.push(await graphileDrain(pgUrl, sizes.drainCount, sizes.fillBatch, timeoutMs));
           log(`  graphile run ${run + 1}: ${g[run].rate.toFixed(0)} jobs/s, peak RSS ${g[run].peakRssMb.toFixed(1)} MB`);
         }
       }
       out.drain = drainResult(s);
       if (peer) graphile.drain = drainResult(g);
-    }
+    });
 
-    if (wants("latency")) {
+    if (wants("latency")) await attempt(kind, "latency", async () => {
       log(`[${kind}] latency: ${sizes.latencyCount} triggers ${sizes.latencyGapMs} ms apart at an idle worker`);
       const s: Percentiles[] = [];
       const g: Percentiles[] = [];
@@ -121,9 +135,9 @@ export async function runSuite(config: BenchConfig, log: Log = () => {}): Promis
       }
       out.latency = latencyResult(s);
       if (peer) graphile.latency = latencyResult(g);
-    }
+    });
 
-    if (wants("checkpoint")) {
+    if (wants("checkpoint")) await attempt(kind, "checkpoint", async () => {
       log(`[${kind}] checkpoint: one task, ${sizes.checkpointIterations} iterations`);
       const figures = [];
       for (let run = 0; run < runs; run++) figures.push(await withStore(fresh, (store) => stintCheckpoint(store, sizes, pgUrl)));
@@ -131,12 +145,16 @@ export async function runSuite(config: BenchConfig, log: Log = () => {}): Promis
         msPerIteration: summarize(figures.map((f) => f.msPerIteration)),
         bareCommitMs: summarize(figures.map((f) => f.bareCommitMs)),
       };
-    }
+    });
 
-    if (wants("scale")) {
+    if (wants("scale")) await attempt(kind, "scale", async () => {
       log(`[${kind}] scale: ${sizes.scaleSample} drained of ${sizes.scaleLarge} vs of ${sizes.scaleSmall} queued; list at ${sizes.scaleLarge}`);
       out.scale = await stintScale(fresh, sizes);
-    }
+      if (out.scale.error) {
+        failures.push({ system: kind, workload: `scale: drain with ${sizes.scaleLarge} queued`, message: out.scale.error });
+        log(`  FAILED ${kind} scale (large drain): ${out.scale.error}`);
+      }
+    });
   }
 
   return {
@@ -147,6 +165,7 @@ export async function runSuite(config: BenchConfig, log: Log = () => {}): Promis
     stint: results,
     ...(Object.keys(graphile).length > 0 ? { graphile } : {}),
     skipped,
+    failures,
     durationMs: performance.now() - started,
   };
 }

@@ -93,9 +93,9 @@ export function buildRows(results: SuiteResults): Row[] {
     }
     if (r.scale) {
       const s = r.scale;
-      rows.push({ workload: `drain rate, ${results.sizes.scaleLarge} queued (tasks/s)`, store, stint: fmt(s.rateLarge), graphile: "", ratio: "", target: "", verdict: "" });
+      rows.push({ workload: `drain rate, ${results.sizes.scaleLarge} queued (tasks/s)`, store, stint: s.rateLarge ? fmt(s.rateLarge) : "FAILED (see below)", graphile: "", ratio: "", target: "", verdict: "" });
       rows.push({ workload: `drain rate, ${results.sizes.scaleSmall} queued (tasks/s)`, store, stint: fmt(s.rateSmall), graphile: "", ratio: "", target: "", verdict: "" });
-      rows.push({ workload: "scale ratio (large / small)", store, stint: s.ratio.toFixed(2), graphile: "", ratio: "", target: "≥ 0.8", verdict: verdict(s.ratio >= 0.8) });
+      rows.push({ workload: "scale ratio (large / small)", store, stint: s.ratio === undefined ? "–" : s.ratio.toFixed(2), graphile: "", ratio: "", target: "≥ 0.8", verdict: verdict(s.ratio === undefined ? false : s.ratio >= 0.8) });
       rows.push({
         workload: `listTasks first page, ${results.sizes.scaleLarge} rows (ms)`,
         store,

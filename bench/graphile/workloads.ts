@@ -34,14 +34,14 @@ export function graphileTrigger(connectionString: string, sizes: Sizes): Promise
   });
 }
 
-export function graphileDrain(connectionString: string, count: number, fillBatch: number): Promise<DrainFigures> {
+export function graphileDrain(connectionString: string, count: number, fillBatch: number, timeoutMs: number): Promise<DrainFigures> {
   return withGraphile(connectionString, async (store) => {
     await addMany(store, count, fillBatch);
     const child = await spawn(store, count);
     try {
       const start = performance.now();
       child.send({ type: "start" });
-      await child.next("reached");
+      await child.next("reached", timeoutMs);
       // Done means stored: completions are batched, so wait for the last rows to go.
       while ((await store.remainingJobs()) > 0) await sleep(5);
       const ms = performance.now() - start;

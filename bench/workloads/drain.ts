@@ -17,11 +17,11 @@ export interface DrainFigures {
   peakRssMb: number;
 }
 
-export async function stintDrain(store: BenchStore, count: number, fillBatch: number): Promise<DrainFigures> {
+export async function stintDrain(store: BenchStore, count: number, fillBatch: number, timeoutMs: number): Promise<DrainFigures> {
   const stint = await openStint(store);
   try {
     await fill(stint, NOOP, count, fillBatch);
-    const figures = await drainSample(store, count);
+    const figures = await drainSample(store, count, timeoutMs);
     const stored = await countTasks(stint, NOOP, "success");
     if (stored !== count) throw new Error(`drain: expected ${count} tasks stored success, found ${stored}`);
     return figures;
@@ -30,13 +30,21 @@ export async function stintDrain(store: BenchStore, count: number, fillBatch: nu
   }
 }
 
-/** Starts a worker process on `store` and times it until `target` tasks are stored done. */
-export async function drainSample(store: BenchStore, target: number): Promise<DrainFigures> {
+/**
+ * Starts a worker process on `store` and times it until `target` tasks are stored done.
+ * Past `timeoutMs` the process is killed and the sample fails, naming its peak RSS.
+ */
+export async function drainSample(store: BenchStore, target: number, timeoutMs: number): Promise<DrainFigures> {
   const child = await WorkerProcess.spawn("./worker-process.ts", { url: store.url, target });
   try {
     const start = performance.now();
     child.send({ type: "start" });
-    await child.next("reached");
+    try {
+      await child.next("reached", timeoutMs);
+    } catch (error) {
+      const rss = child.peakRssNow();
+      throw new Error(`${target} tasks not stored done within ${timeoutMs / 1000} s${rss ? ` (worker peak RSS ${(rss / 2 ** 20).toFixed(0)} MB when killed)` : ""}: ${(error as Error).message}`);
+    }
     const ms = performance.now() - start;
     const result = await child.stop();
     return { rate: rate(target, ms), peakRssMb: result.peakRss / 2 ** 20 };

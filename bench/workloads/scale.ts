@@ -14,10 +14,13 @@ import { openStint, withStore } from "./common.js";
 import { drainSample, queueNoops } from "./drain.js";
 
 export interface ScaleFigures {
-  rateLarge: Summary;
+  /** Missing when the large drain failed (see `error`). */
+  rateLarge?: Summary;
   rateSmall: Summary;
   /** rateLarge.median / rateSmall.median */
-  ratio: number;
+  ratio?: number;
+  /** Why the large drain produced no figure. */
+  error?: string;
   /** ms per first-page listTasks call at scaleLarge rows. */
   listFirstPageMs: Summary;
   fillMs: number;
@@ -35,7 +38,7 @@ export async function stintScale(createStore: () => Promise<BenchStore>, sizes: 
         } finally {
           await stint.close();
         }
-        return (await drainSample(store, sample)).rate;
+        return (await drainSample(store, sample, sizes.sampleTimeoutS * 1000)).rate;
       }),
     );
   }
@@ -56,11 +59,16 @@ export async function stintScale(createStore: () => Promise<BenchStore>, sizes: 
         if (page.items.length !== Math.min(50, sizes.scaleLarge)) throw new Error(`scale: list returned ${page.items.length} items`);
       }
 
-      const large: number[] = [];
-      for (let run = 0; run < sizes.runs; run++) large.push((await drainSample(store, sample)).rate);
-      const rateLarge = summarize(large);
       const rateSmall = summarize(small);
-      return { rateLarge, rateSmall, ratio: rateLarge.median / rateSmall.median, listFirstPageMs: summarize(listTimes), fillMs };
+      const listFirstPageMs = summarize(listTimes);
+      const large: number[] = [];
+      try {
+        for (let run = 0; run < sizes.runs; run++) large.push((await drainSample(store, sample, sizes.sampleTimeoutS * 1000)).rate);
+      } catch (error) {
+        return { rateSmall, listFirstPageMs, fillMs, error: (error as Error).message };
+      }
+      const rateLarge = summarize(large);
+      return { rateLarge, rateSmall, ratio: rateLarge.median / rateSmall.median, listFirstPageMs, fillMs };
     } finally {
       await stint.close();
     }

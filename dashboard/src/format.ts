@@ -55,3 +55,10 @@ const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 export function formatNumber(value: number | null | undefined): string {
   return typeof value === "number" && Number.isFinite(value) ? integer.format(value) : "—";
 }
+
+/** Time of day with milliseconds, for iterations that take less than a second. */
+export function formatTimeMs(ms: number): string {
+  const date = new Date(ms);
+  if (Number.isNaN(date.getTime())) return "—";
+  return `${time.format(date)}.${String(date.getMilliseconds()).padStart(3, "0")}`;
+}

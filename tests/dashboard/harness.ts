@@ -4,7 +4,7 @@
  * the CSV import example and a long-running task that checkpoints every half second.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,13 +27,24 @@ export const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
-/** Builds the dashboard when its build is missing (or when `force`). */
+/** Builds the dashboard when its build is missing or older than its sources (or when `force`). */
 export function ensureDashboardBuilt(force = false): void {
-  if (!force && existsSync(join(DASHBOARD_BUILD, "index.html"))) return;
+  const built = join(DASHBOARD_BUILD, "index.html");
+  if (!force && existsSync(built) && newestSource(join(REPO_ROOT, "dashboard")) <= statSync(built).mtimeMs) return;
   execFileSync(process.execPath, [join(REPO_ROOT, "node_modules", "vite", "bin", "vite.js"), "build", "--config", "dashboard/vite.config.ts", "--logLevel", "warn"], {
     cwd: REPO_ROOT,
     stdio: "inherit",
   });
+}
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name === "scripts") continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
 }
 
 interface LongRunningInput {

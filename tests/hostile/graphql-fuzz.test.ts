@@ -65,7 +65,7 @@ describe("GraphQL endpoint under hostile input", () => {
     const response = await fetch(server.url, {
       method,
       headers: { "content-type": contentType, accept: "application/json", ...(fresh ? { connection: "close" } : {}) },
-      body: method === "GET" ? undefined : body,
+      body: method === "GET" ? undefined : typeof body === "string" ? body : Buffer.from(body),
       signal: AbortSignal.timeout(10_000),
     });
     return { status: response.status, text: await response.text() };

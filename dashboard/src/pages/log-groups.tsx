@@ -1,18 +1,55 @@
-/** Logs grouped by iteration; the latest group open, error items marked and their data shown. */
+/**
+ * Logs grouped by iteration, newest first. The two newest groups (an abort's message
+ * lands in the newest *stored* log, which may be one behind a still-running iteration)
+ * and any group with an error start open; what the user opens or closes stays so
+ * across refreshes.
+ */
+import { useState } from "preact/hooks";
 import { formatShort } from "../format";
 import { JsonView } from "../components/json-view";
 import type { TaskLog } from "../types";
 
+/** Iterations listed until asked for all. */
+const SHOWN = 20;
+
 export function LogGroups({ logs }: { logs: TaskLog[] }) {
+  const [overrides, setOverrides] = useState<Record<string, boolean>>({});
+  const [all, setAll] = useState<boolean | null>(null);
+  const [showAll, setShowAll] = useState(false);
   if (logs.length === 0) return <p class="muted">No logs yet.</p>;
-  const sorted = [...logs].sort((a, b) => (b.iteration ?? 0) - (a.iteration ?? 0));
+  const newestFirst = [...logs].sort((a, b) => (b.iteration ?? 0) - (a.iteration ?? 0));
+  const sorted = showAll ? newestFirst : newestFirst.slice(0, SHOWN);
+  const setEvery = (open: boolean) => {
+    setOverrides({});
+    setAll(open);
+  };
   return (
     <div class="log-groups" data-testid="logs">
+      {newestFirst.length > 2 ? (
+        <div class="log-tools">
+          <button type="button" class="link-button" onClick={() => setEvery(true)}>
+            Expand all
+          </button>
+          <button type="button" class="link-button" onClick={() => setEvery(false)}>
+            Collapse all
+          </button>
+        </div>
+      ) : null}
       {sorted.map((log, index) => {
         const items = log.items ?? [];
         const errors = items.filter((item) => item.type === "error").length;
+        const open = overrides[log.id] ?? all ?? (index < 2 || errors > 0);
         return (
-          <details key={log.id} class={`log-group ${errors ? "has-errors" : ""}`} open={index === 0 || errors > 0} data-iteration={log.iteration}>
+          <details
+            key={log.id}
+            class={`log-group ${errors ? "has-errors" : ""}`}
+            open={open}
+            onToggle={(event) => {
+              const now = (event.currentTarget as HTMLDetailsElement).open;
+              if (now !== open) setOverrides((o) => ({ ...o, [log.id]: now }));
+            }}
+            data-iteration={log.iteration}
+          >
             <summary>
               <span class="log-iteration">Iteration {log.iteration ?? "?"}</span>
               <span class="muted">
@@ -29,7 +66,7 @@ export function LogGroups({ logs }: { logs: TaskLog[] }) {
                   <div class="log-body">
                     <span class="log-message">{item.message}</span>
                     {item.error !== null && item.error !== undefined ? (
-                      <div class="log-error">
+                      <div class="log-error-data">
                         <JsonView value={item.error} label="Error" />
                       </div>
                     ) : null}
@@ -46,6 +83,14 @@ export function LogGroups({ logs }: { logs: TaskLog[] }) {
           </details>
         );
       })}
+      {newestFirst.length > SHOWN ? (
+        <p class="small">
+          {showAll ? `All ${newestFirst.length} iterations. ` : `The newest ${SHOWN} of ${newestFirst.length} iterations. `}
+          <button type="button" class="link-button" onClick={() => setShowAll(!showAll)}>
+            {showAll ? `Show the newest ${SHOWN}` : "Show all"}
+          </button>
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -66,7 +66,8 @@ export function RunsPage({ route, definitions }: Props) {
       event.preventDefault();
       const next = event.key === "ArrowDown" ? Math.min(items.length - 1, index + 1) : Math.max(0, index - 1);
       setSelected(items[next].id);
-      document.getElementById(`row-${items[next].id}`)?.scrollIntoView({ block: "nearest" });
+      // Focus follows the selection, so Enter (on the row's link) opens the selected run.
+      document.querySelector<HTMLAnchorElement>(`#row-${CSS.escape(items[next].id)} a`)?.focus();
     } else if (event.key === "Enter" && selected && !(event.target instanceof HTMLAnchorElement)) {
       navigate(href(`/runs/${selected}`));
     }
