@@ -69,13 +69,13 @@ export const Errors = {
   maxDelay: (delay: number) =>
     new StintError("The maximum delay for a task is 355 days.", ErrorCode.MaxDelay, { delay, max: MAX_DELAY_SECONDS }),
   invalidDelay: (delay: unknown) =>
-    new StintError("The delay must be a number of seconds, zero or more.", ErrorCode.InvalidDelay, { delay: String(delay) }),
+    new StintError("The delay must be a number of seconds, zero or more.", ErrorCode.InvalidDelay, { delay: describeValue(delay) }),
   abortNotAllowed: (id: string, status: string) =>
     new StintError("Cannot abort a task that is not pending or running!", ErrorCode.AbortNotAllowed, { id, status }),
   taskNotFound: (id: string) =>
     new StintError(`Task "${id}" cannot be executed because it does not exist.`, ErrorCode.TaskNotFound, { id }),
   invalidId: (id: unknown) =>
-    new StintError(`Task ID "${String(id).slice(0, 100)}" is not a valid task ID.`, ErrorCode.InvalidId, { id: String(id).slice(0, 100) }),
+    new StintError(`Task ID "${describeValue(id)}" is not a valid task ID.`, ErrorCode.InvalidId, { id: describeValue(id) }),
   invalidArgument: (argument: string, reason: string) =>
     new StintError(`Invalid ${argument}: ${reason}`, ErrorCode.InvalidArgument, { argument, reason }),
   triggerVetoed: (definitionId: string, reason: string) =>
@@ -109,6 +109,20 @@ export const Errors = {
 export const MAX_DELAY_SECONDS = 30_672_000;
 /** 232 KiB: the largest stored output (Webiny's limit). */
 export const MAX_OUTPUT_BYTES = 237_568;
+
+/**
+ * A short printable form of any value for an error message. `String()` throws for some
+ * values (`Object.create(null)`, `{ toString: 1 }`); an error message must never throw.
+ */
+export function describeValue(value: unknown, max = 100): string {
+  let text: string;
+  try {
+    text = String(value);
+  } catch {
+    text = Object.prototype.toString.call(value);
+  }
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
 
 /** Hides the password of a database URL before it is shown anywhere. */
 export function redactUrl(url: string): string {

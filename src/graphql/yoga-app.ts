@@ -9,11 +9,16 @@ import type { GraphQLSchema } from "graphql";
 import type { Authenticator } from "./auth.js";
 import type { GraphQLContext } from "./context.js";
 import { depthLimitRule } from "./depth-limit.js";
+import { fieldCountRule, nestingLimitPlugin } from "./document-limits.js";
 import { renderQueryPage } from "./graphiql-page.js";
 import type { ResolvedServerOptions } from "./options.js";
 import { createTaskLoader } from "./task-loader.js";
 
 export const GRAPHQL_PATH = "/graphql";
+/** Bracket nesting a document may have; real queries (even introspection) stay far below. */
+const MAX_NESTING = 64;
+/** Field selections one document may make (a list of 50 tasks with every field is ~40). */
+const MAX_FIELDS = 1000;
 
 export type StintYoga = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
 
@@ -21,6 +26,7 @@ export function createYogaApp(schema: GraphQLSchema, options: ResolvedServerOpti
   const depthPlugin: Plugin = {
     onValidate({ addValidationRule }) {
       addValidationRule(depthLimitRule(options.maxDepth));
+      addValidationRule(fieldCountRule(MAX_FIELDS));
     },
   };
   return createYoga<Record<string, unknown>, GraphQLContext>({
@@ -34,7 +40,7 @@ export function createYogaApp(schema: GraphQLSchema, options: ResolvedServerOpti
     multipart: false,
     logging: false,
     maskedErrors: { isDev: options.debug },
-    plugins: [depthPlugin],
+    plugins: [nestingLimitPlugin(MAX_NESTING), depthPlugin],
     context: ({ request }): GraphQLContext => ({
       service: options.service,
       permissions: auth.permissionsFor(request.headers.get("authorization")),

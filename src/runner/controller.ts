@@ -28,7 +28,8 @@ export interface IterationScope {
   /** The task as claimed; state updates replace it. */
   task: Task;
   definition: AnyTaskDefinition;
-  leaseToken: number;
+  /** The claim's fence; read at each write (the worker may renew it by re-claiming). */
+  lease: { readonly leaseToken: number };
   storage: StorageAdapter;
   clock: Clock;
   /** Clock time at which the iteration's budget ends. */
@@ -46,7 +47,7 @@ export function createController<I = TaskInput, O = TaskOutput>(scope: Iteration
   async function fencedUpdate(patch: { input?: TaskInput; output?: TaskOutput | null }): Promise<void> {
     const applied = await scope.storage.taskUpdate({
       id: scope.task.id,
-      leaseToken: scope.leaseToken,
+      leaseToken: scope.lease.leaseToken,
       now: scope.clock.now(),
       ...patch,
     });

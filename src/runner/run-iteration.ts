@@ -24,7 +24,8 @@ import {
 
 export interface IterationParams {
   task: Task;
-  leaseToken: number;
+  /** The claim's fence, read at each write (a re-claim by the same worker renews it). */
+  lease: { readonly leaseToken: number };
   definition: AnyTaskDefinition;
   storage: StorageAdapter;
   clock: Clock;
@@ -69,7 +70,7 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
   const budget = new AbortController();
   const iterationSignal = AbortSignal.any([params.abortSignal, budget.signal]);
   const progress = new ProgressTracker(task.progress, (value) =>
-    params.storage.taskUpdate({ id: task.id, leaseToken: params.leaseToken, now: clock.now(), progress: value }),
+    params.storage.taskUpdate({ id: task.id, leaseToken: params.lease.leaseToken, now: clock.now(), progress: value }),
     params.progressIntervalMs,
   );
   const flushTimer = setInterval(() => void logs.flush(), params.logFlushIntervalMs);
@@ -81,7 +82,7 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
   const controller = createController({
     task,
     definition,
-    leaseToken: params.leaseToken,
+    lease: params.lease,
     storage: params.storage,
     clock,
     deadline,

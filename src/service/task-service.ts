@@ -6,13 +6,14 @@ import type { Identity, Task, TaskInput } from "../domain/task.js";
 import { SYSTEM_IDENTITY } from "../domain/task.js";
 import type { TaskLog } from "../domain/log.js";
 import type { Clock } from "../domain/clock.js";
-import { Errors, MAX_DELAY_SECONDS, isStintError } from "../domain/errors.js";
+import { Errors, MAX_DELAY_SECONDS, describeValue, isStintError } from "../domain/errors.js";
 import { isValidId, newId } from "../domain/ids.js";
 import type { AnyTaskDefinition } from "../definition/types.js";
 import type { DefinitionRegistry } from "../definition/registry.js";
 import type { StorageAdapter, TaskCreateParams } from "../storage/port/index.js";
 import type { WorkerSignals } from "../worker/signals.js";
 import { runHooks } from "../worker/hooks.js";
+import { retryTransient } from "../worker/transient.js";
 import { parseLogListParams, parseTaskListParams } from "./list-query.js";
 import type {
   AbortParams,
@@ -88,7 +89,11 @@ export class DefaultTaskService implements TaskService {
     await this.deps.storage.publish({ type: "task-aborted", id }).catch(() => undefined);
     if (definition?.onAbort) {
       await runHooks(definition, ["onAbort"], result.task, (_hook, error) => this.deps.onHookError?.(result.task, error));
-      await this.deps.storage.taskHooksDone({ items: [{ id, leaseToken: result.leaseToken }] });
+      // The abort is stored and its hook ran: a failed confirmation must not fail abort()
+      // (the hook lease lapses and a worker re-runs onAbort only if the store stays away).
+      await retryTransient(() => this.deps.storage.taskHooksDone({ items: [{ id, leaseToken: result.leaseToken }] })).catch(
+        () => undefined,
+      );
     } else if (!definition) {
       this.deps.signals?.emit("tasks-available");
     }
@@ -140,7 +145,7 @@ export class DefaultTaskService implements TaskService {
   private async prepare(params: TriggerParams, now: number, createdBy: Identity): Promise<TaskCreateParams> {
     if (!params || typeof params !== "object") throw Errors.invalidArgument("trigger", "expected { definition, input?, name?, delay?, parent? }");
     const definitionId = typeof params.definition === "string" ? params.definition : params.definition?.id;
-    if (typeof definitionId !== "string") throw Errors.definitionNotFound(String(definitionId));
+    if (typeof definitionId !== "string") throw Errors.definitionNotFound(describeValue(definitionId));
     const definition = this.deps.definitions.get(definitionId);
     if (!definition) throw Errors.definitionNotFound(definitionId);
 
@@ -172,7 +177,7 @@ export class DefaultTaskService implements TaskService {
         await definition.onBeforeTrigger({ data: { definitionId, name, input, parentId } });
       } catch (error) {
         if (isStintError(error)) throw error;
-        throw Errors.triggerVetoed(definitionId, error instanceof Error ? error.message : String(error));
+        throw Errors.triggerVetoed(definitionId, error instanceof Error ? error.message : describeValue(error));
       }
     }
 

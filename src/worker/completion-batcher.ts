@@ -1,4 +1,5 @@
 import type { StorageAdapter, TaskFinishParams, TaskFinishResult } from "../storage/port/index.js";
+import { retryTransient } from "./transient.js";
 
 /**
  * Stores iteration ends in batches: everything that finished while the previous batch
@@ -41,31 +42,21 @@ export class CompletionBatcher {
     if (this.writing || this.queue.length === 0) return;
     this.writing = true;
     const batch = this.queue.splice(0, this.maxBatch);
-    // An outcome is never dropped because the store blinked: retry with backoff until
-    // the store answers (the lease keeps the task ours meanwhile, or fences us out).
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const results = await this.storage.taskFinishMany(batch.map((b) => b.params));
-        const byId = new Map(results.map((r) => [r.id, r]));
-        for (const item of batch) {
-          item.resolve(byId.get(item.params.id) ?? { id: item.params.id, applied: false, task: null });
-        }
-        break;
-      } catch (error) {
-        this.onWriteError(error);
-        if (isPermanent(error) || attempt >= 8) {
-          for (const item of batch) item.reject(error);
-          break;
-        }
-        await new Promise((r) => setTimeout(r, this.retryDelayMs(attempt)));
+    // An outcome is never dropped because the store blinked: retry with backoff while the
+    // store is away (the lease keeps the task ours meanwhile, or fences us out).
+    try {
+      const results = await retryTransient(() => this.storage.taskFinishMany(batch.map((b) => b.params)), {
+        delayMs: this.retryDelayMs,
+        onError: this.onWriteError,
+      });
+      const byId = new Map(results.map((r) => [r.id, r]));
+      for (const item of batch) {
+        item.resolve(byId.get(item.params.id) ?? { id: item.params.id, applied: false, task: null });
       }
+    } catch (error) {
+      for (const item of batch) item.reject(error);
     }
     this.writing = false;
     if (this.queue.length > 0) this.schedule();
   }
-}
-
-function isPermanent(error: unknown): boolean {
-  const code = (error as { code?: string }).code;
-  return code !== undefined && code !== "STORAGE_UNAVAILABLE" && code !== "STORAGE_FULL";
 }

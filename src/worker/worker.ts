@@ -19,6 +19,7 @@ import { CompletionBatcher } from "./completion-batcher.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import { WorkerEvents } from "./events.js";
 import { hasAnyHook, runHooks } from "./hooks.js";
+import { retryTransient } from "./transient.js";
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./options.js";
 import type { WorkerSignals } from "./signals.js";
 
@@ -195,7 +196,11 @@ export class Worker {
       leaseMs: this.options.leaseMs,
       definitionIds: this.deps.definitions.ids(),
     });
-    for (const claim of claimed) this.execute(claim);
+    for (const claim of claimed) {
+      const inFlight = this.executions.get(claim.task.id);
+      if (inFlight) this.adopt(inFlight, claim);
+      else this.execute(claim);
+    }
     return claimed;
   }
 
@@ -210,6 +215,22 @@ export class Worker {
       sleeper.abort();
       this.wakeResolve = undefined;
       this.wakePending = false;
+    });
+  }
+
+  /**
+   * Our own lease lapsed (renewals failed while the store was away) and this worker got
+   * the task back: the execution in flight carries on under the new lease token instead
+   * of a second run starting (which would re-run an iteration or a hook for nothing).
+   */
+  private adopt(execution: Execution, claim: ClaimedTask): void {
+    execution.claim.leaseToken = claim.leaseToken;
+    execution.claim.leaseExpiresAt = claim.leaseExpiresAt;
+    this.leases.hold({
+      id: claim.task.id,
+      leaseToken: claim.leaseToken,
+      expiresAt: claim.leaseExpiresAt,
+      onLost: (state) => execution.abort.abort(state === "aborted" ? "aborted" : Errors.leaseLost(claim.task.id)),
     });
   }
 
@@ -247,7 +268,7 @@ export class Worker {
   }
 
   private async runIteration(claim: ClaimedTask, abort: AbortController, freeSlot: () => void): Promise<void> {
-    const { task, leaseToken } = claim;
+    const { task } = claim;
     const definition = this.deps.definitions.get(task.definitionId);
     if (!definition) throw Errors.definitionNotFound(task.definitionId);
     const startedAt = Date.now();
@@ -255,7 +276,7 @@ export class Worker {
 
     const result = await runIteration({
       task,
-      leaseToken,
+      lease: claim,
       definition,
       storage: this.storage,
       clock: this.clock,
@@ -279,7 +300,7 @@ export class Worker {
     const now = this.clock.now();
     const params: TaskFinishParams = {
       id: task.id,
-      leaseToken,
+      leaseToken: claim.leaseToken, // read now: a re-claim by this worker may have renewed it
       now,
       status: outcome.status,
       ...(outcome.input !== undefined ? { input: outcome.input } : {}),
@@ -308,24 +329,29 @@ export class Worker {
       return;
     }
     this.emitTerminal(storedTask);
-    if (owesHooks) await this.finishHooks(definition, outcome.hooks, storedTask, leaseToken);
+    if (owesHooks) await this.finishHooks(definition, outcome.hooks, storedTask, claim);
   }
 
   private async runPendingHooks(claim: ClaimedTask): Promise<void> {
     const definition = this.deps.definitions.get(claim.task.definitionId);
-    await this.finishHooks(definition, hooksForTerminal(claim.task), claim.task, claim.leaseToken);
+    await this.finishHooks(definition, hooksForTerminal(claim.task), claim.task, claim);
   }
 
   private async finishHooks(
     definition: AnyTaskDefinition | undefined,
     hooks: readonly HookName[],
     task: Task,
-    leaseToken: number,
+    claim: ClaimedTask,
   ): Promise<void> {
     await runHooks(definition, hooks, task, (hook, error) => {
       this.events.emit("hook:error", { task, hook, error });
     });
-    await this.storage.taskHooksDone({ items: [{ id: task.id, leaseToken }] });
+    // The hooks ran: confirm it even through a store blink. If the store stays away, keep
+    // the claim (no hand-back) and let the hook lease lapse: a re-run then needs a crash
+    // or a store outage longer than the retries, never a plain write error.
+    await retryTransient(() => this.storage.taskHooksDone({ items: [{ id: task.id, leaseToken: claim.leaseToken }] }), {
+      onError: (error) => this.reportError(error, "confirm hooks"),
+    }).catch(() => undefined);
   }
 
   private emitTerminal(task: Task): void {

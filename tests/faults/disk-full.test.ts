@@ -65,12 +65,9 @@ for (const kind of await storeKinds()) {
       }
     });
 
-    // BUG (src/worker/worker.ts, Worker.finishHooks): a taskHooksDone refused by the store
-    // is not retried; the claim is handed back and the hook runs a second time with no
-    // crash anywhere (DESIGN §3 rule 1). Drop the todo once it is fixed.
-    it("loses nothing and runs each onDone once when every write fails for a while (hooks confirmations included)", {
-      todo: "onDone runs twice when taskHooksDone fails transiently (Worker.finishHooks does not retry it)",
-    }, async () => {
+    // Found by this test: a refused taskHooksDone was not retried, the claim was handed
+    // back and onDone ran twice with no crash. Worker.finishHooks now retries it.
+    it("loses nothing and runs each onDone once when every write fails for a while (hooks confirmations included)", async () => {
       const store = await kind.create();
       stores.push(store);
       const disk = fullDisk(store.adapter, WRITES);
