@@ -66,6 +66,7 @@ export type Log = (line: string) => void;
 export async function runSuite(config: BenchConfig, log: Log = () => {}): Promise<SuiteResults> {
   const started = performance.now();
   const loadBefore = loadavg();
+  const commit = gitCommit(); // at the start: others may commit while a long run goes on
   const skipped: string[] = [];
   const stores = [...config.stores];
   if (stores.includes("postgres") && !(await postgresReachable(config.postgresUrl))) {
@@ -161,7 +162,7 @@ export async function runSuite(config: BenchConfig, log: Log = () => {}): Promis
     date: new Date().toISOString(),
     quick: config.quick,
     sizes,
-    environment: await environment(config, loadBefore),
+    environment: await environment(config, loadBefore, commit),
     stint: results,
     ...(Object.keys(graphile).length > 0 ? { graphile } : {}),
     skipped,
@@ -180,7 +181,7 @@ function latencyResult(figures: Percentiles[]): LatencyResult {
   return { p50: summarize(figures.map((f) => f.p50)), p95: summarize(figures.map((f) => f.p95)), p99: summarize(figures.map((f) => f.p99)) };
 }
 
-async function environment(config: BenchConfig, loadBefore: number[]): Promise<Environment> {
+async function environment(config: BenchConfig, loadBefore: number[], commit: string | null): Promise<Environment> {
   let cpuModel = "unknown";
   try {
     cpuModel = /^model name\s*:\s*(.+)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpuModel;
@@ -209,7 +210,7 @@ async function environment(config: BenchConfig, loadBefore: number[]): Promise<E
     sqlite,
     postgres,
     graphileWorker: GRAPHILE_VERSION,
-    commit: gitCommit(),
+    commit,
   };
 }
 

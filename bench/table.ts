@@ -42,7 +42,7 @@ export function buildRows(results: SuiteResults): Row[] {
         store,
         stint: fmt(r.drain.rate),
         graphile: fmt(gDrain),
-        ratio: fmtRatio(ratio) + (pg ? "" : " vs PG peer"),
+        ratio: ratio === undefined ? "" : fmtRatio(ratio) + (pg ? "" : " vs PG peer"),
         target: `≥ ${need}× graphile`,
         verdict: verdict(ratio === undefined ? undefined : ratio >= need),
       });

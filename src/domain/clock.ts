@@ -6,12 +6,18 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms` of this clock's time, or early when `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Calls `callback` after `ms` of this clock's time; returns a cancel function. */
+  timeout(ms: number, callback: () => void): () => void;
   /** Calls `listener` whenever the clock jumps (manual clocks); returns an unsubscribe. */
   onAdvance?(listener: () => void): () => void;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
+  timeout: (ms, callback) => {
+    const timer = setTimeout(callback, Math.max(0, ms));
+    return () => clearTimeout(timer);
+  },
   sleep: (ms, signal) =>
     new Promise<void>((resolve) => {
       if (signal?.aborted) return resolve();

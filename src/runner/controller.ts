@@ -34,7 +34,8 @@ export interface IterationScope {
   clock: Clock;
   /** Clock time at which the iteration's budget ends. */
   deadline: number;
-  signal: AbortSignal;
+  /** Built on first use: most iterations never read it. */
+  signal(): AbortSignal;
   isAborted(): boolean;
   logs: LogBuffer;
   progress: ProgressTracker;
@@ -63,7 +64,9 @@ export function createController<I = TaskInput, O = TaskOutput>(scope: Iteration
         remainingMs() < (seconds ? seconds : scope.definition.closeToTimeoutSeconds) * 1000,
       getRemainingSeconds: () => Math.floor(remainingMs() / 1000),
       getRemainingMilliseconds: remainingMs,
-      signal: scope.signal,
+      get signal() {
+        return scope.signal();
+      },
     },
     state: {
       getTask: () => scope.task as unknown as Task<I, O>,

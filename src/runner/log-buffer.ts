@@ -9,6 +9,8 @@ import type { StorageAdapter } from "../storage/port/index.js";
 export class LogBuffer {
   private pending: LogItem[] = [];
   private flushing: Promise<void> = Promise.resolve();
+  /** Started by the first item: an iteration that logs nothing sets no timer. */
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly options: {
@@ -19,13 +21,21 @@ export class LogBuffer {
       executionName: string;
       enabled: boolean;
       now: () => number;
+      /** While the iteration runs, pending items are written this often. */
+      flushIntervalMs: number;
     },
   ) {}
 
   add(item: Omit<LogItem, "createdOn" | "attempt">): void {
     if (!this.options.enabled) return;
     this.pending.push({ ...item, createdOn: new Date(this.options.now()), attempt: this.options.attempt });
+    if (!this.timer && !this.closed) {
+      this.timer = setInterval(() => void this.flush(), this.options.flushIntervalMs);
+      this.timer.unref();
+    }
   }
+
+  private closed = false;
 
   get size(): number {
     return this.pending.length;
@@ -54,6 +64,9 @@ export class LogBuffer {
 
   /** The items not yet written, for the iteration's final transaction. Waits for a flush in flight. */
   async drain(): Promise<LogItem[]> {
+    this.closed = true;
+    clearInterval(this.timer);
+    this.timer = undefined;
     await this.flushing;
     const items = this.pending;
     this.pending = [];

@@ -61,23 +61,34 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
     executionName: params.executionName,
     enabled: definition.databaseLogs,
     now: () => clock.now(),
+    flushIntervalMs: params.logFlushIntervalMs,
   });
 
   if (task.attempt === 1 && task.iterations > task.maxIterations) {
     return finish(outcomeMaxIterations(task), undefined, false);
   }
 
-  const budget = new AbortController();
-  const iterationSignal = AbortSignal.any([params.abortSignal, budget.signal]);
   const progress = new ProgressTracker(task.progress, (value) =>
     params.storage.taskUpdate({ id: task.id, leaseToken: params.lease.leaseToken, now: clock.now(), progress: value }),
     params.progressIntervalMs,
   );
-  const flushTimer = setInterval(() => void logs.flush(), params.logFlushIntervalMs);
-  flushTimer.unref();
-  const stopTimers = new AbortController();
   const start = clock.now();
   const deadline = start + params.timeoutMs;
+  const timeoutError = () => Errors.timeout(Math.round(params.timeoutMs / 1000));
+
+  // The signal run() sees is built only if it asks for it (most iterations never do):
+  // it fires on abort (user, lease lost, shutdown) and at the budget.
+  let budget: AbortController | undefined;
+  let budgetSpent = false;
+  let signal: AbortSignal | undefined;
+  const iterationSignal = () => {
+    if (!signal) {
+      budget = new AbortController();
+      if (budgetSpent) budget.abort(timeoutError());
+      signal = AbortSignal.any([params.abortSignal, budget.signal]);
+    }
+    return signal;
+  };
 
   const controller = createController({
     task,
@@ -94,10 +105,13 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
   });
 
   // The budget: at the deadline the signal fires; `graceMs` later the attempt is abandoned.
-  const budgetExpired = clock.sleep(params.timeoutMs, stopTimers.signal).then(() => {
-    if (stopTimers.signal.aborted) return "stopped" as const;
-    budget.abort(Errors.timeout(Math.round(params.timeoutMs / 1000)));
-    return clock.sleep(params.graceMs, stopTimers.signal).then(() => "expired" as const);
+  let cancelTimer: () => void = () => {};
+  const budgetExpired = new Promise<"expired">((resolve) => {
+    cancelTimer = clock.timeout(params.timeoutMs, () => {
+      budgetSpent = true;
+      budget?.abort(timeoutError());
+      cancelTimer = clock.timeout(params.graceMs, () => resolve("expired"));
+    });
   });
 
   let outcome: IterationOutcome;
@@ -128,13 +142,12 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
       timedOut = true;
       thread?.terminate(); // code that never yields can only be stopped this way
       run.catch(() => undefined); // it may still settle; nobody is listening any more
-      outcome = withRetry(outcomeFromError(Errors.timeout(Math.round(params.timeoutMs / 1000))), definition.retry, task.attempt, clock.now());
+      outcome = withRetry(outcomeFromError(timeoutError()), definition.retry, task.attempt, clock.now());
     }
   } catch (thrown) {
     outcome = withRetry(outcomeFromThrown(thrown), definition.retry, task.attempt, clock.now());
   } finally {
-    stopTimers.abort();
-    clearInterval(flushTimer);
+    cancelTimer();
   }
   return finish(outcome, progress.close(), timedOut);
 

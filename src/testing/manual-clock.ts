@@ -33,6 +33,14 @@ export class ManualClock implements Clock {
     });
   }
 
+  timeout(ms: number, callback: () => void): () => void {
+    const stop = new AbortController();
+    void this.sleep(ms, stop.signal).then(() => {
+      if (!stop.signal.aborted) callback();
+    });
+    return () => stop.abort();
+  }
+
   onAdvance(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

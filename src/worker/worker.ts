@@ -1,6 +1,8 @@
 /**
- * The worker: claim due tasks in batches → run their iterations → store the outcomes in
- * batches → run terminal hooks.
+ * The worker: claim due tasks in batches into a small local queue → run up to
+ * `concurrency` iterations at once → store the outcomes in batches → run terminal hooks.
+ * A task that continues with no wait keeps its claim and runs its next iteration at once
+ * ("continue in place") when nothing else is queued here.
  *
  * Invariant: every task this worker claims is released, whatever happens: by storing
  * the iteration's outcome, by confirming its hooks ran, or by handing the claim back;
@@ -21,6 +23,7 @@ import { WorkerEvents } from "./events.js";
 import { hasAnyHook, runHooks } from "./hooks.js";
 import { retryTransient } from "./transient.js";
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./options.js";
+import { PrefetchPolicy } from "./prefetch.js";
 import type { WorkerSignals } from "./signals.js";
 
 /** Abort reason given to iterations still running when a stop's deadline passes. */
@@ -43,6 +46,8 @@ export interface WorkerDependencies {
 interface Execution {
   claim: ClaimedTask;
   abort: AbortController;
+  /** What a lost lease stops (kept so a re-claim of our own task can keep it). */
+  onLost: (state: "aborted" | "lost") => void;
   done: Promise<void>;
 }
 
@@ -54,12 +59,19 @@ export class Worker {
   private readonly batcher: CompletionBatcher;
   private readonly leases: LeaseKeeper;
   private readonly executions = new Map<string, Execution>();
+  /** Claimed, not started yet (their leases are renewed like the others'). */
+  private readonly queue: ClaimedTask[] = [];
+  private readonly prefetch: PrefetchPolicy;
   /** Iterations whose run() is still going (a slot each). */
   private running = 0;
   private loopPromise: Promise<void> | undefined;
   private stopPromise: Promise<void> | undefined;
   private stopping = false;
   private wakePending = false;
+  /** After a claim came back short: nothing is due before this (capped by the poll). */
+  private nothingDueUntil = 0;
+  /** Counts wake-ups that may mean new work, so a claim's "nothing due" is not stale. */
+  private workSignals = 0;
   private wakeResolve: (() => void) | undefined;
   private unsubscribers: (() => void)[] = [];
   private stopListeningInProcess: () => void = () => {};
@@ -70,6 +82,7 @@ export class Worker {
     this.options = resolveWorkerOptions(options);
     this.storage = deps.storage;
     this.clock = deps.clock;
+    this.prefetch = new PrefetchPolicy(this.options.concurrency, this.options.prefetch);
     this.batcher = new CompletionBatcher(this.storage, 500, undefined, (error) => this.reportError(error, "store outcome"));
     this.leases = new LeaseKeeper({
       storage: this.storage,
@@ -86,9 +99,19 @@ export class Worker {
     return this.options.workerId;
   }
 
-  /** Iterations and hooks in flight. */
+  /** Iterations and hooks in flight (queued claims not included). */
   get activeCount(): number {
     return this.executions.size;
+  }
+
+  /** Everything this worker holds a claim on: queued, running, being stored. */
+  private get held(): number {
+    return this.queue.length + this.executions.size;
+  }
+
+  /** The most claims held at once: the running slots plus the prefetch queue. */
+  private get capacity(): number {
+    return this.options.concurrency + this.prefetch.target();
   }
 
   /** Starts the claim loop. A worker runs once: after stop() it cannot be started again. */
@@ -103,6 +126,16 @@ export class Worker {
 
   /** Wakes the claim loop now (a trigger happened, a slot freed, time jumped). */
   wake(): void {
+    this.nothingDueUntil = 0;
+    this.workSignals++;
+    this.wakeForSlot();
+  }
+
+  /**
+   * A slot or claim freed up: look again, but skip the store when the last claim came
+   * back short and nothing can have become due since (no trigger, no continue, no time).
+   */
+  private wakeForSlot(): void {
     this.wakePending = true;
     const resolve = this.wakeResolve;
     this.wakeResolve = undefined;
@@ -122,6 +155,7 @@ export class Worker {
     this.stopping = true;
     this.wake();
     await this.loopPromise;
+    await this.releaseQueued();
     const inFlight = [...this.executions.values()];
     if (!(await settledWithin(inFlight.map((e) => e.done), this.options.shutdownTimeoutMs))) {
       // Ask what is left to stop; an iteration that returns within the grace period
@@ -151,28 +185,40 @@ export class Worker {
    */
   async drain(): Promise<void> {
     while (!this.stopping) {
-      const claimed = await this.claim(this.options.concurrency - this.running);
-      if (claimed.length === 0) {
-        if (this.executions.size === 0) return;
-        await Promise.race([...this.executions.values()].map((e) => e.done));
-      }
+      this.dispatch();
+      const want = this.capacity - this.held;
+      const claimed = want > 0 ? await this.claim(want) : 0;
+      if (claimed > 0) continue;
+      if (this.executions.size === 0 && this.queue.length === 0) return;
+      await Promise.race([...this.executions.values()].map((e) => e.done));
     }
   }
 
   private async loop(): Promise<void> {
     let failures = 0;
     while (!this.stopping) {
-      const free = this.options.concurrency - this.running;
-      if (free <= 0) {
+      this.dispatch();
+      const capacity = this.capacity;
+      const want = capacity - this.held;
+      // Claim when a slot would otherwise sit idle, or in batches of at least half the
+      // capacity: never one round trip per finished task.
+      const starving = this.queue.length === 0 && this.running < this.options.concurrency;
+      if (want <= 0 || (!starving && want < capacity / 2)) {
         await this.waitForWake(this.options.pollIntervalMs);
         continue;
       }
-      let claimed: ClaimedTask[];
+      const quietFor = this.nothingDueUntil - this.clock.now();
+      if (quietFor > 0) {
+        await this.waitForWake(quietFor);
+        continue;
+      }
+      let claimed: number;
       let nextDue: number | null = null;
+      const signalsBefore = this.workSignals;
       try {
         this.wakePending = false;
-        claimed = await this.claim(free);
-        if (claimed.length < free) nextDue = await this.storage.taskNextDueAt(this.deps.definitions.ids());
+        claimed = await this.claim(want);
+        if (claimed < want) nextDue = await this.storage.taskNextDueAt(this.deps.definitions.ids());
         failures = 0;
       } catch (error) {
         this.reportError(error, "claim");
@@ -180,15 +226,21 @@ export class Worker {
         await this.waitForWake(Math.min(this.options.pollIntervalMs * 5, 100 * 2 ** failures));
         continue;
       }
-      if (claimed.length === free) continue;
-      const now = this.clock.now();
-      const wait = nextDue === null ? this.options.pollIntervalMs : Math.min(this.options.pollIntervalMs, nextDue - now);
-      if (wait > 0) await this.waitForWake(wait);
+      // An embedded store answers in microtasks: yield so outcomes get written and timers
+      // run between claims (otherwise a busy loop could starve the completion batcher).
+      await new Promise((resolve) => setImmediate(resolve));
+      if (claimed === want) continue;
+      const wait = nextDue === null ? this.options.pollIntervalMs : Math.min(this.options.pollIntervalMs, nextDue - this.clock.now());
+      if (wait > 0) {
+        // Only if no new work was signalled while we were asking the store.
+        if (this.workSignals === signalsBefore) this.nothingDueUntil = this.clock.now() + wait;
+        await this.waitForWake(wait);
+      }
     }
   }
 
-  private async claim(limit: number): Promise<ClaimedTask[]> {
-    if (limit <= 0) return [];
+  /** Claims up to `limit` due tasks into the local queue; returns how many came. */
+  private async claim(limit: number): Promise<number> {
     const claimed = await this.storage.taskClaim({
       workerId: this.workerId,
       limit,
@@ -198,10 +250,49 @@ export class Worker {
     });
     for (const claim of claimed) {
       const inFlight = this.executions.get(claim.task.id);
-      if (inFlight) this.adopt(inFlight, claim);
-      else this.execute(claim);
+      if (inFlight) {
+        this.adopt(inFlight.claim, claim, inFlight.onLost);
+        continue;
+      }
+      // Only a task whose lease we hold can be queued here (rare: its lease lapsed).
+      const queued = this.leases.leases.has(claim.task.id) ? this.queue.find((q) => q.task.id === claim.task.id) : undefined;
+      if (queued) {
+        this.adopt(queued, claim, () => this.dropQueued(queued));
+        continue;
+      }
+      if (claim.kind === "hook") {
+        this.execute(claim); // hooks take no slot
+      } else {
+        this.leases.hold(this.leaseFor(claim, () => this.dropQueued(claim)));
+        this.queue.push(claim);
+      }
     }
-    return claimed;
+    this.dispatch();
+    return claimed.length;
+  }
+
+  /** Starts queued iterations while slots are free. */
+  private dispatch(): void {
+    while (this.running < this.options.concurrency && this.queue.length > 0 && !this.stopping) {
+      this.execute(this.queue.shift()!);
+    }
+  }
+
+  /** A queued claim whose lease was lost or aborted before it started: forget it. */
+  private dropQueued(claim: ClaimedTask): void {
+    const index = this.queue.indexOf(claim);
+    if (index >= 0) this.queue.splice(index, 1);
+    this.leases.release(claim.task.id);
+  }
+
+  /** Hands queued, never-started claims back so other workers can take them at once. */
+  private async releaseQueued(): Promise<void> {
+    const queued = this.queue.splice(0);
+    if (queued.length === 0) return;
+    for (const claim of queued) this.leases.release(claim.task.id);
+    await this.storage
+      .taskReleaseLeases({ leases: queued.map((c) => ({ id: c.task.id, leaseToken: c.leaseToken })), now: this.clock.now() })
+      .catch((error) => this.reportError(error, "hand back queued claims"));
   }
 
   private waitForWake(ms: number): Promise<void> {
@@ -218,20 +309,20 @@ export class Worker {
     });
   }
 
+  /** The lease-keeper entry of a claim; `onLost` says what to stop when it is lost. */
+  private leaseFor(claim: ClaimedTask, onLost: (state: "aborted" | "lost") => void) {
+    return { id: claim.task.id, leaseToken: claim.leaseToken, expiresAt: claim.leaseExpiresAt, onLost };
+  }
+
   /**
    * Our own lease lapsed (renewals failed while the store was away) and this worker got
-   * the task back: the execution in flight carries on under the new lease token instead
+   * the task back: the claim already here carries on under the new lease token instead
    * of a second run starting (which would re-run an iteration or a hook for nothing).
    */
-  private adopt(execution: Execution, claim: ClaimedTask): void {
-    execution.claim.leaseToken = claim.leaseToken;
-    execution.claim.leaseExpiresAt = claim.leaseExpiresAt;
-    this.leases.hold({
-      id: claim.task.id,
-      leaseToken: claim.leaseToken,
-      expiresAt: claim.leaseExpiresAt,
-      onLost: (state) => execution.abort.abort(state === "aborted" ? "aborted" : Errors.leaseLost(claim.task.id)),
-    });
+  private adopt(held: ClaimedTask, fresh: ClaimedTask, onLost: (state: "aborted" | "lost") => void): void {
+    held.leaseToken = fresh.leaseToken;
+    held.leaseExpiresAt = fresh.leaseExpiresAt;
+    this.leases.hold(this.leaseFor(held, onLost));
   }
 
   private execute(claim: ClaimedTask): void {
@@ -239,20 +330,21 @@ export class Worker {
     const id = claim.task.id;
     const isIteration = claim.kind === "iteration";
     if (isIteration) this.running++;
-    this.leases.hold({
-      id,
-      leaseToken: claim.leaseToken,
-      expiresAt: claim.leaseExpiresAt,
-      onLost: (state) => abort.abort(state === "aborted" ? "aborted" : Errors.leaseLost(id)),
-    });
+    const onLost = (state: "aborted" | "lost") => abort.abort(state === "aborted" ? "aborted" : Errors.leaseLost(id));
+    this.leases.hold(this.leaseFor(claim, onLost));
     let slotFreed = !isIteration;
     const freeSlot = () => {
       if (slotFreed) return;
       slotFreed = true;
       this.running--;
-      this.wake();
+      this.wakeForSlot();
     };
-    const done = (isIteration ? this.runIteration(claim, abort, freeSlot) : this.runPendingHooks(claim))
+    let next: ClaimedTask | undefined;
+    const execution: Execution = { claim, abort, onLost, done: Promise.resolve() };
+    execution.done = (isIteration ? this.runIteration(claim, abort, freeSlot) : this.runPendingHooks(claim))
+      .then((kept) => {
+        next = kept ?? undefined;
+      })
       .catch(async (error) => {
         this.reportError(error, `task ${id}`);
         await this.storage
@@ -263,11 +355,22 @@ export class Worker {
         freeSlot();
         this.leases.release(id);
         this.executions.delete(id);
+        // Continue in place: the next iteration is already ours; it runs before anything
+        // claimed later.
+        if (next && !this.stopping) {
+          this.leases.hold(this.leaseFor(next, () => this.dropQueued(next!)));
+          this.queue.unshift(next);
+          this.dispatch();
+        } else if (next) {
+          this.queue.unshift(next);
+          void this.releaseQueued();
+        }
       });
-    this.executions.set(id, { claim, abort, done });
+    this.executions.set(id, execution);
   }
 
-  private async runIteration(claim: ClaimedTask, abort: AbortController, freeSlot: () => void): Promise<void> {
+  /** Runs one iteration and stores its outcome; returns the next iteration's claim when kept. */
+  private async runIteration(claim: ClaimedTask, abort: AbortController, freeSlot: () => void): Promise<ClaimedTask | void> {
     const { task } = claim;
     const definition = this.deps.definitions.get(task.definitionId);
     if (!definition) throw Errors.definitionNotFound(task.definitionId);
@@ -289,6 +392,7 @@ export class Worker {
       progressIntervalMs: this.options.progressIntervalMs,
       isolation: definition.module ? (definition.isolation ?? this.options.isolation) : "none",
     });
+    this.prefetch.record(Date.now() - startedAt);
     // The run is over (or abandoned at the timeout): the slot can take new work while
     // the outcome is written with the next batch.
     freeSlot();
@@ -298,6 +402,14 @@ export class Worker {
     const terminal = isTerminalStatus(outcome.status);
     const owesHooks = terminal && hasAnyHook(definition, outcome.hooks);
     const now = this.clock.now();
+    // Continue in place only when nothing else waits here: fairness over a saved claim.
+    const inPlace =
+      outcome.status === "running" &&
+      outcome.retryAt === undefined &&
+      (outcome.runAt ?? now) <= now &&
+      this.queue.length === 0 &&
+      !this.stopping &&
+      !abort.signal.aborted;
     const params: TaskFinishParams = {
       id: task.id,
       leaseToken: claim.leaseToken, // read now: a re-claim by this worker may have renewed it
@@ -310,6 +422,7 @@ export class Worker {
       ...(outcome.iterations !== undefined ? { iterations: outcome.iterations } : {}),
       ...(result.progress !== undefined ? { progress: result.progress } : {}),
       ...(owesHooks ? { hookLeaseMs: this.options.hookLeaseMs } : {}),
+      ...(inPlace ? { keepClaim: { leaseMs: this.options.leaseMs } } : {}),
       ...(result.logItems.length > 0
         ? { log: { taskId: task.id, iteration: task.iterations, executionName: this.workerId, now, items: result.logItems } }
         : {}),
@@ -325,6 +438,9 @@ export class Worker {
     if (!stored.applied) return;
     if (result.timedOut) this.events.emit("task:timeout", { task: storedTask });
     if (outcome.status === "running") {
+      if (stored.leaseToken !== undefined && stored.task) {
+        return { kind: "iteration", task: stored.task, leaseToken: stored.leaseToken, leaseExpiresAt: stored.leaseExpiresAt! };
+      }
       if ((outcome.runAt ?? outcome.retryAt ?? 0) <= this.clock.now()) this.wake();
       return;
     }

@@ -80,6 +80,14 @@ export interface TaskFinishParams {
    * next claim counts a new attempt of this iteration instead of a new iteration.
    */
   retryAt?: number;
+  /**
+   * `running` only, no wait: "continue in place". The same claimer starts the next
+   * iteration at once, so the write also claims it: `iterations += 1`, `attempt = 1`,
+   * `lease_token += 1`, `run_at = now`, lease kept with `lease_expires_at = due_at = now +
+   * leaseMs`. The result's `task` is then the claimed next iteration and `leaseToken` its
+   * fence. Saves a claim round trip per iteration for tasks that checkpoint often.
+   */
+  keepClaim?: { leaseMs: number };
   /** Explicit iteration count to store (used by the max-iterations outcome). */
   iterations?: number;
   progress?: TaskProgress | null;
@@ -96,6 +104,10 @@ export interface TaskFinishResult {
   applied: boolean;
   /** The stored task after the write (or as it stands when the write was fenced out). */
   task: Task | null;
+  /** With `keepClaim` and `applied`: the fence of the claimed next iteration. */
+  leaseToken?: number;
+  /** With `keepClaim` and `applied`: when that claim lapses. */
+  leaseExpiresAt?: number;
 }
 
 export interface TaskHooksDoneParams {

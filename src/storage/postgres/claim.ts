@@ -5,7 +5,7 @@
  */
 import { isTerminalStatus } from "../../domain/task.js";
 import type { ClaimedTask, LeaseRef, LeaseState, TaskClaimParams, TaskRenewLeasesParams, TaskRenewLeasesResult } from "../port/types.js";
-import type { Db } from "./db.js";
+import { statement, type Db } from "./db.js";
 import { rowToTask, taskColumns, ts, type TaskRow } from "./row.js";
 
 export interface ClaimOps {
@@ -21,10 +21,17 @@ export function claimOps(db: Db): ClaimOps {
   // $1 now, $2 definition ids, $3 limit, $4 worker id, $5 lease expiry.
   // A terminal row here has an unconfirmed hook: only its lease columns change. Any other
   // row starts an iteration: fresh (no owner) counts it, a takeover re-runs it.
-  const CLAIM = `
+  //
+  // `(definition_id || '')` on purpose: an expression no index serves, so the planner
+  // always walks tasks_claim_idx in (due_at, id) order and stops after `limit` rows. With
+  // a bare `definition_id = ANY(...)` it may instead (no statistics yet on a freshly
+  // filled table, or in a generic plan of the prepared statement) read every queued row
+  // of the definitions through tasks_definition_idx and sort them all: 2.8 ms instead of
+  // 0.06 ms per claim at 20,000 queued, growing with the queue.
+  const CLAIM = statement(db.names, "claim", `
     WITH due AS (
       SELECT id, due_at FROM ${tasks}
-      WHERE due_at <= $1 AND definition_id = ANY($2::text[])
+      WHERE due_at <= $1 AND (definition_id || '') = ANY($2::text[])
       ORDER BY due_at, id
       LIMIT $3
       FOR UPDATE SKIP LOCKED
@@ -45,7 +52,7 @@ export function claimOps(db: Db): ClaimOps {
       saved_on = $1
     FROM due
     WHERE t.id = due.id
-    RETURNING ${taskColumns("t")}, due.due_at AS claimed_due_at`;
+    RETURNING ${taskColumns("t")}, due.due_at AS claimed_due_at`);
 
   // Multi-row writes first lock their rows in id order (the `mine` CTEs): two statements
   // touching the same rows (a worker's renewal and its finish batch) then never lock
@@ -53,7 +60,7 @@ export function claimOps(db: Db): ClaimOps {
 
   // The UPDATE's own rows say "held"; the outer SELECT still sees the rows as they were
   // before it (one snapshot), which is all that is needed to tell aborted from lost.
-  const RENEW = `
+  const RENEW = statement(db.names, "renew", `
     WITH lease AS (
       SELECT * FROM unnest($1::text[], $2::int[]) AS l(id, token)
     ), mine AS (
@@ -69,7 +76,7 @@ export function claimOps(db: Db): ClaimOps {
     SELECT lease.id, renewed.id IS NOT NULL AS held, t.status
     FROM lease
     LEFT JOIN renewed ON renewed.id = lease.id
-    LEFT JOIN ${tasks} t ON t.id = lease.id`;
+    LEFT JOIN ${tasks} t ON t.id = lease.id`);
 
   /** An UPDATE of the rows whose id and token match, locked in id order first. */
   const fencedUpdate = (set: string) => `
@@ -82,9 +89,13 @@ export function claimOps(db: Db): ClaimOps {
     UPDATE ${tasks} t SET ${set}
     FROM mine WHERE t.id = mine.id`;
 
-  const RELEASE = fencedUpdate("lease_expires_at = $3, due_at = $3");
+  const RELEASE = statement(db.names, "release", fencedUpdate("lease_expires_at = $3, due_at = $3"));
   // Only a claim that owes a hook: a stray call must never strand a running claim.
-  const HOOKS_DONE = `${fencedUpdate("hook_pending = false, due_at = NULL, lease_owner = NULL, lease_expires_at = NULL")} AND t.hook_pending`;
+  const HOOKS_DONE = statement(
+    db.names,
+    "hooks_done",
+    `${fencedUpdate("hook_pending = false, due_at = NULL, lease_owner = NULL, lease_expires_at = NULL")} AND t.hook_pending`,
+  );
 
   return {
     async claim(params) {

@@ -3,14 +3,44 @@
  * (`query`) and transactions. Every native error leaves through `mapPgError`, and no
  * `pg` 'error' event can go unhandled (an unhandled one would crash the process).
  */
+import { createHash } from "node:crypto";
 import pg from "pg";
 import { Errors } from "../../domain/errors.js";
 import { isUnavailable, mapPgError } from "./errors.js";
 import type { ResolvedPostgresOptions } from "./options.js";
 import { sqlNames, type SqlNames } from "./names.js";
 
+/**
+ * A fixed statement sent as a named prepared statement: each pooled connection parses
+ * and plans it once (then PostgreSQL may keep a generic plan) instead of on every call.
+ * Only for text that never varies with the call's parameters: a statement built per call
+ * (lists, filters) stays a plain string, or every variant would pile up on the server.
+ */
+export interface Statement {
+  readonly name: string;
+  readonly text: string;
+}
+
+/**
+ * A named statement for SQL embedding this adapter's schema. The name must differ per
+ * schema (two adapters in one process may share a server session's namespace only by
+ * name) and per text; it is a digest because PostgreSQL truncates names at 63 bytes.
+ */
+export function statement(names: SqlNames, key: string, text: string): Statement {
+  const digest = createHash("sha256").update(`${names.schema}\u0000${text}`).digest("hex").slice(0, 24);
+  return { name: `stint_${key}_${digest}`, text };
+}
+
+export type Sql = string | Statement;
+
 export interface Queryable {
-  query<R = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<R[]>;
+  query<R = Record<string, unknown>>(sql: Sql, values?: readonly unknown[]): Promise<R[]>;
+}
+
+function toConfig(sql: Sql, values: readonly unknown[] | undefined): pg.QueryConfig {
+  return typeof sql === "string"
+    ? { text: sql, values: values as unknown[] | undefined }
+    : { name: sql.name, text: sql.text, values: values as unknown[] | undefined };
 }
 
 export interface Db extends Queryable {
@@ -52,10 +82,10 @@ export function createDb(options: ResolvedPostgresOptions): Db {
     get closed() {
       return closed;
     },
-    async query<R>(text: string, values?: readonly unknown[]): Promise<R[]> {
+    async query<R>(sql: Sql, values?: readonly unknown[]): Promise<R[]> {
       ensureOpen();
       try {
-        const result = await pool.query(text, values as unknown[] | undefined);
+        const result = await pool.query(toConfig(sql, values));
         return result.rows as R[];
       } catch (error) {
         throw mapPgError(error);
@@ -77,8 +107,8 @@ export function createDb(options: ResolvedPostgresOptions): Db {
       };
       client.on("error", onClientError);
       const tx: Queryable = {
-        async query<R>(text: string, values?: readonly unknown[]): Promise<R[]> {
-          const result = await client.query(text, values as unknown[] | undefined);
+        async query<R>(sql: Sql, values?: readonly unknown[]): Promise<R[]> {
+          const result = await client.query(toConfig(sql, values));
           return result.rows as R[];
         },
       };

@@ -3,14 +3,15 @@
  * task's status. Both are conditional updates, so a terminal status is written at most
  * once and an abort (which also bumps the lease token) wins over a later finish.
  *
- * A finish batch is one transaction of two statements whatever its size: one multi-row
- * UPDATE from arrays, then one multi-row append of every item's log items (plus one read
- * of the fenced-out rows, when there are any).
+ * A finish batch is ONE statement sent in autocommit (so one round trip and one
+ * transaction) whatever its size: data-modifying CTEs lock the batch's task rows in id
+ * order, update the ones whose fence matches, append every item's log items, and return
+ * each task as stored afterwards (or as it stands, when fenced out).
  */
 import { isTerminalStatus } from "../../domain/task.js";
 import type { TaskAbortParams, TaskAbortResult, TaskFinishParams, TaskFinishResult } from "../port/types.js";
-import type { Db } from "./db.js";
-import { appendLogs, latestLogIteration } from "./logs.js";
+import { statement, type Db } from "./db.js";
+import { appendLogs, appendLogsValues, latestLogIteration } from "./logs.js";
 import { encodeEvent, notifySql } from "./notify.js";
 import { json, rowToTask, TASK_COLUMNS, taskColumns, ts, type TaskRow } from "./row.js";
 
@@ -20,25 +21,38 @@ export interface FinishOps {
 }
 
 export function finishOps(db: Db): FinishOps {
-  const { tasks } = db.names;
+  const { tasks, logs, logItems } = db.names;
 
   // Every per-item value is computed in JS (see finishValues); NULL in `iterations`,
-  // `run_at` and `finished_on` means "keep the stored one".
-  const FINISH = `
+  // `run_at` and `finished_on` means "keep the stored one". `in_place` is keepClaim
+  // (continue in place): the same holder claims the next iteration in this write.
+  //
+  // Order of the locks, the same as taskAbort's (task row, then log record), so the two
+  // never deadlock:
+  // 1. `locked` takes every task row of the batch, in id order, FOR NO KEY UPDATE (as the
+  //    other multi-row writes do, see claim.ts). In READ COMMITTED a row that a concurrent
+  //    abort changed is waited for and returned as that abort left it, so both the fence
+  //    check and the fenced-out rows returned below see the latest version (the
+  //    statement's snapshot alone would not);
+  // 2. `done` updates the rows whose token matches and that are still running;
+  // 3. only then the log records and items (`record` reads `done` first, through `gate`,
+  //    so it can never run before the task rows are locked). Logs are appended for every
+  //    item, applied or fenced out. The record is found or created with ON CONFLICT DO
+  //    UPDATE (see logs.ts) so a record another transaction just created is still used.
+  const finishSql = (withLogs: boolean) => `
     WITH f AS (
       SELECT * FROM unnest(
         $1::text[], $2::int[], $3::text[], $4::timestamptz[],
         $5::bool[], $6::jsonb[], $7::bool[], $8::jsonb[], $9::bool[], $10::jsonb[],
         $11::int[], $12::timestamptz[], $13::timestamptz[],
-        $14::bool[], $15::bool[], $16::timestamptz[]
+        $14::bool[], $15::bool[], $16::timestamptz[], $17::bool[]
       ) AS f(id, token, status, now,
              set_input, input, set_output, output, set_progress, progress,
              iterations, run_at, finished_on,
-             hook_pending, keep_owner, due_at)
-    ), mine AS (
-      -- Locked in id order first, as in claim.ts, so concurrent batches never deadlock.
-      SELECT t.id FROM ${tasks} t JOIN f ON t.id = f.id AND t.lease_token = f.token
-      WHERE t.status = 'running'
+             hook_pending, keep_owner, due_at, in_place)
+    ), locked AS (
+      SELECT ${taskColumns("t")} FROM ${tasks} t
+      WHERE t.id = ANY($1::text[])
       ORDER BY t.id
       FOR NO KEY UPDATE OF t
     ), done AS (
@@ -48,20 +62,50 @@ export function finishOps(db: Db): FinishOps {
         input = CASE WHEN f.set_input THEN f.input ELSE t.input END,
         output = CASE WHEN f.set_output THEN f.output ELSE t.output END,
         progress = CASE WHEN f.set_progress THEN f.progress ELSE t.progress END,
-        iterations = COALESCE(f.iterations, t.iterations),
+        iterations = CASE WHEN f.in_place THEN t.iterations + 1 ELSE COALESCE(f.iterations, t.iterations) END,
+        attempt = CASE WHEN f.in_place THEN 1 ELSE t.attempt END,
+        lease_token = CASE WHEN f.in_place THEN t.lease_token + 1 ELSE t.lease_token END,
         run_at = COALESCE(f.run_at, t.run_at),
         finished_on = COALESCE(f.finished_on, t.finished_on),
         hook_pending = f.hook_pending,
         lease_owner = CASE WHEN f.keep_owner THEN t.lease_owner END,
         lease_expires_at = CASE WHEN f.keep_owner THEN f.due_at END,
         due_at = f.due_at
-      FROM f JOIN mine ON mine.id = f.id
+      FROM f JOIN locked l ON l.id = f.id AND l.lease_token = f.token AND l.status = 'running'
       WHERE t.id = f.id
       RETURNING ${taskColumns("t")}
-    )
-    SELECT * FROM done`;
+    )${
+      withLogs
+        ? `, gate AS (
+      SELECT count(*) AS n FROM done
+    ), wanted AS (
+      SELECT * FROM unnest($18::text[], $19::text[], $20::int[], $21::text[], $22::timestamptz[])
+               WITH ORDINALITY AS w(id, task_id, iteration, execution_name, created_on, ord)
+    ), record AS (
+      INSERT INTO ${logs} (id, task_id, iteration, execution_name, created_on, created_by)
+      SELECT w.id, w.task_id, w.iteration, w.execution_name, w.created_on, t.created_by
+      FROM gate, wanted w JOIN ${tasks} t ON t.id = w.task_id
+      ORDER BY w.ord
+      ON CONFLICT (task_id, iteration) DO UPDATE SET iteration = EXCLUDED.iteration
+      RETURNING id, task_id, iteration
+    ), items AS (
+      INSERT INTO ${logItems} (log_id, type, message, created_on, data, error, attempt)
+      SELECT record.id, i.type, i.message, i.created_on, i.data, i.error, i.attempt
+      FROM unnest($23::int[], $24::text[], $25::text[], $26::timestamptz[], $27::jsonb[], $28::jsonb[], $29::int[])
+           WITH ORDINALITY AS i(wanted_ord, type, message, created_on, data, error, attempt, ord)
+      JOIN wanted w ON w.ord = i.wanted_ord
+      JOIN record ON record.task_id = w.task_id AND record.iteration = w.iteration
+      ORDER BY i.ord
+    )`
+        : ""
+    }
+    SELECT true AS applied, done.* FROM done
+    UNION ALL
+    SELECT false AS applied, l.* FROM locked l
+    WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.id = l.id)`;
 
-  const GET_MANY = `SELECT ${TASK_COLUMNS} FROM ${tasks} WHERE id = ANY($1::text[])`;
+  const FINISH = statement(db.names, "finish", finishSql(false));
+  const FINISH_WITH_LOGS = statement(db.names, "finish_logs", finishSql(true));
 
   // $1 id, $2 now, $3 worker id, $4 keep the claim for the onAbort hook, $5 its expiry.
   const ABORT = `
@@ -82,22 +126,23 @@ export function finishOps(db: Db): FinishOps {
   return {
     async finishMany(params) {
       if (params.length === 0) return [];
-      const { applied, fenced } = await db.transaction(async (tx) => {
-        const updated = await tx.query<TaskRow>(FINISH, finishValues(params));
-        const appliedIds = new Set(updated.map((row) => row.id));
-        // Fenced-out rows as they stand now: a fresh statement sees an abort that
-        // committed while the UPDATE waited for its lock (the UPDATE's snapshot does not).
-        const missing = [...new Set(params.map((p) => p.id))].filter((id) => !appliedIds.has(id));
-        const current = missing.length > 0 ? await tx.query<TaskRow>(GET_MANY, [missing]) : [];
-        // Logs always, applied or not: a fenced-out finish still keeps what it logged.
-        // Inside one transaction the order is invisible; task rows first, then log
-        // records, is the order taskAbort locks them in too, so the two never deadlock.
-        await appendLogs(tx, db.names, params.flatMap((p) => (p.log ? [p.log] : [])));
-        return { applied: byId(updated), fenced: byId(current) };
-      });
-      return params.map((p) => {
-        const row = applied.get(p.id) ?? fenced.get(p.id);
-        return { id: p.id, applied: applied.has(p.id), task: row ? rowToTask(row) : null };
+      const logValues = appendLogsValues(params.flatMap((p) => (p.log ? [p.log] : [])));
+      const rows = await db.query<TaskRow & { applied: boolean }>(
+        logValues ? FINISH_WITH_LOGS : FINISH,
+        logValues ? [...finishValues(params), ...logValues] : finishValues(params),
+      );
+      const applied = new Map<string, TaskRow>();
+      const fenced = new Map<string, TaskRow>();
+      for (const row of rows) (row.applied ? applied : fenced).set(row.id, row);
+      return params.map((p): TaskFinishResult => {
+        const done = applied.get(p.id);
+        if (done) {
+          const task = rowToTask(done);
+          if (!inPlace(p)) return { id: p.id, applied: true, task };
+          return { id: p.id, applied: true, task, leaseToken: done.lease_token, leaseExpiresAt: done.lease_expires_at!.getTime() };
+        }
+        const row = fenced.get(p.id);
+        return { id: p.id, applied: false, task: row ? rowToTask(row) : null };
       });
     },
 
@@ -133,8 +178,9 @@ export function finishOps(db: Db): FinishOps {
   };
 }
 
-function byId(rows: readonly TaskRow[]): Map<string, TaskRow> {
-  return new Map(rows.map((row) => [row.id, row]));
+/** Continue in place: `running`, no retry, `keepClaim` given (the SQLite adapter's rule). */
+function inPlace(p: TaskFinishParams): boolean {
+  return !isTerminalStatus(p.status) && p.retryAt === undefined && p.keepClaim !== undefined;
 }
 
 function finishValues(params: readonly TaskFinishParams[]): unknown[] {
@@ -142,10 +188,20 @@ function finishValues(params: readonly TaskFinishParams[]): unknown[] {
     const terminal = isTerminalStatus(p.status);
     const hookClaim = terminal && p.hookLeaseMs !== undefined;
     const retry = !terminal && p.retryAt !== undefined;
-    const keepClaim = hookClaim || retry;
-    // Continue: due again at runAt. Retry: claim kept until retryAt (next claim = new
-    // attempt). Terminal: due only while its hook may still run.
-    const dueAt = retry ? p.retryAt! : !terminal ? (p.runAt ?? p.now) : hookClaim ? p.now + p.hookLeaseMs! : null;
+    const again = inPlace(p);
+    const keepClaim = hookClaim || retry || again;
+    // Continue: due again at runAt. Continue in place: claimed again by the holder until
+    // now + leaseMs. Retry: claim kept until retryAt (next claim = new attempt).
+    // Terminal: due only while its hook may still run.
+    const dueAt = again
+      ? p.now + p.keepClaim!.leaseMs
+      : retry
+        ? p.retryAt!
+        : !terminal
+          ? (p.runAt ?? p.now)
+          : hookClaim
+            ? p.now + p.hookLeaseMs!
+            : null;
     return {
       id: p.id,
       token: p.leaseToken,
@@ -158,11 +214,12 @@ function finishValues(params: readonly TaskFinishParams[]): unknown[] {
       setProgress: p.progress !== undefined,
       progress: json(p.progress),
       iterations: p.iterations ?? null,
-      runAt: terminal ? null : ts(retry ? p.retryAt! : (p.runAt ?? p.now)),
+      runAt: terminal ? null : ts(retry ? p.retryAt! : again ? p.now : (p.runAt ?? p.now)),
       finishedOn: terminal ? ts(p.now) : null,
       hookPending: hookClaim,
       keepOwner: keepClaim,
       dueAt: ts(dueAt),
+      inPlace: again,
     };
   });
   return [
@@ -182,5 +239,6 @@ function finishValues(params: readonly TaskFinishParams[]): unknown[] {
     rows.map((r) => r.hookPending),
     rows.map((r) => r.keepOwner),
     rows.map((r) => r.dueAt),
+    rows.map((r) => r.inPlace),
   ];
 }

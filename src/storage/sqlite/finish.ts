@@ -17,7 +17,9 @@ const FINISH = `
     saved_on = @now,
     input = CASE WHEN @hasInput THEN @input ELSE input END,
     output = CASE WHEN @hasOutput THEN @output ELSE output END,
-    iterations = COALESCE(@iterations, iterations),
+    iterations = CASE WHEN @inPlace THEN iterations + 1 ELSE COALESCE(@iterations, iterations) END,
+    attempt = CASE WHEN @inPlace THEN 1 ELSE attempt END,
+    lease_token = CASE WHEN @inPlace THEN lease_token + 1 ELSE lease_token END,
     progress = CASE WHEN @hasProgress THEN @progress ELSE progress END,
     run_at = COALESCE(@runAt, run_at),
     finished_on = COALESCE(@finishedOn, finished_on),
@@ -60,6 +62,9 @@ export function taskFinishMany(db: Db, params: readonly TaskFinishParams[]): Tas
       // Logs first and always: a fenced-out finish still keeps what the iteration wrote.
       if (p.log) appendInTransaction(db, p.log);
       const row = finish.get(finishArgs(p)) as TaskRow | undefined;
+      if (row && p.keepClaim && p.status === "running" && p.retryAt === undefined) {
+        return { id: p.id, applied: true, task: rowToTask(row), leaseToken: row.lease_token, leaseExpiresAt: row.lease_expires_at! };
+      }
       if (row) return { id: p.id, applied: true, task: rowToTask(row) };
       const current = select.get(p.id) as TaskRow | undefined;
       return { id: p.id, applied: false, task: current ? rowToTask(current) : null };
@@ -71,11 +76,21 @@ function finishArgs(p: TaskFinishParams): Record<string, unknown> {
   const terminal = isTerminalStatus(p.status);
   const keepsHookLease = terminal && p.hookLeaseMs !== undefined;
   const retry = !terminal && p.retryAt !== undefined;
+  // continue in place: the holder claims the next iteration in the same write.
+  const inPlace = !terminal && !retry && p.keepClaim !== undefined;
   // running (continue): due again at runAt, lease released, token kept.
   // running (retry): claim kept until retryAt, so the next claim is a new attempt.
   // terminal + hook: lease kept for the hook; terminal without: settled, nothing due.
-  const dueAt = retry ? p.retryAt! : !terminal ? (p.runAt ?? p.now) : keepsHookLease ? p.now + p.hookLeaseMs! : null;
-  const keepsClaim = keepsHookLease || retry;
+  const dueAt = inPlace
+    ? p.now + p.keepClaim!.leaseMs
+    : retry
+      ? p.retryAt!
+      : !terminal
+        ? (p.runAt ?? p.now)
+        : keepsHookLease
+          ? p.now + p.hookLeaseMs!
+          : null;
+  const keepsClaim = keepsHookLease || retry || inPlace;
   return {
     id: p.id,
     leaseToken: p.leaseToken,
@@ -85,7 +100,8 @@ function finishArgs(p: TaskFinishParams): Record<string, unknown> {
     ...optional("Output", p.output, toJson),
     ...optional("Progress", p.progress, toJson),
     iterations: p.iterations ?? null,
-    runAt: terminal ? null : retry ? p.retryAt : (p.runAt ?? p.now),
+    runAt: terminal ? null : retry ? p.retryAt : inPlace ? p.now : (p.runAt ?? p.now),
+    inPlace: inPlace ? 1 : 0,
     finishedOn: terminal ? p.now : null,
     hookPending: keepsHookLease ? 1 : 0,
     release: keepsClaim ? 0 : 1,

@@ -36,6 +36,39 @@ export function finishContract(kind: StoreKind): void {
       assert.deepEqual(next.task.startedOn, new Date(T0));
     });
 
+    it("continues in place: stores the checkpoint and claims the next iteration for the same holder", async () => {
+      const task = await createTask(store.adapter, { input: { page: 1, keep: "me" } });
+      const held = await claimOne(store.adapter);
+      const [result] = await store.adapter.taskFinishMany([
+        {
+          id: task.id,
+          leaseToken: held.leaseToken,
+          now: T0 + 100,
+          status: "running",
+          input: { page: 2, keep: "me" },
+          keepClaim: { leaseMs: LEASE_MS },
+          log: { taskId: task.id, iteration: 1, executionName: "worker-a", now: T0 + 100, items: [item("Task continuing.", T0 + 100)] },
+        },
+      ]);
+      assert.equal(result.applied, true);
+      assert.equal(result.task?.taskStatus, "running");
+      assert.equal(result.task?.iterations, 2, "the next iteration is claimed");
+      assert.equal(result.task?.attempt, 1);
+      assert.deepEqual(result.task?.input, { page: 2, keep: "me" });
+      assert.deepEqual(result.task?.runAt, new Date(T0 + 100));
+      assert.equal(result.leaseToken, held.leaseToken + 1);
+      assert.equal(result.leaseExpiresAt, T0 + 100 + LEASE_MS);
+      assert.deepEqual(await claim(store.adapter, { workerId: "worker-b", now: T0 + 200 }), [], "nobody else can claim it");
+      assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), T0 + 100 + LEASE_MS);
+
+      const [stale] = await store.adapter.taskFinishMany([{ id: task.id, leaseToken: held.leaseToken, now: T0 + 300, status: "success" }]);
+      assert.equal(stale.applied, false, "the old token no longer writes");
+      const [done] = await store.adapter.taskFinishMany([{ id: task.id, leaseToken: result.leaseToken!, now: T0 + 300, status: "success" }]);
+      assert.equal(done.applied, true);
+      assert.equal(done.task?.iterations, 2);
+      assert.deepEqual(await logMessages(task.id), [["Task continuing."]]);
+    });
+
     it("keeps the claim of a retried iteration until retryAt, so the next claim is a new attempt of it", async () => {
       const task = await createTask(store.adapter, { input: { page: 1 } });
       const held = await claimOne(store.adapter);

@@ -1,0 +1,79 @@
+import { describe, it, after } from "node:test";
+import assert from "node:assert/strict";
+import { storeKinds, type TestStore } from "../helpers/stores.js";
+import { waitFor } from "../helpers/stint.js";
+import { createStint } from "../../src/stint.js";
+import { createTaskDefinition } from "../../src/definition/create-task-definition.js";
+import type { StorageAdapter } from "../../src/storage/port/index.js";
+
+/** Counts the store calls a worker makes, by operation, and the claim sizes asked for. */
+function counting(adapter: StorageAdapter) {
+  const calls: Record<string, number> = {};
+  const claimLimits: number[] = [];
+  const proxy = new Proxy(adapter, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        calls[String(key)] = (calls[String(key)] ?? 0) + 1;
+        if (key === "taskClaim") claimLimits.push((args[0] as { limit: number }).limit);
+        return value.apply(target, args);
+      };
+    },
+  });
+  return { adapter: proxy, calls, claimLimits };
+}
+
+for (const kind of await storeKinds()) {
+  describe(`worker batching (${kind.name})`, () => {
+    const stores: TestStore[] = [];
+    after(() => Promise.all(stores.map((s) => s.cleanup())));
+
+    it("runs a task that continues without waiting in place: one claim for all its iterations", async () => {
+      const store = await kind.create();
+      stores.push(store);
+      const probe = counting(store.adapter);
+      const steps = createTaskDefinition<{ i: number }>({
+        id: "steps",
+        title: "Steps",
+        run: ({ input, response }) => (input.i < 20 ? response.continue({ i: input.i + 1 }) : response.done({ i: input.i })),
+      });
+      const stint = await createStint({ storage: probe.adapter, definitions: [steps], useEnv: false });
+      const worker = await stint.startWorker();
+      const { id } = await stint.tasks.trigger({ definition: steps, input: { i: 0 } });
+      const task = (await waitFor(() => stint.tasks.getTask(id), (t) => t?.taskStatus === "success"))!;
+      await worker.stop();
+      assert.equal(task.iterations, 21);
+      assert.deepEqual(task.output, { i: 20 });
+      assert.ok((probe.calls.taskFinishMany ?? 0) >= 21, "every iteration's checkpoint is stored");
+      const claimsWithWork = probe.calls.taskClaim ?? 0;
+      assert.ok(claimsWithWork <= 4, `claims: ${claimsWithWork} for 21 iterations (continue in place)`);
+      const logs = await stint.tasks.listLogs({ where: { task: id }, limit: 100 });
+      assert.equal(logs.meta.totalCount, 21, "one log record per iteration, as before");
+      await stint.close();
+    });
+
+    it("claims in batches and never holds more than its capacity, whatever the queue", async () => {
+      const store = await kind.create();
+      stores.push(store);
+      const probe = counting(store.adapter);
+      const noop = createTaskDefinition({ id: "noop", title: "No-op", run: ({ response }) => response.done() });
+      const stint = await createStint({ storage: probe.adapter, definitions: [noop], useEnv: false });
+      const TASKS = 3000;
+      for (let i = 0; i < TASKS; i += 1000) {
+        await stint.tasks.triggerMany(Array.from({ length: 1000 }, () => ({ definition: noop })));
+      }
+      const worker = await stint.startWorker({ concurrency: 4 });
+      let peak = 0;
+      const sampler = setInterval(() => (peak = Math.max(peak, worker.activeCount)), 1);
+      await waitFor(() => stint.tasks.listTasks({ where: { taskStatus: "success" }, limit: 1 }), (p) => p.meta.totalCount === TASKS, 60_000);
+      clearInterval(sampler);
+      await worker.stop();
+      const claims = probe.claimLimits.length;
+      assert.ok(claims < TASKS / 10, `${claims} claims for ${TASKS} tasks: claims come in batches`);
+      assert.ok(Math.max(...probe.claimLimits) <= 4 + 500, "a claim never asks for more than concurrency + the prefetch cap");
+      assert.ok(peak <= 4 + 500, `at most ${peak} executions in flight`);
+      await stint.close();
+    });
+  });
+}
