@@ -355,6 +355,7 @@ export class Worker {
         freeSlot();
         this.leases.release(id);
         this.executions.delete(id);
+        this.wakeForSlot(); // a claim is released: the loop may claim again
         // Continue in place: the next iteration is already ours; it runs before anything
         // claimed later.
         if (next && !this.stopping) {

@@ -11,7 +11,7 @@
 import { isTerminalStatus } from "../../domain/task.js";
 import type { TaskAbortParams, TaskAbortResult, TaskFinishParams, TaskFinishResult } from "../port/types.js";
 import { statement, type Db } from "./db.js";
-import { appendLogs, appendLogsValues, latestLogIteration } from "./logs.js";
+import { appendLogs, appendLogsStatement, appendLogsValues, latestLogIteration } from "./logs.js";
 import { encodeEvent, notifySql } from "./notify.js";
 import { json, rowToTask, TASK_COLUMNS, taskColumns, ts, type TaskRow } from "./row.js";
 
@@ -106,6 +106,7 @@ export function finishOps(db: Db): FinishOps {
 
   const FINISH = statement(db.names, "finish", finishSql(false));
   const FINISH_WITH_LOGS = statement(db.names, "finish_logs", finishSql(true));
+  const APPEND = appendLogsStatement(db.names);
 
   // $1 id, $2 now, $3 worker id, $4 keep the claim for the onAbort hook, $5 its expiry.
   const ABORT = `
@@ -162,7 +163,7 @@ export function finishOps(db: Db): FinishOps {
         }
         const task = rowToTask(aborted[0]);
         const iteration = (await latestLogIteration(tx, db.names, task.id)) ?? task.iterations;
-        await appendLogs(tx, db.names, [
+        await appendLogs(tx, APPEND, [
           {
             taskId: task.id,
             iteration,

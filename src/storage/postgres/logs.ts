@@ -10,7 +10,7 @@ import { newId } from "../../domain/ids.js";
 import type { Identity } from "../../domain/task.js";
 import type { LogItem, LogItemType, TaskLog } from "../../domain/log.js";
 import type { ListResult, LogAppendParams, LogListField, LogListParams } from "../port/types.js";
-import type { Db, Queryable } from "./db.js";
+import { statement, type Db, type Queryable, type Statement } from "./db.js";
 import type { SqlNames } from "./names.js";
 import { buildListQuery, encodeCursor, pageLimit, type ListSource } from "./list-query.js";
 import { ts } from "./row.js";
@@ -91,10 +91,15 @@ export function appendLogsValues(appends: readonly LogAppendParams[]): unknown[]
   ];
 }
 
+/** The append as a named statement (its text is fixed per schema). */
+export function appendLogsStatement(names: SqlNames): Statement {
+  return statement(names, "log_append", appendLogsSql(names));
+}
+
 /** Appends on `q` (a transaction, or the pool for a single statement). */
-export async function appendLogs(q: Queryable, names: SqlNames, appends: readonly LogAppendParams[]): Promise<void> {
+export async function appendLogs(q: Queryable, append: Statement, appends: readonly LogAppendParams[]): Promise<void> {
   const values = appendLogsValues(appends);
-  if (values) await q.query(appendLogsSql(names), values);
+  if (values) await q.query(append, values);
 }
 
 /** The iteration of the task's latest log record, or null when it has none. */
@@ -122,8 +127,9 @@ export function logOps(db: Db) {
     SELECT log_id, type, message, created_on, data::text AS data, error::text AS error, attempt
     FROM ${logItems} WHERE log_id = ANY($1::text[]) ORDER BY log_id, seq`;
 
+  const APPEND = appendLogsStatement(db.names);
   return {
-    append: (params: LogAppendParams) => appendLogs(db, db.names, [params]),
+    append: (params: LogAppendParams) => appendLogs(db, APPEND, [params]),
 
     async list(params: LogListParams): Promise<ListResult<TaskLog>> {
       const query = buildListQuery(SOURCE, params);

@@ -13,7 +13,7 @@ import { migrations } from "./migrations.generated.js";
 export async function migrate(db: Db): Promise<void> {
   if ((await pendingMigrations(db)).length === 0) return;
   const { names } = db;
-  await db.transaction(async (tx) => {
+  const applied = await db.transaction(async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock($1::bigint)", [lockKey(names.schema)]);
     await tx.query(`CREATE SCHEMA IF NOT EXISTS ${names.schemaIdent}`);
     await tx.query(
@@ -24,7 +24,7 @@ export async function migrate(db: Db): Promise<void> {
        )`,
     );
     const pending = await pendingMigrations(tx, db);
-    if (pending.length === 0) return;
+    if (pending.length === 0) return false;
     // The .sql files use unqualified names; LOCAL ends with the transaction.
     await tx.query(`SET LOCAL search_path TO ${names.schemaIdent}`);
     for (const migration of pending) {
@@ -34,7 +34,14 @@ export async function migrate(db: Db): Promise<void> {
         migration.name,
       ]);
     }
+    return true;
   });
+  // Fresh statistics once the tables exist, so the first plans are not made blind (the
+  // claim itself no longer depends on them, see claim.ts). Best effort: ANALYZE needs
+  // ownership and is only a warning without it.
+  if (applied) {
+    await db.query(`ANALYZE ${names.tasks}, ${names.logs}, ${names.logItems}`).catch((error: Error) => db.options.onError(error));
+  }
 }
 
 async function pendingMigrations(q: Queryable, db: Db = q as Db) {

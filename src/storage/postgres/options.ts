@@ -20,6 +20,13 @@ export interface PostgresStorageOptions {
   poolSize?: number;
   /** Errors that belong to no caller (an idle connection dropped, the listener lost). */
   onError?: (error: Error) => void;
+  /**
+   * Unfiltered task lists report the planner's row estimate as `totalCount` once it
+   * reaches this many rows (an exact count(*) reads the whole table); below it, and for
+   * any filtered or searched list, the count is exact. `Infinity` always counts exactly.
+   * @defaultValue 100000
+   */
+  countEstimateThreshold?: number;
 }
 
 export interface ResolvedPostgresOptions {
@@ -27,10 +34,12 @@ export interface ResolvedPostgresOptions {
   schema: string;
   poolSize: number;
   onError: (error: Error) => void;
+  countEstimateThreshold: number;
 }
 
 export const DEFAULT_SCHEMA = "stint";
 export const DEFAULT_POOL_SIZE = 10;
+export const DEFAULT_COUNT_ESTIMATE_THRESHOLD = 100_000;
 
 // Letters, digits, underscore; at most 57 so the channel `stint_<schema>` fits in
 // PostgreSQL's 63-byte identifier limit.
@@ -75,11 +84,16 @@ export function resolveOptions(options: PostgresStorageOptions): ResolvedPostgre
   if (!Number.isInteger(poolSize) || poolSize < 1) {
     throw Errors.invalidArgument("poolSize", "must be a whole number, 1 or more");
   }
+  const countEstimateThreshold = options.countEstimateThreshold ?? DEFAULT_COUNT_ESTIMATE_THRESHOLD;
+  if (typeof countEstimateThreshold !== "number" || Number.isNaN(countEstimateThreshold) || countEstimateThreshold < 0) {
+    throw Errors.invalidArgument("countEstimateThreshold", "must be a number, 0 or more (Infinity: always count exactly)");
+  }
   return {
     connectionString: fromUrl.connectionString,
     schema,
     poolSize,
     onError: options.onError ?? (() => {}),
+    countEstimateThreshold,
   };
 }
 

@@ -5,10 +5,10 @@
  */
 import type { Task } from "../../domain/task.js";
 import type { ListResult, TaskCreateParams, TaskListField, TaskListParams, TaskUpdateParams } from "../port/types.js";
-import type { Db } from "./db.js";
+import { statement, type Db } from "./db.js";
 import { mapPgError } from "./errors.js";
 import { buildListQuery, encodeCursor, pageLimit, type ListSource } from "./list-query.js";
-import { notifySql } from "./notify.js";
+import { encodeEvent } from "./notify.js";
 import { json, rowToTask, TASK_COLUMNS, ts, type TaskRow } from "./row.js";
 
 export interface TaskOps {
@@ -21,36 +21,96 @@ export interface TaskOps {
   nextDueAt(definitionIds: readonly string[]): Promise<number | null>;
 }
 
+/** A `taskCreateMany` at least this large refreshes the planner's statistics when stale. */
+export const ANALYZE_AFTER_ROWS = 1_000;
+
 export function taskOps(db: Db): TaskOps {
   const { tasks } = db.names;
 
   // Rows start pending, due at run_at, saved when created (docs/storage.md).
-  const INSERT = `
-    INSERT INTO ${tasks} (id, name, definition_id, parent_id, input, max_iterations, run_at, due_at,
+  // One statement in autocommit, so one round trip and still all or nothing: the INSERT
+  // and one pg_notify per batch (an uncorrelated scalar subquery, an InitPlan evaluated
+  // once, not per row). NOTIFY is delivered at commit, once the rows are visible.
+  const INSERT = statement(db.names, "create", `
+    WITH ins AS (
+      INSERT INTO ${tasks} (id, name, definition_id, parent_id, input, max_iterations, run_at, due_at,
                           created_on, saved_on, created_by, event_response)
     SELECT id, name, definition_id, parent_id, input, max_iterations, run_at, run_at,
            created_on, created_on, created_by, event_response
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[],
                 $7::timestamptz[], $8::timestamptz[], $9::jsonb[], $10::jsonb[])
          AS n(id, name, definition_id, parent_id, input, max_iterations, run_at, created_on, created_by, event_response)
-    RETURNING ${TASK_COLUMNS}`;
+      RETURNING ${TASK_COLUMNS}
+    )
+    SELECT ins.*, (SELECT pg_notify('${db.names.channel}', $11)) IS NULL AS notified FROM ins`);
 
-  const GET_MANY = `SELECT ${TASK_COLUMNS} FROM ${tasks} WHERE id = ANY($1::text[])`;
+  const GET_MANY = statement(db.names, "get_many", `SELECT ${TASK_COLUMNS} FROM ${tasks} WHERE id = ANY($1::text[])`);
+  const GET = statement(db.names, "get", `SELECT ${TASK_COLUMNS} FROM ${tasks} WHERE id = $1`);
 
   // Log records and their items follow by ON DELETE CASCADE (0001_init.sql).
-  const DELETE = `DELETE FROM ${tasks} WHERE id = $1`;
+  const DELETE = statement(db.names, "delete", `DELETE FROM ${tasks} WHERE id = $1 RETURNING id`);
 
-  const UPDATE = `
+  const UPDATE = statement(db.names, "update", `
     UPDATE ${tasks} SET
       input    = CASE WHEN $4 THEN $5::jsonb ELSE input END,
       output   = CASE WHEN $6 THEN $7::jsonb ELSE output END,
       progress = CASE WHEN $8 THEN $9::jsonb ELSE progress END,
       saved_on = $3
-    WHERE id = $1 AND lease_token = $2 AND status = 'running'`;
+    WHERE id = $1 AND lease_token = $2 AND status = 'running'
+    RETURNING id`);
 
-  const NEXT_DUE = `
+  // The same wrapped definition filter as the claim (claim.ts): the minimum is then the
+  // first matching entry of tasks_claim_idx, whatever the statistics say.
+  const NEXT_DUE = statement(db.names, "next_due", `
     SELECT min(due_at) AS due_at FROM ${tasks}
-    WHERE due_at IS NOT NULL AND definition_id = ANY($1::text[])`;
+    WHERE due_at IS NOT NULL AND COALESCE(definition_id = ANY($1::text[]), false)`);
+
+  // The planner's own row estimate for the whole table: the density of the last ANALYZE
+  // or VACUUM (reltuples / relpages) times the table's current size in pages. NULL when
+  // the table was never analyzed (relpages = 0): then the count is exact.
+  const ESTIMATE = statement(db.names, "count_estimate", `
+    SELECT CASE WHEN c.relpages > 0 AND c.reltuples >= 0
+                THEN round(c.reltuples / c.relpages * (pg_relation_size(c.oid) / current_setting('block_size')::float8))
+           END AS estimate
+    FROM pg_class c WHERE c.oid = to_regclass($1)`);
+  const RELTUPLES = statement(db.names, "reltuples", `SELECT reltuples FROM pg_class WHERE oid = to_regclass($1)`);
+  const threshold = db.options.countEstimateThreshold;
+
+  /**
+   * `totalCount` of a list. Filtered or searched lists count exactly. An unfiltered list
+   * uses the planner's estimate of the table's rows when that estimate is at least
+   * `countEstimateThreshold` (default 100,000), where an exact count(*) must read the
+   * whole table (83 ms at 1,000,000 rows); below it, or without statistics, it counts
+   * exactly. Rule documented in docs/storage.md "Lists".
+   */
+  async function totalCount(where: string, values: readonly unknown[], unfiltered: boolean): Promise<number> {
+    if (unfiltered) {
+      const [row] = await db.query<{ estimate: number | null }>(ESTIMATE, [tasks]);
+      const estimate = row?.estimate === null || row?.estimate === undefined ? null : Number(row.estimate);
+      if (estimate !== null && estimate >= threshold) return estimate;
+    }
+    const [{ count }] = await db.query<{ count: string }>(`SELECT count(*) AS count FROM ${tasks} WHERE ${where}`, values);
+    return Number(count);
+  }
+
+  /**
+   * After a large batch: ANALYZE when the statistics trail the table badly (the recorded
+   * row count is below the batch just added, i.e. the table at least doubled since the
+   * last ANALYZE), so a bulk load refreshes them O(log n) times, not per batch. Claims no
+   * longer depend on it (see claim.ts); it keeps the count estimate and the list plans
+   * honest until autovacuum runs. Best effort: ANALYZE needs table ownership, and a failure
+   * here must not fail the create that already committed.
+   */
+  async function analyzeIfStale(inserted: number): Promise<void> {
+    if (inserted < ANALYZE_AFTER_ROWS) return;
+    try {
+      const [row] = await db.query<{ reltuples: number }>(RELTUPLES, [tasks]);
+      if (row && row.reltuples >= inserted) return;
+      await db.query(`ANALYZE ${tasks}`);
+    } catch (error) {
+      db.options.onError(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
 
   const LIST_SOURCE: ListSource<TaskListField> = {
     columns: {
@@ -85,22 +145,20 @@ export function taskOps(db: Db): TaskOps {
         params.map((p) => ts(p.createdOn)),
         params.map((p) => json(p.createdBy)),
         params.map((p) => json(p.eventResponse)),
+        encodeEvent({ type: "tasks-available" }),
       ];
+      let rows: TaskRow[];
       try {
-        const rows = await db.transaction(async (tx) => {
-          const inserted = await tx.query<TaskRow>(INSERT, values);
-          // Same transaction: listeners wake only once the rows are visible.
-          await tx.query(notifySql(db.names), [JSON.stringify({ type: "tasks-available" })]);
-          return inserted;
-        });
-        return inOrder(params.map((p) => p.id), rows.map(rowToTask));
+        rows = await db.query<TaskRow>(INSERT, values);
       } catch (error) {
         throw mapPgError(error, "create");
       }
+      await analyzeIfStale(rows.length);
+      return inOrder(params.map((p) => p.id), rows.map(rowToTask));
     },
 
     async get(id) {
-      const rows = await db.query<TaskRow>(GET_MANY, [[id]]);
+      const rows = await db.query<TaskRow>(GET, [id]);
       return rows.length > 0 ? rowToTask(rows[0]) : null;
     },
 
@@ -114,13 +172,14 @@ export function taskOps(db: Db): TaskOps {
       const query = buildListQuery(LIST_SOURCE, params);
       const limit = pageLimit(params.limit);
       // Page and count run side by side on two pooled connections.
-      const [rows, [{ count }]] = await Promise.all([
+      const unfiltered = params.filters.length === 0 && !params.search;
+      const [rows, count] = await Promise.all([
         db.query<TaskRow & { created_by_id: string | null }>(
           `SELECT ${TASK_COLUMNS}, created_by->>'id' AS created_by_id FROM ${tasks}
            WHERE ${query.pageWhere} ORDER BY ${query.orderBy} LIMIT ${limit + 1}`,
           query.pageValues,
         ),
-        db.query<{ count: string }>(`SELECT count(*) AS count FROM ${tasks} WHERE ${query.where}`, query.whereValues),
+        totalCount(query.where, query.whereValues, unfiltered),
       ]);
       const hasMoreItems = rows.length > limit;
       const page = hasMoreItems ? rows.slice(0, limit) : rows;
@@ -128,17 +187,17 @@ export function taskOps(db: Db): TaskOps {
         items: page.map(rowToTask),
         cursor: hasMoreItems ? encodeCursor(page[page.length - 1] as unknown as Record<string, unknown>, query.sortColumns) : null,
         hasMoreItems,
-        totalCount: Number(count),
+        totalCount: count,
       };
     },
 
     async delete(id) {
-      const rows = await db.query(`${DELETE} RETURNING id`, [id]);
+      const rows = await db.query(DELETE, [id]);
       return rows.length > 0;
     },
 
     async update(params) {
-      const rows = await db.query(`${UPDATE} RETURNING id`, [
+      const rows = await db.query(UPDATE, [
         params.id,
         params.leaseToken,
         ts(params.now),
