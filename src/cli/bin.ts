@@ -22,4 +22,12 @@ async function main(argv: string[]): Promise<void> {
   setTimeout(() => process.exit(), 2000).unref();
 }
 
+// `stint tasks | head`: a reader that stops early is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 await main(process.argv);
