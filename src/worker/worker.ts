@@ -12,7 +12,7 @@ import type { Clock } from "../domain/clock.js";
 import type { Task } from "../domain/task.js";
 import { isTerminalStatus } from "../domain/task.js";
 import type { AnyTaskDefinition } from "../definition/types.js";
-import type { ClaimedTask, StorageAdapter, TaskFinishParams } from "../storage/port/index.js";
+import type { ClaimedTask, StorageAdapter } from "../storage/port/index.js";
 import type { ChildTasks } from "../runner/controller.js";
 import { runIteration } from "../runner/run-iteration.js";
 import { hooksForTerminal, type HookName } from "../runner/outcome.js";
@@ -24,6 +24,9 @@ import { hasAnyHook, runHooks } from "./hooks.js";
 import { retryTransient } from "./transient.js";
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./options.js";
 import { PrefetchPolicy } from "./prefetch.js";
+import { WakeGate } from "./wake-gate.js";
+import { settledWithin } from "./settled-within.js";
+import { finishParams } from "./finish-params.js";
 import type { WorkerSignals } from "./signals.js";
 
 /** Abort reason given to iterations still running when a stop's deadline passes. */
@@ -67,22 +70,20 @@ export class Worker {
   private loopPromise: Promise<void> | undefined;
   private stopPromise: Promise<void> | undefined;
   private stopping = false;
-  private wakePending = false;
-  /** After a claim came back short: nothing is due before this (capped by the poll). */
-  private nothingDueUntil = 0;
-  /** Counts wake-ups that may mean new work, so a claim's "nothing due" is not stale. */
-  private workSignals = 0;
-  private wakeResolve: (() => void) | undefined;
+  private readonly gate: WakeGate;
   private unsubscribers: (() => void)[] = [];
   private stopListeningInProcess: () => void = () => {};
   /** Tasks handed back at shutdown whose run() had not returned: their outcome is not stored. */
   private readonly abandoned = new Set<string>();
+  /** Hand-backs started while stopping; shutdown waits for them before the store closes. */
+  private readonly pendingReleases = new Set<Promise<void>>();
 
   constructor(private readonly deps: WorkerDependencies, options: WorkerOptions = {}) {
     this.options = resolveWorkerOptions(options);
     this.storage = deps.storage;
     this.clock = deps.clock;
     this.prefetch = new PrefetchPolicy(this.options.concurrency, this.options.prefetch);
+    this.gate = new WakeGate(this.clock);
     this.batcher = new CompletionBatcher(this.storage, 500, undefined, (error) => this.reportError(error, "store outcome"));
     this.leases = new LeaseKeeper({
       storage: this.storage,
@@ -124,22 +125,9 @@ export class Worker {
     this.loopPromise = this.loop();
   }
 
-  /** Wakes the claim loop now (a trigger happened, a slot freed, time jumped). */
+  /** Wakes the claim loop now: something may be due (a trigger, a continue, time jumped). */
   wake(): void {
-    this.nothingDueUntil = 0;
-    this.workSignals++;
-    this.wakeForSlot();
-  }
-
-  /**
-   * A slot or claim freed up: look again, but skip the store when the last claim came
-   * back short and nothing can have become due since (no trigger, no continue, no time).
-   */
-  private wakeForSlot(): void {
-    this.wakePending = true;
-    const resolve = this.wakeResolve;
-    this.wakeResolve = undefined;
-    resolve?.();
+    this.gate.work();
   }
 
   /**
@@ -173,6 +161,7 @@ export class Worker {
           .catch((error) => this.reportError(error, "hand back claims"));
       }
     }
+    await Promise.all(this.pendingReleases);
     this.leases.stop();
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     this.stopListeningInProcess();
@@ -207,16 +196,15 @@ export class Worker {
         await this.waitForWake(this.options.pollIntervalMs);
         continue;
       }
-      const quietFor = this.nothingDueUntil - this.clock.now();
-      if (quietFor > 0) {
-        await this.waitForWake(quietFor);
+      const quiet = this.gate.quietRemaining();
+      if (quiet > 0) {
+        await this.waitForWake(quiet);
         continue;
       }
       let claimed: number;
       let nextDue: number | null = null;
-      const signalsBefore = this.workSignals;
+      const mark = this.gate.mark();
       try {
-        this.wakePending = false;
         claimed = await this.claim(want);
         if (claimed < want) nextDue = await this.storage.taskNextDueAt(this.deps.definitions.ids());
         failures = 0;
@@ -232,8 +220,7 @@ export class Worker {
       if (claimed === want) continue;
       const wait = nextDue === null ? this.options.pollIntervalMs : Math.min(this.options.pollIntervalMs, nextDue - this.clock.now());
       if (wait > 0) {
-        // Only if no new work was signalled while we were asking the store.
-        if (this.workSignals === signalsBefore) this.nothingDueUntil = this.clock.now() + wait;
+        this.gate.quietFor(wait, mark); // unless new work was signalled meanwhile
         await this.waitForWake(wait);
       }
     }
@@ -296,17 +283,7 @@ export class Worker {
   }
 
   private waitForWake(ms: number): Promise<void> {
-    if (this.wakePending || this.stopping) {
-      this.wakePending = false;
-      return Promise.resolve();
-    }
-    const sleeper = new AbortController();
-    const woken = new Promise<void>((resolve) => (this.wakeResolve = resolve));
-    return Promise.race([woken, this.clock.sleep(ms, sleeper.signal)]).then(() => {
-      sleeper.abort();
-      this.wakeResolve = undefined;
-      this.wakePending = false;
-    });
+    return this.stopping ? Promise.resolve() : this.gate.wait(ms);
   }
 
   /** The lease-keeper entry of a claim; `onLost` says what to stop when it is lost. */
@@ -337,7 +314,7 @@ export class Worker {
       if (slotFreed) return;
       slotFreed = true;
       this.running--;
-      this.wakeForSlot();
+      this.gate.slot();
     };
     let next: ClaimedTask | undefined;
     const execution: Execution = { claim, abort, onLost, done: Promise.resolve() };
@@ -355,7 +332,7 @@ export class Worker {
         freeSlot();
         this.leases.release(id);
         this.executions.delete(id);
-        this.wakeForSlot(); // a claim is released: the loop may claim again
+        this.gate.slot(); // a claim is released: the loop may claim again
         // Continue in place: the next iteration is already ours; it runs before anything
         // claimed later.
         if (next && !this.stopping) {
@@ -363,8 +340,11 @@ export class Worker {
           this.queue.unshift(next);
           this.dispatch();
         } else if (next) {
+          // Stopping: hand the kept claim back (shutdown waits for this write).
           this.queue.unshift(next);
-          void this.releaseQueued();
+          const release = this.releaseQueued();
+          this.pendingReleases.add(release);
+          void release.finally(() => this.pendingReleases.delete(release));
         }
       });
     this.executions.set(id, execution);
@@ -411,23 +391,15 @@ export class Worker {
       this.queue.length === 0 &&
       !this.stopping &&
       !abort.signal.aborted;
-    const params: TaskFinishParams = {
-      id: task.id,
+    const params = finishParams({
+      task,
       leaseToken: claim.leaseToken, // read now: a re-claim by this worker may have renewed it
+      result,
       now,
-      status: outcome.status,
-      ...(outcome.input !== undefined ? { input: outcome.input } : {}),
-      ...(outcome.output !== undefined ? { output: outcome.output } : {}),
-      ...(outcome.runAt !== undefined ? { runAt: outcome.runAt } : {}),
-      ...(outcome.retryAt !== undefined ? { retryAt: outcome.retryAt } : {}),
-      ...(outcome.iterations !== undefined ? { iterations: outcome.iterations } : {}),
-      ...(result.progress !== undefined ? { progress: result.progress } : {}),
+      workerId: this.workerId,
       ...(owesHooks ? { hookLeaseMs: this.options.hookLeaseMs } : {}),
-      ...(inPlace ? { keepClaim: { leaseMs: this.options.leaseMs } } : {}),
-      ...(result.logItems.length > 0
-        ? { log: { taskId: task.id, iteration: task.iterations, executionName: this.workerId, now, items: result.logItems } }
-        : {}),
-    };
+      ...(inPlace ? { keepClaimMs: this.options.leaseMs } : {}),
+    });
     const stored = await this.batcher.finish(params);
     const storedTask = stored.task ?? task;
     this.events.emit("task:iteration", {
@@ -513,15 +485,4 @@ export class Worker {
       this.events.emit("worker:error", { workerId: this.workerId, error, during });
     }
   }
-}
-
-function settledWithin(promises: Promise<unknown>[], ms: number): Promise<boolean> {
-  if (promises.length === 0) return Promise.resolve(true);
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    Promise.allSettled(promises).then(() => true),
-    new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }

@@ -84,7 +84,9 @@ export function finishOps(db: Db): FinishOps {
     ), record AS (
       INSERT INTO ${logs} (id, task_id, iteration, execution_name, created_on, created_by)
       SELECT w.id, w.task_id, w.iteration, w.execution_name, w.created_on, t.created_by
-      FROM gate, wanted w JOIN ${tasks} t ON t.id = w.task_id
+      -- created_by from the rows already locked: a join to the table could be planned as a
+      -- scan of every task (a generic plan sees neither the batch size nor the table size)
+      FROM gate, wanted w JOIN locked t ON t.id = w.task_id
       ORDER BY w.ord
       ON CONFLICT (task_id, iteration) DO UPDATE SET iteration = EXCLUDED.iteration
       RETURNING id, task_id, iteration

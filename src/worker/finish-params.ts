@@ -1,0 +1,36 @@
+import type { Task } from "../domain/task.js";
+import type { TaskFinishParams } from "../storage/port/index.js";
+import type { IterationResult } from "../runner/run-iteration.js";
+
+/** What one iteration's end writes: its outcome, checkpoint, progress, log items and claim. */
+export function finishParams(params: {
+  task: Task;
+  leaseToken: number;
+  result: IterationResult;
+  now: number;
+  workerId: string;
+  /** Keep the claim this long while terminal hooks run. */
+  hookLeaseMs?: number;
+  /** Continue in place: claim the next iteration in the same write, for this long. */
+  keepClaimMs?: number;
+}): TaskFinishParams {
+  const { task, result, now } = params;
+  const { outcome } = result;
+  return {
+    id: task.id,
+    leaseToken: params.leaseToken,
+    now,
+    status: outcome.status,
+    ...(outcome.input !== undefined ? { input: outcome.input } : {}),
+    ...(outcome.output !== undefined ? { output: outcome.output } : {}),
+    ...(outcome.runAt !== undefined ? { runAt: outcome.runAt } : {}),
+    ...(outcome.retryAt !== undefined ? { retryAt: outcome.retryAt } : {}),
+    ...(outcome.iterations !== undefined ? { iterations: outcome.iterations } : {}),
+    ...(result.progress !== undefined ? { progress: result.progress } : {}),
+    ...(params.hookLeaseMs !== undefined ? { hookLeaseMs: params.hookLeaseMs } : {}),
+    ...(params.keepClaimMs !== undefined ? { keepClaim: { leaseMs: params.keepClaimMs } } : {}),
+    ...(result.logItems.length > 0
+      ? { log: { taskId: task.id, iteration: task.iterations, executionName: params.workerId, now, items: result.logItems } }
+      : {}),
+  };
+}
