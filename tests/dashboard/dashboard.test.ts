@@ -1,9 +1,10 @@
 /**
- * The dashboard end to end, in a real headless Chromium against a real Stint (SQLite
- * file, worker, API server serving the build): a key is asked for, the CSV import is
- * triggered from its schema form and watched to 100 % and `success`, its logs are read;
- * a long-running task is aborted from its page; a read-only key sees no trigger, abort
- * or delete. No page may log a console error. Skipped loudly without /usr/bin/chromium.
+ * The dashboard end to end, in a real headless Chromium against a real `stint dev` child
+ * process (SQLite file, worker, API server serving the build; see harness.ts): a key is
+ * asked for, the CSV import is triggered from its schema form and watched to 100 % and
+ * `success`, its logs are read; a long-running task is aborted from its page; a read-only
+ * key sees no trigger, abort or delete. No page may log a console error. Skipped loudly
+ * without /usr/bin/chromium.
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -36,8 +37,12 @@ describe("dashboard in headless Chromium", { skip: hasChromium ? false : `no Chr
   });
 
   after(async () => {
-    await browser?.close();
-    await stint?.close();
+    // `stint dev` is stopped (and killed if it will not stop) even when a test or the browser failed.
+    try {
+      await browser?.close();
+    } finally {
+      await stint?.close();
+    }
   });
 
   async function openWithKey(key: string): Promise<{ context: BrowserContext; page: Page }> {
@@ -55,8 +60,7 @@ describe("dashboard in headless Chromium", { skip: hasChromium ? false : `no Chr
   }
 
   async function triggerByApi(definition: string, input: Record<string, unknown>, name: string): Promise<string> {
-    const task = await stint.stint.tasks.trigger({ definition, input, name });
-    return task.id;
+    return stint.trigger(definition, input, { name, key: ADMIN_KEY });
   }
 
   it("asks for a key, triggers the CSV import from its form, and shows it reach 100 % and success with its logs", async () => {
@@ -146,13 +150,13 @@ describe("dashboard in headless Chromium", { skip: hasChromium ? false : `no Chr
       assert.equal(await page.locator('[data-testid^="trigger-"]').count(), 0);
     } finally {
       await context.close();
-      await stint.stint.tasks.abort({ id });
+      await stint.abort(id, { key: ADMIN_KEY });
     }
   });
 
   it("filters by status, definition and name, pages with cursors, and keeps the selected row across refreshes", async () => {
     for (let i = 1; i <= 27; i++) {
-      await stint.stint.tasks.trigger({ definition: "longRunning", input: { steps: 10 }, name: `Later batch ${String(i).padStart(2, "0")}`, delay: 3600 });
+      await stint.trigger("longRunning", { steps: 10 }, { name: `Later batch ${String(i).padStart(2, "0")}`, delay: 3600, key: ADMIN_KEY });
     }
     const { context, page } = await openWithKey(ADMIN_KEY);
     try {
