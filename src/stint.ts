@@ -28,8 +28,11 @@ export interface CreateStintOptions extends StintConfig {
 }
 
 export interface ServerHandle {
+  /** The GraphQL endpoint, e.g. `http://127.0.0.1:4000/graphql`. */
   url: string;
   port: number;
+  /** Where the dashboard is served, or null when no dashboard build was found. */
+  dashboardUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -119,6 +122,7 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
       const handle: ServerHandle = {
         url: server.url,
         port: server.port,
+        dashboardUrl: staticDir ? new URL("/", server.url).href : null,
         close: async () => {
           servers.delete(handle);
           await server.close();

@@ -22,13 +22,12 @@ export function registerDev(program: Command): void {
     const context = await prepare(flags);
     const logger = createLogger();
     const stint = await openStint(context);
-    let url: string;
     try {
       const worker = stint.createWorker();
       logWorkerEvents(worker, logger);
       worker.start();
-      url = (await stint.startServer()).url;
-      printBanner(context, url, worker.options.concurrency, stint.tasks.listDefinitions());
+      const server = await stint.startServer();
+      printBanner(context, server, worker.options.concurrency, stint.tasks.listDefinitions());
     } catch (error) {
       await stint.close();
       throw error;
@@ -37,7 +36,13 @@ export function registerDev(program: Command): void {
   });
 }
 
-function printBanner(context: CliContext, url: string, concurrency: number, definitions: DefinitionInfo[]): void {
+function printBanner(
+  context: CliContext,
+  server: { url: string; dashboardUrl: string | null },
+  concurrency: number,
+  definitions: DefinitionInfo[],
+): void {
+  const url = server.url;
   const ids = definitions.map((d) => d.id);
   const lines = [
     "",
@@ -45,6 +50,7 @@ function printBanner(context: CliContext, url: string, concurrency: number, defi
     `  store    ${redactUrl(context.options.database)}`,
     `  worker   concurrency ${concurrency}; ${ids.length} definition${ids.length === 1 ? "" : "s"}${ids.length ? `: ${ids.join(", ")}` : ""}`,
     `  API      ${url}  (open it in a browser for GraphiQL)`,
+    `  dashboard ${server.dashboardUrl ?? "not built (npm run build:dashboard)"}`,
     `  config   ${context.loaded.path ? relative(process.cwd(), context.loaded.path) : "none found (pass --config <file>)"}`,
     "",
   ];

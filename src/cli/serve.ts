@@ -20,7 +20,7 @@ export function registerServe(program: Command): void {
     const stint = await openStint(context);
     try {
       const server = await stint.startServer({ ...(flags.staticDir ? { staticDir: flags.staticDir } : {}) });
-      logger.info({ url: server.url, database: redactUrl(context.options.database) }, "API listening");
+      logger.info({ url: server.url, dashboard: server.dashboardUrl, database: redactUrl(context.options.database) }, "API listening");
     } catch (error) {
       await stint.close();
       throw error;
