@@ -8,7 +8,7 @@
  * order, update the ones whose fence matches, append every item's log items, and return
  * each task as stored afterwards (or as it stands, when fenced out).
  */
-import { isTerminalStatus } from "../../domain/task.js";
+import { finishPlan } from "../finish-plan.js";
 import type { TaskAbortParams, TaskAbortResult, TaskFinishParams, TaskFinishResult } from "../port/types.js";
 import { statement, type Db } from "./db.js";
 import { appendLogs, appendLogsStatement, appendLogsValues, latestLogIteration } from "./logs.js";
@@ -141,7 +141,7 @@ export function finishOps(db: Db): FinishOps {
         const done = applied.get(p.id);
         if (done) {
           const task = rowToTask(done);
-          if (!inPlace(p)) return { id: p.id, applied: true, task };
+          if (!finishPlan(p).inPlace) return { id: p.id, applied: true, task };
           return { id: p.id, applied: true, task, leaseToken: done.lease_token, leaseExpiresAt: done.lease_expires_at!.getTime() };
         }
         const row = fenced.get(p.id);
@@ -181,30 +181,9 @@ export function finishOps(db: Db): FinishOps {
   };
 }
 
-/** Continue in place: `running`, no retry, `keepClaim` given (the SQLite adapter's rule). */
-function inPlace(p: TaskFinishParams): boolean {
-  return !isTerminalStatus(p.status) && p.retryAt === undefined && p.keepClaim !== undefined;
-}
-
 function finishValues(params: readonly TaskFinishParams[]): unknown[] {
   const rows = params.map((p) => {
-    const terminal = isTerminalStatus(p.status);
-    const hookClaim = terminal && p.hookLeaseMs !== undefined;
-    const retry = !terminal && p.retryAt !== undefined;
-    const again = inPlace(p);
-    const keepClaim = hookClaim || retry || again;
-    // Continue: due again at runAt. Continue in place: claimed again by the holder until
-    // now + leaseMs. Retry: claim kept until retryAt (next claim = new attempt).
-    // Terminal: due only while its hook may still run.
-    const dueAt = again
-      ? p.now + p.keepClaim!.leaseMs
-      : retry
-        ? p.retryAt!
-        : !terminal
-          ? (p.runAt ?? p.now)
-          : hookClaim
-            ? p.now + p.hookLeaseMs!
-            : null;
+    const plan = finishPlan(p);
     return {
       id: p.id,
       token: p.leaseToken,
@@ -217,12 +196,12 @@ function finishValues(params: readonly TaskFinishParams[]): unknown[] {
       setProgress: p.progress !== undefined,
       progress: json(p.progress),
       iterations: p.iterations ?? null,
-      runAt: terminal ? null : ts(retry ? p.retryAt! : again ? p.now : (p.runAt ?? p.now)),
-      finishedOn: terminal ? ts(p.now) : null,
-      hookPending: hookClaim,
-      keepOwner: keepClaim,
-      dueAt: ts(dueAt),
-      inPlace: again,
+      runAt: ts(plan.runAt),
+      finishedOn: ts(plan.finishedOn),
+      hookPending: plan.hookPending,
+      keepOwner: plan.keepsClaim,
+      dueAt: ts(plan.dueAt),
+      inPlace: plan.inPlace,
     };
   });
   return [

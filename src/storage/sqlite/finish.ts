@@ -4,9 +4,10 @@
  * current and the task is still `running`; an abort bumps the token, so whatever the old
  * holder writes afterwards changes nothing but the log.
  */
-import { isTerminalStatus, type Task } from "../../domain/task.js";
+import type { Task } from "../../domain/task.js";
 import type { TaskAbortParams, TaskAbortResult, TaskFinishParams, TaskFinishResult, TaskUpdateParams } from "../port/types.js";
 import type { Db } from "./connection.js";
+import { finishPlan } from "../finish-plan.js";
 import { appendInTransaction, latestLogIteration } from "./logs.js";
 import { rowToTask, toJson, type TaskRow } from "./row.js";
 
@@ -62,7 +63,7 @@ export function taskFinishMany(db: Db, params: readonly TaskFinishParams[]): Tas
       // Logs first and always: a fenced-out finish still keeps what the iteration wrote.
       if (p.log) appendInTransaction(db, p.log);
       const row = finish.get(finishArgs(p)) as TaskRow | undefined;
-      if (row && p.keepClaim && p.status === "running" && p.retryAt === undefined) {
+      if (row && finishPlan(p).inPlace) {
         return { id: p.id, applied: true, task: rowToTask(row), leaseToken: row.lease_token, leaseExpiresAt: row.lease_expires_at! };
       }
       if (row) return { id: p.id, applied: true, task: rowToTask(row) };
@@ -73,24 +74,7 @@ export function taskFinishMany(db: Db, params: readonly TaskFinishParams[]): Tas
 }
 
 function finishArgs(p: TaskFinishParams): Record<string, unknown> {
-  const terminal = isTerminalStatus(p.status);
-  const keepsHookLease = terminal && p.hookLeaseMs !== undefined;
-  const retry = !terminal && p.retryAt !== undefined;
-  // continue in place: the holder claims the next iteration in the same write.
-  const inPlace = !terminal && !retry && p.keepClaim !== undefined;
-  // running (continue): due again at runAt, lease released, token kept.
-  // running (retry): claim kept until retryAt, so the next claim is a new attempt.
-  // terminal + hook: lease kept for the hook; terminal without: settled, nothing due.
-  const dueAt = inPlace
-    ? p.now + p.keepClaim!.leaseMs
-    : retry
-      ? p.retryAt!
-      : !terminal
-        ? (p.runAt ?? p.now)
-        : keepsHookLease
-          ? p.now + p.hookLeaseMs!
-          : null;
-  const keepsClaim = keepsHookLease || retry || inPlace;
+  const plan = finishPlan(p);
   return {
     id: p.id,
     leaseToken: p.leaseToken,
@@ -100,13 +84,13 @@ function finishArgs(p: TaskFinishParams): Record<string, unknown> {
     ...optional("Output", p.output, toJson),
     ...optional("Progress", p.progress, toJson),
     iterations: p.iterations ?? null,
-    runAt: terminal ? null : retry ? p.retryAt : inPlace ? p.now : (p.runAt ?? p.now),
-    inPlace: inPlace ? 1 : 0,
-    finishedOn: terminal ? p.now : null,
-    hookPending: keepsHookLease ? 1 : 0,
-    release: keepsClaim ? 0 : 1,
-    leaseExpiresAt: keepsClaim ? dueAt : null,
-    dueAt,
+    runAt: plan.runAt,
+    inPlace: plan.inPlace ? 1 : 0,
+    finishedOn: plan.finishedOn,
+    hookPending: plan.hookPending ? 1 : 0,
+    release: plan.keepsClaim ? 0 : 1,
+    leaseExpiresAt: plan.keepsClaim ? plan.dueAt : null,
+    dueAt: plan.dueAt,
   };
 }
 

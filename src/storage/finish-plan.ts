@@ -1,0 +1,54 @@
+/**
+ * What ending an iteration does to a task's claim and schedule, decided once for every
+ * adapter (docs/storage.md, taskFinishMany): adapters only turn the plan into SQL.
+ */
+import { isTerminalStatus } from "../domain/task.js";
+import type { TaskFinishParams } from "./port/types.js";
+
+export interface FinishPlan {
+  terminal: boolean;
+  /** Continue in place: the holder claims the next iteration in the same write. */
+  inPlace: boolean;
+  /** A retry of the same iteration: the claim is kept until `retryAt`. */
+  retry: boolean;
+  /** Terminal with a hook still to run: the claim is kept for `hookLeaseMs`. */
+  hookPending: boolean;
+  /** The lease owner stays (in place, retry, hook); otherwise the claim is released. */
+  keepsClaim: boolean;
+  /** Epoch ms when a worker has something to do next; null when the task is settled. */
+  dueAt: number | null;
+  /** New `run_at`, or null to keep the stored one (terminal). */
+  runAt: number | null;
+  /** `finished_on` to write, or null to keep the stored one. */
+  finishedOn: number | null;
+}
+
+export function finishPlan(p: TaskFinishParams): FinishPlan {
+  const terminal = isTerminalStatus(p.status);
+  const hookPending = terminal && p.hookLeaseMs !== undefined;
+  const retry = !terminal && p.retryAt !== undefined;
+  const inPlace = !terminal && !retry && p.keepClaim !== undefined;
+  let dueAt: number | null;
+  let runAt: number | null;
+  if (inPlace) {
+    dueAt = p.now + p.keepClaim!.leaseMs; // our lease on the next iteration
+    runAt = p.now;
+  } else if (retry) {
+    dueAt = runAt = p.retryAt!; // a takeover at retryAt is the next attempt
+  } else if (!terminal) {
+    dueAt = runAt = p.runAt ?? p.now; // continue: due again after the wait
+  } else {
+    dueAt = hookPending ? p.now + p.hookLeaseMs! : null; // settled once hooks are done
+    runAt = null;
+  }
+  return {
+    terminal,
+    inPlace,
+    retry,
+    hookPending,
+    keepsClaim: inPlace || retry || hookPending,
+    dueAt,
+    runAt,
+    finishedOn: terminal ? p.now : null,
+  };
+}
