@@ -20,6 +20,7 @@ export type {
   HookParams,
   BeforeTriggerParams,
   InvalidFields,
+  RetryPolicy,
 } from "./definition/types.js";
 export type { TaskResponse, ContinueOptions, TaskResponseError } from "./response/types.js";
 
