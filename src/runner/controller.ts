@@ -7,6 +7,7 @@ import type { TaskController, AnyTaskDefinition, TaskDefinitionHandle } from "..
 import type { Clock } from "../domain/clock.js";
 import type { StorageAdapter } from "../storage/port/index.js";
 import { Errors } from "../domain/errors.js";
+import { replaceNul } from "../domain/nul.js";
 import { createResponse } from "../response/response.js";
 import { shapeError } from "../response/error-shape.js";
 import type { LogBuffer } from "./log-buffer.js";
@@ -46,6 +47,7 @@ export function createController<I = TaskInput, O = TaskOutput>(scope: Iteration
   const remainingMs = () => Math.max(0, scope.deadline - scope.clock.now());
 
   async function fencedUpdate(patch: { input?: TaskInput; output?: TaskOutput | null }): Promise<void> {
+    patch = replaceNul(patch);
     const applied = await scope.storage.taskUpdate({
       id: scope.task.id,
       leaseToken: scope.lease.leaseToken,

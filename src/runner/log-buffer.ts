@@ -1,4 +1,5 @@
 import type { LogItem } from "../domain/log.js";
+import { replaceNul } from "../domain/nul.js";
 import type { StorageAdapter } from "../storage/port/index.js";
 
 /**
@@ -28,7 +29,8 @@ export class LogBuffer {
 
   add(item: Omit<LogItem, "createdOn" | "attempt">): void {
     if (!this.options.enabled) return;
-    this.pending.push({ ...item, createdOn: new Date(this.options.now()), attempt: this.options.attempt });
+    // NUL characters cannot be stored by PostgreSQL: replaced, so both stores keep the same.
+    this.pending.push({ ...replaceNul(item), createdOn: new Date(this.options.now()), attempt: this.options.attempt });
     if (!this.timer && !this.closed) {
       this.timer = setInterval(() => void this.flush(), this.options.flushIntervalMs);
       this.timer.unref();

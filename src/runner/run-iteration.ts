@@ -9,6 +9,7 @@ import type { Clock } from "../domain/clock.js";
 import type { AnyTaskDefinition } from "../definition/types.js";
 import type { StorageAdapter } from "../storage/port/index.js";
 import { Errors } from "../domain/errors.js";
+import { replaceNul } from "../domain/nul.js";
 import { createController, type ChildTasks } from "./controller.js";
 import { LogBuffer } from "./log-buffer.js";
 import { ProgressTracker } from "./progress.js";
@@ -153,6 +154,12 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
 
   async function finish(result: IterationOutcome, finalProgress: TaskProgress | undefined, didTimeOut: boolean) {
     for (const item of result.logItems) logs.add(item);
-    return { outcome: result, logItems: await logs.drain(), progress: finalProgress, timedOut: didTimeOut };
+    // What the task produced may carry NUL characters, which PostgreSQL cannot store.
+    const outcome: IterationOutcome = {
+      ...result,
+      ...(result.input !== undefined ? { input: replaceNul(result.input) } : {}),
+      ...(result.output !== undefined ? { output: replaceNul(result.output) } : {}),
+    };
+    return { outcome, logItems: await logs.drain(), progress: replaceNul(finalProgress), timedOut: didTimeOut };
   }
 }

@@ -154,6 +154,8 @@ function parseFilterValue(
   const scalar = (value: unknown): string | number | Date => {
     if (kind === "text") {
       if (typeof value !== "string") throw whereError(`"${key}" needs a string; got ${describe(value)}.`);
+      // No stored text holds NUL (PostgreSQL cannot store it), and its driver refuses it.
+      if (value.includes("\u0000")) throw whereError(`"${key}" must not contain the NUL character (U+0000).`);
       // Membership checks only make sense for whole values, not for substrings.
       if (op === "eq" || op === "not" || op === "in" || op === "not_in") checkText(value);
       return value;
@@ -252,6 +254,7 @@ function parseSearch(search: unknown): string | undefined {
   if (search === undefined || search === null) return undefined;
   if (typeof search !== "string") throw Errors.invalidArgument("search", `must be a string; got ${describe(search)}.`);
   const trimmed = search.trim();
+  if (trimmed.includes("\u0000")) throw Errors.invalidArgument("search", "must not contain the NUL character (U+0000).");
   if (trimmed.length > MAX_SEARCH_LENGTH) {
     throw Errors.invalidArgument("search", `must be at most ${MAX_SEARCH_LENGTH} characters; got ${trimmed.length}.`);
   }

@@ -8,6 +8,7 @@ import type { TaskLog } from "../domain/log.js";
 import type { Clock } from "../domain/clock.js";
 import { Errors, MAX_DELAY_SECONDS, describeValue, isStintError } from "../domain/errors.js";
 import { isValidId, newId } from "../domain/ids.js";
+import { jsonHasNul, replaceNul } from "../domain/nul.js";
 import type { AnyTaskDefinition } from "../definition/types.js";
 import type { DefinitionRegistry } from "../definition/registry.js";
 import type { StorageAdapter, TaskCreateParams } from "../storage/port/index.js";
@@ -68,7 +69,7 @@ export class DefaultTaskService implements TaskService {
     if (params.message !== undefined && params.message !== null && typeof params.message !== "string") {
       throw Errors.invalidArgument("message", "expected a string");
     }
-    const message = (params.message || "Task aborted.").slice(0, MAX_MESSAGE_LENGTH);
+    const message = replaceNul((params.message || "Task aborted.").slice(0, MAX_MESSAGE_LENGTH));
     const existing = await this.deps.storage.taskGet(id);
     if (!existing) throw Errors.taskNotFound(id);
     const definition = this.deps.definitions.get(existing.definitionId);
@@ -151,12 +152,15 @@ export class DefaultTaskService implements TaskService {
 
     const input = (params.input ?? {}) as TaskInput;
     if (typeof input !== "object" || Array.isArray(input)) throw Errors.invalidArgument("input", "expected an object");
-    const size = jsonSize(input);
+    const json = toJson(input);
+    const size = Buffer.byteLength(json, "utf8");
     if (size > MAX_INPUT_BYTES) throw Errors.payloadTooLarge("input", size, MAX_INPUT_BYTES);
+    if (jsonHasNul(json)) throw Errors.invalidArgument("input", NUL_REASON);
 
     if (params.name !== undefined && params.name !== null && typeof params.name !== "string") {
       throw Errors.invalidArgument("name", "expected a string");
     }
+    if (typeof params.name === "string" && params.name.includes("\u0000")) throw Errors.invalidArgument("name", NUL_REASON);
     const name = (params.name || definition.title).slice(0, MAX_NAME_LENGTH);
 
     const delay = params.delay ?? 0;
@@ -214,10 +218,13 @@ export function toDefinitionInfo(definition: AnyTaskDefinition): DefinitionInfo 
   };
 }
 
-function jsonSize(value: unknown): number {
+function toJson(value: unknown): string {
   try {
-    return Buffer.byteLength(JSON.stringify(value) ?? "", "utf8");
+    return JSON.stringify(value) ?? "";
   } catch {
     throw Errors.invalidArgument("input", "must be JSON-serialisable");
   }
 }
+
+/** PostgreSQL cannot store U+0000; refused on every store so both behave the same. */
+const NUL_REASON = "must not contain the NUL character (U+0000)";
