@@ -164,6 +164,9 @@ describe("dashboard in headless Chromium", { skip: hasChromium ? false : `no Chr
       await page.getByTestId("filter-status").selectOption("pending");
       await page.getByTestId("filter-definition").selectOption("longRunning");
       await page.getByTestId("filter-search").fill("Later batch");
+      // The search reaches the URL after a short pause, and a new filter starts again at
+      // page one: wait for it, or a late search would undo the paging below.
+      await page.waitForFunction(() => decodeURIComponent(location.hash.replace(/\+/g, " ")).includes("q=Later batch"));
       await page.getByText("1–25 of 27").waitFor();
       assert.equal(await rows.count(), 25);
       await page.getByRole("button", { name: "Older →" }).click();
@@ -175,6 +178,9 @@ describe("dashboard in headless Chromium", { skip: hasChromium ? false : `no Chr
       await page.getByTestId("filter-search").fill("Later batch 07");
       await page.getByText("1–1 of 1").waitFor();
       await page.getByTestId("filter-search").fill("Later batch");
+      // The search reaches the URL after a short pause, and a new filter starts again at
+      // page one: wait for it, or a late search would undo the paging below.
+      await page.waitForFunction(() => decodeURIComponent(location.hash.replace(/\+/g, " ")).includes("q=Later batch"));
       await page.getByText("1–25 of 27").waitFor();
 
       // Keyboard: arrows select a row, the selection survives the next poll, Enter opens it.
