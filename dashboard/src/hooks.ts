@@ -1,4 +1,4 @@
-/** Polling that pauses while the tab is hidden and keeps the last data while it reloads. */
+/** Hooks shared by the pages: polling that pauses while the tab is hidden, a ticking clock, one API action. */
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 
 export interface Polled<T> {
@@ -78,4 +78,27 @@ export function useNow(ms = 1000): number {
     return () => clearInterval(timer);
   }, [ms]);
   return now;
+}
+
+/**
+ * One API action behind a button: `busy` while it runs, the refusal in `error`.
+ * `run` resolves true when the action succeeded.
+ */
+export function useAction(): { busy: boolean; error: unknown; run(action: () => Promise<unknown>): Promise<boolean> } {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const run = useCallback(async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      return true;
+    } catch (e) {
+      setError(e);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, run };
 }

@@ -2,6 +2,7 @@
 import { useState } from "preact/hooks";
 import { Dialog } from "../components/dialog";
 import { ErrorMessage } from "../components/error-message";
+import { useAction } from "../hooks";
 import { abortTask, deleteTask } from "../queries";
 import type { TaskDetail } from "../types";
 
@@ -13,20 +14,10 @@ interface Props {
 
 export function AbortDialog({ task, onClose, onDone }: Props) {
   const [message, setMessage] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const submit = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await abortTask(task.id, message.trim() || undefined);
-      onDone();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    if (await run(() => abortTask(task.id, message.trim() || undefined))) onDone();
   };
   return (
     <Dialog title="Abort this run?" onClose={onClose}>
@@ -53,20 +44,10 @@ export function AbortDialog({ task, onClose, onDone }: Props) {
 }
 
 export function DeleteDialog({ task, onClose, onDone }: Props) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const submit = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await deleteTask(task.id);
-      onDone();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    if (await run(() => deleteTask(task.id))) onDone();
   };
   return (
     <Dialog title="Delete this run?" onClose={onClose}>

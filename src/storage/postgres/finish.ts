@@ -11,7 +11,7 @@
 import { finishPlan } from "../finish-plan.js";
 import type { TaskAbortParams, TaskAbortResult, TaskFinishParams, TaskFinishResult } from "../port/types.js";
 import { statement, type Db } from "./db.js";
-import { appendLogs, appendLogsStatement, appendLogsValues, latestLogIteration } from "./logs.js";
+import { appendLogs, appendLogsCtes, appendLogsStatement, appendLogsValues, latestLogIteration } from "./logs.js";
 import { encodeEvent, notifySql } from "./notify.js";
 import { json, rowToTask, TASK_COLUMNS, taskColumns, ts, type TaskRow } from "./row.js";
 
@@ -21,7 +21,7 @@ export interface FinishOps {
 }
 
 export function finishOps(db: Db): FinishOps {
-  const { tasks, logs, logItems } = db.names;
+  const { tasks } = db.names;
 
   // Every per-item value is computed in JS (see finishValues); NULL in `iterations`,
   // `run_at` and `finished_on` means "keep the stored one". `in_place` is keepClaim
@@ -78,27 +78,13 @@ export function finishOps(db: Db): FinishOps {
       withLogs
         ? `, gate AS (
       SELECT count(*) AS n FROM done
-    ), wanted AS (
-      SELECT * FROM unnest($18::text[], $19::text[], $20::int[], $21::text[], $22::timestamptz[])
-               WITH ORDINALITY AS w(id, task_id, iteration, execution_name, created_on, ord)
-    ), record AS (
-      INSERT INTO ${logs} (id, task_id, iteration, execution_name, created_on, created_by)
-      SELECT w.id, w.task_id, w.iteration, w.execution_name, w.created_on, t.created_by
-      -- created_by from the rows already locked: a join to the table could be planned as a
-      -- scan of every task (a generic plan sees neither the batch size nor the table size)
-      FROM gate, wanted w JOIN locked t ON t.id = w.task_id
-      ORDER BY w.ord
-      ON CONFLICT (task_id, iteration) DO UPDATE SET iteration = EXCLUDED.iteration
-      RETURNING id, task_id, iteration
-    ), items AS (
-      INSERT INTO ${logItems} (log_id, type, message, created_on, data, error, attempt)
-      SELECT record.id, i.type, i.message, i.created_on, i.data, i.error, i.attempt
-      FROM unnest($23::int[], $24::text[], $25::text[], $26::timestamptz[], $27::jsonb[], $28::jsonb[], $29::int[])
-           WITH ORDINALITY AS i(wanted_ord, type, message, created_on, data, error, attempt, ord)
-      JOIN wanted w ON w.ord = i.wanted_ord
-      JOIN record ON record.task_id = w.task_id AND record.iteration = w.iteration
-      ORDER BY i.ord
-    )`
+    ), ${appendLogsCtes(db.names, {
+      param: 18,
+      // created_by from the rows already locked: a join to the table could be planned as
+      // a scan of every task (a generic plan sees neither the batch size nor the table size)
+      taskSource: "locked",
+      after: "gate",
+    })}`
         : ""
     }
     SELECT true AS applied, done.* FROM done

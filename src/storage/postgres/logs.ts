@@ -35,28 +35,42 @@ interface LogItemRow {
   attempt: number | null;
 }
 
-export function appendLogsSql({ tasks, logs, logItems }: SqlNames): string {
-  // The record takes its createdBy from the task; a task that no longer exists gets no
-  // record and so no items (matching the SQLite adapter).
-  return `
-    WITH wanted AS (
-      SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[])
+/**
+ * The CTEs that append log items: `wanted` (one row per log record asked for), `record`
+ * (found or created) and `items`. Bind values start at `$<param>`, as `appendLogsValues`
+ * lays them out (5 record arrays, then 7 item arrays). The record takes its createdBy
+ * from `taskSource` (the tasks table, or rows a statement already locked); a task that no
+ * longer exists gets no record and so no items (matching the SQLite adapter). `after`
+ * names CTEs that must run first (joined in, so the planner cannot reorder them).
+ */
+export function appendLogsCtes(
+  { logs, logItems }: SqlNames,
+  options: { param: number; taskSource: string; after?: string },
+): string {
+  const $ = (offset: number) => `$${options.param + offset}`;
+  return `wanted AS (
+      SELECT * FROM unnest(${$(0)}::text[], ${$(1)}::text[], ${$(2)}::int[], ${$(3)}::text[], ${$(4)}::timestamptz[])
                WITH ORDINALITY AS w(id, task_id, iteration, execution_name, created_on, ord)
     ), record AS (
       INSERT INTO ${logs} (id, task_id, iteration, execution_name, created_on, created_by)
       SELECT w.id, w.task_id, w.iteration, w.execution_name, w.created_on, t.created_by
-      FROM wanted w JOIN ${tasks} t ON t.id = w.task_id
+      FROM ${options.after ? `${options.after}, ` : ""}wanted w JOIN ${options.taskSource} t ON t.id = w.task_id
       ORDER BY w.ord
       ON CONFLICT (task_id, iteration) DO UPDATE SET iteration = EXCLUDED.iteration
       RETURNING id, task_id, iteration
-    )
-    INSERT INTO ${logItems} (log_id, type, message, created_on, data, error, attempt)
-    SELECT record.id, i.type, i.message, i.created_on, i.data, i.error, i.attempt
-    FROM unnest($6::int[], $7::text[], $8::text[], $9::timestamptz[], $10::jsonb[], $11::jsonb[], $12::int[])
-         WITH ORDINALITY AS i(wanted_ord, type, message, created_on, data, error, attempt, ord)
-    JOIN wanted w ON w.ord = i.wanted_ord
-    JOIN record ON record.task_id = w.task_id AND record.iteration = w.iteration
-    ORDER BY i.ord`;
+    ), items AS (
+      INSERT INTO ${logItems} (log_id, type, message, created_on, data, error, attempt)
+      SELECT record.id, i.type, i.message, i.created_on, i.data, i.error, i.attempt
+      FROM unnest(${$(5)}::int[], ${$(6)}::text[], ${$(7)}::text[], ${$(8)}::timestamptz[], ${$(9)}::jsonb[], ${$(10)}::jsonb[], ${$(11)}::int[])
+           WITH ORDINALITY AS i(wanted_ord, type, message, created_on, data, error, attempt, ord)
+      JOIN wanted w ON w.ord = i.wanted_ord
+      JOIN record ON record.task_id = w.task_id AND record.iteration = w.iteration
+      ORDER BY i.ord
+    )`;
+}
+
+export function appendLogsSql(names: SqlNames): string {
+  return `WITH ${appendLogsCtes(names, { param: 1, taskSource: names.tasks })} SELECT 1`;
 }
 
 /** Bind values for `appendLogsSql`, or null when there is nothing to append. */
