@@ -10,7 +10,7 @@
  */
 import { finishPlan } from "../finish-plan.js";
 import type { TaskAbortParams, TaskAbortResult, TaskFinishParams, TaskFinishResult } from "../port/types.js";
-import { statement, type Db } from "./db.js";
+import { forBatch, statement, type Db } from "./db.js";
 import { appendLogs, appendLogsCtes, appendLogsStatement, appendLogsValues, latestLogIteration } from "./logs.js";
 import { encodeEvent, notifySql } from "./notify.js";
 import { json, rowToTask, TASK_COLUMNS, taskColumns, ts, type TaskRow } from "./row.js";
@@ -46,33 +46,34 @@ export function finishOps(db: Db): FinishOps {
         $5::bool[], $6::jsonb[], $7::bool[], $8::jsonb[], $9::bool[], $10::jsonb[],
         $11::int[], $12::timestamptz[], $13::timestamptz[],
         $14::bool[], $15::bool[], $16::timestamptz[], $17::bool[]
-      ) AS f(id, token, status, now,
-             set_input, input, set_output, output, set_progress, progress,
-             iterations, run_at, finished_on,
-             hook_pending, keep_owner, due_at, in_place)
+      ) AS f(f_id, f_token, f_status, f_now,
+             f_set_input, f_input, f_set_output, f_output, f_set_progress, f_progress,
+             f_iterations, f_run_at, f_finished_on,
+             f_hook_pending, f_keep_owner, f_due_at, f_in_place)
     ), locked AS (
-      SELECT ${taskColumns("t")} FROM ${tasks} t
-      WHERE t.id = ANY($1::text[])
+      -- The batch drives (an index lookup per item): joined here, not in "done", where
+      -- a plan that thought the batch small re-ran the unnest once per row (quadratic).
+      SELECT ${taskColumns("t")}, f.* FROM f JOIN ${tasks} t ON t.id = f.f_id
       ORDER BY t.id
       FOR NO KEY UPDATE OF t
     ), done AS (
       UPDATE ${tasks} t SET
-        status = f.status,
-        saved_on = f.now,
-        input = CASE WHEN f.set_input THEN f.input ELSE t.input END,
-        output = CASE WHEN f.set_output THEN f.output ELSE t.output END,
-        progress = CASE WHEN f.set_progress THEN f.progress ELSE t.progress END,
-        iterations = CASE WHEN f.in_place THEN t.iterations + 1 ELSE COALESCE(f.iterations, t.iterations) END,
-        attempt = CASE WHEN f.in_place THEN 1 ELSE t.attempt END,
-        lease_token = CASE WHEN f.in_place THEN t.lease_token + 1 ELSE t.lease_token END,
-        run_at = COALESCE(f.run_at, t.run_at),
-        finished_on = COALESCE(f.finished_on, t.finished_on),
-        hook_pending = f.hook_pending,
-        lease_owner = CASE WHEN f.keep_owner THEN t.lease_owner END,
-        lease_expires_at = CASE WHEN f.keep_owner THEN f.due_at END,
-        due_at = f.due_at
-      FROM f JOIN locked l ON l.id = f.id AND l.lease_token = f.token AND l.status = 'running'
-      WHERE t.id = f.id
+        status = l.f_status,
+        saved_on = l.f_now,
+        input = CASE WHEN l.f_set_input THEN l.f_input ELSE t.input END,
+        output = CASE WHEN l.f_set_output THEN l.f_output ELSE t.output END,
+        progress = CASE WHEN l.f_set_progress THEN l.f_progress ELSE t.progress END,
+        iterations = CASE WHEN l.f_in_place THEN t.iterations + 1 ELSE COALESCE(l.f_iterations, t.iterations) END,
+        attempt = CASE WHEN l.f_in_place THEN 1 ELSE t.attempt END,
+        lease_token = CASE WHEN l.f_in_place THEN t.lease_token + 1 ELSE t.lease_token END,
+        run_at = COALESCE(l.f_run_at, t.run_at),
+        finished_on = COALESCE(l.f_finished_on, t.finished_on),
+        hook_pending = l.f_hook_pending,
+        lease_owner = CASE WHEN l.f_keep_owner THEN t.lease_owner END,
+        lease_expires_at = CASE WHEN l.f_keep_owner THEN l.f_due_at END,
+        due_at = l.f_due_at
+      FROM locked l
+      WHERE t.id = l.id AND l.lease_token = l.f_token AND l.status = 'running'
       RETURNING ${taskColumns("t")}
     )${
       withLogs
@@ -89,7 +90,7 @@ export function finishOps(db: Db): FinishOps {
     }
     SELECT true AS applied, done.* FROM done
     UNION ALL
-    SELECT false AS applied, l.* FROM locked l
+    SELECT false AS applied, ${taskColumns("l")} FROM locked l
     WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.id = l.id)`;
 
   const FINISH = statement(db.names, "finish", finishSql(false));
@@ -117,7 +118,7 @@ export function finishOps(db: Db): FinishOps {
       if (params.length === 0) return [];
       const logValues = appendLogsValues(params.flatMap((p) => (p.log ? [p.log] : [])));
       const rows = await db.query<TaskRow & { applied: boolean }>(
-        logValues ? FINISH_WITH_LOGS : FINISH,
+        forBatch(logValues ? FINISH_WITH_LOGS : FINISH, params.length),
         logValues ? [...finishValues(params), ...logValues] : finishValues(params),
       );
       const applied = new Map<string, TaskRow>();

@@ -69,8 +69,18 @@ export function appendLogsCtes(
     )`;
 }
 
+/**
+ * The standalone append. Its tasks are locked FOR KEY SHARE first (in id order), the lock
+ * a foreign key check would take: a task deleted meanwhile gets no record, and a delete
+ * waits until this append has committed, then removes what it wrote (tasks.ts).
+ */
 export function appendLogsSql(names: SqlNames): string {
-  return `WITH ${appendLogsCtes(names, { param: 1, taskSource: names.tasks })} SELECT 1`;
+  return `WITH owner AS (
+      SELECT t.id, t.created_by FROM ${names.tasks} t
+      WHERE t.id = ANY($2::text[])
+      ORDER BY t.id
+      FOR KEY SHARE OF t
+    ), ${appendLogsCtes(names, { param: 1, taskSource: "owner" })} SELECT 1`;
 }
 
 /** Bind values for `appendLogsSql`, or null when there is nothing to append. */

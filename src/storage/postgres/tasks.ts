@@ -47,8 +47,16 @@ export function taskOps(db: Db): TaskOps {
   const GET_MANY = statement(db.names, "get_many", `SELECT ${TASK_COLUMNS} FROM ${tasks} WHERE id = ANY($1::text[])`);
   const GET = statement(db.names, "get", `SELECT ${TASK_COLUMNS} FROM ${tasks} WHERE id = $1`);
 
-  // Log records and their items follow by ON DELETE CASCADE (0001_init.sql).
+  // The task first (its row lock waits for a log append in flight), then, in a second
+  // statement of the same transaction (a fresh snapshot, which sees what that append
+  // committed), its log records and their items: the log tables have no foreign keys
+  // (0002_log_keys_without_triggers.sql), so this is their ON DELETE CASCADE.
   const DELETE = statement(db.names, "delete", `DELETE FROM ${tasks} WHERE id = $1 RETURNING id`);
+  const DELETE_LOGS = statement(db.names, "delete_logs", `
+    WITH records AS (
+      DELETE FROM ${db.names.logs} WHERE task_id = $1 RETURNING id
+    )
+    DELETE FROM ${db.names.logItems} WHERE log_id IN (SELECT id FROM records)`);
 
   const UPDATE = statement(db.names, "update", `
     UPDATE ${tasks} SET
@@ -191,9 +199,13 @@ export function taskOps(db: Db): TaskOps {
       };
     },
 
-    async delete(id) {
-      const rows = await db.query(DELETE, [id]);
-      return rows.length > 0;
+    delete(id) {
+      return db.transaction(async (tx) => {
+        const rows = await tx.query(DELETE, [id]);
+        if (rows.length === 0) return false;
+        await tx.query(DELETE_LOGS, [id]);
+        return true;
+      });
     },
 
     async update(params) {

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { StoreKind } from "../../helpers/stores.js";
-import { claim, createTask, LOGS_OLDEST_FIRST, T0, useStore } from "./fixtures.js";
+import { claim, createTask, LOGS_OLDEST_FIRST, T0, taskParams, useStore } from "./fixtures.js";
 
 export function deleteContract(kind: StoreKind): void {
   describe("taskDelete", () => {
@@ -33,6 +33,28 @@ export function deleteContract(kind: StoreKind): void {
       const child = await createTask(store.adapter, { parentId: parent.id });
       await store.adapter.taskDelete(parent.id);
       assert.equal((await store.adapter.taskGet(child.id))?.parentId, parent.id);
+    });
+
+    it("leaves no log behind when appends and finishes race the delete", async () => {
+      // On PostgreSQL the log tables have no foreign keys: the adapter's own locks must
+      // keep a record from being written for a task deleted at the same moment.
+      const tasks = await store.adapter.taskCreateMany(Array.from({ length: 30 }, (_, i) => taskParams({ createdOn: T0 + i })));
+      const claims = await claim(store.adapter, { limit: 30, now: T0 + 100 });
+      assert.equal(claims.length, 30);
+      const items = (message: string) => [{ message, type: "info" as const, createdOn: new Date(T0 + 1) }];
+      await Promise.all(
+        claims.flatMap((c) => [
+          store.adapter.logAppend({ taskId: c.task.id, iteration: 1, executionName: "worker-a", now: T0 + 1, items: items("step") }),
+          store.adapter.taskFinishMany([
+            { id: c.task.id, leaseToken: c.leaseToken, now: T0 + 2, status: "success", log: { taskId: c.task.id, iteration: 1, executionName: "worker-a", now: T0 + 2, items: items("Task done.") } },
+          ]),
+          store.adapter.taskDelete(c.task.id),
+        ]),
+      );
+      for (const task of tasks) assert.equal(await store.adapter.taskGet(task.id), null);
+      const logs = await store.adapter.logList({ filters: [], sort: LOGS_OLDEST_FIRST, limit: 100 });
+      assert.deepEqual(logs.items, []);
+      assert.equal((await store.adapter.logList({ filters: [], search: "Task done.", sort: LOGS_OLDEST_FIRST, limit: 10 })).totalCount, 0);
     });
 
     it("makes a deleted task unclaimable", async () => {
