@@ -9,6 +9,7 @@ import { Errors } from "../../domain/errors.js";
 import { isUnavailable, mapPgError } from "./errors.js";
 import type { ResolvedPostgresOptions } from "./options.js";
 import { sqlNames, type SqlNames } from "./names.js";
+import { pgTypes } from "./types.js";
 
 /**
  * A fixed statement sent as a named prepared statement: each pooled connection parses
@@ -79,6 +80,7 @@ export function createDb(options: ResolvedPostgresOptions): Db {
     allowExitOnIdle: true,
     // A default only: application_name in the URL or PGAPPNAME wins.
     fallback_application_name: "stint",
+    types: pgTypes,
   });
   // Idle connections dropped by the server (restart, pg_terminate_backend): the pool
   // discards them; the next query opens a fresh one.
