@@ -43,13 +43,20 @@ export class WorkerProcess {
     });
   }
 
-  /** Forks `script` (a .ts file next to this one or below) with tsx and waits for `ready`. */
+  /**
+   * Forks `script` (named as its .ts file, next to this one or below) and waits for `ready`.
+   * `npm run bench` runs the build in .bench-build/ (tsconfig.bench.json): the worker then
+   * runs the compiled .js with plain node, as a deployed Stint would (tsx alone adds ~40 MB
+   * RSS). Under tsx (tests/bench) this module is .ts and the worker keeps using tsx.
+   */
   static async spawn(script: string, config: unknown): Promise<WorkerProcess> {
-    const file = fileURLToPath(new URL(script, import.meta.url));
+    const compiled = import.meta.url.endsWith(".js");
+    const file = fileURLToPath(new URL(compiled ? script.replace(/\.ts$/, ".js") : script, import.meta.url));
     // BENCH_WORKER_NODE_OPTIONS, e.g. "--cpu-prof --cpu-prof-dir=bench/results/prof", profiles the worker.
     const extra = (process.env.BENCH_WORKER_NODE_OPTIONS ?? "").split(" ").filter(Boolean);
     const child = fork(file, [JSON.stringify(config)], {
-      execArgv: ["--import", "tsx", ...extra],
+      // execArgv is set either way, so the parent's own flags (e.g. --import tsx) are not inherited.
+      execArgv: [...(compiled ? [] : ["--import", "tsx"]), ...extra],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     const handle = new WorkerProcess(child);
