@@ -17,6 +17,13 @@ export interface FinishPlan {
   keepsClaim: boolean;
   /** Epoch ms when a worker has something to do next; null when the task is settled. */
   dueAt: number | null;
+  /**
+   * In place only: a current lease expiring at or after this time is kept as it is,
+   * instead of being moved to `dueAt` (at least half of `keepClaim.leaseMs` is left; the
+   * holder renews it as any claim). An unchanged `due_at` lets PostgreSQL update the row
+   * in place (HOT), with no new index entries, at every checkpoint.
+   */
+  keepLeaseFrom: number | null;
   /** New `run_at`, or null to keep the stored one (terminal). */
   runAt: number | null;
   /** `finished_on` to write, or null to keep the stored one. */
@@ -48,6 +55,7 @@ export function finishPlan(p: TaskFinishParams): FinishPlan {
     hookPending,
     keepsClaim: inPlace || retry || hookPending,
     dueAt,
+    keepLeaseFrom: inPlace ? p.now + p.keepClaim!.leaseMs / 2 : null,
     runAt,
     finishedOn: terminal ? p.now : null,
   };

@@ -7,11 +7,16 @@
  * transaction) whatever its size: data-modifying CTEs lock the batch's task rows in id
  * order, update the ones whose fence matches, append every item's log items, and return
  * each task as stored afterwards (or as it stands, when fenced out).
+ *
+ * A batch of one (an idle worker, a task continuing in place) goes first as a smaller
+ * statement with scalar parameters: no unnest, no lock-ordering CTE, about half the
+ * round trip. When its fence does not match, the batch statement settles that item.
  */
 import { finishPlan } from "../finish-plan.js";
 import type { TaskAbortParams, TaskAbortResult, TaskFinishParams, TaskFinishResult } from "../port/types.js";
 import { forBatch, statement, type Db } from "./db.js";
-import { appendLogs, appendLogsCtes, appendLogsStatement, appendLogsValues, latestLogIteration } from "./logs.js";
+import { newId } from "../../domain/ids.js";
+import { appendLogs, appendLogsCtes, appendLogsStatement, appendLogsValues, itemTime, latestLogIteration, optionalJson } from "./logs.js";
 import { encodeEvent, notifySql } from "./notify.js";
 import { json, rowToTask, TASK_COLUMNS, taskColumns, ts, type TaskRow } from "./row.js";
 
@@ -41,15 +46,8 @@ export function finishOps(db: Db): FinishOps {
   //    UPDATE (see logs.ts) so a record another transaction just created is still used.
   const finishSql = (withLogs: boolean) => `
     WITH f AS (
-      SELECT * FROM unnest(
-        $1::text[], $2::int[], $3::text[], $4::timestamptz[],
-        $5::bool[], $6::jsonb[], $7::bool[], $8::jsonb[], $9::bool[], $10::jsonb[],
-        $11::int[], $12::timestamptz[], $13::timestamptz[],
-        $14::bool[], $15::bool[], $16::timestamptz[], $17::bool[]
-      ) AS f(f_id, f_token, f_status, f_now,
-             f_set_input, f_input, f_set_output, f_output, f_set_progress, f_progress,
-             f_iterations, f_run_at, f_finished_on,
-             f_hook_pending, f_keep_owner, f_due_at, f_in_place)
+      SELECT * FROM unnest(${FINISH_FIELDS.map((field, i) => `$${i + 1}::${FINISH_FIELD_TYPES[field]}[]`).join(", ")})
+        AS f(${FINISH_FIELDS.map((field) => `f_${field}`).join(", ")})
     ), locked AS (
       -- The batch drives (an index lookup per item): joined here, not in "done", where
       -- a plan that thought the batch small re-ran the unnest once per row (quadratic).
@@ -57,21 +55,7 @@ export function finishOps(db: Db): FinishOps {
       ORDER BY t.id
       FOR NO KEY UPDATE OF t
     ), done AS (
-      UPDATE ${tasks} t SET
-        status = l.f_status,
-        saved_on = l.f_now,
-        input = CASE WHEN l.f_set_input THEN l.f_input ELSE t.input END,
-        output = CASE WHEN l.f_set_output THEN l.f_output ELSE t.output END,
-        progress = CASE WHEN l.f_set_progress THEN l.f_progress ELSE t.progress END,
-        iterations = CASE WHEN l.f_in_place THEN t.iterations + 1 ELSE COALESCE(l.f_iterations, t.iterations) END,
-        attempt = CASE WHEN l.f_in_place THEN 1 ELSE t.attempt END,
-        lease_token = CASE WHEN l.f_in_place THEN t.lease_token + 1 ELSE t.lease_token END,
-        run_at = COALESCE(l.f_run_at, t.run_at),
-        finished_on = COALESCE(l.f_finished_on, t.finished_on),
-        hook_pending = l.f_hook_pending,
-        lease_owner = CASE WHEN l.f_keep_owner THEN t.lease_owner END,
-        lease_expires_at = CASE WHEN l.f_keep_owner THEN l.f_due_at END,
-        due_at = l.f_due_at
+      UPDATE ${tasks} t SET ${finishSet((field) => `l.f_${field}`)}
       FROM locked l
       WHERE t.id = l.id AND l.lease_token = l.f_token AND l.status = 'running'
       RETURNING ${taskColumns("t")}
@@ -80,7 +64,7 @@ export function finishOps(db: Db): FinishOps {
         ? `, gate AS (
       SELECT count(*) AS n FROM done
     ), ${appendLogsCtes(db.names, {
-      param: 18,
+      param: FINISH_FIELDS.length + 1,
       // created_by from the rows already locked: a join to the table could be planned as
       // a scan of every task (a generic plan sees neither the batch size nor the table size)
       taskSource: "locked",
@@ -92,6 +76,31 @@ export function finishOps(db: Db): FinishOps {
     UNION ALL
     SELECT false AS applied, ${taskColumns("l")} FROM locked l
     WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.id = l.id)`;
+
+  // The batch of one. Log records take created_by from the updated row, so a fenced-out
+  // item returns no row and appends nothing here: the batch statement then does both.
+  // Binds: the item's fields, then its log record ($log(0..3)) and item arrays ($log(4..9)).
+  const one = (field: FinishField) => `$${FINISH_FIELDS.indexOf(field) + 1}::${FINISH_FIELD_TYPES[field]}`;
+  const log = (offset: number) => `$${FINISH_FIELDS.length + 1 + offset}`;
+  const FINISH_ONE = statement(db.names, "finish_one", `
+    WITH done AS (
+      UPDATE ${tasks} t SET ${finishSet(one)}
+      WHERE t.id = ${one("id")} AND t.lease_token = ${one("token")} AND t.status = 'running'
+      RETURNING ${taskColumns("t")}
+    ), record AS (
+      INSERT INTO ${db.names.logs} (id, task_id, iteration, execution_name, created_on, created_by)
+      SELECT ${log(0)}::text, done.id, ${log(1)}::int, ${log(2)}::text, ${log(3)}::timestamptz, done.created_by
+      FROM done WHERE ${log(0)}::text IS NOT NULL
+      ON CONFLICT (task_id, iteration) DO UPDATE SET iteration = EXCLUDED.iteration
+      RETURNING id
+    ), items AS (
+      INSERT INTO ${db.names.logItems} (log_id, type, message, created_on, data, error, attempt)
+      SELECT record.id, i.type, i.message, i.created_on, i.data, i.error, i.attempt
+      FROM record, unnest(${log(4)}::text[], ${log(5)}::text[], ${log(6)}::timestamptz[], ${log(7)}::jsonb[], ${log(8)}::jsonb[], ${log(9)}::int[])
+           WITH ORDINALITY AS i(type, message, created_on, data, error, attempt, ord)
+      ORDER BY i.ord
+    )
+    SELECT * FROM done`);
 
   const FINISH = statement(db.names, "finish", finishSql(false));
   const FINISH_WITH_LOGS = statement(db.names, "finish_logs", finishSql(true));
@@ -116,21 +125,21 @@ export function finishOps(db: Db): FinishOps {
   return {
     async finishMany(params) {
       if (params.length === 0) return [];
+      if (params.length === 1) {
+        const [row] = await db.query<TaskRow>(FINISH_ONE, finishOneValues(params[0]));
+        if (row) return [applied(params[0], row)];
+      }
       const logValues = appendLogsValues(params.flatMap((p) => (p.log ? [p.log] : [])));
       const rows = await db.query<TaskRow & { applied: boolean }>(
         forBatch(logValues ? FINISH_WITH_LOGS : FINISH, params.length),
         logValues ? [...finishValues(params), ...logValues] : finishValues(params),
       );
-      const applied = new Map<string, TaskRow>();
+      const appliedRows = new Map<string, TaskRow>();
       const fenced = new Map<string, TaskRow>();
-      for (const row of rows) (row.applied ? applied : fenced).set(row.id, row);
+      for (const row of rows) (row.applied ? appliedRows : fenced).set(row.id, row);
       return params.map((p): TaskFinishResult => {
-        const done = applied.get(p.id);
-        if (done) {
-          const task = rowToTask(done);
-          if (!finishPlan(p).inPlace) return { id: p.id, applied: true, task };
-          return { id: p.id, applied: true, task, leaseToken: done.lease_token, leaseExpiresAt: done.lease_expires_at!.getTime() };
-        }
+        const done = appliedRows.get(p.id);
+        if (done) return applied(p, done);
         const row = fenced.get(p.id);
         return { id: p.id, applied: false, task: row ? rowToTask(row) : null };
       });
@@ -168,46 +177,110 @@ export function finishOps(db: Db): FinishOps {
   };
 }
 
+/** The result of an applied item (continue in place also hands back the new claim). */
+function applied(p: TaskFinishParams, row: TaskRow): TaskFinishResult {
+  const task = rowToTask(row);
+  if (!finishPlan(p).inPlace) return { id: p.id, applied: true, task };
+  return { id: p.id, applied: true, task, leaseToken: row.lease_token, leaseExpiresAt: row.lease_expires_at!.getTime() };
+}
+
+/** Per-item values, in bind order; NULL `iterations`, `run_at`, `finished_on`: keep the stored one. */
+const FINISH_FIELD_TYPES = {
+  id: "text",
+  token: "int",
+  status: "text",
+  now: "timestamptz",
+  set_input: "bool",
+  input: "jsonb",
+  set_output: "bool",
+  output: "jsonb",
+  set_progress: "bool",
+  progress: "jsonb",
+  iterations: "int",
+  run_at: "timestamptz",
+  finished_on: "timestamptz",
+  hook_pending: "bool",
+  keep_owner: "bool",
+  due_at: "timestamptz",
+  in_place: "bool",
+  keep_lease_from: "timestamptz",
+} as const;
+type FinishField = keyof typeof FINISH_FIELD_TYPES;
+const FINISH_FIELDS = Object.keys(FINISH_FIELD_TYPES) as FinishField[];
+
+/**
+ * The SET list of a finish, over the item's values as `v(field)` reads them (columns of
+ * the batch, or parameters of the batch of one).
+ *
+ * Continue in place keeps the current lease (and so `due_at`) while at least half of it
+ * remains (`keepLeaseFrom`, finish-plan.ts): with no indexed column changed, PostgreSQL
+ * can update the row in place (HOT), with no new index entries.
+ */
+function finishSet(v: (field: FinishField) => string): string {
+  const keepLease = `t.lease_expires_at >= ${v("keep_lease_from")}`;
+  return `
+        status = ${v("status")},
+        saved_on = ${v("now")},
+        input = CASE WHEN ${v("set_input")} THEN ${v("input")} ELSE t.input END,
+        output = CASE WHEN ${v("set_output")} THEN ${v("output")} ELSE t.output END,
+        progress = CASE WHEN ${v("set_progress")} THEN ${v("progress")} ELSE t.progress END,
+        iterations = CASE WHEN ${v("in_place")} THEN t.iterations + 1 ELSE COALESCE(${v("iterations")}, t.iterations) END,
+        attempt = CASE WHEN ${v("in_place")} THEN 1 ELSE t.attempt END,
+        lease_token = CASE WHEN ${v("in_place")} THEN t.lease_token + 1 ELSE t.lease_token END,
+        run_at = COALESCE(${v("run_at")}, t.run_at),
+        finished_on = COALESCE(${v("finished_on")}, t.finished_on),
+        hook_pending = ${v("hook_pending")},
+        lease_owner = CASE WHEN ${v("keep_owner")} THEN t.lease_owner END,
+        lease_expires_at = CASE WHEN ${keepLease} THEN t.lease_expires_at WHEN ${v("keep_owner")} THEN ${v("due_at")} END,
+        due_at = CASE WHEN ${keepLease} THEN t.due_at ELSE ${v("due_at")} END`;
+}
+
+function itemValues(p: TaskFinishParams): Record<FinishField, unknown> {
+  const plan = finishPlan(p);
+  return {
+    id: p.id,
+    token: p.leaseToken,
+    status: p.status,
+    now: ts(p.now),
+    set_input: p.input !== undefined,
+    input: json(p.input),
+    set_output: p.output !== undefined,
+    output: json(p.output),
+    set_progress: p.progress !== undefined,
+    progress: json(p.progress),
+    iterations: p.iterations ?? null,
+    run_at: ts(plan.runAt),
+    finished_on: ts(plan.finishedOn),
+    hook_pending: plan.hookPending,
+    keep_owner: plan.keepsClaim,
+    due_at: ts(plan.dueAt),
+    in_place: plan.inPlace,
+    keep_lease_from: ts(plan.keepLeaseFrom),
+  };
+}
+
+/** The batch statement's bind values: one array per field. */
 function finishValues(params: readonly TaskFinishParams[]): unknown[] {
-  const rows = params.map((p) => {
-    const plan = finishPlan(p);
-    return {
-      id: p.id,
-      token: p.leaseToken,
-      status: p.status,
-      now: ts(p.now),
-      setInput: p.input !== undefined,
-      input: json(p.input),
-      setOutput: p.output !== undefined,
-      output: json(p.output),
-      setProgress: p.progress !== undefined,
-      progress: json(p.progress),
-      iterations: p.iterations ?? null,
-      runAt: ts(plan.runAt),
-      finishedOn: ts(plan.finishedOn),
-      hookPending: plan.hookPending,
-      keepOwner: plan.keepsClaim,
-      dueAt: ts(plan.dueAt),
-      inPlace: plan.inPlace,
-    };
-  });
+  const items = params.map(itemValues);
+  return FINISH_FIELDS.map((field) => items.map((item) => item[field]));
+}
+
+/** The batch of one's bind values: the item's fields, then its log record and items. */
+function finishOneValues(p: TaskFinishParams): unknown[] {
+  const item = itemValues(p);
+  const log = p.log && p.log.items.length > 0 ? p.log : undefined;
+  const items = log?.items ?? [];
   return [
-    rows.map((r) => r.id),
-    rows.map((r) => r.token),
-    rows.map((r) => r.status),
-    rows.map((r) => r.now),
-    rows.map((r) => r.setInput),
-    rows.map((r) => r.input),
-    rows.map((r) => r.setOutput),
-    rows.map((r) => r.output),
-    rows.map((r) => r.setProgress),
-    rows.map((r) => r.progress),
-    rows.map((r) => r.iterations),
-    rows.map((r) => r.runAt),
-    rows.map((r) => r.finishedOn),
-    rows.map((r) => r.hookPending),
-    rows.map((r) => r.keepOwner),
-    rows.map((r) => r.dueAt),
-    rows.map((r) => r.inPlace),
+    ...FINISH_FIELDS.map((field) => item[field]),
+    log ? newId(log.now) : null,
+    log?.iteration ?? null,
+    log?.executionName ?? null,
+    log ? ts(log.now) : null,
+    items.map((i) => i.type),
+    items.map((i) => i.message),
+    items.map((i) => itemTime(i.createdOn, log!.now)),
+    items.map((i) => optionalJson(i.data)),
+    items.map((i) => optionalJson(i.error)),
+    items.map((i) => i.attempt ?? null),
   ];
 }

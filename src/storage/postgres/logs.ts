@@ -203,12 +203,12 @@ function rowToLogItem(row: LogItemRow): LogItem {
 }
 
 /** JSON for an optional item field: only undefined is "absent"; an explicit null round-trips. */
-function optionalJson(value: unknown): string | null {
+export function optionalJson(value: unknown): string | null {
   if (value === undefined) return null;
   return JSON.stringify(value) ?? null;
 }
 
-function itemTime(createdOn: unknown, now: number): Date {
+export function itemTime(createdOn: unknown, now: number): Date {
   if (createdOn instanceof Date && Number.isFinite(createdOn.getTime())) return createdOn;
   if (typeof createdOn === "number" && Number.isFinite(createdOn)) return new Date(createdOn);
   return new Date(now);

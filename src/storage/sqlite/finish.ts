@@ -26,8 +26,8 @@ const FINISH = `
     finished_on = COALESCE(@finishedOn, finished_on),
     hook_pending = @hookPending,
     lease_owner = CASE WHEN @release THEN NULL ELSE lease_owner END,
-    lease_expires_at = @leaseExpiresAt,
-    due_at = @dueAt
+    lease_expires_at = CASE WHEN lease_expires_at >= @keepLeaseFrom THEN lease_expires_at ELSE @leaseExpiresAt END,
+    due_at = CASE WHEN lease_expires_at >= @keepLeaseFrom THEN due_at ELSE @dueAt END
   WHERE id = @id AND lease_token = @leaseToken AND status = 'running'
   RETURNING *`;
 
@@ -91,6 +91,8 @@ function finishArgs(p: TaskFinishParams): Record<string, unknown> {
     release: plan.keepsClaim ? 0 : 1,
     leaseExpiresAt: plan.keepsClaim ? plan.dueAt : null,
     dueAt: plan.dueAt,
+    // NULL unless in place: `x >= NULL` is never true.
+    keepLeaseFrom: plan.keepLeaseFrom,
   };
 }
 

@@ -57,15 +57,26 @@ export function finishContract(kind: StoreKind): void {
       assert.deepEqual(result.task?.input, { page: 2, keep: "me" });
       assert.deepEqual(result.task?.runAt, new Date(T0 + 100));
       assert.equal(result.leaseToken, held.leaseToken + 1);
-      assert.equal(result.leaseExpiresAt, T0 + 100 + LEASE_MS);
+      assert.equal(result.leaseExpiresAt, T0 + LEASE_MS, "more than half the lease was left: kept as it was");
       assert.deepEqual(await claim(store.adapter, { workerId: "worker-b", now: T0 + 200 }), [], "nobody else can claim it");
-      assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), T0 + 100 + LEASE_MS);
+      assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), T0 + LEASE_MS);
 
-      const [stale] = await store.adapter.taskFinishMany([{ id: task.id, leaseToken: held.leaseToken, now: T0 + 300, status: "success" }]);
-      assert.equal(stale.applied, false, "the old token no longer writes");
-      const [done] = await store.adapter.taskFinishMany([{ id: task.id, leaseToken: result.leaseToken!, now: T0 + 300, status: "success" }]);
+      // Late in the lease (less than half left), continuing in place extends it.
+      const late = T0 + LEASE_MS * 0.75;
+      const [extended] = await store.adapter.taskFinishMany([
+        { id: task.id, leaseToken: result.leaseToken!, now: late, status: "running", keepClaim: { leaseMs: LEASE_MS } },
+      ]);
+      assert.equal(extended.applied, true);
+      assert.equal(extended.task?.iterations, 3);
+      assert.equal(extended.leaseExpiresAt, late + LEASE_MS);
+      assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), late + LEASE_MS);
+      assert.deepEqual(await claim(store.adapter, { workerId: "worker-b", now: T0 + LEASE_MS + 1 }), [], "still held past the first lease");
+
+      const [stale] = await store.adapter.taskFinishMany([{ id: task.id, leaseToken: result.leaseToken!, now: late + 300, status: "success" }]);
+      assert.equal(stale.applied, false, "an old token no longer writes");
+      const [done] = await store.adapter.taskFinishMany([{ id: task.id, leaseToken: extended.leaseToken!, now: late + 300, status: "success" }]);
       assert.equal(done.applied, true);
-      assert.equal(done.task?.iterations, 2);
+      assert.equal(done.task?.iterations, 3);
       assert.deepEqual(await logMessages(task.id), [["Task continuing."]]);
     });
 
