@@ -50,7 +50,7 @@ export function taskOps(db: Db): TaskOps {
   // The task first (its row lock waits for a log append in flight), then, in a second
   // statement of the same transaction (a fresh snapshot, which sees what that append
   // committed), its log records and their items: the log tables have no foreign keys
-  // (0002_log_keys_without_triggers.sql), so this is their ON DELETE CASCADE.
+  // (0002_lighter_log_writes.sql), so this is their ON DELETE CASCADE.
   const DELETE = statement(db.names, "delete", `DELETE FROM ${tasks} WHERE id = $1 RETURNING id`);
   const DELETE_LOGS = statement(db.names, "delete_logs", `
     WITH records AS (
