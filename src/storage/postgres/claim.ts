@@ -5,7 +5,7 @@
  */
 import { isTerminalStatus } from "../../domain/task.js";
 import type { ClaimedTask, LeaseRef, LeaseState, TaskClaimParams, TaskRenewLeasesParams, TaskRenewLeasesResult } from "../port/types.js";
-import { statement, type Db } from "./db.js";
+import { forBatch, statement, type Db } from "./db.js";
 import { rowToTask, taskColumns, ts, type TaskRow } from "./row.js";
 
 export interface ClaimOps {
@@ -126,7 +126,7 @@ export function claimOps(db: Db): ClaimOps {
       const states = new Map<string, LeaseState>();
       if (params.leases.length === 0) return { states, leaseExpiresAt };
       const { leases } = params;
-      const rows = await db.query<{ id: string; held: boolean; status: string | null }>(RENEW, [
+      const rows = await db.query<{ id: string; held: boolean; status: string | null }>(forBatch(RENEW, leases.length), [
         leases.map((l) => l.id),
         leases.map((l) => l.leaseToken),
         params.workerId,
@@ -140,12 +140,12 @@ export function claimOps(db: Db): ClaimOps {
 
     async release({ leases, now }) {
       if (leases.length === 0) return;
-      await db.query(RELEASE, [leases.map((l) => l.id), leases.map((l) => l.leaseToken), ts(now)]);
+      await db.query(forBatch(RELEASE, leases.length), [leases.map((l) => l.id), leases.map((l) => l.leaseToken), ts(now)]);
     },
 
     async hooksDone(leases) {
       if (leases.length === 0) return;
-      await db.query(HOOKS_DONE, [leases.map((l) => l.id), leases.map((l) => l.leaseToken)]);
+      await db.query(forBatch(HOOKS_DONE, leases.length), [leases.map((l) => l.id), leases.map((l) => l.leaseToken)]);
     },
   };
 }

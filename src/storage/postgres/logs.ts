@@ -10,7 +10,7 @@ import { newId } from "../../domain/ids.js";
 import type { Identity } from "../../domain/task.js";
 import type { LogItem, LogItemType, TaskLog } from "../../domain/log.js";
 import type { ListResult, LogAppendParams, LogListField, LogListParams } from "../port/types.js";
-import { statement, type Db, type Queryable, type Statement } from "./db.js";
+import { forBatch, statement, type Db, type Queryable, type Statement } from "./db.js";
 import type { SqlNames } from "./names.js";
 import { buildListQuery, encodeCursor, pageLimit, type ListSource } from "./list-query.js";
 import { ts } from "./row.js";
@@ -123,7 +123,8 @@ export function appendLogsStatement(names: SqlNames): Statement {
 /** Appends on `q` (a transaction, or the pool for a single statement). */
 export async function appendLogs(q: Queryable, append: Statement, appends: readonly LogAppendParams[]): Promise<void> {
   const values = appendLogsValues(appends);
-  if (values) await q.query(append, values);
+  // Sized by the item count (items join their records): at least the record count.
+  if (values) await q.query(forBatch(append, (values[5] as unknown[]).length), values);
 }
 
 /** The iteration of the task's latest log record, or null when it has none. */
