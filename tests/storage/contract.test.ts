@@ -5,6 +5,7 @@
 import { describe } from "node:test";
 import { storeKinds } from "../helpers/stores.js";
 import { abortContract } from "./contract/abort.contract.js";
+import { batchesContract } from "./contract/batches.contract.js";
 import { claimContract } from "./contract/claim.contract.js";
 import { createGetContract } from "./contract/create-get.contract.js";
 import { deleteContract } from "./contract/delete.contract.js";
@@ -21,6 +22,7 @@ for (const kind of await storeKinds()) {
     claimContract(kind);
     leasesContract(kind);
     finishContract(kind);
+    batchesContract(kind);
     abortContract(kind);
     nextDueContract(kind);
     listTasksContract(kind);

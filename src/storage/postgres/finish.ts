@@ -125,6 +125,14 @@ export function finishOps(db: Db): FinishOps {
   return {
     async finishMany(params) {
       if (params.length === 0) return [];
+      // One task twice in a batch: the statement sees each row once, so such a batch goes
+      // as consecutive batches, each finish seeing what the one before it left.
+      const runs = runsOfDistinctIds(params);
+      if (runs.length > 1) {
+        const results: TaskFinishResult[] = [];
+        for (const run of runs) results.push(...(await this.finishMany(run)));
+        return results;
+      }
       if (params.length === 1) {
         const [row] = await db.query<TaskRow>(FINISH_ONE, finishOneValues(params[0]));
         if (row) return [applied(params[0], row)];
@@ -175,6 +183,21 @@ export function finishOps(db: Db): FinishOps {
       });
     },
   };
+}
+
+/** Splits `params` where an id repeats, so that no part names a task twice. */
+function runsOfDistinctIds(params: readonly TaskFinishParams[]): TaskFinishParams[][] {
+  const runs: TaskFinishParams[][] = [[]];
+  let seen = new Set<string>();
+  for (const p of params) {
+    if (seen.has(p.id)) {
+      runs.push([]);
+      seen = new Set();
+    }
+    seen.add(p.id);
+    runs[runs.length - 1].push(p);
+  }
+  return runs;
 }
 
 /** The result of an applied item (continue in place also hands back the new claim). */

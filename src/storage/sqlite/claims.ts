@@ -5,7 +5,7 @@
  */
 import type { ClaimedTask, LeaseRef, LeaseState, TaskClaimParams, TaskHooksDoneParams, TaskRenewLeasesParams, TaskRenewLeasesResult } from "../port/types.js";
 import { jsonList, type Db } from "./connection.js";
-import { rowToTask, type TaskRow } from "./row.js";
+import { col, taskColumnsOf, valuesToTask, type TaskValues } from "./row.js";
 
 const TERMINAL = `('success', 'failed', 'aborted')`;
 
@@ -33,8 +33,13 @@ const CLAIM = `
     lease_expires_at = @expiresAt,
     due_at = @expiresAt,
     saved_on = @now
-  WHERE id IN (SELECT value FROM json_each(@ids))
-  RETURNING *`;
+  WHERE id IN (SELECT value FROM json_each(@ids))`;
+
+// The claimed rows read back in the order given (oldest due first). Not RETURNING on the
+// update: its rows come in no order and cost more than this lookup by primary key.
+const SELECT_IN_ORDER = `
+  SELECT ${taskColumnsOf("t")} FROM json_each(?) AS j CROSS JOIN stint_tasks AS t ON t.id = j.value
+  ORDER BY j.key`;
 
 const RENEW = `
   UPDATE stint_tasks SET lease_expires_at = @expiresAt, due_at = @expiresAt
@@ -61,26 +66,28 @@ export function taskClaim(db: Db, params: TaskClaimParams): ClaimedTask[] {
   if (params.limit <= 0 || params.definitionIds.length === 0) return [];
   const expiresAt = params.now + params.leaseMs;
   return db.write(() => {
-    const due = db.stmt(SELECT_DUE).all({
+    const due = db.stmt(SELECT_DUE, "pluck").all({
       now: params.now,
       definitionIds: jsonList(params.definitionIds),
       limit: Math.floor(params.limit),
-    }) as { id: string }[];
+    }) as string[];
     if (due.length === 0) return [];
-    const ids = due.map((r) => r.id);
-    const rows = db.stmt(CLAIM).all({ now: params.now, workerId: params.workerId, expiresAt, ids: jsonList(ids) }) as TaskRow[];
-    // RETURNING has no order: hand the rows back oldest due first, as selected.
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return ids.map((id) => {
-      const row = byId.get(id)!;
-      return {
-        kind: row.hook_pending === 1 || row.status === "success" || row.status === "failed" || row.status === "aborted" ? "hook" : "iteration",
-        task: rowToTask(row),
-        leaseToken: row.lease_token,
-        leaseExpiresAt: expiresAt,
-      } satisfies ClaimedTask;
-    });
+    const ids = jsonList(due);
+    db.stmt(CLAIM).run({ now: params.now, workerId: params.workerId, expiresAt, ids });
+    const rows = db.stmt(SELECT_IN_ORDER, "raw").all(ids) as TaskValues[];
+    return rows.map((row) => claimedTask(row, expiresAt));
   });
+}
+
+function claimedTask(row: TaskValues, leaseExpiresAt: number): ClaimedTask {
+  const task = valuesToTask(row);
+  const terminal = task.taskStatus === "success" || task.taskStatus === "failed" || task.taskStatus === "aborted";
+  return {
+    kind: row[col.hook_pending] === 1 || terminal ? "hook" : "iteration",
+    task,
+    leaseToken: row[col.lease_token] as number,
+    leaseExpiresAt,
+  };
 }
 
 export function taskRenewLeases(db: Db, params: TaskRenewLeasesParams): TaskRenewLeasesResult {

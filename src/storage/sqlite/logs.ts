@@ -4,25 +4,45 @@
  * concurrent appends from several processes never lose or reorder an item.
  */
 import { newId } from "../../domain/ids.js";
-import type { TaskLog } from "../../domain/log.js";
+import type { LogItem, TaskLog } from "../../domain/log.js";
 import type { ListResult, LogAppendParams, LogListField, LogListParams } from "../port/types.js";
 import { jsonList, type Db } from "./connection.js";
 import { buildListQuery, encodeCursor, type ListSource } from "./list-query.js";
 import { rowToLog, toOptionalJson, type LogItemRow, type LogRow } from "./row.js";
 
-// The record takes its createdBy from the task; a task that no longer exists gets no record.
-const ENSURE_LOG = `
+// Appends go in two statements for a whole batch, the rows passed as one JSON array each
+// (jsonb_each: its elements are read without re-parsing text): per-row statements cost
+// three calls and a lookup per append.
+//
+// 1. The records, [id, taskId, iteration, executionName, now] each: a record takes its
+//    createdBy from its task, a task that no longer exists gets none, an existing one is
+//    kept. (`WHERE true`: without a WHERE, ON CONFLICT would parse as the join's.)
+const ENSURE_LOGS = `
   INSERT INTO stint_logs (id, task_id, iteration, execution_name, created_on, created_by)
-  SELECT @id, id, @iteration, @executionName, @now, created_by FROM stint_tasks WHERE id = @taskId
+  SELECT r.value ->> 0, t.id, r.value ->> 2, r.value ->> 3, r.value ->> 4, t.created_by
+  FROM jsonb_each(?) AS r CROSS JOIN stint_tasks AS t ON t.id = r.value ->> 1
+  WHERE true
   ON CONFLICT (task_id, iteration) DO NOTHING`;
 
-const FIND_LOG = `
-  SELECT l.id, (SELECT COALESCE(MAX(seq), 0) FROM stint_log_items WHERE log_id = l.id) AS last_seq
-  FROM stint_logs l WHERE task_id = ? AND iteration = ?`;
-
-const INSERT_ITEM = `
+// 2. The items, [logId, seq, type, message, createdOn, data, error, attempt] each, when
+//    every record was created by step 1: the caller knows their ids and numbers the items.
+const INSERT_NEW_ITEMS = `
   INSERT INTO stint_log_items (log_id, seq, type, message, created_on, data, error, attempt)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
+  SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7
+  FROM jsonb_each(?)`;
+
+// 2'. Otherwise the items, [taskId, iteration, type, message, ...] each, in append order,
+//    find their record: `seq` continues after the record's last item, in the order given.
+//    The select reads the table it inserts into, so SQLite computes every row before the
+//    first insert. Items of a task without a record (it no longer exists) are dropped.
+const INSERT_ITEMS = `
+  INSERT INTO stint_log_items (log_id, seq, type, message, created_on, data, error, attempt)
+  SELECT l.id,
+    (SELECT COALESCE(MAX(seq), 0) FROM stint_log_items WHERE log_id = l.id)
+      + ROW_NUMBER() OVER (PARTITION BY l.id ORDER BY i.key),
+    i.value ->> 2, i.value ->> 3, i.value ->> 4, i.value ->> 5, i.value ->> 6, i.value ->> 7
+  FROM jsonb_each(?) AS i
+  CROSS JOIN stint_logs AS l ON l.task_id = i.value ->> 0 AND l.iteration = i.value ->> 1`;
 
 const LATEST_ITERATION = `SELECT MAX(iteration) AS iteration FROM stint_logs WHERE task_id = ?`;
 
@@ -41,35 +61,43 @@ const LOG_LIST_SOURCE: ListSource<LogListField> = {
 };
 
 export function logAppend(db: Db, params: LogAppendParams): void {
-  db.write(() => appendInTransaction(db, params));
+  db.write(() => appendInTransaction(db, [params]));
 }
 
-/** The body of `logAppend`, for callers already inside a write transaction. */
-export function appendInTransaction(db: Db, params: LogAppendParams): void {
-  db.stmt(ENSURE_LOG).run({
-    id: newId(params.now),
-    taskId: params.taskId,
-    iteration: params.iteration,
-    executionName: params.executionName,
-    now: params.now,
+/**
+ * The body of `logAppend` for several appends at once, in order, for callers already
+ * inside a write transaction: the same as appending each in turn.
+ */
+export function appendInTransaction(db: Db, appends: readonly LogAppendParams[]): void {
+  if (appends.length === 0) return;
+  const logIds = appends.map((append) => newId(append.now));
+  const records = appends.map((append, i) => [logIds[i], append.taskId, append.iteration, append.executionName, append.now]);
+  const created = db.stmt(ENSURE_LOGS).run(JSON.stringify(records)).changes;
+  // Each append created its record (the usual case: an iteration's first append): then
+  // no two appends share one, and each record is ours and still empty. Saves looking up
+  // the record and its last item for every item (about 1 µs of an append's 5).
+  const allNew = created === appends.length;
+  const items: unknown[][] = [];
+  appends.forEach((append, i) => {
+    append.items.forEach((item, n) => {
+      items.push(allNew ? itemValues(logIds[i], n + 1, item, append.now) : itemValues(append.taskId, append.iteration, item, append.now));
+    });
   });
-  const log = db.stmt(FIND_LOG).get(params.taskId, params.iteration) as { id: string; last_seq: number } | undefined;
-  if (!log) return;
-  const insert = db.stmt(INSERT_ITEM);
-  let seq = log.last_seq;
-  for (const item of params.items) {
-    seq += 1;
-    insert.run(
-      log.id,
-      seq,
-      item.type,
-      item.message,
-      item.createdOn instanceof Date ? item.createdOn.getTime() : params.now,
-      toOptionalJson(item.data),
-      toOptionalJson(item.error),
-      item.attempt ?? null,
-    );
-  }
+  if (items.length > 0) db.stmt(allNew ? INSERT_NEW_ITEMS : INSERT_ITEMS).run(JSON.stringify(items));
+}
+
+/** An item as INSERT_NEW_ITEMS (record id, seq) or INSERT_ITEMS (task id, iteration) reads it. */
+function itemValues(key: string, position: number, item: LogItem, now: number): unknown[] {
+  return [
+    key,
+    position,
+    item.type,
+    item.message,
+    item.createdOn instanceof Date ? item.createdOn.getTime() : now,
+    toOptionalJson(item.data),
+    toOptionalJson(item.error),
+    item.attempt ?? null,
+  ];
 }
 
 /** The iteration of the task's latest log record, or null when it has none. */

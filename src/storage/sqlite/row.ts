@@ -50,27 +50,61 @@ export interface LogItemRow {
   attempt: number | null;
 }
 
+/**
+ * The columns read back for a task (a Task plus its claim), in the order of a raw row
+ * (`stmt(sql, "raw")`): an array per row, where an object with a key per column cost more
+ * than the row lookup itself. Not `*`: `created_by_id` is a generated column, computed
+ * (json_extract) for every row that selects it.
+ */
+const TASK_COLUMN_NAMES = [
+  "id", "name", "definition_id", "parent_id", "execution_name", "iterations", "max_iterations", "input",
+  "output", "status", "started_on", "finished_on", "event_response", "created_on", "saved_on", "created_by",
+  "progress", "run_at", "attempt", "lease_token", "lease_expires_at", "hook_pending",
+] as const satisfies readonly (keyof TaskRow)[];
+
+type TaskColumn = (typeof TASK_COLUMN_NAMES)[number];
+
+/** The select list of a raw task row. */
+export const TASK_COLUMNS = TASK_COLUMN_NAMES.join(", ");
+
+/** The same, qualified by a table alias for joins (`t.id, t.name, ...`). */
+export function taskColumnsOf(alias: string): string {
+  return TASK_COLUMN_NAMES.map((name) => `${alias}.${name}`).join(", ");
+}
+
+/** A raw task row: the values of `TASK_COLUMNS`, in order. */
+export type TaskValues = readonly unknown[];
+
+/** Position of each column in a raw task row. */
+export const col = Object.fromEntries(TASK_COLUMN_NAMES.map((name, i) => [name, i])) as Readonly<Record<TaskColumn, number>>;
+
+/** A task from a row read as an object (`SELECT *`, lists). */
 export function rowToTask(row: TaskRow): Task {
+  return valuesToTask(TASK_COLUMN_NAMES.map((name) => row[name]));
+}
+
+/** A task from a raw task row. */
+export function valuesToTask(v: TaskValues): Task {
   return {
-    id: row.id,
-    name: row.name,
-    definitionId: row.definition_id,
-    parentId: row.parent_id,
-    executionName: row.execution_name,
-    iterations: row.iterations,
-    input: JSON.parse(row.input) as Record<string, unknown>,
-    output: parseJson<Record<string, unknown>>(row.output),
-    taskStatus: row.status,
-    startedOn: toDate(row.started_on),
-    finishedOn: toDate(row.finished_on),
-    eventResponse: parseJson<Record<string, unknown>>(row.event_response),
-    createdOn: new Date(row.created_on),
-    savedOn: new Date(row.saved_on),
-    createdBy: JSON.parse(row.created_by) as Identity,
-    progress: parseJson<TaskProgress>(row.progress),
-    maxIterations: row.max_iterations,
-    runAt: new Date(row.run_at),
-    attempt: row.attempt,
+    id: v[col.id] as string,
+    name: v[col.name] as string,
+    definitionId: v[col.definition_id] as string,
+    parentId: v[col.parent_id] as string | null,
+    executionName: v[col.execution_name] as string,
+    iterations: v[col.iterations] as number,
+    input: JSON.parse(v[col.input] as string) as Record<string, unknown>,
+    output: parseJson<Record<string, unknown>>(v[col.output] as string | null),
+    taskStatus: v[col.status] as TaskStatus,
+    startedOn: toDate(v[col.started_on] as number | null),
+    finishedOn: toDate(v[col.finished_on] as number | null),
+    eventResponse: parseJson<Record<string, unknown>>(v[col.event_response] as string | null),
+    createdOn: new Date(v[col.created_on] as number),
+    savedOn: new Date(v[col.saved_on] as number),
+    createdBy: JSON.parse(v[col.created_by] as string) as Identity,
+    progress: parseJson<TaskProgress>(v[col.progress] as string | null),
+    maxIterations: v[col.max_iterations] as number,
+    runAt: new Date(v[col.run_at] as number),
+    attempt: v[col.attempt] as number,
   };
 }
 

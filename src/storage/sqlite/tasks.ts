@@ -5,7 +5,7 @@ import type { ListResult, TaskCreateParams, TaskListField, TaskListParams } from
 import { jsonList, type Db } from "./connection.js";
 import { isUniqueViolation } from "./errors.js";
 import { buildListQuery, encodeCursor, type ListSource } from "./list-query.js";
-import { rowToTask, toJson, type TaskRow } from "./row.js";
+import { col, rowToTask, TASK_COLUMNS, toJson, valuesToTask, type TaskRow, type TaskValues } from "./row.js";
 
 const INSERT_TASK = `
   INSERT INTO stint_tasks (
@@ -18,8 +18,8 @@ const INSERT_TASK = `
     0, @runAt, 0
   ) RETURNING *`;
 
-const SELECT_TASK = `SELECT * FROM stint_tasks WHERE id = ?`;
-const SELECT_TASKS = `SELECT * FROM stint_tasks WHERE id IN (SELECT value FROM json_each(?))`;
+const SELECT_TASK = `SELECT ${TASK_COLUMNS} FROM stint_tasks WHERE id = ?`;
+const SELECT_TASKS = `SELECT ${TASK_COLUMNS} FROM stint_tasks WHERE id IN (SELECT value FROM json_each(?))`;
 const DELETE_TASK = `DELETE FROM stint_tasks WHERE id = ?`;
 
 export const TASK_LIST_SOURCE: ListSource<TaskListField> = {
@@ -68,18 +68,18 @@ export function taskCreateMany(db: Db, params: readonly TaskCreateParams[]): Tas
 }
 
 export function taskGet(db: Db, id: string): Task | null {
-  const row = db.stmt(SELECT_TASK).get(id) as TaskRow | undefined;
-  return row ? rowToTask(row) : null;
+  const row = db.stmt(SELECT_TASK, "raw").get(id) as TaskValues | undefined;
+  return row ? valuesToTask(row) : null;
 }
 
 /** The tasks that exist, in the order their ids were given. */
 export function taskGetMany(db: Db, ids: readonly string[]): Task[] {
   if (ids.length === 0) return [];
-  const rows = db.stmt(SELECT_TASKS).all(jsonList(ids)) as TaskRow[];
-  const byId = new Map(rows.map((row) => [row.id, row]));
+  const rows = db.stmt(SELECT_TASKS, "raw").all(jsonList(ids)) as TaskValues[];
+  const byId = new Map(rows.map((row) => [row[col.id] as string, row]));
   return ids.flatMap((id) => {
     const row = byId.get(id);
-    return row ? [rowToTask(row)] : [];
+    return row ? [valuesToTask(row)] : [];
   });
 }
 
