@@ -64,11 +64,16 @@ export class LogBuffer {
     return this.flushing;
   }
 
-  /** The items not yet written, for the iteration's final transaction. Waits for a flush in flight. */
-  async drain(): Promise<LogItem[]> {
+  /**
+   * Adds the iteration's last items (its outcome's, e.g. "Task done.") and hands back
+   * everything not yet written, for the iteration's final transaction. Waits for a flush
+   * in flight. Closed first, so those last items start no flush timer.
+   */
+  async drain(last: readonly Omit<LogItem, "createdOn" | "attempt">[] = []): Promise<LogItem[]> {
     this.closed = true;
     clearInterval(this.timer);
     this.timer = undefined;
+    for (const item of last) this.add(item);
     await this.flushing;
     const items = this.pending;
     this.pending = [];

@@ -37,7 +37,8 @@ export interface IterationParams {
   graceMs: number;
   children: ChildTasks;
   /** Fires when the task is aborted (a user abort, or the lease was lost). */
-  abortSignal: AbortSignal;
+  /** User abort, lost lease, shutdown: a flag, with a signal built only when read. */
+  abort: { readonly aborted: boolean; readonly signal: AbortSignal };
   logFlushIntervalMs: number;
   progressIntervalMs: number;
   /** "thread": run() executes in a worker thread, terminated at the hard timeout. */
@@ -86,7 +87,7 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
     if (!signal) {
       budget = new AbortController();
       if (budgetSpent) budget.abort(timeoutError());
-      signal = AbortSignal.any([params.abortSignal, budget.signal]);
+      signal = AbortSignal.any([params.abort.signal, budget.signal]);
     }
     return signal;
   };
@@ -99,7 +100,7 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
     clock,
     deadline,
     signal: iterationSignal,
-    isAborted: () => params.abortSignal.aborted,
+    isAborted: () => params.abort.aborted,
     logs,
     progress,
     children: params.children,
@@ -153,13 +154,12 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
   return finish(outcome, progress.close(), timedOut);
 
   async function finish(result: IterationOutcome, finalProgress: TaskProgress | undefined, didTimeOut: boolean) {
-    for (const item of result.logItems) logs.add(item);
     // What the task produced may carry NUL characters, which PostgreSQL cannot store.
     const outcome: IterationOutcome = {
       ...result,
       ...(result.input !== undefined ? { input: replaceNul(result.input) } : {}),
       ...(result.output !== undefined ? { output: replaceNul(result.output) } : {}),
     };
-    return { outcome, logItems: await logs.drain(), progress: replaceNul(finalProgress), timedOut: didTimeOut };
+    return { outcome, logItems: await logs.drain(result.logItems), progress: replaceNul(finalProgress), timedOut: didTimeOut };
   }
 }

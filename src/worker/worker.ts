@@ -24,6 +24,7 @@ import { hasAnyHook, runHooks } from "./hooks.js";
 import { retryTransient } from "./transient.js";
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./options.js";
 import { PrefetchPolicy } from "./prefetch.js";
+import { LazyAbort } from "../runner/lazy-abort.js";
 import { WakeGate } from "./wake-gate.js";
 import { settledWithin } from "./settled-within.js";
 import { finishParams } from "./finish-params.js";
@@ -48,7 +49,7 @@ export interface WorkerDependencies {
 
 interface Execution {
   claim: ClaimedTask;
-  abort: AbortController;
+  abort: LazyAbort;
   /** What a lost lease stops (kept so a re-claim of our own task can keep it). */
   onLost: (state: "aborted" | "lost") => void;
   done: Promise<void>;
@@ -303,7 +304,7 @@ export class Worker {
   }
 
   private execute(claim: ClaimedTask): void {
-    const abort = new AbortController();
+    const abort = new LazyAbort();
     const id = claim.task.id;
     const isIteration = claim.kind === "iteration";
     if (isIteration) this.running++;
@@ -351,7 +352,7 @@ export class Worker {
   }
 
   /** Runs one iteration and stores its outcome; returns the next iteration's claim when kept. */
-  private async runIteration(claim: ClaimedTask, abort: AbortController, freeSlot: () => void): Promise<ClaimedTask | void> {
+  private async runIteration(claim: ClaimedTask, abort: LazyAbort, freeSlot: () => void): Promise<ClaimedTask | void> {
     const { task } = claim;
     const definition = this.deps.definitions.get(task.definitionId);
     if (!definition) throw Errors.definitionNotFound(task.definitionId);
@@ -368,7 +369,7 @@ export class Worker {
       timeoutMs: (definition.timeout ?? this.options.timeoutSeconds) * 1000,
       graceMs: this.options.graceMs,
       children: this.deps.children,
-      abortSignal: abort.signal,
+      abort,
       logFlushIntervalMs: this.options.logFlushIntervalMs,
       progressIntervalMs: this.options.progressIntervalMs,
       isolation: definition.module ? (definition.isolation ?? this.options.isolation) : "none",
@@ -390,7 +391,7 @@ export class Worker {
       (outcome.runAt ?? now) <= now &&
       this.queue.length === 0 &&
       !this.stopping &&
-      !abort.signal.aborted;
+      !abort.aborted;
     const params = finishParams({
       task,
       leaseToken: claim.leaseToken, // read now: a re-claim by this worker may have renewed it
