@@ -60,3 +60,22 @@ export function finishPlan(p: TaskFinishParams): FinishPlan {
     finishedOn: terminal ? p.now : null,
   };
 }
+
+/**
+ * The batch cut where an id repeats, so that each run holds a task at most once. A batch
+ * from the worker never repeats one, but a caller may, and then each finish must see what
+ * the one before it stored: adapters write each run as a batch, one after the other.
+ */
+export function runsOfDistinctIds(params: readonly TaskFinishParams[]): TaskFinishParams[][] {
+  const runs: TaskFinishParams[][] = [[]];
+  let ids = new Set<string>();
+  for (const p of params) {
+    if (ids.has(p.id)) {
+      runs.push([]);
+      ids = new Set();
+    }
+    ids.add(p.id);
+    runs[runs.length - 1]!.push(p);
+  }
+  return runs;
+}

@@ -12,7 +12,7 @@
  * statement with scalar parameters: no unnest, no lock-ordering CTE, about half the
  * round trip. When its fence does not match, the batch statement settles that item.
  */
-import { finishPlan } from "../finish-plan.js";
+import { finishPlan, runsOfDistinctIds } from "../finish-plan.js";
 import type { TaskAbortParams, TaskAbortResult, TaskFinishParams, TaskFinishResult } from "../port/types.js";
 import { forBatch, statement, type Db } from "./db.js";
 import { newId } from "../../domain/ids.js";
@@ -185,20 +185,6 @@ export function finishOps(db: Db): FinishOps {
   };
 }
 
-/** Splits `params` where an id repeats, so that no part names a task twice. */
-function runsOfDistinctIds(params: readonly TaskFinishParams[]): TaskFinishParams[][] {
-  const runs: TaskFinishParams[][] = [[]];
-  let seen = new Set<string>();
-  for (const p of params) {
-    if (seen.has(p.id)) {
-      runs.push([]);
-      seen = new Set();
-    }
-    seen.add(p.id);
-    runs[runs.length - 1].push(p);
-  }
-  return runs;
-}
 
 /** The result of an applied item (continue in place also hands back the new claim). */
 function applied(p: TaskFinishParams, row: TaskRow): TaskFinishResult {

@@ -7,7 +7,7 @@
 import type { Task } from "../../domain/task.js";
 import type { TaskAbortParams, TaskAbortResult, TaskFinishParams, TaskFinishResult, TaskUpdateParams } from "../port/types.js";
 import { jsonList, type Db } from "./connection.js";
-import { finishPlan, type FinishPlan } from "../finish-plan.js";
+import { finishPlan, runsOfDistinctIds, type FinishPlan } from "../finish-plan.js";
 import { appendInTransaction, latestLogIteration } from "./logs.js";
 import { col, rowToTask, taskColumnsOf, toJson, valuesToTask, type TaskRow, type TaskValues } from "./row.js";
 
@@ -94,24 +94,6 @@ function finishRun(db: Db, run: readonly TaskFinishParams[]): TaskFinishResult[]
   });
 }
 
-/**
- * The batch cut where an id repeats, so that each run holds a task at most once. A batch
- * from the worker never repeats one, but a caller may, and then each finish must see what
- * the one before it stored.
- */
-function runsOfDistinctIds(params: readonly TaskFinishParams[]): TaskFinishParams[][] {
-  const runs: TaskFinishParams[][] = [[]];
-  let ids = new Set<string>();
-  for (const p of params) {
-    if (ids.has(p.id)) {
-      runs.push([]);
-      ids = new Set();
-    }
-    ids.add(p.id);
-    runs[runs.length - 1]!.push(p);
-  }
-  return runs;
-}
 
 /** The parameters of FINISH, in its order. */
 function finishValues(p: TaskFinishParams, plan: FinishPlan): unknown[] {
