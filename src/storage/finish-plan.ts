@@ -55,7 +55,8 @@ export function finishPlan(p: TaskFinishParams): FinishPlan {
     hookPending,
     keepsClaim: inPlace || retry || hookPending,
     dueAt,
-    keepLeaseFrom: inPlace ? p.now + p.keepClaim!.leaseMs / 2 : null,
+    // Whole ms (PostgreSQL keeps ms): the same comparison on both stores.
+    keepLeaseFrom: inPlace ? p.now + Math.ceil(p.keepClaim!.leaseMs / 2) : null,
     runAt,
     finishedOn: terminal ? p.now : null,
   };

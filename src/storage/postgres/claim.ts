@@ -59,7 +59,8 @@ export function claimOps(db: Db): ClaimOps {
 
   // Multi-row writes first lock their rows in id order (the `mine` CTEs): two statements
   // touching the same rows (a worker's renewal and its finish batch) then never lock
-  // them in opposite orders, which would deadlock.
+  // them in opposite orders, which would deadlock. (PostgreSQL can still report one when a
+  // log append holds a row FOR KEY SHARE; db.ts runs such a statement again.)
 
   // The UPDATE's own rows say "held"; the outer SELECT still sees the rows as they were
   // before it (one snapshot), which is all that is needed to tell aborted from lost.

@@ -59,6 +59,23 @@ function toConfig(sql: Sql, values: readonly unknown[] | undefined): pg.QueryCon
     : { name: sql.name, text: sql.text, values: values as unknown[] | undefined };
 }
 
+// SQLSTATEs after which the same statement (or transaction), run again, can succeed: it
+// was rolled back whole. A deadlock can happen although every multi-row write locks in id
+// order: a statement that locks rows and then updates them queues behind a second one on
+// a row that a log append holds FOR KEY SHARE (a tuple-lock queue PostgreSQL reports as a
+// deadlock), seen in a stress test of concurrent finishes, renewals and appends.
+const RETRY_SQLSTATES = new Set(["40P01", "40001"]); // deadlock_detected, serialization_failure
+const RETRY_ATTEMPTS = 5;
+
+function shouldRetry(error: unknown, attempt: number): boolean {
+  return attempt + 1 < RETRY_ATTEMPTS && RETRY_SQLSTATES.has((error as { code?: string } | null)?.code ?? "");
+}
+
+/** A short randomized pause, so two statements that collided do not collide again. */
+function retryPause(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, (1 + Math.random()) * 5 * 2 ** attempt));
+}
+
 export interface Db extends Queryable {
   readonly names: SqlNames;
   readonly options: ResolvedPostgresOptions;
@@ -101,52 +118,27 @@ export function createDb(options: ResolvedPostgresOptions): Db {
     },
     async query<R>(sql: Sql, values?: readonly unknown[]): Promise<R[]> {
       ensureOpen();
-      try {
-        const result = await pool.query(toConfig(sql, values));
-        return result.rows as R[];
-      } catch (error) {
-        throw mapPgError(error);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const result = await pool.query(toConfig(sql, values));
+          return result.rows as R[];
+        } catch (error) {
+          if (shouldRetry(error, attempt)) {
+            await retryPause(attempt);
+            continue;
+          }
+          throw mapPgError(error);
+        }
       }
     },
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      ensureOpen();
-      let client: pg.PoolClient;
-      try {
-        client = await pool.connect();
-      } catch (error) {
-        throw mapPgError(error);
-      }
-      // While checked out the pool's own listener is detached; keep one so a dropped
-      // socket mid-transaction rejects the pending query instead of crashing.
-      let broken: Error | undefined;
-      const onClientError = (error: Error) => {
-        broken = error;
-      };
-      client.on("error", onClientError);
-      const tx: Queryable = {
-        async query<R>(sql: Sql, values?: readonly unknown[]): Promise<R[]> {
-          const result = await client.query(toConfig(sql, values));
-          return result.rows as R[];
-        },
-      };
-      try {
-        await client.query("BEGIN");
-        const value = await fn(tx);
-        await client.query("COMMIT");
-        return value;
-      } catch (error) {
-        if (!broken && !(error instanceof Error && isUnavailable(error))) {
-          await client.query("ROLLBACK").catch((rollbackError: Error) => {
-            broken = rollbackError;
-          });
-        } else {
-          broken ??= error as Error;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await runTransaction(fn);
+        } catch (error) {
+          if (!shouldRetry((error as { cause?: unknown }).cause ?? error, attempt)) throw error;
+          await retryPause(attempt);
         }
-        throw mapPgError(error);
-      } finally {
-        client.removeListener("error", onClientError);
-        // A broken connection is destroyed, not returned to the pool.
-        client.release(broken ?? false);
       }
     },
     close() {
@@ -155,4 +147,47 @@ export function createDb(options: ResolvedPostgresOptions): Db {
       return closing;
     },
   };
+
+  /** BEGIN … COMMIT once; `fn` only queries, so a rolled-back attempt can run again. */
+  async function runTransaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    ensureOpen();
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw mapPgError(error);
+    }
+    // While checked out the pool's own listener is detached; keep one so a dropped
+    // socket mid-transaction rejects the pending query instead of crashing.
+    let broken: Error | undefined;
+    const onClientError = (error: Error) => {
+      broken = error;
+    };
+    client.on("error", onClientError);
+    const tx: Queryable = {
+      async query<R>(sql: Sql, values?: readonly unknown[]): Promise<R[]> {
+        const result = await client.query(toConfig(sql, values));
+        return result.rows as R[];
+      },
+    };
+    try {
+      await client.query("BEGIN");
+      const value = await fn(tx);
+      await client.query("COMMIT");
+      return value;
+    } catch (error) {
+      if (!broken && !(error instanceof Error && isUnavailable(error))) {
+        await client.query("ROLLBACK").catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
+      } else {
+        broken ??= error as Error;
+      }
+      throw mapPgError(error);
+    } finally {
+      client.removeListener("error", onClientError);
+      // A broken connection is destroyed, not returned to the pool.
+      client.release(broken ?? false);
+    }
+  }
 }

@@ -14,7 +14,7 @@
  */
 import { finishPlan, runsOfDistinctIds } from "../finish-plan.js";
 import type { TaskAbortParams, TaskAbortResult, TaskFinishParams, TaskFinishResult } from "../port/types.js";
-import { forBatch, statement, type Db } from "./db.js";
+import { forBatch, statement, type Db, type Queryable } from "./db.js";
 import { newId } from "../../domain/ids.js";
 import { appendLogs, appendLogsCtes, appendLogsStatement, appendLogsValues, itemTime, latestLogIteration, optionalJson } from "./logs.js";
 import { encodeEvent, notifySql } from "./notify.js";
@@ -122,34 +122,45 @@ export function finishOps(db: Db): FinishOps {
 
   const GET = `SELECT ${TASK_COLUMNS} FROM ${tasks} WHERE id = $1`;
 
+  /** One batch whose items name distinct tasks, on `q` (the pool, or a transaction). */
+  async function finishDistinct(q: Queryable, params: readonly TaskFinishParams[]): Promise<TaskFinishResult[]> {
+    const [single] = params;
+    // The batch of one files its log under the task's own id: a log naming another task
+    // goes through the batch statement, which handles that as any batch does.
+    if (params.length === 1 && (!single.log || single.log.taskId === single.id)) {
+      const [row] = await q.query<TaskRow>(FINISH_ONE, finishOneValues(single));
+      if (row) return [applied(single, row)];
+    }
+    const logValues = appendLogsValues(params.flatMap((p) => (p.log ? [p.log] : [])));
+    // Sized by whichever is bigger: the tasks, or the log items joined to them.
+    const size = Math.max(params.length, logValues ? (logValues[5] as unknown[]).length : 0);
+    const rows = await q.query<TaskRow & { applied: boolean }>(
+      forBatch(logValues ? FINISH_WITH_LOGS : FINISH, size),
+      logValues ? [...finishValues(params), ...logValues] : finishValues(params),
+    );
+    const appliedRows = new Map<string, TaskRow>();
+    const fenced = new Map<string, TaskRow>();
+    for (const row of rows) (row.applied ? appliedRows : fenced).set(row.id, row);
+    return params.map((p): TaskFinishResult => {
+      const done = appliedRows.get(p.id);
+      if (done) return applied(p, done);
+      const row = fenced.get(p.id);
+      return { id: p.id, applied: false, task: row ? rowToTask(row) : null };
+    });
+  }
+
   return {
     async finishMany(params) {
       if (params.length === 0) return [];
-      // One task twice in a batch: the statement sees each row once, so such a batch goes
-      // as consecutive batches, each finish seeing what the one before it left.
       const runs = runsOfDistinctIds(params);
-      if (runs.length > 1) {
+      if (runs.length === 1) return finishDistinct(db, params);
+      // One task twice in a batch: the statement sees each row once, so the batch goes as
+      // consecutive statements, each finish seeing what the one before it left, in one
+      // transaction so that the batch is still all or nothing.
+      return db.transaction(async (tx) => {
         const results: TaskFinishResult[] = [];
-        for (const run of runs) results.push(...(await this.finishMany(run)));
+        for (const run of runs) results.push(...(await finishDistinct(tx, run)));
         return results;
-      }
-      if (params.length === 1) {
-        const [row] = await db.query<TaskRow>(FINISH_ONE, finishOneValues(params[0]));
-        if (row) return [applied(params[0], row)];
-      }
-      const logValues = appendLogsValues(params.flatMap((p) => (p.log ? [p.log] : [])));
-      const rows = await db.query<TaskRow & { applied: boolean }>(
-        forBatch(logValues ? FINISH_WITH_LOGS : FINISH, params.length),
-        logValues ? [...finishValues(params), ...logValues] : finishValues(params),
-      );
-      const appliedRows = new Map<string, TaskRow>();
-      const fenced = new Map<string, TaskRow>();
-      for (const row of rows) (row.applied ? appliedRows : fenced).set(row.id, row);
-      return params.map((p): TaskFinishResult => {
-        const done = appliedRows.get(p.id);
-        if (done) return applied(p, done);
-        const row = fenced.get(p.id);
-        return { id: p.id, applied: false, task: row ? rowToTask(row) : null };
       });
     },
 

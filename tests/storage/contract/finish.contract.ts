@@ -80,6 +80,22 @@ export function finishContract(kind: StoreKind): void {
       assert.deepEqual(await logMessages(task.id), [["Task continuing."]]);
     });
 
+    it("counts the half of an odd lease length in whole milliseconds when continuing in place", async () => {
+      const task = await createTask(store.adapter);
+      const held = await claimOne(store.adapter); // lease until T0 + LEASE_MS
+      const now = T0 + LEASE_MS / 2;
+      // Half of LEASE_MS + 1 is a fraction; rounded up, the lease left (LEASE_MS / 2) is short of it.
+      const [result] = await store.adapter.taskFinishMany([
+        { id: task.id, leaseToken: held.leaseToken, now, status: "running", keepClaim: { leaseMs: LEASE_MS + 1 } },
+      ]);
+      assert.equal(result.leaseExpiresAt, now + LEASE_MS + 1);
+      // Exactly half left: kept.
+      const [kept] = await store.adapter.taskFinishMany([
+        { id: task.id, leaseToken: result.leaseToken!, now: now + (LEASE_MS + 2) / 2, status: "running", keepClaim: { leaseMs: LEASE_MS } },
+      ]);
+      assert.equal(kept.leaseExpiresAt, now + LEASE_MS + 1);
+    });
+
     it("keeps the claim of a retried iteration until retryAt, so the next claim is a new attempt of it", async () => {
       const task = await createTask(store.adapter, { input: { page: 1 } });
       const held = await claimOne(store.adapter);

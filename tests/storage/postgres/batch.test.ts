@@ -109,6 +109,27 @@ describe("postgres batches", { skip: !reachable && "PostgreSQL not reachable" },
     assert.equal(logs.totalCount, 2_000, "logs kept even for fenced-out finishes");
   });
 
+  it("writes a batch naming a task twice all or nothing", async () => {
+    const store = await postgresStore.create();
+    stores.push(store);
+    const now = Date.now();
+    await store.adapter.taskCreateMany(params(2, now));
+    const [a, b] = await store.adapter.taskClaim({ workerId: "w", limit: 2, now, leaseMs: 60_000, definitionIds: ["evenTask", "oddTask"] });
+    const log = (id: string, message: string) => ({ taskId: id, iteration: 1, executionName: "w", now: now + 1, items: [{ message, type: "info" as const, createdOn: new Date(now + 1) }] });
+    // The second finish of `a` runs as its own statement and fails (PostgreSQL cannot store
+    // U+0000; the runner replaces it, the port passes it through): nothing may stay.
+    await assert.rejects(
+      store.adapter.taskFinishMany([
+        { id: a.task.id, leaseToken: a.leaseToken, now: now + 1, status: "running", keepClaim: { leaseMs: 60_000 }, log: log(a.task.id, "first") },
+        { id: b.task.id, leaseToken: b.leaseToken, now: now + 1, status: "success", log: log(b.task.id, "b") },
+        { id: a.task.id, leaseToken: a.leaseToken + 1, now: now + 2, status: "success", output: { bad: "\u0000" } },
+      ]),
+    );
+    const [storedA, storedB] = await store.adapter.taskGetMany([a.task.id, b.task.id]);
+    assert.deepEqual([storedA.taskStatus, storedA.iterations, storedB.taskStatus], ["running", 1, "running"]);
+    assert.equal((await store.adapter.logList({ filters: [], sort: [{ field: "id", direction: "asc" }], limit: 1 })).totalCount, 0);
+  });
+
   it("lets exactly one of a racing finish and abort win, with renewals running alongside", async () => {
     const store = await postgresStore.create();
     stores.push(store);
