@@ -68,7 +68,9 @@ export function logAppend(db: Db, params: LogAppendParams): void {
  * The body of `logAppend` for several appends at once, in order, for callers already
  * inside a write transaction: the same as appending each in turn.
  */
-export function appendInTransaction(db: Db, appends: readonly LogAppendParams[]): void {
+export function appendInTransaction(db: Db, allAppends: readonly LogAppendParams[]): void {
+  // An append without items creates no record (as on PostgreSQL).
+  const appends = allAppends.filter((append) => append.items.length > 0);
   if (appends.length === 0) return;
   const logIds = appends.map((append) => newId(append.now));
   const records = appends.map((append, i) => [logIds[i], append.taskId, append.iteration, append.executionName, append.now]);

@@ -4,7 +4,7 @@ import { isStintError } from "../../../src/domain/errors.js";
 import type { LogItem } from "../../../src/domain/log.js";
 import type { LogListParams } from "../../../src/storage/port/types.js";
 import type { StoreKind } from "../../helpers/stores.js";
-import { createTask, LOGS_OLDEST_FIRST, T0, useStore } from "./fixtures.js";
+import { claimOne, createTask, LOGS_OLDEST_FIRST, T0, useStore } from "./fixtures.js";
 
 const info = (message: string, at = T0, extra: Partial<LogItem> = {}): LogItem => ({ message, type: "info", createdOn: new Date(at), ...extra });
 
@@ -15,6 +15,16 @@ export function logsContract(kind: StoreKind): void {
     function list(params: Partial<LogListParams> = {}) {
       return store.adapter.logList({ filters: [], sort: LOGS_OLDEST_FIRST, limit: 100, ...params });
     }
+
+    it("creates no record for an append without items, alone or in a finish", async () => {
+      const task = await createTask(store.adapter);
+      await store.adapter.logAppend({ taskId: task.id, iteration: 1, executionName: "worker-a", now: T0 + 10, items: [] });
+      const held = await claimOne(store.adapter, { now: T0 + 20 });
+      await store.adapter.taskFinishMany([
+        { id: task.id, leaseToken: held.leaseToken, now: T0 + 30, status: "success", log: { taskId: task.id, iteration: 2, executionName: "worker-a", now: T0 + 30, items: [] } },
+      ]);
+      assert.equal((await list()).totalCount, 0);
+    });
 
     it("creates the iteration's record on first append, with its items as written", async () => {
       const task = await createTask(store.adapter);
