@@ -6,7 +6,8 @@
 import type { StorageAdapter } from "../port/storage.js";
 import type { StorageCapabilities } from "../port/types.js";
 import { taskClaim, taskHooksDone, taskNextDueAt, taskReleaseLeases, taskRenewLeases } from "./claims.js";
-import { openDb } from "./connection.js";
+import { startCheckpointer } from "./checkpointer.js";
+import { openDb, usesWal } from "./connection.js";
 import { translateError } from "./errors.js";
 import { taskAbort, taskFinishMany, taskUpdate } from "./finish.js";
 import { logAppend, logList } from "./logs.js";
@@ -37,6 +38,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
   } catch (error) {
     throw translateError(error);
   }
+  const checkpointer = usesWal(options.filename) ? startCheckpointer(options.filename) : undefined;
 
   /** Runs a synchronous operation as the port's async one, with errors translated. */
   function op<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => Promise<R> {
@@ -57,6 +59,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
       db.stmt("SELECT 1").get();
     }),
     close: async () => {
+      await checkpointer?.stop();
       if (db.raw.open) db.raw.close();
     },
 

@@ -5,6 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { BACKSTOP_PAGES } from "./checkpointer.js";
 
 /**
  * How a statement hands back rows: `object` (one object per row, keyed by column name),
@@ -29,6 +30,11 @@ export interface Db {
 
 const MAX_CACHED_STATEMENTS = 200;
 
+/** A file database (an in-memory one has no WAL to checkpoint). */
+export function usesWal(filename: string): boolean {
+  return filename !== ":memory:" && !filename.startsWith("file::memory:") && filename !== "";
+}
+
 export function openDb(filename: string, busyTimeoutMs: number): Db {
   if (filename !== ":memory:" && !filename.startsWith("file:")) {
     mkdirSync(dirname(filename), { recursive: true });
@@ -45,6 +51,9 @@ export function openDb(filename: string, busyTimeoutMs: number): Db {
   // Temporary b-trees (RETURNING rows, json_each and window sorts) in memory: on the
   // default temporary file they spilled, one write call per page, 19 per created task.
   raw.pragma("temp_store = MEMORY");
+  // Checkpoints run on a thread of their own (checkpointer.ts); this connection's
+  // automatic one only as a backstop for a WAL the thread cannot keep up with.
+  if (usesWal(filename)) raw.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
 
   // One cache per row mode: the mode is a setting of the prepared statement itself.
   const caches: Record<RowMode, Map<string, Database.Statement>> = { object: new Map(), raw: new Map(), pluck: new Map() };
