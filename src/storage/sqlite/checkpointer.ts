@@ -11,6 +11,7 @@
  * thread, from source or built) that loads the same better-sqlite3 as this process.
  */
 import { createRequire } from "node:module";
+import { resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 
 /** The main connection's automatic checkpoint, kept as a backstop (pages of 4 KiB). */
@@ -43,7 +44,9 @@ export interface Checkpointer {
 
 export function startCheckpointer(filename: string, intervalMs = DEFAULT_INTERVAL_MS): Checkpointer {
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-  const thread = new Worker(THREAD_CODE, { eval: true, workerData: { driver, filename, intervalMs } });
+  // Absolute now: the thread opens the file a moment later, whatever the cwd is by then.
+  const file = filename.startsWith("file:") ? filename : resolve(filename);
+  const thread = new Worker(THREAD_CODE, { eval: true, workerData: { driver, filename: file, intervalMs } });
   // Never what keeps a process alive; a process that exits without close() loses nothing
   // (a checkpoint is only a copy of what the WAL already holds).
   thread.unref();
