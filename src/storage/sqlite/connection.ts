@@ -30,6 +30,27 @@ export interface Db {
 
 const MAX_CACHED_STATEMENTS = 200;
 
+/**
+ * Runs `fn` again while SQLite answers SQLITE_BUSY, for up to `timeoutMs`. Switching a new
+ * file to WAL reads it first and then needs the write lock; when several processes open
+ * the same new file at once, SQLite refuses that upgrade at once instead of calling the
+ * busy handler (which could deadlock), so busy_timeout alone does not cover it (seen in a
+ * CI run of the multi-process migration test).
+ */
+function retryWhileBusy<T>(fn: () => T, timeoutMs: number): T {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return fn();
+    } catch (error) {
+      if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() >= deadline) throw error;
+      // A synchronous pause: this runs once, while the store opens.
+      Atomics.wait(PAUSE, 0, 0, Math.min(50, 2 * 2 ** attempt));
+    }
+  }
+}
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
 /** A file database (an in-memory one has no WAL to checkpoint). */
 export function usesWal(filename: string): boolean {
   return filename !== ":memory:" && !filename.startsWith("file::memory:") && filename !== "";
@@ -42,7 +63,7 @@ export function openDb(filename: string, busyTimeoutMs: number): Db {
   // `timeout` is SQLite's busy_timeout: how long a statement waits for another writer.
   const raw = new Database(filename, { timeout: Math.max(0, Math.floor(busyTimeoutMs)) });
   // WAL lets readers (lists, the UI) run while a worker writes, across processes.
-  raw.pragma("journal_mode = WAL");
+  retryWhileBusy(() => raw.pragma("journal_mode = WAL"), busyTimeoutMs);
   // In WAL mode NORMAL never corrupts the file and survives a process crash; only an OS
   // crash or power loss may drop the last few commits. Worth it: FULL fsyncs every commit.
   raw.pragma("synchronous = NORMAL");

@@ -5,6 +5,9 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { once } from "node:events";
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
 import { isStintError } from "../../../src/domain/errors.js";
 import { createSqliteStorage } from "../../../src/storage/sqlite/index.js";
 import { translateError } from "../../../src/storage/sqlite/errors.js";
@@ -23,6 +26,34 @@ describe("SQLite adapter", () => {
     await adapter.migrate();
     await adapter.close();
     assert.equal(existsSync(filename), true);
+  });
+
+  it("opens a new file that another connection is writing, waiting as long as the busy timeout allows", async () => {
+    using tmp = tempDir();
+    const filename = join(tmp.dir, "stint.db");
+    new Database(filename).close(); // a new file, still in rollback-journal mode
+    // Another connection (a thread, so it can let go while this one waits) holds the write
+    // lock for 300 ms. Switching to WAL then fails at once with SQLITE_BUSY, whatever the
+    // busy timeout: the adapter must retry it.
+    const driver = createRequire(import.meta.url).resolve("better-sqlite3");
+    const holder = new Worker(
+      `const { workerData, parentPort } = require("node:worker_threads");
+       const db = new (require(workerData.driver))(workerData.filename);
+       db.exec("CREATE TABLE t (x); BEGIN; INSERT INTO t VALUES (1)");
+       parentPort.postMessage("holding");
+       setTimeout(() => { db.exec("COMMIT"); db.close(); }, 300);`,
+      { eval: true, workerData: { driver, filename } },
+    );
+    await once(holder, "message");
+    const started = Date.now();
+    const adapter = createSqliteStorage({ filename, busyTimeoutMs: 5000 });
+    try {
+      await adapter.migrate();
+      assert.ok(Date.now() - started >= 250, "it waited for the other connection");
+    } finally {
+      await adapter.close();
+      await holder.terminate();
+    }
   });
 
   it("works on a private in-memory database", async () => {
