@@ -62,15 +62,20 @@ export const postgresStore: StoreKind = {
   },
 };
 
-export async function dropSchema(schema: string): Promise<void> {
+/** Runs `fn` on a plain client of the test server (catalog checks, admin statements), then closes it. */
+export async function withAdminClient<T>(fn: (client: import("pg").Client) => Promise<T>): Promise<T> {
   const pg = await import("pg");
   const client = new pg.default.Client({ connectionString: POSTGRES_TEST_URL });
   await client.connect();
   try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    return await fn(client);
   } finally {
     await client.end();
   }
+}
+
+export async function dropSchema(schema: string): Promise<void> {
+  await withAdminClient((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
 }
 
 let postgresReachable: Promise<boolean> | undefined;

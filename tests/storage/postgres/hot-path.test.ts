@@ -6,8 +6,7 @@
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import pg from "pg";
-import { dropSchema, isPostgresReachable, POSTGRES_TEST_URL } from "../../helpers/stores.js";
+import { dropSchema, isPostgresReachable, POSTGRES_TEST_URL, withAdminClient as admin } from "../../helpers/stores.js";
 import { createPostgresStorage } from "../../../src/storage/postgres/index.js";
 import { createDb, statement } from "../../../src/storage/postgres/db.js";
 import { sqlNames } from "../../../src/storage/postgres/names.js";
@@ -34,15 +33,6 @@ function params(count: number, prefix: string, definitionId = "def"): TaskCreate
   }));
 }
 
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: POSTGRES_TEST_URL });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 describe("postgres hot path", { skip: !reachable && "PostgreSQL not reachable" }, () => {
   const schemas: string[] = [];

@@ -3,8 +3,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
-import { dropSchema, isPostgresReachable, POSTGRES_TEST_URL, postgresStore } from "../../helpers/stores.js";
+import { dropSchema, isPostgresReachable, POSTGRES_TEST_URL, postgresStore, withAdminClient } from "../../helpers/stores.js";
 import { createPostgresStorage } from "../../../src/storage/postgres/index.js";
 import { migrations } from "../../../src/storage/postgres/migrations.generated.js";
 
@@ -25,10 +24,8 @@ function runChild(url: string, startAt: number): Promise<{ code: number | null; 
   });
 }
 
-async function catalog(schema: string) {
-  const client = new pg.Client({ connectionString: POSTGRES_TEST_URL });
-  await client.connect();
-  try {
+function catalog(schema: string) {
+  return withAdminClient(async (client) => {
     const tables = await client.query<{ name: string }>(
       "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1",
       [schema],
@@ -43,9 +40,7 @@ async function catalog(schema: string) {
       indexes: indexes.rows.map((r) => r.name),
       versions: versions.rows.map((r) => r.version),
     };
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 describe("postgres migrations", { skip: !reachable && "PostgreSQL not reachable" }, () => {
@@ -115,20 +110,16 @@ describe("postgres schema", { skip: !reachable && "PostgreSQL not reachable" }, 
   after(() => dropSchema(schema));
 
   it("has the task row columns of docs/storage.md", async () => {
-    const client = new pg.Client({ connectionString: POSTGRES_TEST_URL });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ column_name: string }>(
+    const { rows } = await withAdminClient((client) =>
+      client.query<{ column_name: string }>(
         "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'tasks' ORDER BY ordinal_position",
         [schema],
-      );
-      assert.deepEqual(rows.map((r) => r.column_name), [
-        "id", "name", "definition_id", "parent_id", "execution_name", "iterations", "max_iterations", "input",
-        "output", "status", "started_on", "finished_on", "event_response", "created_on", "saved_on", "created_by",
-        "progress", "run_at", "attempt", "lease_owner", "lease_token", "lease_expires_at", "due_at", "hook_pending",
-      ]);
-    } finally {
-      await client.end();
-    }
+      ),
+    );
+    assert.deepEqual(rows.map((r) => r.column_name), [
+      "id", "name", "definition_id", "parent_id", "execution_name", "iterations", "max_iterations", "input",
+      "output", "status", "started_on", "finished_on", "event_response", "created_on", "saved_on", "created_by",
+      "progress", "run_at", "attempt", "lease_owner", "lease_token", "lease_expires_at", "due_at", "hook_pending",
+    ]);
   });
 });

@@ -1,7 +1,6 @@
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
-import pg from "pg";
-import { isPostgresReachable, POSTGRES_TEST_URL, postgresStore, type TestStore } from "../../helpers/stores.js";
+import { isPostgresReachable, postgresStore, withAdminClient as admin, type TestStore } from "../../helpers/stores.js";
 import { createPostgresStorage } from "../../../src/storage/postgres/index.js";
 import type { StorageAdapter, StorageEvent } from "../../../src/storage/port/index.js";
 
@@ -28,15 +27,6 @@ function nextEvent(adapter: StorageAdapter, matches: (e: StorageEvent) => boolea
   return { promise, stop: () => stop() };
 }
 
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: POSTGRES_TEST_URL });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Waits until the listener connection of `channel` is up (it opens lazily). */
 async function listenerPid(channel: string, ms = 3000): Promise<number> {

@@ -1,22 +1,15 @@
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import pg from "pg";
-import { dropSchema, isPostgresReachable, POSTGRES_TEST_URL } from "../../helpers/stores.js";
+import { dropSchema, isPostgresReachable, POSTGRES_TEST_URL, withAdminClient } from "../../helpers/stores.js";
 import { createPostgresStorage, parsePostgresUrl } from "../../../src/storage/postgres/index.js";
 import { isStintError } from "../../../src/domain/errors.js";
 
 const reachable = await isPostgresReachable();
 
 async function schemaExists(schema: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_TEST_URL });
-  await client.connect();
-  try {
-    const { rows } = await client.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema]);
-    return rows.length === 1;
-  } finally {
-    await client.end();
-  }
+  const { rows } = await withAdminClient((client) => client.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema]));
+  return rows.length === 1;
 }
 
 function withSchemaParam(url: string, schema: string): string {

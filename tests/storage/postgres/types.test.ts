@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import pg from "pg";
-import { isPostgresReachable, POSTGRES_TEST_URL } from "../../helpers/stores.js";
+import { isPostgresReachable, withAdminClient } from "../../helpers/stores.js";
 import { parseTimestamptz } from "../../../src/storage/postgres/types.js";
 
 const reference = pg.types.getTypeParser(1184, "text") as (text: string) => Date | string;
@@ -42,9 +42,7 @@ describe("postgres timestamptz parsing", () => {
   });
 
   it("reads the server's own output in several time zones", { skip: !reachable && "PostgreSQL not reachable" }, async () => {
-    const client = new pg.Client({ connectionString: POSTGRES_TEST_URL });
-    await client.connect();
-    try {
+    await withAdminClient(async (client) => {
       for (const zone of ["UTC", "America/Los_Angeles", "Asia/Kolkata", "Asia/Kathmandu", "Pacific/Chatham"]) {
         await client.query(`SET TimeZone = '${zone}'`);
         const { rows } = await client.query<{ t: string }>(
@@ -53,8 +51,6 @@ describe("postgres timestamptz parsing", () => {
         );
         for (const { t } of rows) same(t);
       }
-    } finally {
-      await client.end();
-    }
+    });
   });
 });
