@@ -36,7 +36,6 @@ export interface IterationParams {
   /** After the budget's signal fires, how long `run()` may take to return before the slot is taken back. */
   graceMs: number;
   children: ChildTasks;
-  /** Fires when the task is aborted (a user abort, or the lease was lost). */
   /** User abort, lost lease, shutdown: a flag, with a signal built only when read. */
   abort: { readonly aborted: boolean; readonly signal: AbortSignal };
   logFlushIntervalMs: number;

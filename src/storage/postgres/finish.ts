@@ -16,7 +16,7 @@ import { finishPlan, runsOfDistinctIds } from "../finish-plan.js";
 import type { TaskAbortParams, TaskAbortResult, TaskFinishParams, TaskFinishResult } from "../port/types.js";
 import { forBatch, statement, type Db, type Queryable } from "./db.js";
 import { newId } from "../../domain/ids.js";
-import { appendLogs, appendLogsCtes, appendLogsStatement, appendLogsValues, itemTime, latestLogIteration, optionalJson } from "./logs.js";
+import { appendedItemCount, appendLogs, appendLogsCtes, appendLogsStatement, appendLogsValues, latestLogIteration, logItemColumns } from "./logs.js";
 import { encodeEvent, notifySql } from "./notify.js";
 import { json, rowToTask, TASK_COLUMNS, taskColumns, ts, type TaskRow } from "./row.js";
 
@@ -133,7 +133,7 @@ export function finishOps(db: Db): FinishOps {
     }
     const logValues = appendLogsValues(params.flatMap((p) => (p.log ? [p.log] : [])));
     // Sized by whichever is bigger: the tasks, or the log items joined to them.
-    const size = Math.max(params.length, logValues ? (logValues[5] as unknown[]).length : 0);
+    const size = Math.max(params.length, logValues ? appendedItemCount(logValues) : 0);
     const rows = await q.query<TaskRow & { applied: boolean }>(
       forBatch(logValues ? FINISH_WITH_LOGS : FINISH, size),
       logValues ? [...finishValues(params), ...logValues] : finishValues(params),
@@ -289,18 +289,13 @@ function finishValues(params: readonly TaskFinishParams[]): unknown[] {
 function finishOneValues(p: TaskFinishParams): unknown[] {
   const item = itemValues(p);
   const log = p.log && p.log.items.length > 0 ? p.log : undefined;
-  const items = log?.items ?? [];
+  const items = (log?.items ?? []).map((item) => ({ item, now: log!.now }));
   return [
     ...FINISH_FIELDS.map((field) => item[field]),
     log ? newId(log.now) : null,
     log?.iteration ?? null,
     log?.executionName ?? null,
     log ? ts(log.now) : null,
-    items.map((i) => i.type),
-    items.map((i) => i.message),
-    items.map((i) => itemTime(i.createdOn, log!.now)),
-    items.map((i) => optionalJson(i.data)),
-    items.map((i) => optionalJson(i.error)),
-    items.map((i) => i.attempt ?? null),
+    ...logItemColumns(items),
   ];
 }

@@ -106,6 +106,21 @@ export function appendLogsValues(appends: readonly LogAppendParams[]): unknown[]
     recordList.map((r) => r.executionName),
     recordList.map((r) => ts(r.now)),
     items.map((i) => i.ord),
+    ...logItemColumns(items),
+  ];
+}
+
+/** How many items `appendLogsValues` laid out (the size of the batch, for `forBatch`). */
+export function appendedItemCount(values: readonly unknown[]): number {
+  return (values[5] as unknown[]).length;
+}
+
+/**
+ * The six item arrays (type, message, created_on, data, error, attempt) as the append
+ * statements bind them; an item without a usable time takes its append's `now`.
+ */
+export function logItemColumns(items: readonly { item: LogItem; now: number }[]): unknown[][] {
+  return [
     items.map((i) => i.item.type),
     items.map((i) => i.item.message),
     items.map((i) => itemTime(i.item.createdOn, i.now)),
@@ -124,7 +139,7 @@ export function appendLogsStatement(names: SqlNames): Statement {
 export async function appendLogs(q: Queryable, append: Statement, appends: readonly LogAppendParams[]): Promise<void> {
   const values = appendLogsValues(appends);
   // Sized by the item count (items join their records): at least the record count.
-  if (values) await q.query(forBatch(append, (values[5] as unknown[]).length), values);
+  if (values) await q.query(forBatch(append, appendedItemCount(values)), values);
 }
 
 /** The iteration of the task's latest log record, or null when it has none. */
@@ -204,12 +219,12 @@ function rowToLogItem(row: LogItemRow): LogItem {
 }
 
 /** JSON for an optional item field: only undefined is "absent"; an explicit null round-trips. */
-export function optionalJson(value: unknown): string | null {
+function optionalJson(value: unknown): string | null {
   if (value === undefined) return null;
   return JSON.stringify(value) ?? null;
 }
 
-export function itemTime(createdOn: unknown, now: number): Date {
+function itemTime(createdOn: unknown, now: number): Date {
   if (createdOn instanceof Date && Number.isFinite(createdOn.getTime())) return createdOn;
   if (typeof createdOn === "number" && Number.isFinite(createdOn)) return new Date(createdOn);
   return new Date(now);
