@@ -94,7 +94,6 @@ function finishRun(db: Db, run: readonly TaskFinishParams[]): TaskFinishResult[]
   });
 }
 
-
 /** The parameters of FINISH, in its order. */
 function finishValues(p: TaskFinishParams, plan: FinishPlan): unknown[] {
   const inPlace = plan.inPlace ? 1 : 0;
