@@ -78,6 +78,16 @@ export class Worker {
   private readonly abandoned = new Set<string>();
   /** Hand-backs started while stopping; shutdown waits for them before the store closes. */
   private readonly pendingReleases = new Set<Promise<void>>();
+  /** Handoffs need the store's notifications, which only the started loop listens to. */
+  private readonly offersHandoff: boolean;
+  /** How long a handoff slot offered by a claim stays valid: a few claim loops. */
+  private readonly handoffSlotMs: number;
+  /** Set once shutdown withdrew the slot: a handoff arriving later goes straight back. */
+  private handoffClosed = false;
+  /** Handed tasks received, waiting one turn before they are taken (see takeHanded). */
+  private readonly pendingHanded: ClaimedTask[] = [];
+  /** Handed tasks already taken, until their handed lease ends (see firstSight). */
+  private readonly handedSeen = new Map<string, number>();
 
   constructor(private readonly deps: WorkerDependencies, options: WorkerOptions = {}) {
     this.options = resolveWorkerOptions(options);
@@ -94,6 +104,10 @@ export class Worker {
       intervalMs: this.options.heartbeatMs,
       onError: (error) => this.reportError(error, "renew leases"),
     });
+    this.offersHandoff = this.storage.capabilities.supportsHandoff && this.options.handoff;
+    // An idle worker claims every pollIntervalMs, renewing its offer; a dead one's lapses
+    // within this (a handoff to it meanwhile waits for its lease to expire).
+    this.handoffSlotMs = Math.min(10_000, Math.max(1_000, 2 * this.options.pollIntervalMs));
     this.listenInProcess();
   }
 
@@ -144,6 +158,17 @@ export class Worker {
     this.stopping = true;
     this.wake();
     await this.loopPromise;
+    if (this.loopPromise && this.offersHandoff) {
+      // No handoff after this; what was handed and never arrived goes back at once (its
+      // notification, if it comes now, is handed back too: handoffClosed).
+      const unseen = await this.storage.taskWithdrawHandoff(this.workerId).catch((error) => {
+        this.reportError(error, "withdraw handoff slot");
+        return [];
+      });
+      this.handoffClosed = true;
+      this.handBack([...unseen.filter((claim) => this.firstSight(claim)), ...this.pendingHanded.splice(0)]);
+    }
+    this.handoffClosed = true;
     await this.releaseQueued();
     const inFlight = [...this.executions.values()];
     if (!(await settledWithin(inFlight.map((e) => e.done), this.options.shutdownTimeoutMs))) {
@@ -206,7 +231,7 @@ export class Worker {
       let nextDue: number | null = null;
       const mark = this.gate.mark();
       try {
-        claimed = await this.claim(want);
+        claimed = await this.claim(want, true);
         if (claimed < want) nextDue = await this.storage.taskNextDueAt(this.deps.definitions.ids());
         failures = 0;
       } catch (error) {
@@ -227,36 +252,99 @@ export class Worker {
     }
   }
 
-  /** Claims up to `limit` due tasks into the local queue; returns how many came. */
-  private async claim(limit: number): Promise<number> {
+  /**
+   * Claims up to `limit` due tasks into the local queue; returns how many came. From the
+   * loop, on stores with `supportsHandoff`, the claim also offers this worker's free run
+   * slots to triggers until the next claim (handoff), and brings back tasks handed over
+   * meanwhile whose notification has not arrived (a silently dead LISTEN connection).
+   */
+  private async claim(limit: number, offerHandoff = false): Promise<number> {
+    const now = this.clock.now();
     const claimed = await this.storage.taskClaim({
       workerId: this.workerId,
       limit,
-      now: this.clock.now(),
+      now,
       leaseMs: this.options.leaseMs,
       definitionIds: this.deps.definitions.ids(),
+      handoff:
+        offerHandoff && this.offersHandoff && !this.stopping
+          ? { until: now + this.handoffSlotMs, slots: this.options.concurrency - this.running - this.queue.length }
+          : undefined,
     });
+    let count = 0;
     for (const claim of claimed) {
-      const inFlight = this.executions.get(claim.task.id);
-      if (inFlight) {
-        this.adopt(inFlight.claim, claim, inFlight.onLost);
-        continue;
-      }
-      // Only a task whose lease we hold can be queued here (rare: its lease lapsed).
-      const queued = this.leases.leases.has(claim.task.id) ? this.queue.find((q) => q.task.id === claim.task.id) : undefined;
-      if (queued) {
-        this.adopt(queued, claim, () => this.dropQueued(queued));
-        continue;
-      }
-      if (claim.kind === "hook") {
-        this.execute(claim); // hooks take no slot
-      } else {
-        this.leases.hold(this.leaseFor(claim, () => this.dropQueued(claim)));
-        this.queue.push(claim);
-      }
+      if (!claim.handed) count++;
+      else if (!this.firstSight(claim)) continue;
+      this.take(claim);
     }
     this.dispatch();
-    return claimed.length;
+    return count;
+  }
+
+  /** A claim from the store (claimed, or handed by a trigger): queued, or run at once for hooks. */
+  private take(claim: ClaimedTask): void {
+    const inFlight = this.executions.get(claim.task.id);
+    if (inFlight) {
+      this.adopt(inFlight.claim, claim, inFlight.onLost);
+      return;
+    }
+    // Only a task whose lease we hold can be queued here (rare: its lease lapsed).
+    const queued = this.leases.leases.has(claim.task.id) ? this.queue.find((q) => q.task.id === claim.task.id) : undefined;
+    if (queued) {
+      this.adopt(queued, claim, () => this.dropQueued(queued));
+      return;
+    }
+    if (claim.kind === "hook") {
+      this.execute(claim); // hooks take no slot
+    } else {
+      this.leases.hold(this.leaseFor(claim, () => this.dropQueued(claim)));
+      this.queue.push(claim);
+    }
+  }
+
+  /**
+   * A task a trigger handed to this worker (handoff): it runs as if claimed. It waits one
+   * turn of the event loop, so an abort that arrived right behind it (e.g. in the same
+   * read from the socket) drops it before run() starts.
+   */
+  private takeHanded(claim: ClaimedTask): void {
+    // Expired on the way (another worker may have taken it over), or already here.
+    if (claim.leaseExpiresAt <= this.clock.now() || !this.firstSight(claim)) return;
+    this.pendingHanded.push(claim);
+    if (this.pendingHanded.length === 1) setImmediate(() => this.flushHanded());
+  }
+
+  private flushHanded(): void {
+    const handed = this.pendingHanded.splice(0);
+    if (this.handoffClosed) return this.handBack(handed);
+    for (const claim of handed) this.take(claim);
+    this.dispatch();
+  }
+
+  /**
+   * Whether this is the first time this worker sees a handed task: a handoff can come
+   * both by notification and (if that seemed lost) with a claim. Remembered until the
+   * handed lease ends; after that a late notification is dropped as expired anyway.
+   */
+  private firstSight(claim: ClaimedTask): boolean {
+    const now = this.clock.now();
+    for (const [id, until] of this.handedSeen) {
+      if (until > now) break; // roughly in expiry order: stop at the first live one
+      this.handedSeen.delete(id);
+    }
+    if (this.handedSeen.has(claim.task.id)) return false;
+    this.handedSeen.set(claim.task.id, claim.leaseExpiresAt);
+    return true;
+  }
+
+  /** Gives claims back unrun (shutdown); shutdown waits for the write. */
+  private handBack(claims: readonly ClaimedTask[]): void {
+    if (claims.length === 0) return;
+    const release = this.storage
+      .taskReleaseLeases({ leases: claims.map((c) => ({ id: c.task.id, leaseToken: c.leaseToken })), now: this.clock.now() })
+      .catch((error) => this.reportError(error, "hand back claims"));
+    this.pendingReleases.add(release);
+    void release.finally(() => this.pendingReleases.delete(release));
   }
 
   /** Starts queued iterations while slots are free. */
@@ -470,7 +558,9 @@ export class Worker {
       this.unsubscribers.push(
         this.storage.subscribe((event) => {
           if (event.type === "task-aborted") this.abortExecution(event.id);
-          else this.wake();
+          else if (event.type === "task-handed") {
+            if (event.workerId === this.workerId) this.takeHanded(event.claim);
+          } else this.wake();
         }),
       );
     }
@@ -478,6 +568,8 @@ export class Worker {
   }
 
   private abortExecution(id: string): void {
+    const handed = this.pendingHanded.findIndex((claim) => claim.task.id === id);
+    if (handed >= 0) this.pendingHanded.splice(handed, 1); // not started: nothing to stop or give back
     this.executions.get(id)?.abort.abort("aborted");
   }
 

@@ -72,6 +72,13 @@ export interface StorageAdapter {
   taskUpdate(params: TaskUpdateParams): Promise<boolean>;
   /** Aborts a pending or running task (conditionally: abort wins, exactly once). */
   taskAbort(params: TaskAbortParams): Promise<TaskAbortResult>;
+  /**
+   * Withdraws the worker's handoff slot (`TaskClaimParams.handoff`): no trigger hands it
+   * anything after this resolves. Returns the tasks handed over since its last claim that
+   * are still its own (their notifications may be late or lost), so a stopping worker
+   * can give back the ones it never got. Empty without `supportsHandoff`.
+   */
+  taskWithdrawHandoff(workerId: string): Promise<ClaimedTask[]>;
   /** Earliest time any task of these definitions becomes claimable, or null if none. */
   taskNextDueAt(definitionIds: readonly string[]): Promise<number | null>;
 

@@ -27,6 +27,11 @@ export interface ClaimedTask {
   /** Fence for every later write of this claim. */
   leaseToken: number;
   leaseExpiresAt: number;
+  /**
+   * Handed to this worker by a trigger earlier (handoff) and returned again because its
+   * notification may never have arrived: the worker skips it if it already has it.
+   */
+  handed?: boolean;
 }
 
 export interface TaskClaimParams {
@@ -36,6 +41,16 @@ export interface TaskClaimParams {
   leaseMs: number;
   /** Only tasks of these definitions (the ones the worker can run). */
   definitionIds: readonly string[];
+  /**
+   * Handoff (capability `supportsHandoff`; other adapters ignore it). When set, and fewer
+   * than `limit` and fewer than `slots` tasks are claimed, the worker offers the rest of
+   * `slots` (its free run slots) until `until`: a trigger of one task due now then stores
+   * it already claimed by this worker and delivers it as a `task-handed` event, with no
+   * claim round trip. Otherwise the worker's earlier offer is withdrawn. The claim also
+   * returns, marked `handed`, the tasks handed over since the previous claim that are
+   * still this worker's and unstarted by any other.
+   */
+  handoff?: { until: number; slots: number };
 }
 
 export interface LeaseRef {
@@ -198,10 +213,14 @@ export interface StorageCapabilities {
   supportsSkipLocked: boolean;
   /** Several processes may share the store. */
   multiProcess: boolean;
+  /** Triggers hand tasks straight to idle workers (`TaskClaimParams.handoffUntil`). */
+  supportsHandoff: boolean;
 }
 
 export type StorageEvent =
   | { type: "tasks-available" }
-  | { type: "task-aborted"; id: string };
+  | { type: "task-aborted"; id: string }
+  /** A trigger stored this task claimed by worker `workerId` (handoff): that worker runs it. */
+  | { type: "task-handed"; workerId: string; claim: ClaimedTask };
 
 export type { Task, TaskLog, LogItem };

@@ -6,6 +6,7 @@ import type { StorageAdapter } from "../port/storage.js";
 import { claimOps } from "./claim.js";
 import { createDb } from "./db.js";
 import { finishOps } from "./finish.js";
+import { handoffOps } from "./handoff.js";
 import { logOps } from "./logs.js";
 import { migrate } from "./migrate.js";
 import { createListener, encodeEvent, notifySql } from "./notify.js";
@@ -15,19 +16,29 @@ import { taskOps } from "./tasks.js";
 export function createPostgresStorage(options: PostgresStorageOptions): StorageAdapter {
   const resolved = resolveOptions(options);
   const db = createDb(resolved);
-  const tasks = taskOps(db);
+  const handoff = handoffOps(db);
+  const tasks = taskOps(db, handoff);
   const claims = claimOps(db);
   const finishes = finishOps(db);
   const logs = logOps(db);
+  /** Workers of this process whose claims offered a handoff slot. */
+  const offering = new Set<string>();
   const listener = createListener({
     connectionString: resolved.connectionString,
     names: db.names,
     onError: resolved.onError,
+    readHanded: (workerId, id) => handoff.readHanded(workerId, id),
+    // Handoffs sent while the LISTEN connection is down never arrive: stop them now (best
+    // effort); the next claim returns what was handed meanwhile and offers again once
+    // listening.
+    onDisconnect: () => {
+      for (const workerId of offering) void handoff.close(workerId).catch(() => {});
+    },
   });
 
   return {
     name: "postgres",
-    capabilities: { supportsNotify: true, supportsSkipLocked: true, multiProcess: true },
+    capabilities: { supportsNotify: true, supportsSkipLocked: true, multiProcess: true, supportsHandoff: true },
 
     migrate: () => migrate(db),
     async ping() {
@@ -44,7 +55,13 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageA
     taskList: (params) => tasks.list(params),
     taskDelete: (id) => tasks.delete(id),
 
-    taskClaim: (params) => claims.claim(params),
+    taskClaim(params) {
+      // A slot only while handoffs can reach this process.
+      const offer = params.handoff !== undefined && listener.listening();
+      if (offer) offering.add(params.workerId);
+      else offering.delete(params.workerId);
+      return claims.claim(offer ? params : { ...params, handoff: undefined });
+    },
     taskRenewLeases: (params) => claims.renew(params),
     taskReleaseLeases: (params) => claims.release(params),
     taskFinishMany: (params) => finishes.finishMany(params),
@@ -52,6 +69,10 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageA
     taskUpdate: (params) => tasks.update(params),
     taskAbort: (params) => finishes.abort(params),
     taskNextDueAt: (definitionIds) => tasks.nextDueAt(definitionIds),
+    taskWithdrawHandoff(workerId) {
+      offering.delete(workerId);
+      return handoff.withdraw(workerId);
+    },
 
     logAppend: (params) => logs.append(params),
     logList: (params) => logs.list(params),

@@ -16,9 +16,11 @@ export interface ClaimOps {
 }
 
 export function claimOps(db: Db): ClaimOps {
-  const { tasks } = db.names;
+  const { tasks, slots } = db.names;
 
-  // $1 now, $2 definition ids, $3 limit, $4 worker id, $5 lease expiry.
+  // $1 now, $2 definition ids, $3 limit, $4 worker id, $5 lease expiry, $6 lease ms,
+  // $7 until when a handoff slot is offered (NULL: none), $8 the worker's free run slots
+  // (the handoff tables: 0003_handoff_slots.sql; rules: docs/storage.md "Handoff").
   // A terminal row here has an unconfirmed hook: only its lease columns change. Any other
   // row starts an iteration: fresh (no owner) counts it, a takeover re-runs it.
   //
@@ -38,24 +40,54 @@ export function claimOps(db: Db): ClaimOps {
       ORDER BY due_at, id
       LIMIT $3
       FOR UPDATE SKIP LOCKED
+    ), claimed AS (
+      UPDATE ${tasks} t SET
+        iterations = CASE WHEN t.status IN ('success', 'failed', 'aborted') OR t.lease_owner IS NOT NULL
+                          THEN t.iterations ELSE t.iterations + 1 END,
+        attempt = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.attempt
+                       WHEN t.lease_owner IS NULL THEN 1 ELSE t.attempt + 1 END,
+        status = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.status ELSE 'running' END,
+        started_on = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.started_on
+                          ELSE COALESCE(t.started_on, $1) END,
+        execution_name = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.execution_name ELSE $4 END,
+        lease_owner = $4,
+        lease_token = t.lease_token + 1,
+        lease_expires_at = $5,
+        due_at = $5,
+        saved_on = $1
+      FROM due
+      WHERE t.id = due.id
+      RETURNING ${taskColumns("t")}, due.due_at AS claimed_due_at
+    ), counted AS (
+      SELECT count(*)::int AS n FROM claimed
+    ), slot AS (
+      -- The worker's slot as it stands (FOR UPDATE: the latest version, after any trigger
+      -- holding it has committed).
+      SELECT handed FROM ${slots} WHERE worker_id = $4 FOR UPDATE
+    ), recovered AS (
+      -- Handed since the last claim, still ours and not due (a due one is in "claimed").
+      SELECT ${taskColumns("t")}, t.due_at AS claimed_due_at
+      FROM slot JOIN ${tasks} t ON t.id = ANY(slot.handed)
+      WHERE t.lease_owner = $4 AND t.lease_token = 1 AND t.status = 'running' AND t.due_at > $1
+    ), offer AS (
+      -- Run slots left and a slot wanted ($7): offer them, replacing the earlier offer.
+      -- Handed ids this statement cannot see yet (their trigger committed after it began)
+      -- stay listed for the next claim.
+      INSERT INTO ${slots} AS s (worker_id, definition_ids, free, lease_ms, expires_at)
+      SELECT $4, $2::text[], $8::int - counted.n, $6, $7 FROM counted
+      WHERE $7::timestamptz IS NOT NULL AND counted.n < $3 AND counted.n < $8::int
+      ON CONFLICT (worker_id) DO UPDATE SET
+        definition_ids = EXCLUDED.definition_ids, free = EXCLUDED.free,
+        lease_ms = EXCLUDED.lease_ms, expires_at = EXCLUDED.expires_at,
+        handed = ARRAY(SELECT h FROM unnest(s.handed) AS h WHERE NOT EXISTS (SELECT 1 FROM ${tasks} t WHERE t.id = h))
+    ), withdraw AS (
+      -- No run slot free, or no slot wanted: no trigger hands this worker more for now.
+      DELETE FROM ${slots} s USING counted
+      WHERE s.worker_id = $4 AND ($7::timestamptz IS NULL OR counted.n >= $3 OR counted.n >= $8::int)
     )
-    UPDATE ${tasks} t SET
-      iterations = CASE WHEN t.status IN ('success', 'failed', 'aborted') OR t.lease_owner IS NOT NULL
-                        THEN t.iterations ELSE t.iterations + 1 END,
-      attempt = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.attempt
-                     WHEN t.lease_owner IS NULL THEN 1 ELSE t.attempt + 1 END,
-      status = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.status ELSE 'running' END,
-      started_on = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.started_on
-                        ELSE COALESCE(t.started_on, $1) END,
-      execution_name = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.execution_name ELSE $4 END,
-      lease_owner = $4,
-      lease_token = t.lease_token + 1,
-      lease_expires_at = $5,
-      due_at = $5,
-      saved_on = $1
-    FROM due
-    WHERE t.id = due.id
-    RETURNING ${taskColumns("t")}, due.due_at AS claimed_due_at`);
+    SELECT false AS handed, claimed.* FROM claimed
+    UNION ALL
+    SELECT true AS handed, recovered.* FROM recovered`);
 
   // Multi-row writes first lock their rows in id order (the `mine` CTEs): two statements
   // touching the same rows (a worker's renewal and its finish batch) then never lock
@@ -105,21 +137,28 @@ export function claimOps(db: Db): ClaimOps {
     async claim(params) {
       if (!(params.limit >= 1) || params.definitionIds.length === 0) return [];
       const leaseExpiresAt = params.now + params.leaseMs;
-      const rows = await db.query<TaskRow & { claimed_due_at: Date }>(CLAIM, [
+      const rows = await db.query<TaskRow & { claimed_due_at: Date; handed: boolean }>(CLAIM, [
         ts(params.now),
         [...params.definitionIds],
         Math.floor(params.limit),
         params.workerId,
         ts(leaseExpiresAt),
+        Math.max(1, Math.ceil(params.leaseMs)),
+        ts(params.handoff?.until),
+        params.handoff ? Math.max(0, Math.floor(params.handoff.slots)) : 0,
       ]);
       // RETURNING has no order; hand them out oldest due first, as claimed.
       rows.sort((a, b) => a.claimed_due_at.getTime() - b.claimed_due_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      return rows.map((row) => ({
-        kind: isTerminalStatus(row.status) ? "hook" : "iteration",
-        task: rowToTask(row),
-        leaseToken: row.lease_token,
-        leaseExpiresAt: row.lease_expires_at ? row.lease_expires_at.getTime() : leaseExpiresAt,
-      }));
+      return rows.map((row): ClaimedTask => {
+        const claimed: ClaimedTask = {
+          kind: isTerminalStatus(row.status) ? "hook" : "iteration",
+          task: rowToTask(row),
+          leaseToken: row.lease_token,
+          leaseExpiresAt: row.lease_expires_at ? row.lease_expires_at.getTime() : leaseExpiresAt,
+        };
+        if (row.handed) claimed.handed = true;
+        return claimed;
+      });
     },
 
     async renew(params) {

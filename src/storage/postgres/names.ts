@@ -9,6 +9,8 @@ export interface SqlNames {
   tasks: string;
   logs: string;
   logItems: string;
+  /** Idle workers' handoff slots (migration 0003). */
+  slots: string;
   migrations: string;
   /** LISTEN/NOTIFY channel: one per schema so two Stint installs never wake each other. */
   channel: string;
@@ -26,6 +28,7 @@ export function sqlNames(schema: string): SqlNames {
     tasks: `${s}.tasks`,
     logs: `${s}.task_logs`,
     logItems: `${s}.task_log_items`,
+    slots: `${s}.worker_slots`,
     migrations: `${s}.stint_migrations`,
     channel: `stint_${schema}`,
   };

@@ -8,8 +8,9 @@
  * notifications sent while it was away are gone.
  */
 import pg from "pg";
-import type { StorageEvent } from "../port/types.js";
+import type { ClaimedTask, StorageEvent } from "../port/types.js";
 import { mapPgError } from "./errors.js";
+import { handedClaim, rowFromJson } from "./handoff.js";
 import { quoteIdent, type SqlNames } from "./names.js";
 
 /** The channel is validated (see options.ts), so it can sit in the text as a literal. */
@@ -21,12 +22,23 @@ export function encodeEvent(event: StorageEvent): string {
   return JSON.stringify(event);
 }
 
+/**
+ * What travels on the channel: the port's events, and a handoff too big for a payload
+ * (`task-handed-ref`: the task is read back before it is delivered).
+ */
+export type WireEvent = StorageEvent | { type: "task-handed-ref"; workerId: string; id: string };
+
 /** A payload from the channel, or null when it is not one of ours. */
-export function decodeEvent(payload: string | undefined): StorageEvent | null {
+export function decodeEvent(payload: string | undefined): WireEvent | null {
   try {
-    const value = JSON.parse(payload ?? "") as { type?: unknown; id?: unknown };
+    const value = JSON.parse(payload ?? "") as { type?: unknown; id?: unknown; workerId?: unknown; row?: unknown };
     if (value?.type === "tasks-available") return { type: "tasks-available" };
     if (value?.type === "task-aborted" && typeof value.id === "string") return { type: "task-aborted", id: value.id };
+    if (value?.type === "task-handed" && typeof value.workerId === "string") {
+      if (typeof value.id === "string") return { type: "task-handed-ref", workerId: value.workerId, id: value.id };
+      const row = rowFromJson(value.row);
+      if (row) return { type: "task-handed", workerId: value.workerId, claim: handedClaim(row) };
+    }
   } catch {
     // Someone else's NOTIFY on our channel: not for us.
   }
@@ -40,10 +52,16 @@ export interface ListenerOptions {
   /** First reconnect delay; doubles up to `maxBackoffMs`. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** Reads back a handoff whose payload named the task only (null: nothing to deliver). */
+  readHanded?: (workerId: string, id: string) => Promise<ClaimedTask | null>;
+  /** The LISTEN connection was lost: notifications sent until it is back are gone. */
+  onDisconnect?: () => void;
 }
 
 export interface Listener {
   subscribe(listener: (event: StorageEvent) => void): () => void;
+  /** True while the LISTEN connection is up (notifications are being received). */
+  listening(): boolean;
   close(): Promise<void>;
 }
 
@@ -60,6 +78,16 @@ export function createListener(options: ListenerOptions): Listener {
   // Set once a connection was lost or failed: the next good one may have missed events.
   let missedSome = false;
   let closed = false;
+  function receive(event: WireEvent): void {
+    if (event.type !== "task-handed-ref") return deliver(event);
+    // Read back; if that fails, the worker's next claim returns the task (handed: true).
+    void options.readHanded?.(event.workerId, event.id).then(
+      (claim) => {
+        if (claim) deliver({ type: "task-handed", workerId: event.workerId, claim });
+      },
+      (error: unknown) => onError(error instanceof Error ? error : new Error(String(error))),
+    );
+  }
 
   function deliver(event: StorageEvent): void {
     for (const listener of [...listeners]) {
@@ -93,7 +121,7 @@ export function createListener(options: ListenerOptions): Listener {
     client.on("notification", (message) => {
       if (message.channel !== names.channel) return;
       const event = decodeEvent(message.payload);
-      if (event) deliver(event);
+      if (event) receive(event);
     });
     try {
       await client.connect();
@@ -128,6 +156,7 @@ export function createListener(options: ListenerOptions): Listener {
     missedSome = true;
     endQuietly(client);
     if (error) onError(mapPgError(error));
+    options.onDisconnect?.();
     scheduleRetry();
   }
 
@@ -160,6 +189,7 @@ export function createListener(options: ListenerOptions): Listener {
         if (listeners.size === 0) void stop();
       };
     },
+    listening: () => active !== null,
     async close() {
       closed = true;
       listeners.clear();

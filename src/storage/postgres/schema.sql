@@ -83,15 +83,22 @@ CREATE TABLE stint.tasks (
     CONSTRAINT tasks_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'running'::text, 'success'::text, 'failed'::text, 'aborted'::text])))
 );
 
+-- Name: worker_slots; Type: TABLE; Schema: stint; Owner: -
+
+CREATE TABLE stint.worker_slots (
+    worker_id text NOT NULL COLLATE pg_catalog."C",
+    definition_ids text[] NOT NULL COLLATE pg_catalog."C",
+    free integer NOT NULL,
+    lease_ms integer NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    CONSTRAINT worker_slots_free_check CHECK ((free >= 0)),
+    CONSTRAINT worker_slots_lease_ms_check CHECK ((lease_ms > 0))
+);
+
 -- Name: stint_migrations stint_migrations_pkey; Type: CONSTRAINT; Schema: stint; Owner: -
 
 ALTER TABLE ONLY stint.stint_migrations
     ADD CONSTRAINT stint_migrations_pkey PRIMARY KEY (version);
-
--- Name: task_log_items task_log_items_pkey; Type: CONSTRAINT; Schema: stint; Owner: -
-
-ALTER TABLE ONLY stint.task_log_items
-    ADD CONSTRAINT task_log_items_pkey PRIMARY KEY (seq);
 
 -- Name: task_logs task_logs_pkey; Type: CONSTRAINT; Schema: stint; Owner: -
 
@@ -107,6 +114,11 @@ ALTER TABLE ONLY stint.task_logs
 
 ALTER TABLE ONLY stint.tasks
     ADD CONSTRAINT tasks_pkey PRIMARY KEY (id);
+
+-- Name: worker_slots worker_slots_pkey; Type: CONSTRAINT; Schema: stint; Owner: -
+
+ALTER TABLE ONLY stint.worker_slots
+    ADD CONSTRAINT worker_slots_pkey PRIMARY KEY (worker_id);
 
 -- Name: task_log_items_log_idx; Type: INDEX; Schema: stint; Owner: -
 
@@ -136,12 +148,3 @@ CREATE INDEX tasks_parent_idx ON stint.tasks USING btree (parent_id, created_on 
 
 CREATE INDEX tasks_status_idx ON stint.tasks USING btree (status, created_on DESC, id DESC);
 
--- Name: task_log_items task_log_items_log_id_fkey; Type: FK CONSTRAINT; Schema: stint; Owner: -
-
-ALTER TABLE ONLY stint.task_log_items
-    ADD CONSTRAINT task_log_items_log_id_fkey FOREIGN KEY (log_id) REFERENCES stint.task_logs(id) ON DELETE CASCADE;
-
--- Name: task_logs task_logs_task_id_fkey; Type: FK CONSTRAINT; Schema: stint; Owner: -
-
-ALTER TABLE ONLY stint.task_logs
-    ADD CONSTRAINT task_logs_task_id_fkey FOREIGN KEY (task_id) REFERENCES stint.tasks(id) ON DELETE CASCADE;

@@ -8,6 +8,7 @@ import type { ListResult, TaskCreateParams, TaskListField, TaskListParams, TaskU
 import { statement, type Db } from "./db.js";
 import { mapPgError } from "./errors.js";
 import { buildListQuery, encodeCursor, pageLimit, type ListSource } from "./list-query.js";
+import type { HandoffOps } from "./handoff.js";
 import { encodeEvent } from "./notify.js";
 import { json, rowToTask, TASK_COLUMNS, ts, type TaskRow } from "./row.js";
 
@@ -24,7 +25,7 @@ export interface TaskOps {
 /** A `taskCreateMany` at least this large refreshes the planner's statistics when stale. */
 export const ANALYZE_AFTER_ROWS = 1_000;
 
-export function taskOps(db: Db): TaskOps {
+export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
   const { tasks } = db.names;
 
   // Rows start pending, due at run_at, saved when created (docs/storage.md).
@@ -142,6 +143,15 @@ export function taskOps(db: Db): TaskOps {
   return {
     async createMany(params) {
       if (params.length === 0) return [];
+      // One task due now may go straight to an idle worker (handoff.ts); batches and
+      // delayed tasks are queued as usual.
+      if (params.length === 1 && params[0].runAt <= params[0].createdOn) {
+        try {
+          return [rowToTask(await handoff.createOne(params[0]))];
+        } catch (error) {
+          throw mapPgError(error, "create");
+        }
+      }
       const values = [
         params.map((p) => p.id),
         params.map((p) => p.name),

@@ -29,6 +29,9 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
   supportsNotify: false,
   supportsSkipLocked: false,
   multiProcess: true,
+  // Handoff needs a signal to the idle worker in another process; in one process a
+  // trigger already wakes the worker at once (WorkerSignals).
+  supportsHandoff: false,
 });
 
 export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapter {
@@ -77,6 +80,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
     taskUpdate: op((params) => taskUpdate(db, params)),
     taskAbort: op((params) => taskAbort(db, params)),
     taskNextDueAt: op((definitionIds) => taskNextDueAt(db, definitionIds)),
+    taskWithdrawHandoff: async () => [],
 
     logAppend: op((params) => logAppend(db, params)),
     logList: op((params) => logList(db, params)),

@@ -12,6 +12,7 @@ import { createDb, statement } from "../../../src/storage/postgres/db.js";
 import { sqlNames } from "../../../src/storage/postgres/names.js";
 import { resolveOptions } from "../../../src/storage/postgres/options.js";
 import { taskOps } from "../../../src/storage/postgres/tasks.js";
+import { handoffOps } from "../../../src/storage/postgres/handoff.js";
 import { migrate } from "../../../src/storage/postgres/migrate.js";
 import type { StorageAdapter, TaskCreateParams } from "../../../src/storage/port/index.js";
 
@@ -110,7 +111,7 @@ describe("postgres hot path", { skip: !reachable && "PostgreSQL not reachable" }
     const db = createDb(resolveOptions({ connectionString: POSTGRES_TEST_URL, schema, poolSize: 1 }));
     try {
       await migrate(db);
-      const tasks = taskOps(db);
+      const tasks = taskOps(db, handoffOps(db));
       await tasks.createMany(params(5, "n"));
       await tasks.get("n000000");
       for (const value of ["a", "b", "c"]) {

@@ -66,7 +66,7 @@ describe("SQLite adapter", () => {
 
   it("declares polling-only, multi-process capabilities", () => {
     const adapter = createSqliteStorage({ filename: ":memory:" });
-    assert.deepEqual({ ...adapter.capabilities }, { supportsNotify: false, supportsSkipLocked: false, multiProcess: true });
+    assert.deepEqual({ ...adapter.capabilities }, { supportsNotify: false, supportsSkipLocked: false, multiProcess: true, supportsHandoff: false });
     void adapter.close();
   });
 
