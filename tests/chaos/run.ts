@@ -51,6 +51,8 @@ export interface ChaosResult {
   lost: number;
   doubleTerminal: number;
   hooksRerun: number;
+  /** Tasks a trigger stored already claimed by an idle worker (PostgreSQL handoff). */
+  handedAtTrigger: number;
   workerErrors: number;
   durationMs: number;
   problems: string[];
@@ -120,6 +122,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
 
   const expected = new Map<string, ChaosInput>();
   let triggered = 0;
+  let handedAtTrigger = 0;
+  let waves = 0;
   async function triggerWave(count: number): Promise<void> {
     const params = [];
     for (let i = 0; i < count && triggered < options.tasks; i++, triggered++) {
@@ -132,8 +136,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       params.push({ definition: chaosTask.id, input });
     }
     if (params.length === 0) return;
-    const tasks = await stint.tasks.triggerMany(params);
+    // Every other wave trickles in one by one, so workers with free slots are handed
+    // tasks straight from the trigger (PostgreSQL handoff) while others die; the rest
+    // arrive as one batch, so kills land on a busy store.
+    const tasks = [];
+    if (++waves % 2 === 0) {
+      for (const p of params) {
+        tasks.push(await stint.tasks.trigger(p));
+        await sleep(5);
+      }
+    } else {
+      tasks.push(...(await stint.tasks.triggerMany(params)));
+    }
     for (const task of tasks) expected.set(task.id, task.input as ChaosInput);
+    handedAtTrigger += tasks.filter((task) => task.taskStatus === "running").length;
   }
 
   let kills = 0;
@@ -194,7 +210,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const summary =
       `chaos ${options.store}: tasks=${expected.size}, kills=${kills}, iterations re-run=${analysis.iterationsRerun}, ` +
       `lost=${analysis.lost}, double-terminal=${analysis.doubleTerminal}, hooks re-run=${analysis.hooksRerun}, ` +
-      `worker errors=${workerErrors}, torn journal lines=${torn}, problems=${problems.length}, ` +
+      `handed at trigger=${handedAtTrigger}, worker errors=${workerErrors}, torn journal lines=${torn}, problems=${problems.length}, ` +
       `duration=${(durationMs / 1000).toFixed(1)}s`;
     return {
       store: options.store,
@@ -204,6 +220,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       lost: analysis.lost,
       doubleTerminal: analysis.doubleTerminal,
       hooksRerun: analysis.hooksRerun,
+      handedAtTrigger,
       workerErrors,
       durationMs,
       problems,

@@ -191,9 +191,10 @@ describe("worker handoff (postgres)", { skip: !reachable && "PostgreSQL not reac
   it("never starts a handed task whose abort arrives right behind the handoff", async () => {
     const { store, triggerSide } = await setup();
     const deliver: { to?: (event: StorageEvent) => void } = {};
-    const worker = await deaf(store, { pollIntervalMs: 50 }, deliver);
+    // A long poll: no claim of its own brings the task back meanwhile.
+    const worker = await deaf(store, { pollIntervalMs: 60_000 }, deliver);
     worker.start();
-    await waitFor(() => slotCount(store), (n) => n === 1);
+    await waitFor(() => (worker.wake(), slotCount(store)), (n) => n === 1);
     const task = await triggerHanded(triggerSide, counted.id, 3);
     await triggerSide.tasks.abort({ id: task.id });
     // Both notifications arrive late and together, in commit order.

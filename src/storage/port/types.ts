@@ -219,6 +219,8 @@ export interface StorageCapabilities {
 
 export type StorageEvent =
   | { type: "tasks-available" }
+  /** Notifications reach this process from now on (the first LISTEN connection is up). */
+  | { type: "listening" }
   | { type: "task-aborted"; id: string }
   /** A trigger stored this task claimed by worker `workerId` (handoff): that worker runs it. */
   | { type: "task-handed"; workerId: string; claim: ClaimedTask };

@@ -61,25 +61,34 @@ export function claimOps(db: Db): ClaimOps {
     ), counted AS (
       SELECT count(*)::int AS n FROM claimed
     ), slot AS (
-      -- The worker's slot as it stands (FOR UPDATE: the latest version, after any trigger
-      -- holding it has committed).
-      SELECT handed FROM ${slots} WHERE worker_id = $4 FOR UPDATE
+      -- Read, not locked: a trigger skips a locked slot, so a claim locks it only to
+      -- change it (below), and an idle worker's repeated claims mostly do not.
+      SELECT * FROM ${slots} WHERE worker_id = $4
     ), recovered AS (
       -- Handed since the last claim, still ours and not due (a due one is in "claimed").
       SELECT ${taskColumns("t")}, t.due_at AS claimed_due_at
       FROM slot JOIN ${tasks} t ON t.id = ANY(slot.handed)
       WHERE t.lease_owner = $4 AND t.lease_token = 1 AND t.status = 'running' AND t.due_at > $1
     ), offer AS (
-      -- Run slots left and a slot wanted ($7): offer them, replacing the earlier offer.
-      -- Handed ids this statement cannot see yet (their trigger committed after it began)
-      -- stay listed for the next claim.
+      -- Run slots left and a slot wanted ($7): offer them, unless the standing offer says
+      -- the same, has half its time left and lists nothing handed. Handed ids this
+      -- statement cannot see yet (their trigger committed after it began) stay listed for
+      -- the next claim; the others are returned above or settled.
       INSERT INTO ${slots} AS s (worker_id, definition_ids, free, lease_ms, expires_at)
       SELECT $4, $2::text[], $8::int - counted.n, $6, $7 FROM counted
       WHERE $7::timestamptz IS NOT NULL AND counted.n < $3 AND counted.n < $8::int
+        AND NOT EXISTS (
+          SELECT 1 FROM slot
+          WHERE slot.free = $8::int - counted.n AND slot.definition_ids = $2::text[] AND slot.lease_ms = $6
+            AND slot.expires_at >= $1 + ($7::timestamptz - $1) / 2 AND slot.handed = '{}'
+        )
       ON CONFLICT (worker_id) DO UPDATE SET
         definition_ids = EXCLUDED.definition_ids, free = EXCLUDED.free,
         lease_ms = EXCLUDED.lease_ms, expires_at = EXCLUDED.expires_at,
         handed = ARRAY(SELECT h FROM unnest(s.handed) AS h WHERE NOT EXISTS (SELECT 1 FROM ${tasks} t WHERE t.id = h))
+    ), purge AS (
+      -- Slots of workers that died: gone once any task handed to them was free again.
+      DELETE FROM ${slots} WHERE worker_id <> $4 AND expires_at + lease_ms * interval '1 millisecond' < $1
     ), withdraw AS (
       -- No run slot free, or no slot wanted: no trigger hands this worker more for now.
       DELETE FROM ${slots} s USING counted

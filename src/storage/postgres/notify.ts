@@ -77,6 +77,7 @@ export function createListener(options: ListenerOptions): Listener {
   let failures = 0;
   // Set once a connection was lost or failed: the next good one may have missed events.
   let missedSome = false;
+  let connectedOnce = false;
   let closed = false;
   function receive(event: WireEvent): void {
     if (event.type !== "task-handed-ref") return deliver(event);
@@ -143,6 +144,12 @@ export function createListener(options: ListenerOptions): Listener {
     }
     active = client;
     failures = 0;
+    if (!connectedOnce) {
+      connectedOnce = true;
+      // A worker claimed before this was up: a task triggered meanwhile would wait for its
+      // next poll, and it offers a handoff slot only from a claim made while listening.
+      deliver({ type: "listening" });
+    }
     if (missedSome) {
       missedSome = false;
       deliver({ type: "tasks-available" });

@@ -161,6 +161,14 @@ describe("postgres handoff", { skip: !reachable && "PostgreSQL not reachable" },
     assert.equal(handed[0].leaseExpiresAt, T0 + 2_000 + LEASE_MS);
   });
 
+  it("removes a dead worker's slot once the leases it could have handed out are over", async () => {
+    await offer({ workerId: "worker-dead", until: T0 + 1_000 });
+    await claim(store.adapter, { workerId: "worker-b", now: T0 + 1_000 + LEASE_MS });
+    assert.deepEqual(await slots(), [{ worker_id: "worker-dead", free: 1 }], "kept while a handed lease could run");
+    await claim(store.adapter, { workerId: "worker-b", now: T0 + 1_000 + LEASE_MS + 1 });
+    assert.deepEqual(await slots(), []);
+  });
+
   it("claims with a lease longer than 2^31 ms", async () => {
     await triggerer.taskCreateMany([taskParams({ createdOn: T0 })]);
     const claimed = await store.adapter.taskClaim({ workerId: "worker-a", limit: 5, now: T0, leaseMs: 3_000_000_000, definitionIds: [DEF], handoff: { until: UNTIL, slots: 5 } });

@@ -28,6 +28,13 @@ function nextEvent(adapter: StorageAdapter, matches: (e: StorageEvent) => boolea
 }
 
 
+/** Collects the events a test is about; `listening` (the first connection is up) has its own test. */
+function record(events: StorageEvent[]): (event: StorageEvent) => void {
+  return (event) => {
+    if (event.type !== "listening") events.push(event);
+  };
+}
+
 /** Waits until the listener connection of `channel` is up (it opens lazily). */
 async function listenerPid(channel: string, ms = 3000): Promise<number> {
   const deadline = Date.now() + ms;
@@ -75,7 +82,7 @@ describe("postgres LISTEN/NOTIFY", { skip: !reachable && "PostgreSQL not reachab
     const watcher = createPostgresStorage({ connectionString: store.url });
     others.push(watcher);
     const events: StorageEvent[] = [];
-    const unsubscribe = watcher.subscribe((e) => events.push(e));
+    const unsubscribe = watcher.subscribe(record(events));
     await listenerPid(`stint_${schemaOf(store)}`);
     const now = Date.now();
     await store.adapter.taskCreateMany([
@@ -96,7 +103,7 @@ describe("postgres LISTEN/NOTIFY", { skip: !reachable && "PostgreSQL not reachab
     const b = await postgresStore.create();
     stores.push(a, b);
     const events: StorageEvent[] = [];
-    const unsubscribe = a.adapter.subscribe((e) => events.push(e));
+    const unsubscribe = a.adapter.subscribe(record(events));
     await listenerPid(`stint_${schemaOf(a)}`);
     await b.adapter.publish({ type: "tasks-available" });
     await new Promise((r) => setTimeout(r, 300));
@@ -112,7 +119,7 @@ describe("postgres LISTEN/NOTIFY", { skip: !reachable && "PostgreSQL not reachab
     others.push(listener);
     const channel = `stint_${schemaOf(store)}`;
     const events: StorageEvent[] = [];
-    const unsubscribe = listener.subscribe((e) => events.push(e));
+    const unsubscribe = listener.subscribe(record(events));
     try {
       const firstPid = await listenerPid(channel);
       await admin((c) => c.query("SELECT pg_terminate_backend($1)", [firstPid]));
@@ -130,6 +137,24 @@ describe("postgres LISTEN/NOTIFY", { skip: !reachable && "PostgreSQL not reachab
       const until = Date.now() + 3000;
       while (events.length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       assert.deepEqual(events[1], { type: "task-aborted", id: "after-reconnect" });
+    } finally {
+      unsubscribe();
+    }
+  });
+
+  it("reports listening once, when its first connection is up", async () => {
+    const store = await postgresStore.create();
+    stores.push(store);
+    const events: StorageEvent[] = [];
+    const unsubscribe = store.adapter.subscribe((e) => events.push(e));
+    try {
+      const deadline = Date.now() + 3000;
+      while (events.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(events, [{ type: "listening" }]);
+      await listenerPid(`stint_${schemaOf(store)}`);
+      await store.adapter.publish({ type: "tasks-available" });
+      while (events.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(events, [{ type: "listening" }, { type: "tasks-available" }]);
     } finally {
       unsubscribe();
     }
