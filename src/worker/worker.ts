@@ -88,6 +88,9 @@ export class Worker {
   private readonly pendingHanded: ClaimedTask[] = [];
   /** Handed tasks already taken, until their handed lease ends (see firstSight). */
   private readonly handedSeen = new Map<string, number>();
+  /** The handoff slots the last claim offered, and how many no handoff has used yet. */
+  private offerSize = 0;
+  private offerLeft = 0;
 
   constructor(private readonly deps: WorkerDependencies, options: WorkerOptions = {}) {
     this.options = resolveWorkerOptions(options);
@@ -260,16 +263,17 @@ export class Worker {
    */
   private async claim(limit: number, offerHandoff = false): Promise<number> {
     const now = this.clock.now();
+    const handoff =
+      offerHandoff && this.offersHandoff && !this.stopping
+        ? { until: now + this.handoffSlotMs, slots: this.options.concurrency - this.running - this.queue.length }
+        : undefined;
     const claimed = await this.storage.taskClaim({
       workerId: this.workerId,
       limit,
       now,
       leaseMs: this.options.leaseMs,
       definitionIds: this.deps.definitions.ids(),
-      handoff:
-        offerHandoff && this.offersHandoff && !this.stopping
-          ? { until: now + this.handoffSlotMs, slots: this.options.concurrency - this.running - this.queue.length }
-          : undefined,
+      handoff,
     });
     let count = 0;
     for (const claim of claimed) {
@@ -277,6 +281,7 @@ export class Worker {
       else if (!this.firstSight(claim)) continue;
       this.take(claim);
     }
+    this.offerSize = this.offerLeft = handoff ? Math.max(0, handoff.slots - count) : 0;
     this.dispatch();
     return count;
   }
@@ -317,6 +322,7 @@ export class Worker {
   private flushHanded(): void {
     const handed = this.pendingHanded.splice(0);
     if (this.handoffClosed) return this.handBack(handed);
+    this.offerLeft -= handed.length;
     for (const claim of handed) this.take(claim);
     this.dispatch();
   }
@@ -421,6 +427,9 @@ export class Worker {
         freeSlot();
         this.leases.release(id);
         this.executions.delete(id);
+        // Half the handoff offer used, or none standing: claim again to renew it (a slot
+        // wake-up alone would wait for the poll while triggers find the offer spent).
+        if (this.offersHandoff && !this.stopping && this.offerLeft <= this.offerSize / 2) this.wake();
         this.gate.slot(); // a claim is released: the loop may claim again
         // Continue in place: the next iteration is already ours; it runs before anything
         // claimed later.

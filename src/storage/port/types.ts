@@ -213,7 +213,7 @@ export interface StorageCapabilities {
   supportsSkipLocked: boolean;
   /** Several processes may share the store. */
   multiProcess: boolean;
-  /** Triggers hand tasks straight to idle workers (`TaskClaimParams.handoffUntil`). */
+  /** Triggers hand tasks straight to idle workers (`TaskClaimParams.handoff`). */
   supportsHandoff: boolean;
 }
 

@@ -85,12 +85,13 @@ CREATE TABLE stint.tasks (
 
 -- Name: worker_slots; Type: TABLE; Schema: stint; Owner: -
 
-CREATE TABLE stint.worker_slots (
+CREATE UNLOGGED TABLE stint.worker_slots (
     worker_id text NOT NULL COLLATE pg_catalog."C",
     definition_ids text[] NOT NULL COLLATE pg_catalog."C",
     free integer NOT NULL,
-    lease_ms integer NOT NULL,
+    lease_ms bigint NOT NULL,
     expires_at timestamp with time zone NOT NULL,
+    handed text[] DEFAULT '{}'::text[] NOT NULL COLLATE pg_catalog."C",
     CONSTRAINT worker_slots_free_check CHECK ((free >= 0)),
     CONSTRAINT worker_slots_lease_ms_check CHECK ((lease_ms > 0))
 );

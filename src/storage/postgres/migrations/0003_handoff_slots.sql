@@ -6,7 +6,14 @@
 -- slots free, deleted when it has none), taken from by triggers. A worker that dies
 -- leaves its row until `expires_at` (at most 10 s); a task handed to it in that window
 -- is taken over when its lease expires, as after a crash just after a claim.
-CREATE TABLE worker_slots (
+--
+-- UNLOGGED: offers are ephemeral (every claim renews them), so they need no WAL. A
+-- transaction that writes only this table commits without waiting for a WAL flush: an
+-- idle worker renewing its offer costs no fsync, and holds the row (which triggers skip
+-- while it is locked) for microseconds, not for a flush. After a server crash the table
+-- is empty and the workers offer again with their next claim; tasks handed out before
+-- the crash are then taken over when their lease expires.
+CREATE UNLOGGED TABLE worker_slots (
   worker_id      text COLLATE "C" NOT NULL PRIMARY KEY,
   -- The definitions the worker runs: a trigger only takes a slot that can run its task.
   definition_ids text[] COLLATE "C" NOT NULL,
