@@ -427,9 +427,10 @@ export class Worker {
         freeSlot();
         this.leases.release(id);
         this.executions.delete(id);
-        // Half the handoff offer used, or none standing: claim again to renew it (a slot
-        // wake-up alone would wait for the poll while triggers find the offer spent).
-        if (this.offersHandoff && !this.stopping && this.offerLeft <= this.offerSize / 2) this.wake();
+        // Nothing queued here and half the handoff offer used (or none standing): claim
+        // again to renew it (a slot wake-up alone would wait for the poll while triggers
+        // find the offer spent). With a queue, the loop claims by its own rules.
+        if (this.offersHandoff && !this.stopping && this.queue.length === 0 && this.offerLeft <= this.offerSize / 2) this.wake();
         this.gate.slot(); // a claim is released: the loop may claim again
         // Continue in place: the next iteration is already ours; it runs before anything
         // claimed later.
