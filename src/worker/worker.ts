@@ -168,7 +168,6 @@ export class Worker {
         this.reportError(error, "withdraw handoff slot");
         return [];
       });
-      this.handoffClosed = true;
       this.handBack([...unseen.filter((claim) => this.firstSight(claim)), ...this.pendingHanded.splice(0)]);
     }
     this.handoffClosed = true;

@@ -3,10 +3,9 @@
  * workers take disjoint rows without waiting), renewal (one statement for all of a
  * worker's leases), give-back at shutdown and the hook confirmation.
  */
-import { isTerminalStatus } from "../../domain/task.js";
 import type { ClaimedTask, LeaseRef, LeaseState, TaskClaimParams, TaskRenewLeasesParams, TaskRenewLeasesResult } from "../port/types.js";
 import { forBatch, statement, type Db } from "./db.js";
-import { rowToTask, taskColumns, ts, type TaskRow } from "./row.js";
+import { rowToClaim, taskColumns, ts, type TaskRow } from "./row.js";
 
 export interface ClaimOps {
   claim(params: TaskClaimParams): Promise<ClaimedTask[]>;
@@ -158,16 +157,7 @@ export function claimOps(db: Db): ClaimOps {
       ]);
       // RETURNING has no order; hand them out oldest due first, as claimed.
       rows.sort((a, b) => a.claimed_due_at.getTime() - b.claimed_due_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      return rows.map((row): ClaimedTask => {
-        const claimed: ClaimedTask = {
-          kind: isTerminalStatus(row.status) ? "hook" : "iteration",
-          task: rowToTask(row),
-          leaseToken: row.lease_token,
-          leaseExpiresAt: row.lease_expires_at ? row.lease_expires_at.getTime() : leaseExpiresAt,
-        };
-        if (row.handed) claimed.handed = true;
-        return claimed;
-      });
+      return rows.map((row) => (row.handed ? { ...rowToClaim(row), handed: true } : rowToClaim(row, leaseExpiresAt)));
     },
 
     async renew(params) {

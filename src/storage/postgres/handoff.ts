@@ -8,13 +8,10 @@
 import type { ClaimedTask, TaskCreateParams } from "../port/types.js";
 import { statement, type Db } from "./db.js";
 import { encodeEvent } from "./notify.js";
-import { json, rowToTask, TASK_COLUMNS, ts, type TaskRow } from "./row.js";
+import { json, rowToClaim, TASK_COLUMNS, ts, type TaskRow } from "./row.js";
 
 /** NOTIFY payloads must stay under 8000 bytes; a bigger handoff names the task only. */
 const MAX_PAYLOAD_BYTES = 7_900;
-
-/** The `task-handed` payload: the claim in full, or (too big) its id to read back. */
-export type HandedPayload = { workerId: string; row: Record<string, unknown> } | { workerId: string; id: string };
 
 export interface HandoffOps {
   /** Creates one task; hands it to an idle worker when a slot fits. Returns the stored row. */
@@ -55,24 +52,28 @@ export function handoffOps(db: Db): HandoffOps {
       SELECT $1::text, $2::text, $3::text, $4::text, $5::jsonb, $6::int, $7::timestamptz,
              $8::timestamptz, $8::timestamptz, $9::jsonb, $10::jsonb, COALESCE(slot.lease_expires_at, $7::timestamptz),
              CASE WHEN slot.worker_id IS NULL THEN 'pending' ELSE 'running' END,
-             CASE WHEN slot.worker_id IS NULL THEN 0 ELSE 1 END,
-             CASE WHEN slot.worker_id IS NULL THEN 0 ELSE 1 END,
+             (slot.worker_id IS NOT NULL)::int,
+             (slot.worker_id IS NOT NULL)::int,
              CASE WHEN slot.worker_id IS NULL THEN NULL ELSE $8::timestamptz END,
              COALESCE(slot.worker_id, ''),
              slot.worker_id,
-             CASE WHEN slot.worker_id IS NULL THEN 0 ELSE 1 END,
+             (slot.worker_id IS NOT NULL)::int,
              slot.lease_expires_at
       FROM (SELECT 1) AS one LEFT JOIN slot ON true
       RETURNING ${TASK_COLUMNS}, lease_owner
-    ), payload AS (
-      SELECT CASE WHEN ins.lease_owner IS NULL THEN $11::text
-                  ELSE jsonb_build_object('type', 'task-handed', 'workerId', ins.lease_owner, 'row', to_jsonb(ins) - 'lease_owner')::text
-             END AS text,
-             jsonb_build_object('type', 'task-handed', 'workerId', ins.lease_owner, 'id', ins.id)::text AS short
+    ), handed AS (
+      SELECT CASE WHEN ins.lease_owner IS NOT NULL
+                  THEN jsonb_build_object('type', 'task-handed', 'workerId', ins.lease_owner, 'row', to_jsonb(ins) - 'lease_owner')::text
+             END AS payload
       FROM ins
     )
-    SELECT ins.*, pg_notify('${channel}', CASE WHEN octet_length(payload.text) <= ${MAX_PAYLOAD_BYTES} THEN payload.text ELSE payload.short END) IS NULL AS notified
-    FROM ins, payload`);
+    -- Not handed: the usual wake-up. Handed: the claim, or its id when too big for NOTIFY.
+    SELECT ins.*, pg_notify('${channel}', CASE
+             WHEN handed.payload IS NULL THEN $11::text
+             WHEN octet_length(handed.payload) <= ${MAX_PAYLOAD_BYTES} THEN handed.payload
+             ELSE jsonb_build_object('type', 'task-handed', 'workerId', ins.lease_owner, 'id', ins.id)::text
+           END) IS NULL AS notified
+    FROM ins, handed`);
 
   // Still the worker's handed claim: nobody took it over (token 1), not settled.
   const READ_HANDED = statement(db.names, "read_handed", `
@@ -87,7 +88,7 @@ export function handoffOps(db: Db): HandoffOps {
   async function readHanded(workerId: string, ids: readonly string[]): Promise<ClaimedTask[]> {
     if (ids.length === 0) return [];
     const rows = await db.query<TaskRow>(READ_HANDED, [[...ids], workerId]);
-    return rows.map((row) => ({ ...handedClaim(row), handed: true }));
+    return rows.map((row) => ({ ...rowToClaim(row), handed: true }));
   }
 
   return {
@@ -122,37 +123,4 @@ export function handoffOps(db: Db): HandoffOps {
       await db.query(CLOSE, [workerId]);
     },
   };
-}
-
-/** The claim a handed row stands for (a fresh claim: token 1). */
-export function handedClaim(row: TaskRow): ClaimedTask {
-  return {
-    kind: "iteration",
-    task: rowToTask(row),
-    leaseToken: row.lease_token,
-    leaseExpiresAt: row.lease_expires_at ? row.lease_expires_at.getTime() : 0,
-  };
-}
-
-const TIME_FIELDS = ["started_on", "finished_on", "created_on", "saved_on", "run_at", "lease_expires_at"] as const;
-
-/**
- * A row as `to_jsonb` wrote it (times as ISO strings with an offset, JSON columns as
- * JSON) → the row shape pg's parsers produce. Null when it does not look like one.
- */
-export function rowFromJson(value: unknown): TaskRow | null {
-  if (!value || typeof value !== "object") return null;
-  const row = { ...(value as Record<string, unknown>) };
-  if (typeof row.id !== "string" || typeof row.lease_token !== "number" || typeof row.created_on !== "string") return null;
-  for (const field of TIME_FIELDS) {
-    const text = row[field];
-    if (text === null || text === undefined) {
-      row[field] = null;
-      continue;
-    }
-    const ms = typeof text === "string" ? Date.parse(text) : NaN;
-    if (Number.isNaN(ms)) return null;
-    row[field] = new Date(ms);
-  }
-  return row as unknown as TaskRow;
 }

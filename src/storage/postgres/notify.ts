@@ -10,8 +10,8 @@
 import pg from "pg";
 import type { ClaimedTask, StorageEvent } from "../port/types.js";
 import { mapPgError } from "./errors.js";
-import { handedClaim, rowFromJson } from "./handoff.js";
 import { quoteIdent, type SqlNames } from "./names.js";
+import { rowFromJson, rowToClaim } from "./row.js";
 
 /** The channel is validated (see options.ts), so it can sit in the text as a literal. */
 export function notifySql(names: SqlNames): string {
@@ -37,7 +37,7 @@ export function decodeEvent(payload: string | undefined): WireEvent | null {
     if (value?.type === "task-handed" && typeof value.workerId === "string") {
       if (typeof value.id === "string") return { type: "task-handed-ref", workerId: value.workerId, id: value.id };
       const row = rowFromJson(value.row);
-      if (row) return { type: "task-handed", workerId: value.workerId, claim: handedClaim(row) };
+      if (row) return { type: "task-handed", workerId: value.workerId, claim: rowToClaim(row) };
     }
   } catch {
     // Someone else's NOTIFY on our channel: not for us.

@@ -3,7 +3,8 @@
  * JSON columns are `jsonb` (pg parses them). Values going in are serialised here too, so
  * every statement binds JSON and times the same way.
  */
-import type { Identity, Task, TaskProgress, TaskStatus } from "../../domain/task.js";
+import { isTerminalStatus, type Identity, type Task, type TaskProgress, type TaskStatus } from "../../domain/task.js";
+import type { ClaimedTask } from "../port/types.js";
 
 /** The columns every task-returning statement selects (and `RETURNING`s). */
 export const TASK_COLUMNS = [
@@ -63,6 +64,43 @@ export function rowToTask(row: TaskRow): Task {
     runAt: row.run_at,
     attempt: row.attempt,
   };
+}
+
+/**
+ * The claim a leased row stands for: a terminal row owes its hook, any other runs an
+ * iteration. `fallbackExpiresAt` when the row has no lease expiry.
+ */
+export function rowToClaim(row: TaskRow, fallbackExpiresAt = 0): ClaimedTask {
+  return {
+    kind: isTerminalStatus(row.status) ? "hook" : "iteration",
+    task: rowToTask(row),
+    leaseToken: row.lease_token,
+    leaseExpiresAt: row.lease_expires_at ? row.lease_expires_at.getTime() : fallbackExpiresAt,
+  };
+}
+
+const TIME_FIELDS = ["started_on", "finished_on", "created_on", "saved_on", "run_at", "lease_expires_at"] as const;
+
+/**
+ * A row as `to_jsonb` wrote it (a handoff's NOTIFY payload: times as ISO strings with an
+ * offset, JSON columns as JSON) → the shape pg's parsers produce. Null when it does not
+ * look like one.
+ */
+export function rowFromJson(value: unknown): TaskRow | null {
+  if (!value || typeof value !== "object") return null;
+  const row = { ...(value as Record<string, unknown>) };
+  if (typeof row.id !== "string" || typeof row.lease_token !== "number" || typeof row.created_on !== "string") return null;
+  for (const field of TIME_FIELDS) {
+    const text = row[field];
+    if (text === null || text === undefined) {
+      row[field] = null;
+      continue;
+    }
+    const ms = typeof text === "string" ? Date.parse(text) : NaN;
+    if (Number.isNaN(ms)) return null;
+    row[field] = new Date(ms);
+  }
+  return row as unknown as TaskRow;
 }
 
 /**
