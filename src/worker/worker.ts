@@ -68,6 +68,8 @@ export class Worker {
   private readonly prefetch: PrefetchPolicy;
   /** Iterations whose run() is still going (a slot each). */
   private running = 0;
+  /** Iterations whose run() returned and whose outcome is being stored. */
+  private storing = 0;
   private loopPromise: Promise<void> | undefined;
   private stopPromise: Promise<void> | undefined;
   private stopping = false;
@@ -123,9 +125,23 @@ export class Worker {
     return this.executions.size;
   }
 
-  /** Everything this worker holds a claim on: queued, running, being stored. */
+  /**
+   * Claims that count against the capacity: queued, running, hooks. Iterations whose
+   * outcome is being stored do not: counting them kept the next claim waiting for the
+   * outcome batch's write, so the store and this process took turns instead of working
+   * at once (see `storeBacklogFull` for their bound).
+   */
   private get held(): number {
-    return this.queue.length + this.executions.size;
+    return this.queue.length + this.executions.size - this.storing;
+  }
+
+  /**
+   * Outcomes waiting to be stored. Up to two capacities' worth, the next claim overlaps
+   * the write of the last batch's outcomes (the store works on both while this process
+   * runs tasks); past that the store is the bottleneck and claiming more only piles up.
+   */
+  private get storeBacklogFull(): boolean {
+    return this.storing >= 2 * this.capacity;
   }
 
   /** The most claims held at once: the running slots plus the prefetch queue. */
@@ -204,7 +220,7 @@ export class Worker {
     while (!this.stopping) {
       this.dispatch();
       const want = this.capacity - this.held;
-      const claimed = want > 0 ? await this.claim(want) : 0;
+      const claimed = want > 0 && !this.storeBacklogFull ? await this.claim(want) : 0;
       if (claimed > 0) continue;
       if (this.executions.size === 0 && this.queue.length === 0) return;
       await Promise.race([...this.executions.values()].map((e) => e.done));
@@ -220,7 +236,7 @@ export class Worker {
       // Claim when a slot would otherwise sit idle, or in batches of at least half the
       // capacity: never one round trip per finished task.
       const starving = this.queue.length === 0 && this.running < this.options.concurrency;
-      if (want <= 0 || (!starving && want < capacity / 2)) {
+      if (want <= 0 || this.storeBacklogFull || (!starving && want < capacity / 2)) {
         await this.waitForWake(this.options.pollIntervalMs);
         continue;
       }
@@ -404,10 +420,13 @@ export class Worker {
     const onLost = (state: "aborted" | "lost") => abort.abort(state === "aborted" ? "aborted" : Errors.leaseLost(id));
     this.leases.hold(this.leaseFor(claim, onLost));
     let slotFreed = !isIteration;
+    let storing = false;
     const freeSlot = () => {
       if (slotFreed) return;
       slotFreed = true;
       this.running--;
+      storing = true;
+      this.storing++;
       this.gate.slot();
     };
     let next: ClaimedTask | undefined;
@@ -424,6 +443,7 @@ export class Worker {
       })
       .finally(() => {
         freeSlot();
+        if (storing) this.storing--;
         this.leases.release(id);
         this.executions.delete(id);
         // Nothing queued here and half the handoff offer used (or none standing): claim

@@ -54,9 +54,12 @@ export function claimOps(db: Db): ClaimOps {
         lease_expires_at = $5,
         due_at = $5,
         saved_on = $1
-      FROM due
-      WHERE t.id = due.id
-      RETURNING ${taskColumns("t")}, due.due_at AS claimed_due_at
+      -- By primary key from the ids locked above, not \`FROM due WHERE t.id = due.id\`:
+      -- the planner (estimating LIMIT $3 as a tenth of the table) hash-joined that with a
+      -- sequential scan of every task, 26 of a 500-task claim's 49 ms at 20,000 rows and
+      -- growing with the table; this is an index scan whatever the estimate.
+      WHERE t.id = ANY(ARRAY(SELECT id FROM due))
+      RETURNING ${taskColumns("t")}
     ), counted AS (
       SELECT count(*)::int AS n FROM claimed
     ), slot AS (
@@ -65,9 +68,12 @@ export function claimOps(db: Db): ClaimOps {
       SELECT * FROM ${slots} WHERE worker_id = $4
     ), recovered AS (
       -- Handed since the last claim, still ours and not due (a due one is in "claimed").
+      -- By primary key (as in "claimed"): joined to the slot, this was planned as a scan
+      -- of every running task with the handed ids as a filter.
       SELECT ${taskColumns("t")}, t.due_at AS claimed_due_at
-      FROM slot JOIN ${tasks} t ON t.id = ANY(slot.handed)
-      WHERE t.lease_owner = $4 AND t.lease_token = 1 AND t.status = 'running' AND t.due_at > $1
+      FROM ${tasks} t
+      WHERE t.id = ANY(ARRAY(SELECT h FROM slot, unnest(slot.handed) AS h))
+        AND t.lease_owner = $4 AND t.lease_token = 1 AND t.status = 'running' AND t.due_at > $1
     ), offer AS (
       -- Run slots left and a slot wanted ($7): offer them, unless the standing offer says
       -- the same, has half its time left and lists nothing handed. Handed ids this
@@ -93,7 +99,7 @@ export function claimOps(db: Db): ClaimOps {
       DELETE FROM ${slots} s USING counted
       WHERE s.worker_id = $4 AND ($7::timestamptz IS NULL OR counted.n >= $3 OR counted.n >= $8::int)
     )
-    SELECT false AS handed, claimed.* FROM claimed
+    SELECT false AS handed, claimed.*, due.due_at AS claimed_due_at FROM claimed JOIN due ON due.id = claimed.id
     UNION ALL
     SELECT true AS handed, recovered.* FROM recovered`);
 
@@ -102,31 +108,40 @@ export function claimOps(db: Db): ClaimOps {
   // them in opposite orders, which would deadlock. (PostgreSQL can still report one when a
   // log append holds a row FOR KEY SHARE; db.ts runs such a statement again.)
 
-  // The UPDATE's own rows say "held"; the outer SELECT still sees the rows as they were
+  // The UPDATE's own rows say "held"; the second SELECT still sees the rows as they were
   // before it (one snapshot), which is all that is needed to tell aborted from lost.
+  // `NOT IN (SELECT id FROM renewed)` runs as a hashed subplan: a LEFT JOIN of the two
+  // CTEs was planned as a nested loop comparing every lease with every renewed row
+  // (78 of 106 ms for 500 leases, quadratic in the leases a worker holds).
   const RENEW = statement(db.names, "renew", `
     WITH lease AS (
       SELECT * FROM unnest($1::text[], $2::int[]) AS l(id, token)
     ), mine AS (
+      -- \`t.id = ANY($1)\`: task rows by primary key whatever the statistics say. The owner
+      -- is checked below, not here: with lease_owner mostly NULL when last analyzed, the
+      -- planner expected one row and compared it with every lease (quadratic). (id, token)
+      -- names one claim anyway: every claim bumps the token.
       SELECT t.id FROM ${tasks} t JOIN lease ON t.id = lease.id
-      WHERE t.lease_token = lease.token AND t.lease_owner = $3
+      WHERE t.id = ANY($1::text[]) AND t.lease_token = lease.token
       ORDER BY t.id
       FOR NO KEY UPDATE OF t
     ), renewed AS (
       UPDATE ${tasks} t SET lease_expires_at = $4, due_at = $4
-      FROM mine WHERE t.id = mine.id
+      FROM mine WHERE t.id = mine.id AND t.lease_owner = $3
       RETURNING t.id
     )
-    SELECT lease.id, renewed.id IS NOT NULL AS held, t.status
-    FROM lease
-    LEFT JOIN renewed ON renewed.id = lease.id
-    LEFT JOIN ${tasks} t ON t.id = lease.id`);
+    SELECT id, true AS held, NULL AS status FROM renewed
+    UNION ALL
+    SELECT lease.id, false AS held, t.status
+    FROM lease LEFT JOIN (SELECT id, status FROM ${tasks} WHERE id = ANY($1::text[])) t ON t.id = lease.id
+    WHERE lease.id NOT IN (SELECT id FROM renewed)`);
 
   /** An UPDATE of the rows whose id and token match, locked in id order first. */
   const fencedUpdate = (set: string) => `
     WITH mine AS (
       SELECT t.id FROM ${tasks} t
       JOIN unnest($1::text[], $2::int[]) AS lease(id, token) ON t.id = lease.id AND t.lease_token = lease.token
+      WHERE t.id = ANY($1::text[])
       ORDER BY t.id
       FOR NO KEY UPDATE OF t
     )

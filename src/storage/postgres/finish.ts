@@ -51,7 +51,9 @@ export function finishOps(db: Db): FinishOps {
     ), locked AS (
       -- The batch drives (an index lookup per item): joined here, not in "done", where
       -- a plan that thought the batch small re-ran the unnest once per row (quadratic).
+      -- \`t.id = ANY($1)\` (the ids): task rows by primary key whatever the statistics say.
       SELECT ${taskColumns("t")}, f.* FROM f JOIN ${tasks} t ON t.id = f.f_id
+      WHERE t.id = ANY($1::text[])
       ORDER BY t.id
       FOR NO KEY UPDATE OF t
     ), done AS (
