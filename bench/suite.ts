@@ -12,7 +12,7 @@ import type { BenchConfig, StoreName, WorkloadName } from "./config.js";
 import { graphileDrain, graphileLatency, graphileTrigger } from "./graphile/workloads.js";
 import { GRAPHILE_VERSION } from "./graphile/settings.js";
 import { summarize, type Percentiles, type Summary } from "./stats.js";
-import { createBenchStore, postgresReachable, withPgClient } from "./stores.js";
+import { createBenchStore, postgresReachable, settlePostgres, withPgClient } from "./stores.js";
 import { stintCheckpoint } from "./workloads/checkpoint.js";
 import { withStore } from "./workloads/common.js";
 import { stintDrain, type DrainFigures } from "./workloads/drain.js";
@@ -95,8 +95,14 @@ export async function runSuite(config: BenchConfig, log: Log = () => {}): Promis
 
   for (const kind of stores) {
     const out: SystemResults = (results[kind] = {});
-    const fresh = () => createBenchStore(kind, pgUrl);
     const peer = kind === "postgres" && config.graphile;
+    /** Before every sample on PostgreSQL (both systems): a checkpoint, see settlePostgres. */
+    const settle = () => (kind === "postgres" ? settlePostgres(pgUrl) : Promise.resolve());
+    const fresh = async () => {
+      const store = await createBenchStore(kind, pgUrl);
+      await settle();
+      return store;
+    };
 
     if (wants("trigger")) await attempt(kind, "trigger", async () => {
       log(`[${kind}] trigger: ${sizes.triggerCount} one by one, then in batches of ${sizes.triggerBatch}`);
@@ -104,7 +110,7 @@ export async function runSuite(config: BenchConfig, log: Log = () => {}): Promis
       const g: TriggerFigures[] = [];
       for (let run = 0; run < runs; run++) {
         s.push(await withStore(fresh, (store) => stintTrigger(store, sizes)));
-        if (peer) g.push(await graphileTrigger(pgUrl, sizes));
+        if (peer) g.push(await settle().then(() => graphileTrigger(pgUrl, sizes)));
       }
       out.trigger = triggerResult(s);
       if (peer) graphile.trigger = triggerResult(g);
@@ -118,7 +124,7 @@ export async function runSuite(config: BenchConfig, log: Log = () => {}): Promis
         s.push(await withStore(fresh, (store) => stintDrain(store, sizes.drainCount, sizes.fillBatch, timeoutMs)));
         log(`  stint run ${run + 1}: ${s[run].rate.toFixed(0)} tasks/s, peak RSS ${s[run].peakRssMb.toFixed(1)} MB`);
         if (peer) {
-          g.push(await graphileDrain(pgUrl, sizes.drainCount, sizes.fillBatch, timeoutMs));
+          g.push(await settle().then(() => graphileDrain(pgUrl, sizes.drainCount, sizes.fillBatch, timeoutMs)));
           log(`  graphile run ${run + 1}: ${g[run].rate.toFixed(0)} jobs/s, peak RSS ${g[run].peakRssMb.toFixed(1)} MB`);
         }
       }
@@ -132,7 +138,7 @@ export async function runSuite(config: BenchConfig, log: Log = () => {}): Promis
       const g: Percentiles[] = [];
       for (let run = 0; run < runs; run++) {
         s.push(await withStore(fresh, (store) => stintLatency(store, sizes)));
-        if (peer) g.push(await graphileLatency(pgUrl, sizes));
+        if (peer) g.push(await settle().then(() => graphileLatency(pgUrl, sizes)));
       }
       out.latency = latencyResult(s);
       if (peer) graphile.latency = latencyResult(g);
