@@ -67,6 +67,9 @@ export interface WorkerOptions {
    * Claimed tasks kept queued beyond the running ones, so claims come in batches and a
    * freed slot starts the next task at once. "auto" keeps about 200 ms of work queued
    * at the observed iteration speed (hundreds for tiny tasks, none for long ones).
+   * Iterations that have run and wait for their outcome's write count against neither
+   * (the next claim overlaps that write); once two capacities of them wait, the worker
+   * claims no more until the store catches up.
    * @defaultValue "auto"
    */
   prefetch?: number | "auto";

@@ -38,6 +38,12 @@ export interface DefinitionLookup {
   ids(): string[];
 }
 
+/** What the worker learns as an iteration goes (see execute). */
+interface IterationPhases {
+  ran(): void;
+  stored(): void;
+}
+
 export interface WorkerDependencies {
   storage: StorageAdapter;
   definitions: DefinitionLookup;
@@ -50,6 +56,8 @@ export interface WorkerDependencies {
 interface Execution {
   claim: ClaimedTask;
   abort: LazyAbort;
+  /** run() returned and the outcome's write is in flight: it holds no slot. */
+  storing: boolean;
   /** What a lost lease stops (kept so a re-claim of our own task can keep it). */
   onLost: (state: "aborted" | "lost") => void;
   done: Promise<void>;
@@ -195,7 +203,11 @@ export class Worker {
       for (const execution of this.executions.values()) execution.abort.abort(SHUTDOWN);
       const left = [...this.executions.values()];
       if (!(await settledWithin(left.map((e) => e.done), this.options.graceMs))) {
-        const abandoned = [...this.executions.values()];
+        // Not an iteration whose outcome is being written: its write may commit after a
+        // hand-back and the hand-back would then re-open the stored row (make a finished
+        // task due again, cut a continue's wait short). Its lease lapses if the write
+        // never lands, and another worker takes the task over then.
+        const abandoned = [...this.executions.values()].filter((execution) => !execution.storing);
         for (const execution of abandoned) this.abandoned.add(execution.claim.task.id);
         await this.storage
           .taskReleaseLeases({
@@ -419,19 +431,31 @@ export class Worker {
     if (isIteration) this.running++;
     const onLost = (state: "aborted" | "lost") => abort.abort(state === "aborted" ? "aborted" : Errors.leaseLost(id));
     this.leases.hold(this.leaseFor(claim, onLost));
+    const execution: Execution = { claim, abort, onLost, storing: false, done: Promise.resolve() };
     let slotFreed = !isIteration;
-    let storing = false;
-    const freeSlot = () => {
-      if (slotFreed) return;
-      slotFreed = true;
-      this.running--;
-      storing = true;
-      this.storing++;
-      this.gate.slot();
+    let storeEnded = !isIteration;
+    const phases: IterationPhases = {
+      // run() returned (or was left behind): the slot takes new work while the outcome is written.
+      ran: () => {
+        if (slotFreed) return;
+        slotFreed = true;
+        this.running--;
+        execution.storing = true;
+        this.storing++;
+        this.gate.slot();
+      },
+      // The outcome's write ended: hooks that follow count against the capacity again.
+      stored: () => {
+        if (storeEnded) return;
+        storeEnded = true;
+        if (execution.storing) {
+          execution.storing = false;
+          this.storing--;
+        }
+      },
     };
     let next: ClaimedTask | undefined;
-    const execution: Execution = { claim, abort, onLost, done: Promise.resolve() };
-    execution.done = (isIteration ? this.runIteration(claim, abort, freeSlot) : this.runPendingHooks(claim))
+    execution.done = (isIteration ? this.runIteration(claim, abort, phases) : this.runPendingHooks(claim))
       .then((kept) => {
         next = kept ?? undefined;
       })
@@ -442,8 +466,8 @@ export class Worker {
           .catch((e) => this.reportError(e, "hand back claim"));
       })
       .finally(() => {
-        freeSlot();
-        if (storing) this.storing--;
+        phases.ran();
+        phases.stored();
         this.leases.release(id);
         this.executions.delete(id);
         // Nothing queued here and half the handoff offer used (or none standing): claim
@@ -469,7 +493,7 @@ export class Worker {
   }
 
   /** Runs one iteration and stores its outcome; returns the next iteration's claim when kept. */
-  private async runIteration(claim: ClaimedTask, abort: LazyAbort, freeSlot: () => void): Promise<ClaimedTask | void> {
+  private async runIteration(claim: ClaimedTask, abort: LazyAbort, phases: IterationPhases): Promise<ClaimedTask | void> {
     const { task } = claim;
     const definition = this.deps.definitions.get(task.definitionId);
     if (!definition) throw Errors.definitionNotFound(task.definitionId);
@@ -494,7 +518,7 @@ export class Worker {
     this.prefetch.record(Date.now() - startedAt);
     // The run is over (or abandoned at the timeout): the slot can take new work while
     // the outcome is written with the next batch.
-    freeSlot();
+    phases.ran();
     if (this.abandoned.delete(task.id)) return; // handed back at shutdown; another worker re-runs the attempt
 
     const { outcome } = result;
@@ -518,7 +542,7 @@ export class Worker {
       ...(owesHooks ? { hookLeaseMs: this.options.hookLeaseMs } : {}),
       ...(inPlace ? { keepClaimMs: this.options.leaseMs } : {}),
     });
-    const stored = await this.batcher.finish(params);
+    const stored = await this.batcher.finish(params).finally(phases.stored);
     const storedTask = stored.task ?? task;
     this.events.emit("task:iteration", {
       task: storedTask,

@@ -118,16 +118,17 @@ export function claimOps(db: Db): ClaimOps {
       SELECT * FROM unnest($1::text[], $2::int[]) AS l(id, token)
     ), mine AS (
       -- \`t.id = ANY($1)\`: task rows by primary key whatever the statistics say. The owner
-      -- is checked below, not here: with lease_owner mostly NULL when last analyzed, the
-      -- planner expected one row and compared it with every lease (quadratic). (id, token)
-      -- names one claim anyway: every claim bumps the token.
+      -- is tested here, so rows other workers hold (or nobody) are neither locked nor
+      -- waited for, but wrapped in COALESCE: with lease_owner mostly NULL when the table
+      -- was last analyzed, a bare \`lease_owner = $3\` was estimated at one row and the
+      -- planner compared that row with every lease (quadratic in the leases).
       SELECT t.id FROM ${tasks} t JOIN lease ON t.id = lease.id
-      WHERE t.id = ANY($1::text[]) AND t.lease_token = lease.token
+      WHERE t.id = ANY($1::text[]) AND t.lease_token = lease.token AND COALESCE(t.lease_owner = $3, false)
       ORDER BY t.id
       FOR NO KEY UPDATE OF t
     ), renewed AS (
       UPDATE ${tasks} t SET lease_expires_at = $4, due_at = $4
-      FROM mine WHERE t.id = mine.id AND t.lease_owner = $3
+      FROM mine WHERE t.id = mine.id
       RETURNING t.id
     )
     SELECT id, true AS held, NULL AS status FROM renewed

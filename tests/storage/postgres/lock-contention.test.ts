@@ -6,7 +6,7 @@
  */
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
-import { isPostgresReachable, postgresStore, type TestStore } from "../../helpers/stores.js";
+import { isPostgresReachable, postgresStore, withAdminClient, type TestStore } from "../../helpers/stores.js";
 import { claim, T0, taskParams } from "../contract/fixtures.js";
 
 const reachable = await isPostgresReachable();
@@ -50,5 +50,37 @@ describe("postgres lock contention", { skip: !reachable && "PostgreSQL not reach
     }
     assert.deepEqual(failures, []);
     assert.ok(appended > 0);
+  });
+
+  it("renews without locking or waiting for rows this worker does not hold", async () => {
+    const store = await postgresStore.create();
+    stores.push(store);
+    const { adapter } = store;
+    await adapter.taskCreateMany(["own", "other"].map((id) => taskParams({ id, runAt: T0 })));
+    const [own] = await claim(adapter, { workerId: "worker-a", limit: 1, now: T0 + 1, leaseMs: 60_000 });
+    const [other] = await claim(adapter, { workerId: "worker-b", limit: 1, now: T0 + 1, leaseMs: 60_000 });
+    assert.deepEqual([own.task.id, other.task.id], ["other", "own"].sort());
+    assert.equal(own.leaseToken, other.leaseToken, "same token, different owners");
+    // Another session holds worker-b's row; worker-a's renewal names it with a matching
+    // token (a stale lease). It must answer at once: "lost" for that one, "held" for its own.
+    await withAdminClient(async (client) => {
+      await client.query(`SET search_path TO "${new URL(store.url).searchParams.get("schema")}"`);
+      await client.query("BEGIN");
+      await client.query("SELECT 1 FROM tasks WHERE id = $1 FOR UPDATE", [other.task.id]);
+      try {
+        const renewal = adapter.taskRenewLeases({
+          workerId: "worker-a",
+          leases: [own, other].map((c) => ({ id: c.task.id, leaseToken: c.leaseToken })),
+          now: T0 + 30,
+          leaseMs: 60_000,
+        });
+        const result = await Promise.race([renewal, new Promise<"waiting">((resolve) => setTimeout(() => resolve("waiting"), 2_000))]);
+        assert.notEqual(result, "waiting", "the renewal waited for a row it does not hold");
+        assert.equal(result.states.get(own.task.id), "held");
+        assert.equal(result.states.get(other.task.id), "lost");
+      } finally {
+        await client.query("ROLLBACK");
+      }
+    });
   });
 });

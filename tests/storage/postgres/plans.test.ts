@@ -93,10 +93,17 @@ describe("postgres plans of batch statements", { skip: !reachable && "PostgreSQL
   });
 
   it("returns handed tasks by primary key, not by scanning running tasks", async () => {
-    // A slot that lists handed ids makes the claim look them up.
-    await client.query(`UPDATE "${schema}".worker_slots SET handed = ARRAY['p0000001', 'p0000002'] WHERE worker_id = 'w'`);
+    // A slot listing two tasks the first test claimed for "w" (running, token 1, due
+    // later): the claim looks them up and returns them as handed.
+    await client.query(
+      `INSERT INTO "${schema}".worker_slots (worker_id, definition_ids, free, lease_ms, expires_at, handed)
+       VALUES ('w', '{def}', 10, 60000, $1, ARRAY['p0000001', 'p0000002'])
+       ON CONFLICT (worker_id) DO UPDATE SET handed = EXCLUDED.handed`,
+      [new Date(T0 + TASKS + 1_000)],
+    );
     plans.length = 0;
-    await claimOps(explaining).claim({ workerId: "w", limit: 1, now: T0 + TASKS, leaseMs: 60_000, definitionIds: ["def"], handoff: { until: T0 + TASKS + 1_000, slots: 10 } });
+    const claimed = await claimOps(explaining).claim({ workerId: "w", limit: 1, now: T0 + TASKS, leaseMs: 60_000, definitionIds: ["def"], handoff: { until: T0 + TASKS + 1_000, slots: 10 } });
+    assert.deepEqual(claimed.filter((c) => c.handed).map((c) => c.task.id).sort(), ["p0000001", "p0000002"]);
     assert.deepEqual(badLines(plans[0]), [], plans[0]);
   });
 
