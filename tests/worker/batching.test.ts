@@ -24,6 +24,22 @@ function counting(adapter: StorageAdapter) {
   return { adapter: proxy, calls, claimLimits };
 }
 
+type Method = (...args: never[]) => unknown;
+type Around = { [K in keyof StorageAdapter]?: StorageAdapter[K] extends Method ? (call: StorageAdapter[K], ...args: Parameters<StorageAdapter[K]>) => ReturnType<StorageAdapter[K]> : never };
+
+/** The adapter with some methods wrapped: each wrapper gets the original (bound) and the arguments. */
+function around(adapter: StorageAdapter, wrappers: Around): StorageAdapter {
+  return new Proxy(adapter, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof value !== "function") return value;
+      const original = value.bind(target);
+      const wrapper = wrappers[key as keyof Around] as ((call: unknown, ...args: unknown[]) => unknown) | undefined;
+      return wrapper ? (...args: unknown[]) => wrapper(original, ...args) : original;
+    },
+  });
+}
+
 for (const kind of await storeKinds()) {
   describe(`worker batching (${kind.name})`, () => {
     const stores: TestStore[] = [];
@@ -87,23 +103,15 @@ for (const kind of await storeKinds()) {
       let release!: () => void;
       const released = new Promise<void>((resolve) => (release = resolve));
       const handedBack: string[] = [];
-      const slowAnswers = new Proxy(store.adapter, {
-        get(target, key, receiver) {
-          const value = Reflect.get(target, key, receiver);
-          if (key === "taskFinishMany") {
-            return async (...args: unknown[]) => {
-              const results = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-              await released;
-              return results;
-            };
-          }
-          if (key === "taskReleaseLeases") {
-            return (...args: unknown[]) => {
-              handedBack.push(...(args[0] as { leases: { id: string }[] }).leases.map((l) => l.id));
-              return (value as (...a: unknown[]) => unknown).apply(target, args);
-            };
-          }
-          return typeof value === "function" ? value.bind(target) : value;
+      const slowAnswers = around(store.adapter, {
+        taskFinishMany: async (call, params) => {
+          const results = await call(params);
+          await released;
+          return results;
+        },
+        taskReleaseLeases: (call, params) => {
+          handedBack.push(...params.leases.map((l) => l.id));
+          return call(params);
         },
       });
       const ran: string[] = [];
@@ -133,22 +141,14 @@ for (const kind of await storeKinds()) {
       let release!: () => void;
       const released = new Promise<void>((resolve) => (release = resolve));
       const claimLimits: number[] = [];
-      const gated = new Proxy(store.adapter, {
-        get(target, key, receiver) {
-          const value = Reflect.get(target, key, receiver);
-          if (key === "taskFinishMany") {
-            return async (...args: unknown[]) => {
-              await released;
-              return (value as (...a: unknown[]) => unknown).apply(target, args);
-            };
-          }
-          if (key === "taskClaim") {
-            return (...args: unknown[]) => {
-              claimLimits.push((args[0] as { limit: number }).limit);
-              return (value as (...a: unknown[]) => unknown).apply(target, args);
-            };
-          }
-          return typeof value === "function" ? value.bind(target) : value;
+      const gated = around(store.adapter, {
+        taskFinishMany: async (call, params) => {
+          await released;
+          return call(params);
+        },
+        taskClaim: (call, params) => {
+          claimLimits.push(params.limit);
+          return call(params);
         },
       });
       let started = 0;
