@@ -449,8 +449,10 @@ export class Worker {
         if (storeEnded) return;
         storeEnded = true;
         if (execution.storing) {
+          const wasFull = this.storeBacklogFull;
           execution.storing = false;
           this.storing--;
+          if (wasFull) this.gate.slot(); // the loop may claim again, even while hooks run
         }
       },
     };
