@@ -6,6 +6,7 @@
 import type { ClaimedTask, LeaseRef, LeaseState, TaskClaimParams, TaskRenewLeasesParams, TaskRenewLeasesResult } from "../port/types.js";
 import { forBatch, statement, type Db } from "./db.js";
 import { rowToClaim, taskColumns, ts, type TaskRow } from "./row.js";
+import { intArray, textArray } from "./arrays.js";
 
 export interface ClaimOps {
   claim(params: TaskClaimParams): Promise<ClaimedTask[]>;
@@ -182,8 +183,8 @@ export function claimOps(db: Db): ClaimOps {
       if (params.leases.length === 0) return { states, leaseExpiresAt };
       const { leases } = params;
       const rows = await db.query<{ id: string; held: boolean; status: string | null }>(forBatch(RENEW, leases.length), [
-        leases.map((l) => l.id),
-        leases.map((l) => l.leaseToken),
+        textArray(leases.map((l) => l.id)),
+        intArray(leases.map((l) => l.leaseToken)),
         params.workerId,
         ts(leaseExpiresAt),
       ]);
@@ -195,12 +196,12 @@ export function claimOps(db: Db): ClaimOps {
 
     async release({ leases, now }) {
       if (leases.length === 0) return;
-      await db.query(forBatch(RELEASE, leases.length), [leases.map((l) => l.id), leases.map((l) => l.leaseToken), ts(now)]);
+      await db.query(forBatch(RELEASE, leases.length), [textArray(leases.map((l) => l.id)), intArray(leases.map((l) => l.leaseToken)), ts(now)]);
     },
 
     async hooksDone(leases) {
       if (leases.length === 0) return;
-      await db.query(forBatch(HOOKS_DONE, leases.length), [leases.map((l) => l.id), leases.map((l) => l.leaseToken)]);
+      await db.query(forBatch(HOOKS_DONE, leases.length), [textArray(leases.map((l) => l.id)), intArray(leases.map((l) => l.leaseToken))]);
     },
   };
 }

@@ -16,9 +16,10 @@ import { finishPlan, runsOfDistinctIds } from "../finish-plan.js";
 import type { TaskAbortParams, TaskAbortResult, TaskFinishParams, TaskFinishResult } from "../port/types.js";
 import { forBatch, statement, type Db, type Queryable } from "./db.js";
 import { newId } from "../../domain/ids.js";
-import { appendedItemCount, appendLogs, appendLogsCtes, appendLogsStatement, appendLogsValues, latestLogIteration, logItemColumns } from "./logs.js";
+import { appendLogs, appendLogsCtes, appendLogsStatement, appendLogsValues, latestLogIteration, logItemColumns } from "./logs.js";
 import { encodeEvent, notifySql } from "./notify.js";
 import { json, rowToTask, TASK_COLUMNS, taskColumns, ts, type TaskRow } from "./row.js";
+import { boolArray, intArray, textArray, timeArray } from "./arrays.js";
 
 export interface FinishOps {
   finishMany(params: readonly TaskFinishParams[]): Promise<TaskFinishResult[]>;
@@ -133,12 +134,12 @@ export function finishOps(db: Db): FinishOps {
       const [row] = await q.query<TaskRow>(FINISH_ONE, finishOneValues(single));
       if (row) return [applied(single, row)];
     }
-    const logValues = appendLogsValues(params.flatMap((p) => (p.log ? [p.log] : [])));
+    const logs = appendLogsValues(params.flatMap((p) => (p.log ? [p.log] : [])));
     // Sized by whichever is bigger: the tasks, or the log items joined to them.
-    const size = Math.max(params.length, logValues ? appendedItemCount(logValues) : 0);
+    const size = Math.max(params.length, logs ? logs.itemCount : 0);
     const rows = await q.query<TaskRow & { applied: boolean }>(
-      forBatch(logValues ? FINISH_WITH_LOGS : FINISH, size),
-      logValues ? [...finishValues(params), ...logValues] : finishValues(params),
+      forBatch(logs ? FINISH_WITH_LOGS : FINISH, size),
+      logs ? [...finishValues(params), ...logs.values] : finishValues(params),
     );
     const appliedRows = new Map<string, TaskRow>();
     const fenced = new Map<string, TaskRow>();
@@ -257,13 +258,14 @@ function finishSet(v: (field: FinishField) => string): string {
         due_at = CASE WHEN ${keepLease} THEN t.due_at ELSE ${v("due_at")} END`;
 }
 
+/** An item's values by field; times as epoch ms (each path binds them its own way). */
 function itemValues(p: TaskFinishParams): Record<FinishField, unknown> {
   const plan = finishPlan(p);
   return {
     id: p.id,
     token: p.leaseToken,
     status: p.status,
-    now: ts(p.now),
+    now: p.now,
     set_input: p.input !== undefined,
     input: json(p.input),
     set_output: p.output !== undefined,
@@ -271,20 +273,29 @@ function itemValues(p: TaskFinishParams): Record<FinishField, unknown> {
     set_progress: p.progress !== undefined,
     progress: json(p.progress),
     iterations: p.iterations ?? null,
-    run_at: ts(plan.runAt),
-    finished_on: ts(plan.finishedOn),
+    run_at: plan.runAt,
+    finished_on: plan.finishedOn,
     hook_pending: plan.hookPending,
     keep_owner: plan.keepsClaim,
-    due_at: ts(plan.dueAt),
+    due_at: plan.dueAt,
     in_place: plan.inPlace,
-    keep_lease_from: ts(plan.keepLeaseFrom),
+    keep_lease_from: plan.keepLeaseFrom,
   };
 }
 
-/** The batch statement's bind values: one array per field. */
+/** Array literals by column type (arrays.ts). */
+const ARRAY_OF = {
+  text: textArray,
+  jsonb: textArray,
+  int: intArray,
+  bool: boolArray,
+  timestamptz: timeArray,
+} as const satisfies Record<(typeof FINISH_FIELD_TYPES)[FinishField], (values: never[]) => string>;
+
+/** The batch statement's bind values: one array literal per field. */
 function finishValues(params: readonly TaskFinishParams[]): unknown[] {
   const items = params.map(itemValues);
-  return FINISH_FIELDS.map((field) => items.map((item) => item[field]));
+  return FINISH_FIELDS.map((field) => (ARRAY_OF[FINISH_FIELD_TYPES[field]] as (values: unknown[]) => string)(items.map((item) => item[field])));
 }
 
 /** The batch of one's bind values: the item's fields, then its log record and items. */
@@ -293,7 +304,7 @@ function finishOneValues(p: TaskFinishParams): unknown[] {
   const log = p.log && p.log.items.length > 0 ? p.log : undefined;
   const items = (log?.items ?? []).map((item) => ({ item, now: log!.now }));
   return [
-    ...FINISH_FIELDS.map((field) => item[field]),
+    ...FINISH_FIELDS.map((field) => (FINISH_FIELD_TYPES[field] === "timestamptz" ? ts(item[field] as number | null) : item[field])),
     log ? newId(log.now) : null,
     log?.iteration ?? null,
     log?.executionName ?? null,

@@ -13,7 +13,7 @@ import type { ListResult, LogAppendParams, LogListField, LogListParams } from ".
 import { forBatch, statement, type Db, type Queryable, type Statement } from "./db.js";
 import type { SqlNames } from "./names.js";
 import { buildListQuery, encodeCursor, pageLimit, type ListSource } from "./list-query.js";
-import { ts } from "./row.js";
+import { intArray, textArray, timeArray } from "./arrays.js";
 
 interface LogRow {
   id: string;
@@ -83,8 +83,11 @@ export function appendLogsSql(names: SqlNames): string {
     ), ${appendLogsCtes(names, { param: 1, taskSource: "owner" })} SELECT 1`;
 }
 
-/** Bind values for `appendLogsSql`, or null when there is nothing to append. */
-export function appendLogsValues(appends: readonly LogAppendParams[]): unknown[] | null {
+/**
+ * Bind values for `appendLogsSql` (array literals, arrays.ts) and how many items they
+ * carry (the batch's size, for `forBatch`), or null when there is nothing to append.
+ */
+export function appendLogsValues(appends: readonly LogAppendParams[]): { values: unknown[]; itemCount: number } | null {
   // One row per distinct record, sorted, so concurrent batches lock records in one order.
   const records = new Map<string, LogAppendParams>();
   for (const append of appends) {
@@ -99,34 +102,31 @@ export function appendLogsValues(appends: readonly LogAppendParams[]): unknown[]
   const items = appends.flatMap((append) =>
     append.items.map((item) => ({ item, now: append.now, ord: ordinal.get(`${append.taskId}\u0000${append.iteration}`)! })),
   );
-  return [
-    recordList.map((r) => newId(r.now)),
-    recordList.map((r) => r.taskId),
-    recordList.map((r) => r.iteration),
-    recordList.map((r) => r.executionName),
-    recordList.map((r) => ts(r.now)),
-    items.map((i) => i.ord),
+  const values = [
+    textArray(recordList.map((r) => newId(r.now))),
+    textArray(recordList.map((r) => r.taskId)),
+    intArray(recordList.map((r) => r.iteration)),
+    textArray(recordList.map((r) => r.executionName)),
+    timeArray(recordList.map((r) => r.now)),
+    intArray(items.map((i) => i.ord)),
     ...logItemColumns(items),
   ];
-}
-
-/** How many items `appendLogsValues` laid out (the size of the batch, for `forBatch`). */
-export function appendedItemCount(values: readonly unknown[]): number {
-  return (values[5] as unknown[]).length;
+  return { values, itemCount: items.length };
 }
 
 /**
  * The six item arrays (type, message, created_on, data, error, attempt) as the append
- * statements bind them; an item without a usable time takes its append's `now`.
+ * statements bind them (array literals); an item without a usable time takes its
+ * append's `now`.
  */
-export function logItemColumns(items: readonly { item: LogItem; now: number }[]): unknown[][] {
+export function logItemColumns(items: readonly { item: LogItem; now: number }[]): string[] {
   return [
-    items.map((i) => i.item.type),
-    items.map((i) => i.item.message),
-    items.map((i) => itemTime(i.item.createdOn, i.now)),
-    items.map((i) => optionalJson(i.item.data)),
-    items.map((i) => optionalJson(i.item.error)),
-    items.map((i) => i.item.attempt ?? null),
+    textArray(items.map((i) => i.item.type)),
+    textArray(items.map((i) => i.item.message)),
+    timeArray(items.map((i) => itemTime(i.item.createdOn, i.now))),
+    textArray(items.map((i) => optionalJson(i.item.data))),
+    textArray(items.map((i) => optionalJson(i.item.error))),
+    intArray(items.map((i) => i.item.attempt ?? null)),
   ];
 }
 
@@ -137,9 +137,9 @@ export function appendLogsStatement(names: SqlNames): Statement {
 
 /** Appends on `q` (a transaction, or the pool for a single statement). */
 export async function appendLogs(q: Queryable, append: Statement, appends: readonly LogAppendParams[]): Promise<void> {
-  const values = appendLogsValues(appends);
+  const laid = appendLogsValues(appends);
   // Sized by the item count (items join their records): at least the record count.
-  if (values) await q.query(forBatch(append, appendedItemCount(values)), values);
+  if (laid) await q.query(forBatch(append, laid.itemCount), laid.values);
 }
 
 /** The iteration of the task's latest log record, or null when it has none. */

@@ -10,6 +10,7 @@ import { mapPgError } from "./errors.js";
 import { buildListQuery, encodeCursor, pageLimit, type ListSource } from "./list-query.js";
 import type { HandoffOps } from "./handoff.js";
 import { encodeEvent } from "./notify.js";
+import { intArray, textArray, timeArray } from "./arrays.js";
 import { json, rowToTask, TASK_COLUMNS, ts, type TaskRow } from "./row.js";
 
 export interface TaskOps {
@@ -153,16 +154,16 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
         }
       }
       const values = [
-        params.map((p) => p.id),
-        params.map((p) => p.name),
-        params.map((p) => p.definitionId),
-        params.map((p) => p.parentId),
-        params.map((p) => json(p.input ?? {})),
-        params.map((p) => p.maxIterations),
-        params.map((p) => ts(p.runAt)),
-        params.map((p) => ts(p.createdOn)),
-        params.map((p) => json(p.createdBy)),
-        params.map((p) => json(p.eventResponse)),
+        textArray(params.map((p) => p.id)),
+        textArray(params.map((p) => p.name)),
+        textArray(params.map((p) => p.definitionId)),
+        textArray(params.map((p) => p.parentId)),
+        textArray(params.map((p) => json(p.input ?? {}))),
+        intArray(params.map((p) => p.maxIterations)),
+        timeArray(params.map((p) => p.runAt)),
+        timeArray(params.map((p) => p.createdOn)),
+        textArray(params.map((p) => json(p.createdBy))),
+        textArray(params.map((p) => json(p.eventResponse))),
         encodeEvent({ type: "tasks-available" }),
       ];
       let rows: TaskRow[];
