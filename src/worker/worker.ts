@@ -373,9 +373,15 @@ export class Worker {
   /** Gives claims back unrun (shutdown); shutdown waits for the write. */
   private handBack(claims: readonly ClaimedTask[]): void {
     if (claims.length === 0) return;
-    const release = this.storage
-      .taskReleaseLeases({ leases: claims.map((c) => ({ id: c.task.id, leaseToken: c.leaseToken })), now: this.clock.now() })
-      .catch((error) => this.reportError(error, "hand back claims"));
+    this.trackRelease(
+      this.storage
+        .taskReleaseLeases({ leases: claims.map((c) => ({ id: c.task.id, leaseToken: c.leaseToken })), now: this.clock.now() })
+        .catch((error) => this.reportError(error, "hand back claims")),
+    );
+  }
+
+  /** A hand-back started while stopping: shutdown waits for it before the store closes. */
+  private trackRelease(release: Promise<void>): void {
     this.pendingReleases.add(release);
     void release.finally(() => this.pendingReleases.delete(release));
   }
@@ -433,7 +439,6 @@ export class Worker {
     this.leases.hold(this.leaseFor(claim, onLost));
     const execution: Execution = { claim, abort, onLost, storing: false, done: Promise.resolve() };
     let slotFreed = !isIteration;
-    let storeEnded = !isIteration;
     const phases: IterationPhases = {
       // run() returned (or was left behind): the slot takes new work while the outcome is written.
       ran: () => {
@@ -446,14 +451,11 @@ export class Worker {
       },
       // The outcome's write ended: hooks that follow count against the capacity again.
       stored: () => {
-        if (storeEnded) return;
-        storeEnded = true;
-        if (execution.storing) {
-          const wasFull = this.storeBacklogFull;
-          execution.storing = false;
-          this.storing--;
-          if (wasFull) this.gate.slot(); // the loop may claim again, even while hooks run
-        }
+        if (!execution.storing) return;
+        const wasFull = this.storeBacklogFull;
+        execution.storing = false;
+        this.storing--;
+        if (wasFull) this.gate.slot(); // the loop may claim again, even while hooks run
       },
     };
     let next: ClaimedTask | undefined;
@@ -486,9 +488,7 @@ export class Worker {
         } else if (next) {
           // Stopping: hand the kept claim back (shutdown waits for this write).
           this.queue.unshift(next);
-          const release = this.releaseQueued();
-          this.pendingReleases.add(release);
-          void release.finally(() => this.pendingReleases.delete(release));
+          this.trackRelease(this.releaseQueued());
         }
       });
     this.executions.set(id, execution);

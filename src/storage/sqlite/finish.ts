@@ -36,10 +36,8 @@ const FINISH = `
   WHERE id = ? AND lease_token = ? AND status = 'running'                           -- id, leaseToken
 `;
 
-// Tasks by id, as stored now (a missing one has no row); one task (a checkpoint, an idle
-// worker's finish) by plain primary key, without building and reading a JSON list.
+// Tasks by id, as stored now (a missing one has no row).
 const SELECT_TASKS = `SELECT ${taskColumnsOf("t")} FROM json_each(?) AS j CROSS JOIN stint_tasks AS t ON t.id = j.value`;
-const SELECT_ONE_TASK = `SELECT ${taskColumnsOf("t")} FROM stint_tasks AS t WHERE t.id = ?`;
 
 const UPDATE = `
   UPDATE stint_tasks SET
@@ -85,9 +83,7 @@ function finishRun(db: Db, run: readonly TaskFinishParams[]): TaskFinishResult[]
   const finish = db.stmt(FINISH);
   const plans = run.map(finishPlan);
   const applied = run.map((p, i) => finish.run(finishValues(p, plans[i]!)).changes > 0);
-  const rows = (
-    run.length === 1 ? db.stmt(SELECT_ONE_TASK, "raw").all(run[0]!.id) : db.stmt(SELECT_TASKS, "raw").all(jsonList(run.map((p) => p.id)))
-  ) as TaskValues[];
+  const rows = db.stmt(SELECT_TASKS, "raw").all(jsonList(run.map((p) => p.id))) as TaskValues[];
   const byId = new Map(rows.map((row) => [row[col.id] as string, row]));
   return run.map((p, i) => {
     const row = byId.get(p.id);
