@@ -22,6 +22,8 @@ export function registerDev(program: Command): void {
     const context = await prepare(flags);
     const logger = createLogger();
     const stint = await openStint(context);
+    // Before the banner: whoever reads it may signal at once (see waitForShutdown).
+    const stopped = waitForShutdown(logger, () => stint.close());
     try {
       const worker = stint.createWorker();
       logWorkerEvents(worker, logger);
@@ -32,7 +34,7 @@ export function registerDev(program: Command): void {
       await stint.close();
       throw error;
     }
-    process.exitCode = await waitForShutdown(logger, () => stint.close());
+    process.exitCode = await stopped;
   });
 }
 

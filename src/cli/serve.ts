@@ -18,6 +18,8 @@ export function registerServe(program: Command): void {
     const context = await prepare(flags);
     const logger = createLogger();
     const stint = await openStint(context);
+    // Before saying it listens: whoever reads that line may signal at once (see waitForShutdown).
+    const stopped = waitForShutdown(logger, () => stint.close());
     try {
       const server = await stint.startServer({ ...(flags.staticDir ? { staticDir: flags.staticDir } : {}) });
       logger.info({ url: server.url, dashboard: server.dashboardUrl, database: redactUrl(context.options.database) }, "API listening");
@@ -25,6 +27,6 @@ export function registerServe(program: Command): void {
       await stint.close();
       throw error;
     }
-    process.exitCode = await waitForShutdown(logger, () => stint.close());
+    process.exitCode = await stopped;
   });
 }

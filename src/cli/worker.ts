@@ -18,6 +18,8 @@ export function registerWorker(program: Command): void {
     const context = await prepare(flags);
     const logger = createLogger();
     const stint = await openStint(context);
+    // Before saying it runs: whoever reads that line may signal at once (see waitForShutdown).
+    const stopped = waitForShutdown(logger, () => stint.close());
     const worker = stint.createWorker();
     logWorkerEvents(worker, logger);
     worker.start();
@@ -25,6 +27,6 @@ export function registerWorker(program: Command): void {
       { database: redactUrl(context.options.database), concurrency: worker.options.concurrency, definitions: stint.definitions.ids() },
       "worker running",
     );
-    process.exitCode = await waitForShutdown(logger, () => stint.close());
+    process.exitCode = await stopped;
   });
 }
