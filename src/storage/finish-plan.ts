@@ -15,6 +15,13 @@ export interface FinishPlan {
   hookPending: boolean;
   /** The lease owner stays (in place, retry, hook); otherwise the claim is released. */
   keepsClaim: boolean;
+  /**
+   * The claim's fence moves on (lease token + 1): in place, the next iteration is a new
+   * claim; a retry's claim is parked until `retryAt`, and a renewal or hand-back still
+   * carrying the failed attempt's token (one in flight when the finish committed) must not
+   * move its due time (a renewal set it to the lease's expiry, a hand-back to now).
+   */
+  bumpsToken: boolean;
   /** Epoch ms when a worker has something to do next; null when the task is settled. */
   dueAt: number | null;
   /**
@@ -54,6 +61,7 @@ export function finishPlan(p: TaskFinishParams): FinishPlan {
     retry,
     hookPending,
     keepsClaim: inPlace || retry || hookPending,
+    bumpsToken: inPlace || retry,
     dueAt,
     // Whole ms (PostgreSQL keeps ms): the same comparison on both stores.
     keepLeaseFrom: inPlace ? p.now + Math.ceil(p.keepClaim!.leaseMs / 2) : null,

@@ -226,6 +226,7 @@ const FINISH_FIELD_TYPES = {
   keep_owner: "bool",
   due_at: "timestamptz",
   in_place: "bool",
+  bump_token: "bool",
   keep_lease_from: "timestamptz",
 } as const;
 type FinishField = keyof typeof FINISH_FIELD_TYPES;
@@ -249,7 +250,7 @@ function finishSet(v: (field: FinishField) => string): string {
         progress = CASE WHEN ${v("set_progress")} THEN ${v("progress")} ELSE t.progress END,
         iterations = CASE WHEN ${v("in_place")} THEN t.iterations + 1 ELSE COALESCE(${v("iterations")}, t.iterations) END,
         attempt = CASE WHEN ${v("in_place")} THEN 1 ELSE t.attempt END,
-        lease_token = CASE WHEN ${v("in_place")} THEN t.lease_token + 1 ELSE t.lease_token END,
+        lease_token = CASE WHEN ${v("bump_token")} THEN t.lease_token + 1 ELSE t.lease_token END,
         run_at = COALESCE(${v("run_at")}, t.run_at),
         finished_on = COALESCE(${v("finished_on")}, t.finished_on),
         hook_pending = ${v("hook_pending")},
@@ -279,6 +280,7 @@ function itemValues(p: TaskFinishParams): Record<FinishField, unknown> {
     keep_owner: plan.keepsClaim,
     due_at: plan.dueAt,
     in_place: plan.inPlace,
+    bump_token: plan.bumpsToken,
     keep_lease_from: plan.keepLeaseFrom,
   };
 }

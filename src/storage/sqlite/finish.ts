@@ -25,7 +25,7 @@ const FINISH = `
     output = CASE WHEN ? THEN ? ELSE output END,                                    -- hasOutput, output
     iterations = CASE WHEN ? THEN iterations + 1 ELSE COALESCE(?, iterations) END,  -- inPlace, iterations
     attempt = CASE WHEN ? THEN 1 ELSE attempt END,                                  -- inPlace
-    lease_token = lease_token + ?,                                                  -- inPlace (1 or 0)
+    lease_token = lease_token + ?,                                                  -- bumpsToken (1 or 0)
     progress = CASE WHEN ? THEN ? ELSE progress END,                                -- hasProgress, progress
     run_at = COALESCE(?, run_at),                                                   -- runAt
     finished_on = COALESCE(?, finished_on),                                         -- finishedOn
@@ -107,7 +107,7 @@ function finishValues(p: TaskFinishParams, plan: FinishPlan): unknown[] {
     inPlace,
     p.iterations ?? null,
     inPlace,
-    inPlace,
+    plan.bumpsToken ? 1 : 0,
     p.progress === undefined ? 0 : 1,
     p.progress === undefined ? null : toJson(p.progress),
     plan.runAt,

@@ -113,6 +113,28 @@ export function finishContract(kind: StoreKind): void {
       assert.equal(again.task.attempt, 2, "a new attempt");
     });
 
+    it("parks a retry under a new token: a renewal or hand-back still carrying the failed attempt's token leaves its due time alone", async () => {
+      const task = await createTask(store.adapter);
+      const held = await claimOne(store.adapter);
+      const [result] = await store.adapter.taskFinishMany([
+        { id: task.id, leaseToken: held.leaseToken, now: T0 + 100, status: "running", retryAt: T0 + 5_000 },
+      ]);
+      assert.equal(result.applied, true);
+      // The holder's lease keeper renewed (or shutdown handed back) as the finish committed.
+      const renewed = await store.adapter.taskRenewLeases({
+        workerId: "worker-a",
+        leases: [{ id: task.id, leaseToken: held.leaseToken }],
+        now: T0 + 200,
+        leaseMs: 60_000,
+      });
+      assert.equal(renewed.states.get(task.id), "lost");
+      await store.adapter.taskReleaseLeases({ leases: [{ id: task.id, leaseToken: held.leaseToken }], now: T0 + 300 });
+      assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), T0 + 5_000);
+      assert.deepEqual(await claim(store.adapter, { now: T0 + 4_999 }), []);
+      const again = await claimOne(store.adapter, { workerId: "worker-b", now: T0 + 5_000 });
+      assert.equal(again.task.attempt, 2, "the retry, at retryAt");
+    });
+
     it("finishes a task for good without a hook: output stored, nothing due any more", async () => {
       const task = await createTask(store.adapter);
       const held = await claimOne(store.adapter);
