@@ -30,7 +30,11 @@ export class LogBuffer {
   add(item: Omit<LogItem, "createdOn" | "attempt">): void {
     if (!this.options.enabled) return;
     // NUL characters cannot be stored by PostgreSQL: replaced, so both stores keep the same.
-    this.pending.push({ ...replaceNul(item), createdOn: new Date(this.options.now()), attempt: this.options.attempt });
+    // Field by field: most items are a type and a message, with nothing to encode.
+    const stored: LogItem = { type: item.type, message: replaceNul(item.message), createdOn: new Date(this.options.now()), attempt: this.options.attempt };
+    if (item.data !== undefined) stored.data = replaceNul(item.data);
+    if (item.error !== undefined) stored.error = replaceNul(item.error);
+    this.pending.push(stored);
     if (!this.timer && !this.closed) {
       this.timer = setInterval(() => void this.flush(), this.options.flushIntervalMs);
       this.timer.unref();

@@ -18,6 +18,8 @@ export function finishParams(params: {
   const { outcome } = result;
   return {
     id: task.id,
+    // The task as claimed: the store need not send back what no finish changes.
+    claimed: task,
     leaseToken: params.leaseToken,
     now,
     status: outcome.status,

@@ -112,6 +112,13 @@ export interface TaskFinishParams {
    */
   hookLeaseMs?: number;
   log?: LogAppendParams;
+  /**
+   * The task as the finisher claimed it. With it, an adapter may take the fields no
+   * finish changes (name, definition, parent, execution name, start and creation times,
+   * creator, max iterations, event response) from here instead of reading them back: the
+   * result's `task` is the same either way.
+   */
+  claimed?: Task;
 }
 
 export interface TaskFinishResult {

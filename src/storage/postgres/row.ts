@@ -66,6 +66,30 @@ export function rowToTask(row: TaskRow): Task {
   };
 }
 
+/** The task columns a finish can change (and the id): what a finish given `claimed` reads back. */
+export const FINISH_CHANGED_COLUMNS = [
+  "id", "status", "saved_on", "input", "output", "progress", "iterations", "attempt",
+  "run_at", "finished_on", "lease_token", "lease_expires_at",
+] as const;
+
+export type FinishChangedRow = Pick<TaskRow, (typeof FINISH_CHANGED_COLUMNS)[number]>;
+
+/** A finished task from the claimed one (the fields no finish changes) and the columns read back. */
+export function finishedTask(claimed: Task, row: FinishChangedRow): Task {
+  return {
+    ...claimed,
+    taskStatus: row.status,
+    savedOn: row.saved_on,
+    input: row.input,
+    output: row.output,
+    progress: row.progress,
+    iterations: row.iterations,
+    attempt: row.attempt,
+    runAt: row.run_at,
+    finishedOn: row.finished_on,
+  };
+}
+
 /**
  * The claim a leased row stands for: a terminal row owes its hook, any other runs an
  * iteration. `fallbackExpiresAt` when the row has no lease expiry.

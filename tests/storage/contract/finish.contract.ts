@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { LogItem } from "../../../src/domain/log.js";
+import type { ClaimedTask, TaskFinishParams } from "../../../src/storage/port/index.js";
 import type { StoreKind } from "../../helpers/stores.js";
 import { claim, claimOne, createTask, LEASE_MS, LOGS_OLDEST_FIRST, T0, useStore } from "./fixtures.js";
 
@@ -133,6 +134,54 @@ export function finishContract(kind: StoreKind): void {
       assert.deepEqual(await claim(store.adapter, { now: T0 + 4_999 }), []);
       const again = await claimOne(store.adapter, { workerId: "worker-b", now: T0 + 5_000 });
       assert.equal(again.task.attempt, 2, "the retry, at retryAt");
+    });
+
+    it("given the claimed task, returns each task exactly as stored, alone and in a batch, and a fenced-out one as it stands", async () => {
+      const finishes = (held: ClaimedTask, now: number): TaskFinishParams[] => {
+        const base = { id: held.task.id, leaseToken: held.leaseToken, now, claimed: held.task };
+        const log = { taskId: held.task.id, iteration: held.task.iterations, executionName: "worker-a", now, items: [item("end", now)] };
+        return [
+          { ...base, status: "running", input: { page: 2 }, keepClaim: { leaseMs: LEASE_MS }, log },
+          { ...base, status: "running", input: { page: 3 }, runAt: now + 5_000, progress: { done: 3, total: 9 } },
+          { ...base, status: "running", retryAt: now + 1_000, log },
+          { ...base, status: "success", output: { sent: 3 }, hookLeaseMs: 1_000, log },
+          { ...base, status: "failed", output: { error: { message: "no" } }, iterations: 7 },
+        ];
+      };
+      const create = () =>
+        Promise.all([1, 2, 3, 4, 5].map((n) => createTask(store.adapter, { name: `task ${n}`, input: { page: 1 }, parentId: "parent-1" })));
+      // One by one (the batch of one), then the same kinds of finish as one batch.
+      await create();
+      const alone = await claim(store.adapter, { limit: 5 });
+      const aloneResults = [];
+      for (const [i, held] of alone.entries()) aloneResults.push(...(await store.adapter.taskFinishMany([finishes(held, T0 + 100)[i]!])));
+      await create();
+      const batch = await claim(store.adapter, { limit: 5, now: T0 + 1 });
+      const batchResults = await store.adapter.taskFinishMany(batch.map((held, i) => finishes(held, T0 + 200)[i]!));
+      for (const result of [...aloneResults, ...batchResults]) {
+        assert.equal(result.applied, true);
+        assert.deepEqual(result.task, await store.adapter.taskGet(result.id));
+      }
+
+      // Fenced out: taken over by another worker; its task as stored now (its execution name).
+      // (A definition of their own: the tasks above come due again meanwhile.)
+      const definitionIds = ["fenced-def"];
+      const lapsed = await createTask(store.adapter, { input: { page: 1 }, definitionId: "fenced-def" });
+      const old = await claimOne(store.adapter, { now: T0 + 2 * LEASE_MS, definitionIds });
+      await claimOne(store.adapter, { workerId: "worker-b", now: T0 + 3 * LEASE_MS, definitionIds });
+      for (const size of [1, 2]) {
+        const other = size === 2 ? [await createTask(store.adapter, { definitionId: "fenced-def" })] : [];
+        const others = size === 2 ? await claim(store.adapter, { workerId: "worker-c", now: T0 + 3 * LEASE_MS + 1, definitionIds }) : [];
+        assert.equal(others.length, other.length);
+        const results = await store.adapter.taskFinishMany([
+          { id: lapsed.id, leaseToken: old.leaseToken, now: T0 + 3 * LEASE_MS + 2, status: "success", claimed: old.task },
+          ...others.map((held) => ({ id: held.task.id, leaseToken: held.leaseToken, now: T0 + 3 * LEASE_MS + 2, status: "success" as const, claimed: held.task })),
+        ]);
+        assert.equal(results[0]!.applied, false);
+        assert.equal(results[0]!.task?.executionName, "worker-b");
+        assert.deepEqual(results[0]!.task, await store.adapter.taskGet(lapsed.id));
+        for (const result of results.slice(1)) assert.deepEqual(result.task, await store.adapter.taskGet(result.id));
+      }
     });
 
     it("finishes a task for good without a hook: output stored, nothing due any more", async () => {
