@@ -5,7 +5,7 @@
 import type { Task, TaskInput, TaskOutput, TaskStatus } from "../domain/task.js";
 import type { LogItem } from "../domain/log.js";
 import type { TaskResponse, TaskResponseError } from "../response/types.js";
-import { Errors, type StintError } from "../domain/errors.js";
+import { Errors, MAX_DELAY_SECONDS, type StintError } from "../domain/errors.js";
 import type { ResolvedRetryPolicy } from "../definition/types.js";
 import { limitOutputSize } from "../response/output-limit.js";
 import { shapeError } from "../response/error-shape.js";
@@ -106,7 +106,9 @@ export function withRetry(
   random: () => number = Math.random,
 ): IterationOutcome {
   if (!policy || attempt >= policy.attempts) return failure;
-  const base = Math.min(policy.maxDelaySeconds, policy.initialDelaySeconds * policy.factor ** (attempt - 1));
+  // At most the longest delay Stint stores (355 days), as for a trigger's delay and a
+  // continue's wait: a policy's own maximum may be larger (or Infinity).
+  const base = Math.min(policy.maxDelaySeconds, MAX_DELAY_SECONDS, policy.initialDelaySeconds * policy.factor ** (attempt - 1));
   const delayMs = Math.round(base * 1000 * (policy.jitter ? 0.5 + random() / 2 : 1));
   return {
     status: "running",

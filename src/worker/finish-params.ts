@@ -2,9 +2,28 @@ import type { Task } from "../domain/task.js";
 import type { TaskFinishParams } from "../storage/port/index.js";
 import type { IterationResult } from "../runner/run-iteration.js";
 
+/**
+ * A copy of the claimed task's fields that no finish changes, taken before `run()` sees
+ * the task: `run()` gets the claimed object itself (`controller.state.getTask()`) and may
+ * change it, and a store that reads back only what a finish changes builds the stored
+ * task from this (`TaskFinishParams.claimed`). The fields a finish writes are shared, not
+ * copied: the store's result never takes them from here.
+ */
+export function claimedSnapshot(task: Task): Task {
+  return {
+    ...task,
+    createdBy: { ...task.createdBy },
+    createdOn: new Date(task.createdOn.getTime()),
+    startedOn: task.startedOn ? new Date(task.startedOn.getTime()) : null,
+    eventResponse: task.eventResponse === null ? null : structuredClone(task.eventResponse),
+  };
+}
+
 /** What one iteration's end writes: its outcome, checkpoint, progress, log items and claim. */
 export function finishParams(params: {
   task: Task;
+  /** The claimed task's unchanging fields as they were before run() (claimedSnapshot). */
+  claimed: Task;
   leaseToken: number;
   result: IterationResult;
   now: number;
@@ -19,7 +38,7 @@ export function finishParams(params: {
   return {
     id: task.id,
     // The task as claimed: the store need not send back what no finish changes.
-    claimed: task,
+    claimed: params.claimed,
     leaseToken: params.leaseToken,
     now,
     status: outcome.status,

@@ -27,7 +27,7 @@ import { PrefetchPolicy } from "./prefetch.js";
 import { LazyAbort } from "../runner/lazy-abort.js";
 import { WakeGate } from "./wake-gate.js";
 import { settledWithin } from "./settled-within.js";
-import { finishParams } from "./finish-params.js";
+import { claimedSnapshot, finishParams } from "./finish-params.js";
 import type { WorkerSignals } from "./signals.js";
 
 /** Abort reason given to iterations still running when a stop's deadline passes. */
@@ -500,6 +500,7 @@ export class Worker {
     const definition = this.deps.definitions.get(task.definitionId);
     if (!definition) throw Errors.definitionNotFound(task.definitionId);
     const startedAt = Date.now();
+    const claimed = claimedSnapshot(task); // before anything outside the worker sees the task
     this.events.emit("task:start", { task, iteration: task.iterations, attempt: task.attempt });
 
     const result = await runIteration({
@@ -537,6 +538,7 @@ export class Worker {
       !abort.aborted;
     const params = finishParams({
       task,
+      claimed,
       leaseToken: claim.leaseToken, // read now: a re-claim by this worker may have renewed it
       result,
       now,

@@ -93,6 +93,45 @@ for (const kind of await storeKinds()) {
       assert.deepEqual(logs.items[2].items.map((i) => i.message), ["step 2", "Task done."]);
     });
 
+    it("hands hooks, events and the next iteration the task as stored, whatever run() did to its own copy", async () => {
+      const seen: { iteration: number; name: string; creator: string; created: number }[] = [];
+      const hooked: Task[] = [];
+      const events: Task[] = [];
+      const tamper = createTaskDefinition<{ step: number }>({
+        id: "tamper",
+        title: "Tamper",
+        run: ({ input, response, store }) => {
+          const task = store.getTask();
+          seen.push({ iteration: task.iterations, name: task.name, creator: task.createdBy.displayName, created: task.createdOn.getTime() });
+          // Changes to the run's own view of the task, none of them stored.
+          (task as { name: string }).name = "renamed in memory";
+          task.createdBy.displayName = "someone else";
+          task.createdOn.setTime(0);
+          return input.step < 1 ? response.continue({ step: input.step + 1 }) : response.done({ ok: true });
+        },
+        onDone: async ({ task }) => {
+          hooked.push(task);
+        },
+      });
+      const f = await fixture([tamper]);
+      f.worker.events.on("task:done", ({ task }) => events.push(task));
+      const { id } = await f.stint.tasks.trigger({ definition: tamper, name: "Original", input: { step: 0 } });
+      await f.worker.drain();
+      const stored = (await f.stint.tasks.getTask(id))!;
+      assert.equal(stored.taskStatus, "success");
+      assert.equal(stored.name, "Original");
+      assert.deepEqual(
+        seen.map((s) => [s.iteration, s.name, s.creator, s.created]),
+        [
+          [1, "Original", stored.createdBy.displayName, stored.createdOn.getTime()],
+          [2, "Original", stored.createdBy.displayName, stored.createdOn.getTime()],
+        ],
+        "the next iteration starts from the stored task",
+      );
+      assert.deepEqual(hooked, [stored]);
+      assert.deepEqual(events, [stored]);
+    });
+
     it("fails with 'Task reached max iterations.' and calls onMaxIterations then onError once", async () => {
       const calls: string[] = [];
       const forever = createTaskDefinition({

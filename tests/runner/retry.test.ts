@@ -4,6 +4,7 @@ import { storeKinds } from "../helpers/stores.js";
 import { stintFixture, type StintFixture } from "../helpers/stint.js";
 import { createTaskDefinition } from "../../src/definition/create-task-definition.js";
 import { withRetry, outcomeFromThrown } from "../../src/runner/outcome.js";
+import { MAX_DELAY_SECONDS } from "../../src/domain/errors.js";
 
 for (const kind of await storeKinds()) {
   describe(`retry policy (${kind.name})`, () => {
@@ -105,5 +106,12 @@ describe("retry backoff", () => {
     assert.equal(withRetry(failure, { ...policy, jitter: true }, 1, 0, () => 1).retryAt, 2_000);
     assert.equal(withRetry(failure, policy, 10, 0), failure, "no attempts left");
     assert.equal(withRetry(failure, null, 1, 0), failure, "no policy");
+  });
+
+  it("never waits longer than the longest delay Stint stores (355 days), whatever the policy says", () => {
+    const failure = outcomeFromThrown(new Error("x"));
+    const huge = { attempts: 3, initialDelaySeconds: 1e12, factor: 2, maxDelaySeconds: Infinity, jitter: false };
+    assert.equal(withRetry(failure, huge, 1, 0).retryAt, MAX_DELAY_SECONDS * 1000);
+    assert.equal(withRetry(failure, { ...huge, initialDelaySeconds: 1, factor: 1e6 }, 2, 0).retryAt, 1e6 * 1000);
   });
 });
