@@ -107,6 +107,7 @@ for (const kind of await storeKinds()) {
           (task as { name: string }).name = "renamed in memory";
           task.createdBy.displayName = "someone else";
           task.createdOn.setTime(0);
+          (task.eventResponse as { dispatcher: string }).dispatcher = "someone else";
           return input.step < 1 ? response.continue({ step: input.step + 1 }) : response.done({ ok: true });
         },
         onDone: async ({ task }) => {
