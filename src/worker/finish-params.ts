@@ -10,12 +10,27 @@ import type { IterationResult } from "../runner/run-iteration.js";
  * copied: the store's result never takes them from here.
  */
 export function claimedSnapshot(task: Task): Task {
+  // Field by field (a spread of the task cost ~4 µs per iteration).
   return {
-    ...task,
-    createdBy: { ...task.createdBy },
-    createdOn: new Date(task.createdOn.getTime()),
+    id: task.id,
+    name: task.name,
+    definitionId: task.definitionId,
+    parentId: task.parentId,
+    executionName: task.executionName,
+    iterations: task.iterations,
+    input: task.input,
+    output: task.output,
+    taskStatus: task.taskStatus,
     startedOn: task.startedOn ? new Date(task.startedOn.getTime()) : null,
+    finishedOn: task.finishedOn,
     eventResponse: copyJson(task.eventResponse),
+    createdOn: new Date(task.createdOn.getTime()),
+    savedOn: task.savedOn,
+    createdBy: { ...task.createdBy }, // stored as given: it may carry more than Identity names
+    progress: task.progress,
+    maxIterations: task.maxIterations,
+    runAt: task.runAt,
+    attempt: task.attempt,
   };
 }
 

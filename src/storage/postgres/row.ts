@@ -76,17 +76,27 @@ export type FinishChangedRow = Pick<TaskRow, (typeof FINISH_CHANGED_COLUMNS)[num
 
 /** A finished task from the claimed one (the fields no finish changes) and the columns read back. */
 export function finishedTask(claimed: Task, row: FinishChangedRow): Task {
+  // Field by field in rowToTask's order (one object shape for every task this adapter returns).
   return {
-    ...claimed,
-    taskStatus: row.status,
-    savedOn: row.saved_on,
+    id: claimed.id,
+    name: claimed.name,
+    definitionId: claimed.definitionId,
+    parentId: claimed.parentId,
+    executionName: claimed.executionName,
+    iterations: row.iterations,
     input: row.input,
     output: row.output,
-    progress: row.progress,
-    iterations: row.iterations,
-    attempt: row.attempt,
-    runAt: row.run_at,
+    taskStatus: row.status,
+    startedOn: claimed.startedOn,
     finishedOn: row.finished_on,
+    eventResponse: claimed.eventResponse,
+    createdOn: claimed.createdOn,
+    savedOn: row.saved_on,
+    createdBy: claimed.createdBy,
+    progress: row.progress,
+    maxIterations: claimed.maxIterations,
+    runAt: row.run_at,
+    attempt: row.attempt,
   };
 }
 
