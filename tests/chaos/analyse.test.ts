@@ -56,6 +56,12 @@ describe("chaos checker", () => {
     assert.deepEqual(run(twice, task(), new Map([[1, 5.5]])).problems, []);
     // A kill long after the hook was confirmed does not excuse a second run.
     assert.match(run(twice, task(), new Map([[1, 5000]])).problems.join("\n"), /onDone ran 2 times/);
+    // The victim's first run journaled just after its recorded death (the signal lands a
+    // moment after the kill is recorded, and each process has its own time origin), never
+    // ended: cut short by that kill. A death recorded well before the run excuses nothing.
+    const cut = [...clean.slice(0, 5), hook(8, "start", 2), hook(9, "end", 2)];
+    assert.deepEqual(run(cut, task(), new Map([[1, 4.99]])).problems, []);
+    assert.match(run(cut, task(), new Map([[1, -100]])).problems.join("\n"), /onDone ran 2 times/);
   });
 
   it("flags a task left running and a hook that never completed", () => {
