@@ -107,12 +107,11 @@ export function finishOps(db: Db): FinishOps {
     )
     SELECT ${returned("done")} FROM done`;
 
-  const allColumns = taskColumns;
   const changedColumns = (alias: string) => FINISH_CHANGED_COLUMNS.map((c) => `${alias}.${c}`).join(", ");
   const full = {
-    one: statement(db.names, "finish_one", finishOneSql(allColumns)),
-    batch: statement(db.names, "finish", finishSql(false, allColumns)),
-    batchWithLogs: statement(db.names, "finish_logs", finishSql(true, allColumns)),
+    one: statement(db.names, "finish_one", finishOneSql(taskColumns)),
+    batch: statement(db.names, "finish", finishSql(false, taskColumns)),
+    batchWithLogs: statement(db.names, "finish_logs", finishSql(true, taskColumns)),
   };
   // With `claimed` given for every item: no column a finish leaves alone is read back
   // (half the row's columns, among them two times and the creator's JSON), so the

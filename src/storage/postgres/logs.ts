@@ -224,8 +224,9 @@ function optionalJson(value: unknown): string | null {
   return JSON.stringify(value) ?? null;
 }
 
-function itemTime(createdOn: unknown, now: number): Date {
-  if (createdOn instanceof Date && Number.isFinite(createdOn.getTime())) return createdOn;
-  if (typeof createdOn === "number" && Number.isFinite(createdOn)) return new Date(createdOn);
-  return new Date(now);
+/** An item's time in epoch ms (timeArray prints it); its append's `now` when it has no usable one. */
+function itemTime(createdOn: unknown, now: number): number {
+  if (createdOn instanceof Date && Number.isFinite(createdOn.getTime())) return createdOn.getTime();
+  if (typeof createdOn === "number" && Number.isFinite(createdOn)) return createdOn;
+  return now;
 }
