@@ -69,6 +69,7 @@ export interface TaskRenewLeasesParams {
 export type LeaseState = "held" | "aborted" | "lost";
 export interface TaskRenewLeasesResult {
   states: Map<string, LeaseState>;
+  /** `now + leaseMs`: every held lease lasts at least until then (a longer one is kept). */
   leaseExpiresAt: number;
 }
 

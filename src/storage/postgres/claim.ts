@@ -128,7 +128,8 @@ export function claimOps(db: Db): ClaimOps {
       ORDER BY t.id
       FOR NO KEY UPDATE OF t
     ), renewed AS (
-      UPDATE ${tasks} t SET lease_expires_at = $4, due_at = $4
+      -- Never shortens a lease: a hook claim keeps the longer hookLeaseMs its finish gave it.
+      UPDATE ${tasks} t SET lease_expires_at = GREATEST(t.lease_expires_at, $4), due_at = GREATEST(t.lease_expires_at, $4)
       FROM mine WHERE t.id = mine.id
       RETURNING t.id
     )

@@ -41,8 +41,12 @@ const SELECT_IN_ORDER = `
   SELECT ${taskColumnsOf("t")} FROM json_each(?) AS j CROSS JOIN stint_tasks AS t ON t.id = j.value
   ORDER BY j.key`;
 
+// Never shortens a lease: a hook claim keeps the longer hookLeaseMs its finish gave it.
+// (SQLite's two-argument MAX is NULL when either is; a held lease always has an expiry.)
 const RENEW = `
-  UPDATE stint_tasks SET lease_expires_at = @expiresAt, due_at = @expiresAt
+  UPDATE stint_tasks SET
+    lease_expires_at = MAX(COALESCE(lease_expires_at, 0), @expiresAt),
+    due_at = MAX(COALESCE(lease_expires_at, 0), @expiresAt)
   WHERE lease_owner = @workerId
     AND (id, lease_token) IN (SELECT value ->> '$.id', value ->> '$.leaseToken' FROM json_each(@leases))
   RETURNING id`;

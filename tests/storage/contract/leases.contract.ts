@@ -110,6 +110,25 @@ export function leasesContract(kind: StoreKind): void {
       assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), current.leaseExpiresAt);
     });
 
+    it("never shortens a lease: a renewal keeps a hook claim's longer hookLeaseMs", async () => {
+      const task = await createTask(store.adapter);
+      const held = await claimOne(store.adapter);
+      const hookLeaseMs = LEASE_MS * 4;
+      await store.adapter.taskFinishMany([{ id: task.id, leaseToken: held.leaseToken, now: T0 + 1, status: "success", hookLeaseMs }]);
+      const renewed = await store.adapter.taskRenewLeases({
+        workerId: "worker-a",
+        leases: [{ id: task.id, leaseToken: held.leaseToken }],
+        now: T0 + 2,
+        leaseMs: LEASE_MS,
+      });
+      assert.equal(renewed.states.get(task.id), "held");
+      // Nobody takes the hook over before the hook lease the finish gave it.
+      assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), T0 + 1 + hookLeaseMs);
+      assert.deepEqual(await claim(store.adapter, { workerId: "worker-b", now: T0 + 2 + LEASE_MS }), []);
+      const hook = await claimOne(store.adapter, { workerId: "worker-b", now: T0 + 1 + hookLeaseMs });
+      assert.equal(hook.kind, "hook");
+    });
+
     it("settles a terminal task for good once its hooks are confirmed done", async () => {
       const task = await createTask(store.adapter);
       const held = await claimOne(store.adapter);
