@@ -12,6 +12,9 @@ import { Errors } from "../../domain/errors.js";
 import { decodeCursor as decodeKeyset, encodeCursor as encodeKeyset } from "../cursor.js";
 import type { Filter, ListParams, Sort } from "../port/types.js";
 
+/** The `where` of a list with no filter and no search: every row. */
+export const UNFILTERED = "1";
+
 export type ColumnKind = "text" | "number" | "date";
 
 export interface ListColumn {
@@ -55,7 +58,7 @@ export function buildListQuery<F extends string>(source: ListSource<F>, params: 
     conditions.push(source.searchSql);
     args.push(`%${escapeLike(params.search)}%`);
   }
-  const where = conditions.length > 0 ? conditions.join(" AND ") : "1";
+  const where = conditions.length > 0 ? conditions.join(" AND ") : UNFILTERED;
 
   const keys = sortKeys(source, params.sort);
   const orderBy = keys.map((k) => `${k.column.name} ${k.direction === "asc" ? "ASC" : "DESC"}`).join(", ");

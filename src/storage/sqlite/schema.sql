@@ -26,6 +26,11 @@ CREATE TABLE stint_logs (
   UNIQUE (task_id, iteration)
 ) STRICT;
 
+CREATE TABLE stint_task_count (
+  id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+  n  INTEGER NOT NULL CHECK (n >= 0)
+) STRICT;
+
 CREATE TABLE stint_tasks (
   id               TEXT    NOT NULL PRIMARY KEY,
   name             TEXT    NOT NULL,
@@ -58,6 +63,16 @@ CREATE TABLE stint_tasks (
 ) STRICT;
 
 CREATE INDEX stint_logs_created ON stint_logs (created_on DESC, id DESC);
+
+CREATE TRIGGER stint_tasks_count_delete AFTER DELETE ON stint_tasks
+BEGIN
+  UPDATE stint_task_count SET n = n - 1 WHERE id = 1;
+END;
+
+CREATE TRIGGER stint_tasks_count_insert AFTER INSERT ON stint_tasks
+BEGIN
+  UPDATE stint_task_count SET n = n + 1 WHERE id = 1;
+END;
 
 CREATE INDEX stint_tasks_created ON stint_tasks (created_on DESC, id DESC);
 

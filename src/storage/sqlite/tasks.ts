@@ -4,7 +4,7 @@ import type { Task } from "../../domain/task.js";
 import type { ListResult, TaskCreateParams, TaskListField, TaskListParams } from "../port/types.js";
 import { jsonList, type Db } from "./connection.js";
 import { isUniqueViolation } from "./errors.js";
-import { buildListQuery, encodeCursor, type ListSource } from "./list-query.js";
+import { buildListQuery, encodeCursor, UNFILTERED, type ListSource } from "./list-query.js";
 import { col, rowToTask, TASK_COLUMNS, toJson, valuesToTask, type TaskRow, type TaskValues } from "./row.js";
 
 const INSERT_TASK = `
@@ -21,6 +21,7 @@ const INSERT_TASK = `
 const SELECT_TASK = `SELECT ${TASK_COLUMNS} FROM stint_tasks WHERE id = ?`;
 const SELECT_TASKS = `SELECT ${TASK_COLUMNS} FROM stint_tasks WHERE id IN (SELECT value FROM json_each(?))`;
 const DELETE_TASK = `DELETE FROM stint_tasks WHERE id = ?`;
+const COUNT_ALL_TASKS = `SELECT n AS count FROM stint_task_count WHERE id = 1`;
 
 export const TASK_LIST_SOURCE: ListSource<TaskListField> = {
   columns: {
@@ -95,7 +96,12 @@ export function taskList(db: Db, params: TaskListParams): ListResult<Task> {
     const rows = db
       .stmt(`SELECT * FROM stint_tasks WHERE ${query.pageWhere} ORDER BY ${query.orderBy} LIMIT ?`)
       .all(...query.pageArgs, limit + 1) as TaskRow[];
-    const { count } = db.stmt(`SELECT COUNT(*) AS count FROM stint_tasks WHERE ${query.where}`).get(...query.whereArgs) as { count: number };
+    // Unfiltered: the count the triggers keep (migration 0002), not a walk of every row.
+    const { count } = (
+      query.where === UNFILTERED
+        ? db.stmt(COUNT_ALL_TASKS).get()
+        : db.stmt(`SELECT COUNT(*) AS count FROM stint_tasks WHERE ${query.where}`).get(...query.whereArgs)
+    ) as { count: number };
     const hasMoreItems = rows.length > limit;
     const page = hasMoreItems ? rows.slice(0, limit) : rows;
     return {

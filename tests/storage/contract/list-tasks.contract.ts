@@ -4,7 +4,7 @@ import { isStintError } from "../../../src/domain/errors.js";
 import type { StorageAdapter } from "../../../src/storage/port/index.js";
 import type { Filter, Sort, TaskListField, TaskListParams } from "../../../src/storage/port/types.js";
 import type { StoreKind } from "../../helpers/stores.js";
-import { claimOne, createTask, DEF, NEWEST_FIRST, T0, useStore } from "./fixtures.js";
+import { claimOne, createTask, DEF, NEWEST_FIRST, T0, taskParams, useStore } from "./fixtures.js";
 
 type Label = "t1" | "t2" | "t3" | "t4" | "t5";
 
@@ -51,6 +51,20 @@ export function listTasksContract(kind: StoreKind): void {
     function idOf(label: Label): string {
       return [...labels].find(([, l]) => l === label)![0];
     }
+
+    it("counts every task in an unfiltered totalCount through creates, a refused batch and deletes", async () => {
+      const total = async () => (await list({ limit: 1 })).totalCount;
+      assert.equal(await total(), 0);
+      const batch = await store.adapter.taskCreateMany([taskParams({ createdOn: T0 + 1 }), taskParams({ createdOn: T0 + 2 }), taskParams({ createdOn: T0 + 3 })]);
+      assert.equal(await total(), 3);
+      // A batch naming an id that exists is refused whole: nothing is counted.
+      await assert.rejects(store.adapter.taskCreateMany([taskParams({ createdOn: T0 + 4 }), taskParams({ id: batch[0].id })]));
+      assert.equal(await total(), 3);
+      assert.equal(await store.adapter.taskDelete(batch[1].id), true);
+      assert.equal(await store.adapter.taskDelete(batch[1].id), false);
+      assert.equal(await total(), 2);
+      assert.equal((await list({ filters: [{ field: "definitionId", op: "eq", value: DEF }] })).totalCount, 2);
+    });
 
     it("lists newest first by default sort and oldest first ascending", async () => {
       labels = await seed(store.adapter);

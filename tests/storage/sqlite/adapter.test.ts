@@ -127,6 +127,27 @@ describe("SQLite adapter", () => {
     await adapter.close();
   });
 
+  it("counts the tasks a database already holds when the task-count migration (0002) runs", async () => {
+    using tmp = tempDir();
+    const filename = join(tmp.dir, "stint.db");
+    const before = createSqliteStorage({ filename });
+    await before.migrate();
+    for (let i = 0; i < 3; i++) await createTask(before);
+    await before.close();
+    // Back to the schema of version 1, tasks kept: as a database made before 0002.
+    const db = new Database(filename);
+    db.exec(`DROP TRIGGER stint_tasks_count_insert; DROP TRIGGER stint_tasks_count_delete; DROP TABLE stint_task_count;
+             DELETE FROM stint_migrations WHERE version = 2`);
+    db.close();
+    const after = createSqliteStorage({ filename });
+    await after.migrate();
+    const list = () => after.taskList({ filters: [], sort: [{ field: "id", direction: "desc" }], limit: 1 });
+    assert.equal((await list()).totalCount, 3);
+    await createTask(after);
+    assert.equal((await list()).totalCount, 4);
+    await after.close();
+  });
+
   it("answers STORAGE_UNAVAILABLE once closed", async () => {
     const adapter = createSqliteStorage({ filename: ":memory:" });
     await adapter.migrate();
