@@ -64,6 +64,11 @@ export class WorkerProcess {
     return handle;
   }
 
+  /** The worker process's id (for its CPU times in /proc). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   send(message: ParentMessage): void {
     this.child.send(message);
   }

@@ -21,7 +21,13 @@ import { stintScale, type ScaleFigures } from "./workloads/scale.js";
 import { stintTrigger, type TriggerFigures } from "./workloads/trigger.js";
 
 export interface TriggerResult { oneByOne: Summary; batched: Summary }
-export interface DrainResult { rate: Summary; peakRssMb: Summary }
+export interface DrainResult {
+  rate: Summary;
+  peakRssMb: Summary;
+  /** CPU per task (µs), when every run measured it (Linux; the server only when local). */
+  workerCpuUs?: Summary;
+  serverCpuUs?: Summary;
+}
 export interface LatencyResult { p50: Summary; p95: Summary; p99: Summary }
 export interface CheckpointResult { msPerIteration: Summary; bareCommitMs: Summary }
 
@@ -122,10 +128,10 @@ export async function runSuite(config: BenchConfig, log: Log = () => {}): Promis
       const g: DrainFigures[] = [];
       for (let run = 0; run < runs; run++) {
         s.push(await withStore(fresh, (store) => stintDrain(store, sizes.drainCount, sizes.fillBatch, timeoutMs)));
-        log(`  stint run ${run + 1}: ${s[run].rate.toFixed(0)} tasks/s, peak RSS ${s[run].peakRssMb.toFixed(1)} MB`);
+        log(`  stint run ${run + 1}: ${s[run].rate.toFixed(0)} tasks/s, peak RSS ${s[run].peakRssMb.toFixed(1)} MB${cpuNote(s[run])}`);
         if (peer) {
           g.push(await settle().then(() => graphileDrain(pgUrl, sizes.drainCount, sizes.fillBatch, timeoutMs)));
-          log(`  graphile run ${run + 1}: ${g[run].rate.toFixed(0)} jobs/s, peak RSS ${g[run].peakRssMb.toFixed(1)} MB`);
+          log(`  graphile run ${run + 1}: ${g[run].rate.toFixed(0)} jobs/s, peak RSS ${g[run].peakRssMb.toFixed(1)} MB${cpuNote(g[run])}`);
         }
       }
       out.drain = drainResult(s);
@@ -181,7 +187,20 @@ function triggerResult(figures: TriggerFigures[]): TriggerResult {
   return { oneByOne: summarize(figures.map((f) => f.oneByOne)), batched: summarize(figures.map((f) => f.batched)) };
 }
 function drainResult(figures: DrainFigures[]): DrainResult {
-  return { rate: summarize(figures.map((f) => f.rate)), peakRssMb: summarize(figures.map((f) => f.peakRssMb)) };
+  const measured = (values: (number | null)[]) => (values.every((v) => v !== null) ? summarize(values as number[]) : undefined);
+  const workerCpuUs = measured(figures.map((f) => f.workerCpuUs));
+  const serverCpuUs = measured(figures.map((f) => f.serverCpuUs));
+  return {
+    rate: summarize(figures.map((f) => f.rate)),
+    peakRssMb: summarize(figures.map((f) => f.peakRssMb)),
+    ...(workerCpuUs ? { workerCpuUs } : {}),
+    ...(serverCpuUs ? { serverCpuUs } : {}),
+  };
+}
+
+function cpuNote(f: DrainFigures): string {
+  if (f.workerCpuUs === null) return "";
+  return `, CPU per task: worker ${f.workerCpuUs.toFixed(0)} µs${f.serverCpuUs === null ? "" : `, PostgreSQL ${f.serverCpuUs.toFixed(0)} µs`}`;
 }
 function latencyResult(figures: Percentiles[]): LatencyResult {
   return { p50: summarize(figures.map((f) => f.p50)), p95: summarize(figures.map((f) => f.p95)), p99: summarize(figures.map((f) => f.p99)) };

@@ -55,6 +55,13 @@ export function buildRows(results: SuiteResults): Row[] {
         target: "≤ 200 MB",
         verdict: verdict(r.drain.peakRssMb.median <= 200),
       });
+      // Where a drain's time goes: no target, the reason behind the rate's ratio.
+      if (r.drain.workerCpuUs) {
+        rows.push(row("drain CPU per task, worker (µs)", store, r.drain.workerCpuUs, pg ? g.drain?.workerCpuUs : undefined, 0));
+      }
+      if (r.drain.serverCpuUs) {
+        rows.push(row("drain CPU per task, PostgreSQL (µs)", store, r.drain.serverCpuUs, g.drain?.serverCpuUs, 0));
+      }
     }
     if (r.latency) {
       for (const p of ["p50", "p95", "p99"] as const) {

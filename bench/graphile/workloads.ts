@@ -1,6 +1,7 @@
 /** graphile-worker on workloads 1 to 3, shaped like the Stint ones for side-by-side figures. */
 import type { Sizes } from "../config.js";
 import { WorkerProcess } from "../child.js";
+import { perTask, readCpu } from "../cpu.js";
 import { percentiles, rate, type Percentiles } from "../stats.js";
 import { sleep } from "../workloads/common.js";
 import type { DrainFigures } from "../workloads/drain.js";
@@ -39,14 +40,16 @@ export function graphileDrain(connectionString: string, count: number, fillBatch
     await addMany(store, count, fillBatch);
     const child = await spawn(store, count);
     try {
+      const cpuBefore = readCpu(child.pid);
       const start = performance.now();
       child.send({ type: "start" });
       await child.next("reached", timeoutMs);
       // Done means stored: completions are batched, so wait for the last rows to go.
       while ((await store.remainingJobs()) > 0) await sleep(5);
       const ms = performance.now() - start;
+      const cpu = perTask(cpuBefore, readCpu(child.pid), count);
       const result = await child.stop();
-      return { rate: rate(count, ms), peakRssMb: result.peakRss / 2 ** 20 };
+      return { rate: rate(count, ms), peakRssMb: result.peakRss / 2 ** 20, ...cpu };
     } finally {
       child.kill();
     }

@@ -5,6 +5,7 @@
  */
 import type { Stint } from "../../src/stint.js";
 import { WorkerProcess } from "../child.js";
+import { perTask, readCpu } from "../cpu.js";
 import { NOOP } from "../definitions.js";
 import { rate } from "../stats.js";
 import type { BenchStore } from "../stores.js";
@@ -15,6 +16,9 @@ export interface DrainFigures {
   rate: number;
   /** MB (2^20 bytes) */
   peakRssMb: number;
+  /** CPU per task, µs: the worker process's, and the local PostgreSQL server's (null: not measured). */
+  workerCpuUs: number | null;
+  serverCpuUs: number | null;
 }
 
 export async function stintDrain(store: BenchStore, count: number, fillBatch: number, timeoutMs: number): Promise<DrainFigures> {
@@ -37,6 +41,7 @@ export async function stintDrain(store: BenchStore, count: number, fillBatch: nu
 export async function drainSample(store: BenchStore, target: number, timeoutMs: number): Promise<DrainFigures> {
   const child = await WorkerProcess.spawn("./worker-process.ts", { url: store.url, target });
   try {
+    const cpuBefore = readCpu(child.pid);
     const start = performance.now();
     child.send({ type: "start" });
     try {
@@ -46,8 +51,15 @@ export async function drainSample(store: BenchStore, target: number, timeoutMs: 
       throw new Error(`${target} tasks not stored done within ${timeoutMs / 1000} s${rss ? ` (worker peak RSS ${(rss / 2 ** 20).toFixed(0)} MB when killed)` : ""}: ${(error as Error).message}`);
     }
     const ms = performance.now() - start;
+    const cpu = perTask(cpuBefore, readCpu(child.pid), target);
     const result = await child.stop();
-    return { rate: rate(target, ms), peakRssMb: result.peakRss / 2 ** 20 };
+    return {
+      rate: rate(target, ms),
+      peakRssMb: result.peakRss / 2 ** 20,
+      workerCpuUs: cpu.workerCpuUs,
+      // SQLite's store is inside the worker; a PostgreSQL server nearby would only be noise.
+      serverCpuUs: store.kind === "postgres" ? cpu.serverCpuUs : null,
+    };
   } finally {
     child.kill();
   }

@@ -18,6 +18,11 @@ function assertFigure(summary: Summary | undefined, name: string): void {
   assert.ok(Number.isFinite(summary.median) && summary.median > 0, `${name}: ${summary.median}`);
 }
 
+function assertPresent(summary: Summary | undefined, name: string): void {
+  assert.ok(summary, `${name}: no figure`);
+  assert.ok(Number.isFinite(summary.median) && summary.median >= 0, `${name}: ${summary.median}`);
+}
+
 function assertStintFigures(results: SuiteResults, store: StoreName): void {
   const r = results.stint[store];
   assert.ok(r, `no results for ${store}`);
@@ -25,6 +30,12 @@ function assertStintFigures(results: SuiteResults, store: StoreName): void {
   assertFigure(r.trigger?.batched, "trigger batched");
   assertFigure(r.drain?.rate, "drain rate");
   assertFigure(r.drain?.peakRssMb, "drain peak RSS");
+  if (process.platform === "linux") {
+    // CPU per task from /proc: tiny samples may round to 0 ticks, so present and not negative.
+    assertPresent(r.drain?.workerCpuUs, "drain worker CPU per task");
+    if (store === "postgres") assertPresent(r.drain?.serverCpuUs, "drain PostgreSQL CPU per task");
+    else assert.equal(r.drain?.serverCpuUs, undefined, "a SQLite drain has no server");
+  }
   for (const p of ["p50", "p95", "p99"] as const) assertFigure(r.latency?.[p], `latency ${p}`);
   assertFigure(r.checkpoint?.msPerIteration, "checkpoint");
   assertFigure(r.checkpoint?.bareCommitMs, "bare commit");
@@ -49,6 +60,7 @@ describe("bench --quick", () => {
     assertStintFigures(results, "postgres");
     assertFigure(results.graphile?.trigger?.oneByOne, "graphile trigger");
     assertFigure(results.graphile?.drain?.rate, "graphile drain");
+    if (process.platform === "linux") assertPresent(results.graphile?.drain?.serverCpuUs, "graphile drain PostgreSQL CPU per task");
     assertFigure(results.graphile?.latency?.p99, "graphile latency");
   });
 });
