@@ -4,6 +4,11 @@
  * `BENCH_NAME` environment variables (flags win).
  */
 
+/** A bad flag or value: the CLI prints the message and the usage hint, no stack. */
+export class BenchUsageError extends Error {
+  override name = "BenchUsageError";
+}
+
 export interface Sizes {
   /** Repetitions per figure; each figure is the median with min and max. */
   runs: number;
@@ -86,16 +91,18 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
   const flags = new Map<string, string>();
   for (const arg of argv) {
     const match = /^--([a-z][a-z0-9-]*)(?:=(.*))?$/.exec(arg);
-    if (!match) throw new Error(`bench: unknown argument ${arg} (flags look like --name or --name=value)`);
+    if (!match) throw new BenchUsageError(`unknown argument ${arg} (flags look like --name or --name=value)`);
     flags.set(match[1], match[2] ?? "true");
   }
   const quick = flags.get("quick") === "true" || env.BENCH_QUICK === "1";
   const sizes: Sizes = { ...(quick ? QUICK : FULL) };
   for (const key of Object.keys(sizes) as (keyof Sizes)[]) {
-    const raw = flags.get(kebab(key)) ?? env[envName(key)];
+    const flag = flags.get(kebab(key));
+    const raw = flag ?? env[envName(key)];
     if (raw === undefined) continue;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`bench: --${kebab(key)} must be a positive integer, got ${raw}`);
+    const source = flag !== undefined ? `--${kebab(key)}` : envName(key);
+    if (!Number.isInteger(value) || value < 1) throw new BenchUsageError(`${source} must be a positive integer, got ${raw}`);
     sizes[key] = value;
     flags.delete(kebab(key));
   }
@@ -103,11 +110,11 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     const raw = flags.get(name) ?? env[`BENCH_${name.toUpperCase()}`];
     if (!raw) return [...all];
     const picked = raw.split(",").map((s) => s.trim()).filter(Boolean);
-    for (const item of picked) if (!all.includes(item as T)) throw new Error(`bench: --${name} accepts ${all.join(", ")}; got ${item}`);
+    for (const item of picked) if (!all.includes(item as T)) throw new BenchUsageError(`--${name} accepts ${all.join(", ")}; got ${item}`);
     return picked as T[];
   };
   const known = new Set(["quick", "stores", "workloads", "no-graphile", "pg", "out", "no-json", ...Object.keys(sizes).map(kebab)]);
-  for (const name of flags.keys()) if (!known.has(name)) throw new Error(`bench: unknown flag --${name}`);
+  for (const name of flags.keys()) if (!known.has(name)) throw new BenchUsageError(`unknown flag --${name}`);
   return {
     quick,
     sizes,

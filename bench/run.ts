@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseConfig, USAGE } from "./config.js";
+import { BenchUsageError, parseConfig, USAGE } from "./config.js";
 import { runSuite } from "./suite.js";
 import { buildRows, renderMarkdown, renderText } from "./table.js";
 
@@ -29,6 +29,12 @@ async function main(): Promise<void> {
     `${env.loadAfter.map((l) => l.toFixed(2)).join(" ")} after`);
   log(`versions: node ${env.node}, SQLite ${env.sqlite}, PostgreSQL ${env.postgres ?? "–"}, graphile-worker ${env.graphileWorker}; commit ${env.commit ?? "–"}`);
   log(`took ${(results.durationMs / 1000).toFixed(1)} s${results.skipped.length ? `; skipped: ${results.skipped.join("; ")}` : ""}`);
+  if (Object.keys(results.stint).length === 0) {
+    console.error("bench: nothing was measured (every store asked for was skipped)");
+    process.exitCode = 1;
+  } else if (results.failures.length > 0) {
+    process.exitCode = 1; // the figures that were measured are still printed and written
+  }
   if (config.outDir) {
     mkdirSync(config.outDir, { recursive: true });
     const file = join(config.outDir, `${results.date.replace(/[:.]/g, "-")}.json`);
@@ -38,6 +44,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
+  if (error instanceof BenchUsageError) {
+    console.error(`bench: ${error.message}\n(npm run bench -- --help lists every flag)`);
+    process.exitCode = 2;
+    return;
+  }
   console.error(error);
   process.exitCode = 1;
 });
