@@ -65,7 +65,10 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
     flushIntervalMs: params.logFlushIntervalMs,
   });
 
-  if (task.attempt === 1 && task.iterations > task.maxIterations) {
+  // Every attempt is checked: a takeover keeps the iteration's number, and an iteration
+  // past the maximum must not run even when its first attempt never reached this line
+  // (its claim handed back unstarted, or its worker gone before run()).
+  if (task.iterations > task.maxIterations) {
     return finish(outcomeMaxIterations(task), undefined, false);
   }
 

@@ -153,6 +153,35 @@ for (const kind of await storeKinds()) {
       assert.deepEqual(calls, ["max:failed", "error:failed"]);
     });
 
+    it("never runs an iteration past maxIterations, not even as a takeover of an unstarted claim", async () => {
+      const runs: number[] = [];
+      const once = createTaskDefinition({
+        id: "once",
+        title: "Once",
+        maxIterations: 1,
+        run: ({ response, store }) => {
+          runs.push(store.getTask().iterations);
+          return response.continue({});
+        },
+      });
+      const { stint, worker, store, clock } = await fixture([once]);
+      const { id } = await stint.tasks.trigger({ definition: once });
+      // Iteration 1 by another worker, then iteration 2 claimed and handed back unstarted
+      // (a stop() with a queue, a crash before run()): the next claim is attempt 2.
+      const claim = async () => (await store.adapter.taskClaim({ workerId: "other", limit: 1, now: clock.now(), leaseMs: 60_000, definitionIds: ["once"] }))[0];
+      const first = await claim();
+      await store.adapter.taskFinishMany([{ id, leaseToken: first.leaseToken, now: clock.now(), status: "running", runAt: clock.now() }]);
+      const second = await claim();
+      assert.equal(second.task.iterations, 2);
+      await store.adapter.taskReleaseLeases({ leases: [{ id, leaseToken: second.leaseToken }], now: clock.now() });
+      await worker.drain();
+      const task = (await stint.tasks.getTask(id))!;
+      assert.deepEqual(runs, [], "run() never saw iteration 2");
+      assert.equal(task.taskStatus, "failed");
+      assert.equal(task.attempt, 2);
+      assert.equal((task.output as any).error.message, "Task reached max iterations.");
+    });
+
     it("fails a task whose run throws, without a stack, and calls onError once", async () => {
       const errors: Task[] = [];
       const boom = createTaskDefinition({
