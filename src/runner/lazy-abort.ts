@@ -13,6 +13,11 @@ export class LazyAbort {
     return this.isAborted;
   }
 
+  /** Why it was aborted (the first reason given); undefined until then. */
+  get reason(): unknown {
+    return this.abortReason;
+  }
+
   /** The signal, aborted already (with the same reason) if the flag is set. */
   get signal(): AbortSignal {
     if (!this.controller) {

@@ -133,6 +133,11 @@ export class Worker {
     return this.executions.size;
   }
 
+  /** Claims waiting in this worker's local queue for a free slot (prefetched). */
+  get queuedCount(): number {
+    return this.queue.length;
+  }
+
   /**
    * Claims that count against the capacity: queued, running, hooks. Iterations whose
    * outcome is being stored do not: counting them kept the next claim waiting for the
@@ -480,8 +485,11 @@ export class Worker {
         if (this.offersHandoff && !this.stopping && this.queue.length === 0 && this.offerLeft <= this.offerSize / 2) this.wake();
         this.gate.slot(); // a claim is released: the loop may claim again
         // Continue in place: the next iteration is already ours; it runs before anything
-        // claimed later.
-        if (next && !this.stopping) {
+        // claimed later. Not if the task was aborted while this iteration's outcome was
+        // being stored: the abort moved the token on, so the kept claim is void.
+        if (next && execution.abort.aborted && execution.abort.reason === "aborted") {
+          next = undefined;
+        } else if (next && !this.stopping) {
           this.leases.hold(this.leaseFor(next, () => this.dropQueued(next!)));
           this.queue.unshift(next);
           this.dispatch();
@@ -627,6 +635,10 @@ export class Worker {
   private abortExecution(id: string): void {
     const handed = this.pendingHanded.findIndex((claim) => claim.task.id === id);
     if (handed >= 0) this.pendingHanded.splice(handed, 1); // not started: nothing to stop or give back
+    // Claimed but not started (prefetched, or kept to continue in place): its run() must
+    // not start. The abort moved the task's lease token on, so there is nothing to hand back.
+    const queued = this.queue.find((claim) => claim.task.id === id);
+    if (queued) this.dropQueued(queued);
     this.executions.get(id)?.abort.abort("aborted");
   }
 

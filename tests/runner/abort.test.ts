@@ -5,6 +5,8 @@ import { deferred, stintFixture, waitFor, type StintFixture } from "../helpers/s
 import { createTaskDefinition } from "../../src/definition/create-task-definition.js";
 import { TaskDefinition } from "../../src/definition/task-definition.js";
 import { isStintError } from "../../src/domain/errors.js";
+import { createStint } from "../../src/stint.js";
+import { ManualClock } from "../../src/testing/manual-clock.js";
 
 for (const kind of await storeKinds()) {
   describe(`abort (${kind.name})`, () => {
@@ -99,6 +101,74 @@ for (const kind of await storeKinds()) {
       const task = (await f.stint.tasks.getTask(id))!;
       assert.equal(task.taskStatus, "aborted");
       assert.equal(task.output, null, "the done() after the abort stored nothing");
+    });
+
+    it("drops a claimed task from the worker's queue when it is aborted, so its run() never starts", async () => {
+      const firstStarted = deferred();
+      const releaseFirst = deferred();
+      const started: number[] = [];
+      const numbered = createTaskDefinition<{ n: number }>({
+        id: "numbered",
+        title: "Numbered",
+        run: async ({ input, response }) => {
+          started.push(input.n);
+          if (input.n === 1) {
+            firstStarted.resolve();
+            await releaseFirst.promise;
+          }
+          return response.done();
+        },
+      });
+      const f = await stintFixture(kind, [numbered], { worker: { concurrency: 1, prefetch: 5, handoff: false } });
+      fixtures.push(f);
+      const first = await f.stint.tasks.trigger({ definition: numbered, input: { n: 1 } });
+      const second = await f.stint.tasks.trigger({ definition: numbered, input: { n: 2 } });
+      f.worker.start();
+      await firstStarted.promise;
+      await waitFor(() => f.worker.queuedCount, (n) => n === 1); // the second is claimed, waiting for the slot
+      await f.stint.tasks.abort({ id: second.id });
+      await waitFor(() => f.worker.queuedCount, (n) => n === 0);
+      releaseFirst.resolve();
+      await waitFor(async () => (await f.stint.tasks.getTask(first.id))!.taskStatus, (s) => s === "success");
+      await waitFor(() => f.worker.activeCount, (n) => n === 0);
+      assert.deepEqual(started, [1], "the aborted task's run() never started");
+      assert.equal((await f.stint.tasks.getTask(second.id))!.taskStatus, "aborted");
+    });
+
+    it("does not run the next in-place iteration of a task aborted while its checkpoint was being stored", async () => {
+      const store = await kind.create();
+      let runs = 0;
+      let abortAfterFinish: (() => Promise<unknown>) | undefined;
+      // The abort lands after the checkpoint committed and before the worker queues the
+      // iteration it kept (continue in place): the kept claim is void.
+      const adapter = new Proxy(store.adapter, {
+        get(target, key, receiver) {
+          if (key === "taskFinishMany") {
+            return async (params: Parameters<typeof target.taskFinishMany>[0]) => {
+              const results = await target.taskFinishMany(params);
+              const abort = abortAfterFinish;
+              abortAfterFinish = undefined;
+              await abort?.();
+              return results;
+            };
+          }
+          const value = Reflect.get(target, key, receiver);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+      const looping = createTaskDefinition({ id: "looping", title: "Looping", run: ({ response }) => (runs++, response.continue({})) });
+      const stint = await createStint({ storage: adapter, definitions: [looping], clock: new ManualClock(), useEnv: false });
+      try {
+        const worker = stint.createWorker({ leaseMs: 60_000, handoff: false });
+        const { id } = await stint.tasks.trigger({ definition: looping });
+        abortAfterFinish = () => stint.tasks.abort({ id });
+        await worker.drain();
+        assert.equal(runs, 1, "no iteration ran after the abort");
+        assert.equal((await stint.tasks.getTask(id))!.taskStatus, "aborted");
+      } finally {
+        await stint.close();
+        await store.cleanup();
+      }
     });
 
     it("refuses to abort a finished task with TASK_ABORT_ERROR and changes nothing", async () => {
