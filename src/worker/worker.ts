@@ -197,7 +197,11 @@ export class Worker {
         this.reportError(error, "withdraw handoff slot");
         return [];
       });
-      this.handBack([...unseen.filter((claim) => this.firstSight(claim)), ...this.pendingHanded.splice(0)]);
+      // A handed task this worker is running (or holds) is not unseen, even when its first
+      // sight has been forgotten (its handed lease passed while it ran): handing it back
+      // would let another worker run it too.
+      const unseenHere = unseen.filter((claim) => !this.holds(claim.task.id) && this.firstSight(claim));
+      this.handBack([...unseenHere, ...this.pendingHanded.splice(0)]);
     }
     this.handoffClosed = true;
     await this.releaseQueued();
@@ -316,6 +320,11 @@ export class Worker {
     this.offerSize = this.offerLeft = handoff ? Math.max(0, handoff.slots - count) : 0;
     this.dispatch();
     return count;
+  }
+
+  /** Whether this worker runs, queues or holds the lease of this task. */
+  private holds(id: string): boolean {
+    return this.executions.has(id) || this.leases.leases.has(id) || this.queue.some((claim) => claim.task.id === id);
   }
 
   /** A claim from the store (claimed, or handed by a trigger): queued, or run at once for hooks. */

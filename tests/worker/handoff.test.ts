@@ -40,6 +40,18 @@ const slow = createTaskDefinition<{ n: number }>({
   },
 });
 
+/** Runs 4 s, counting its runs in `runs`. */
+const lingering = createTaskDefinition<{ n: number }>({
+  id: "lingering",
+  title: "Lingering",
+  run: async ({ response, store }) => {
+    const id = store.getTask().id;
+    runs.set(id, (runs.get(id) ?? 0) + 1);
+    await new Promise((r) => setTimeout(r, 4_000));
+    return response.done();
+  },
+});
+
 describe("worker handoff (postgres)", { skip: !reachable && "PostgreSQL not reachable" }, () => {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
@@ -50,7 +62,7 @@ describe("worker handoff (postgres)", { skip: !reachable && "PostgreSQL not reac
     const store: TestStore = await postgresStore.create();
     cleanups.push(() => store.cleanup());
     const open = async () => {
-      const stint = await createStint({ database: store.url, definitions: [echo, slow, counted], useEnv: false, skipMigrations: true });
+      const stint = await createStint({ database: store.url, definitions: [echo, slow, counted, lingering], useEnv: false, skipMigrations: true });
       cleanups.push(() => stint.close());
       return stint;
     };
@@ -186,6 +198,34 @@ describe("worker handoff (postgres)", { skip: !reachable && "PostgreSQL not reac
       assert.equal(done?.executionName, other.workerId);
     }
     await other.stop();
+  });
+
+  it("does not hand back, when it stops, a handed task still running on it past its handed lease", async () => {
+    // A busy worker does not claim, so its slot still names the task it was handed; once
+    // the handed lease has passed, the withdrawal at stop() returns it as if unseen.
+    const { store, triggerSide } = await setup();
+    const own = await createStint({ database: store.url, definitions: [lingering], useEnv: false, skipMigrations: true });
+    cleanups.push(() => own.close());
+    const busy = own.createWorker({ workerId: "busy", pollIntervalMs: 50, concurrency: 1, prefetch: 0, leaseMs: 1_000, shutdownTimeoutMs: 10_000 });
+    busy.start();
+    await waitFor(() => slotCount(store), (n) => n === 1);
+    const task = await triggerHanded(triggerSide, lingering.id, 1);
+    assert.equal(task.executionName, "busy");
+    // The handed lease as the trigger stored it (renewals move it on from here).
+    const schema = new URL(store.url).searchParams.get("schema");
+    const handedUntil = await admin((c) => c.query<{ t: Date }>(`SELECT lease_expires_at AS t FROM "${schema}".tasks WHERE id = $1`, [task.id])).then((r) => r.rows[0].t.getTime());
+    await new Promise((r) => setTimeout(r, Math.max(0, handedUntil - Date.now()) + 300)); // past it; still running
+    // Another worker, which would take a handed-back task at once.
+    const otherStint = await createStint({ database: store.url, definitions: [lingering], useEnv: false, skipMigrations: true });
+    cleanups.push(() => otherStint.close());
+    const otherWorker = otherStint.createWorker({ workerId: "other", pollIntervalMs: 20, leaseMs: 1_000 });
+    otherWorker.start();
+    cleanups.push(() => otherWorker.stop());
+    await busy.stop();
+    const done = await waitFor(() => triggerSide.tasks.getTask(task.id), (t) => t?.taskStatus === "success", 10_000);
+    assert.equal(runs.get(task.id), 1, "run() once");
+    assert.equal(done?.executionName, "busy");
+    assert.equal(done?.attempt, 1);
   });
 
   it("never starts a handed task whose abort arrives right behind the handoff", async () => {
