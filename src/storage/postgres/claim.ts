@@ -33,10 +33,20 @@ export function claimOps(db: Db): ClaimOps {
   // definitions (2.8 ms per claim at 20,000 queued, growing with the queue); `(definition_id
   // || '')` is not enough: its 0.5 % default selectivity gives a seq scan plus sort.
   // Cost: a worker whose definitions are rare walks past earlier-due rows of others.
+  //
+  // A terminal row is taken only while its hook is owed (`hook_pending`): a settled row
+  // that still has a due time is never claimed (nor counted against the limit). That test
+  // rides inside the same COALESCE on purpose: the whole wrapped expression keeps its
+  // default selectivity 0.5, so the estimates and the plan (tasks_claim_idx in order,
+  // stopping after `limit` rows) are exactly those without it; a separate condition would
+  // be estimated from status statistics (mostly terminal rows in a long-lived table) and
+  // could tip the planner to a scan and sort. Neither column is in the index: it is a
+  // filter on the heap row the scan fetches anyway to lock it.
   const CLAIM = statement(db.names, "claim", `
     WITH due AS (
       SELECT id, due_at FROM ${tasks}
-      WHERE due_at <= $1 AND COALESCE(definition_id = ANY($2::text[]), false)
+      WHERE due_at <= $1
+        AND COALESCE(definition_id = ANY($2::text[]) AND (status NOT IN ('success', 'failed', 'aborted') OR hook_pending), false)
       ORDER BY due_at, id
       LIMIT $3
       FOR UPDATE SKIP LOCKED
@@ -151,7 +161,14 @@ export function claimOps(db: Db): ClaimOps {
     UPDATE ${tasks} t SET ${set}
     FROM mine WHERE t.id = mine.id`;
 
-  const RELEASE = statement(db.names, "release", fencedUpdate("lease_expires_at = $3, due_at = $3"));
+  // Only a row still held for work: running (or pending), or terminal with its hook owed. A
+  // finish that owes no hook keeps the token, so a hand-back arriving after it committed
+  // would otherwise make the settled row due again, and it would be claimed forever.
+  const RELEASE = statement(
+    db.names,
+    "release",
+    `${fencedUpdate("lease_expires_at = $3, due_at = $3")} AND (t.status NOT IN ('success', 'failed', 'aborted') OR t.hook_pending)`,
+  );
   // Only a claim that owes a hook: a stray call must never strand a running claim.
   const HOOKS_DONE = statement(
     db.names,

@@ -73,7 +73,9 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
   // first matching entry of tasks_claim_idx, whatever the statistics say.
   const NEXT_DUE = statement(db.names, "next_due", `
     SELECT min(due_at) AS due_at FROM ${tasks}
-    WHERE due_at IS NOT NULL AND COALESCE(definition_id = ANY($1::text[]), false)`);
+    WHERE due_at IS NOT NULL
+      -- A settled row is not due, as in the claim (none should carry a due time: migration 0004).
+      AND COALESCE(definition_id = ANY($1::text[]) AND (status NOT IN ('success', 'failed', 'aborted') OR hook_pending), false)`);
 
   // The planner's own row estimate for the whole table: the density of the last ANALYZE
   // or VACUUM (reltuples / relpages) times the table's current size in pages. NULL when

@@ -11,10 +11,16 @@ const TERMINAL = `('success', 'failed', 'aborted')`;
 
 // INDEXED BY: left alone, the planner prefers the definition index and sorts every row of
 // those definitions before taking the first few.
+// A terminal row is claimed only while its hook is owed (`hook_pending`): a settled row
+// that still has a due time is never taken (nor counted against the limit). status and
+// hook_pending are not in the index: that test is a filter after the index scan (the
+// walk of stint_tasks_due in order is unchanged), read from the table only for rows
+// already matching on due_at and definition_id, which the claim then updates anyway.
 const SELECT_DUE = `
   SELECT id FROM stint_tasks INDEXED BY stint_tasks_due
   WHERE due_at IS NOT NULL AND due_at <= @now
     AND definition_id IN (SELECT value FROM json_each(@definitionIds))
+    AND (status NOT IN ${TERMINAL} OR hook_pending = 1)
   ORDER BY due_at, id
   LIMIT @limit`;
 
@@ -53,7 +59,12 @@ const RENEW = `
 
 const STATUSES = `SELECT id, status FROM stint_tasks WHERE id IN (SELECT value FROM json_each(?))`;
 
-const RELEASE = `UPDATE stint_tasks SET lease_expires_at = @now, due_at = @now WHERE id = @id AND lease_token = @leaseToken`;
+// Only a row still held for work: running (or pending), or terminal with its hook owed. A
+// finish that owes no hook keeps the token, so a hand-back arriving after it committed
+// would otherwise make the settled row due again, and it would be claimed forever.
+const RELEASE = `
+  UPDATE stint_tasks SET lease_expires_at = @now, due_at = @now
+  WHERE id = @id AND lease_token = @leaseToken AND (status NOT IN ${TERMINAL} OR hook_pending = 1)`;
 
 const HOOKS_DONE = `
   UPDATE stint_tasks SET hook_pending = 0, due_at = NULL, lease_owner = NULL, lease_expires_at = NULL
@@ -61,9 +72,11 @@ const HOOKS_DONE = `
 
 // Not MIN(): the planner would pick the definition index and read every row of those
 // definitions; walking the claim index in order stops at the first match.
+// A settled row is not due, as in SELECT_DUE (none should carry a due time: migration 0003).
 const NEXT_DUE = `
   SELECT due_at AS dueAt FROM stint_tasks INDEXED BY stint_tasks_due
   WHERE due_at IS NOT NULL AND definition_id IN (SELECT value FROM json_each(?))
+    AND (status NOT IN ${TERMINAL} OR hook_pending = 1)
   ORDER BY due_at LIMIT 1`;
 
 export function taskClaim(db: Db, params: TaskClaimParams): ClaimedTask[] {

@@ -18,4 +18,9 @@ export const migrations: readonly Migration[] = [
     name: "task_count",
     sql: "-- The number of tasks, kept by triggers, so that an unfiltered list's totalCount is read\n-- instead of counted: COUNT(*) walks a whole index, ~18 ms at 1,000,000 tasks (the\n-- benchmark's list page, docs/benchmarks.md), for the list every dashboard opens on.\n-- SQLite runs one writer at a time, so this one row is no point of contention (PostgreSQL\n-- estimates instead: a counter row there would serialize every trigger).\n\nCREATE TABLE stint_task_count (\n  id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),\n  n  INTEGER NOT NULL CHECK (n >= 0)\n) STRICT;\n\nINSERT INTO stint_task_count (id, n) SELECT 1, COUNT(*) FROM stint_tasks;\n\nCREATE TRIGGER stint_tasks_count_insert AFTER INSERT ON stint_tasks\nBEGIN\n  UPDATE stint_task_count SET n = n + 1 WHERE id = 1;\nEND;\n\nCREATE TRIGGER stint_tasks_count_delete AFTER DELETE ON stint_tasks\nBEGIN\n  UPDATE stint_task_count SET n = n - 1 WHERE id = 1;\nEND;\n",
   },
+  {
+    version: 3,
+    name: "settle_due_rows",
+    sql: "-- A settled task (terminal, with no hook owed) has no due time. Before this version, a\n-- lease hand-back that arrived after a finish had committed could leave one, and such a\n-- row was claimed again as a hook every lease period, for ever. Hand-backs and claims now\n-- leave settled rows alone; this clears what older versions left.\nUPDATE stint_tasks\nSET due_at = NULL, lease_expires_at = NULL, lease_owner = NULL\nWHERE due_at IS NOT NULL AND status IN ('success', 'failed', 'aborted') AND hook_pending = 0;\n",
+  },
 ];

@@ -110,6 +110,34 @@ export function leasesContract(kind: StoreKind): void {
       assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), current.leaseExpiresAt);
     });
 
+    it("a hand-back after a terminal finish leaves the settled task alone", async () => {
+      // As when an event listener throws after the outcome was stored and the worker's
+      // error path hands the claim back: a finish that owes no hook keeps the token.
+      const task = await createTask(store.adapter);
+      const held = await claimOne(store.adapter);
+      const [finished] = await store.adapter.taskFinishMany([{ id: task.id, leaseToken: held.leaseToken, now: T0 + 1, status: "success" }]);
+      assert.equal(finished.applied, true);
+      const before = await store.adapter.taskGet(task.id);
+      assert.equal(before?.taskStatus, "success");
+      await store.adapter.taskReleaseLeases({ leases: [{ id: task.id, leaseToken: held.leaseToken }], now: T0 + 2 });
+      assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), null);
+      assert.deepEqual(await claim(store.adapter, { workerId: "worker-b", now: T0 + 1_000_000 }), []);
+      assert.deepEqual(await store.adapter.taskGet(task.id), before);
+    });
+
+    it("a hand-back of a kept hook claim makes the hook due now", async () => {
+      const task = await createTask(store.adapter);
+      const held = await claimOne(store.adapter);
+      const now = T0 + 1;
+      await store.adapter.taskFinishMany([{ id: task.id, leaseToken: held.leaseToken, now, status: "failed", hookLeaseMs: LEASE_MS * 4 }]);
+      await store.adapter.taskReleaseLeases({ leases: [{ id: task.id, leaseToken: held.leaseToken }], now: now + 1 });
+      assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), now + 1);
+      const hook = await claimOne(store.adapter, { workerId: "worker-b", now: now + 1 });
+      assert.equal(hook.kind, "hook");
+      assert.equal(hook.task.id, task.id);
+      assert.equal(hook.task.taskStatus, "failed");
+    });
+
     it("never shortens a lease: a renewal keeps a hook claim's longer hookLeaseMs", async () => {
       const task = await createTask(store.adapter);
       const held = await claimOne(store.adapter);
