@@ -38,6 +38,8 @@ export interface IterationScope {
   /** Built on first use: most iterations never read it. */
   signal(): AbortSignal;
   isAborted(): boolean;
+  /** The worker is stopping or lost the lease: wrap up now (isCloseToTimeout answers true). */
+  isStopping(): boolean;
   logs: LogBuffer;
   progress: ProgressTracker;
   children: ChildTasks;
@@ -63,7 +65,7 @@ export function createController<I = TaskInput, O = TaskOutput>(scope: Iteration
     runtime: {
       isAborted: () => scope.isAborted(),
       isCloseToTimeout: (seconds?: number) =>
-        remainingMs() < (seconds ? seconds : scope.definition.closeToTimeoutSeconds) * 1000,
+        scope.isStopping() || remainingMs() < (seconds ? seconds : scope.definition.closeToTimeoutSeconds) * 1000,
       getRemainingSeconds: () => Math.floor(remainingMs() / 1000),
       getRemainingMilliseconds: remainingMs,
       get signal() {

@@ -4,6 +4,13 @@
  * at a signal: an AbortController per task (its EventTarget, and the DOMException of an
  * abort without a reason) showed at ~4 % of the worker's CPU in the drain benchmark.
  */
+/**
+ * The reason a user's abort (TaskService.abort) gives. Any other reason (the worker
+ * stopping, a lease lost) asks the iteration to stop without the task being aborted:
+ * `isAborted()` stays false, `isCloseToTimeout()` turns true, the signal fires.
+ */
+export const USER_ABORT = "aborted";
+
 export class LazyAbort {
   private controller: AbortController | undefined;
   private abortReason: unknown;

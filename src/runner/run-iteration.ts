@@ -12,6 +12,7 @@ import { Errors } from "../domain/errors.js";
 import { replaceNul } from "../domain/nul.js";
 import { createController, type ChildTasks } from "./controller.js";
 import { LogBuffer } from "./log-buffer.js";
+import { USER_ABORT } from "./lazy-abort.js";
 import { ProgressTracker } from "./progress.js";
 import { runInThread } from "./isolation/run-in-thread.js";
 import {
@@ -36,8 +37,8 @@ export interface IterationParams {
   /** After the budget's signal fires, how long `run()` may take to return before the slot is taken back. */
   graceMs: number;
   children: ChildTasks;
-  /** User abort, lost lease, shutdown: a flag, with a signal built only when read. */
-  abort: { readonly aborted: boolean; readonly signal: AbortSignal };
+  /** User abort (reason USER_ABORT), lost lease, shutdown: a flag and its reason, with a signal built only when read. */
+  abort: { readonly aborted: boolean; readonly reason: unknown; readonly signal: AbortSignal };
   logFlushIntervalMs: number;
   progressIntervalMs: number;
   /** "thread": run() executes in a worker thread, terminated at the hard timeout. */
@@ -102,7 +103,10 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
     clock,
     deadline,
     signal: iterationSignal,
-    isAborted: () => params.abort.aborted,
+    // Only a user's abort is an abort; the worker stopping or losing the lease asks run()
+    // to wrap up (isCloseToTimeout) and the worker runs the iteration again elsewhere.
+    isAborted: () => params.abort.aborted && params.abort.reason === USER_ABORT,
+    isStopping: () => params.abort.aborted && params.abort.reason !== USER_ABORT,
     logs,
     progress,
     children: params.children,

@@ -14,8 +14,8 @@ import { isTerminalStatus } from "../domain/task.js";
 import type { AnyTaskDefinition } from "../definition/types.js";
 import type { ClaimedTask, StorageAdapter } from "../storage/port/index.js";
 import type { ChildTasks } from "../runner/controller.js";
-import { runIteration } from "../runner/run-iteration.js";
-import { hooksForTerminal, type HookName } from "../runner/outcome.js";
+import { runIteration, type IterationResult } from "../runner/run-iteration.js";
+import { hooksForTerminal, type HookName, type IterationOutcome } from "../runner/outcome.js";
 import { Errors } from "../domain/errors.js";
 import { CompletionBatcher } from "./completion-batcher.js";
 import { LeaseKeeper } from "./lease-keeper.js";
@@ -24,7 +24,7 @@ import { hasAnyHook, runHooks } from "./hooks.js";
 import { retryTransient } from "./transient.js";
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./options.js";
 import { PrefetchPolicy } from "./prefetch.js";
-import { LazyAbort } from "../runner/lazy-abort.js";
+import { LazyAbort, USER_ABORT } from "../runner/lazy-abort.js";
 import { WakeGate } from "./wake-gate.js";
 import { settledWithin } from "./settled-within.js";
 import { claimedSnapshot, finishParams } from "./finish-params.js";
@@ -449,7 +449,7 @@ export class Worker {
     const id = claim.task.id;
     const isIteration = claim.kind === "iteration";
     if (isIteration) this.running++;
-    const onLost = (state: "aborted" | "lost") => abort.abort(state === "aborted" ? "aborted" : Errors.leaseLost(id));
+    const onLost = (state: "aborted" | "lost") => abort.abort(state === "aborted" ? USER_ABORT : Errors.leaseLost(id));
     this.leases.hold(this.leaseFor(claim, onLost));
     const execution: Execution = { claim, abort, onLost, storing: false, done: Promise.resolve() };
     let slotFreed = !isIteration;
@@ -496,7 +496,7 @@ export class Worker {
         // Continue in place: the next iteration is already ours; it runs before anything
         // claimed later. Not if the task was aborted while this iteration's outcome was
         // being stored: the abort moved the token on, so the kept claim is void.
-        if (next && execution.abort.aborted && execution.abort.reason === "aborted") {
+        if (next && execution.abort.aborted && execution.abort.reason === USER_ABORT) {
           next = undefined;
         } else if (next && !this.stopping) {
           this.leases.hold(this.leaseFor(next, () => this.dropQueued(next!)));
@@ -542,6 +542,14 @@ export class Worker {
     if (this.abandoned.delete(task.id)) return; // handed back at shutdown; another worker re-runs the attempt
 
     const { outcome } = result;
+    // Stopped by this worker (shutdown) or its lost lease, not by a user: an outcome that
+    // is not a plain continue or done is most likely run() reacting to that (aborted(),
+    // an AbortError thrown, an error returned) and must not be stored as the task's fate.
+    // The attempt is handed back instead, to run again (at least once, as after a crash).
+    if (abort.aborted && abort.reason !== USER_ABORT && !keepsOutcome(outcome)) {
+      await this.handBackStopped(claim, result, abort.reason === SHUTDOWN);
+      return;
+    }
     const terminal = isTerminalStatus(outcome.status);
     const owesHooks = terminal && hasAnyHook(definition, outcome.hooks);
     const now = this.clock.now();
@@ -582,6 +590,22 @@ export class Worker {
     }
     this.emitTerminal(storedTask);
     if (owesHooks) await this.finishHooks(definition, outcome.hooks, storedTask, claim);
+  }
+
+  /** Keeps what run() logged, then gives the claim back so any worker re-runs the attempt. */
+  private async handBackStopped(claim: ClaimedTask, result: IterationResult, shutdown: boolean): Promise<void> {
+    const { task } = claim;
+    const now = this.clock.now();
+    // What run() logged itself; the outcome's own items (its "error", "Task aborted.") describe a fate not stored.
+    const logged = result.logItems.slice(0, Math.max(0, result.logItems.length - result.outcome.logItems.length));
+    const note = shutdown ? "The worker stopped before this attempt ended: it runs again." : "The worker lost the task's lease: the attempt runs again.";
+    const items = [...logged, { type: "info" as const, message: note, createdOn: new Date(now), attempt: task.attempt }];
+    await this.storage
+      .logAppend({ taskId: task.id, iteration: task.iterations, executionName: this.workerId, now, items })
+      .catch((error) => this.reportError(error, "log a handed-back attempt"));
+    await this.storage
+      .taskReleaseLeases({ leases: [{ id: task.id, leaseToken: claim.leaseToken }], now })
+      .catch((error) => this.reportError(error, "hand back claim"));
   }
 
   private async runPendingHooks(claim: ClaimedTask): Promise<void> {
@@ -648,7 +672,7 @@ export class Worker {
     // not start. The abort moved the task's lease token on, so there is nothing to hand back.
     const queued = this.queue.find((claim) => claim.task.id === id);
     if (queued) this.dropQueued(queued);
-    this.executions.get(id)?.abort.abort("aborted");
+    this.executions.get(id)?.abort.abort(USER_ABORT);
   }
 
   private reportError(error: unknown, during: string): void {
@@ -656,4 +680,9 @@ export class Worker {
       this.events.emit("worker:error", { workerId: this.workerId, error, during });
     }
   }
+}
+
+/** An outcome the worker stores even when it asked run() to stop: a checkpoint (continue) or done. */
+function keepsOutcome(outcome: IterationOutcome): boolean {
+  return outcome.status === "success" || (outcome.status === "running" && outcome.retryAt === undefined);
 }

@@ -4,6 +4,9 @@ import { storeKinds } from "../helpers/stores.js";
 import { deferred, stintFixture, waitFor, type StintFixture } from "../helpers/stint.js";
 import { createTaskDefinition } from "../../src/definition/create-task-definition.js";
 import { TaskDefinition } from "../../src/definition/task-definition.js";
+import { Errors } from "../../src/domain/errors.js";
+import { createStint } from "../../src/stint.js";
+import { ManualClock } from "../../src/testing/manual-clock.js";
 
 for (const kind of await storeKinds()) {
   describe(`time budgets and shutdown (${kind.name})`, () => {
@@ -99,6 +102,146 @@ for (const kind of await storeKinds()) {
       for (const { id } of tasks) {
         const task = (await f.stint.tasks.getTask(id))!;
         assert.equal(task.taskStatus, "success", `task ${id} finished before stop() returned`);
+      }
+    });
+
+    it("on stop(), asks run() to wrap up without aborting the task: an aborted() answer is not stored and the attempt runs again", async () => {
+      let runs = 0;
+      const seen: { isAborted: boolean; closeToTimeout: boolean }[] = [];
+      const polite = createTaskDefinition({
+        id: "polite",
+        title: "Polite",
+        // The Webiny idiom: return aborted() once isAborted() says so; wrap up near the timeout.
+        run: async ({ response, isAborted, isCloseToTimeout }) => {
+          runs++;
+          if (runs > 1) return response.done({ runs });
+          while (!isAborted() && !isCloseToTimeout()) await new Promise((r) => setTimeout(r, 5));
+          seen.push({ isAborted: isAborted(), closeToTimeout: isCloseToTimeout() });
+          return response.aborted();
+        },
+      });
+      const f = await stintFixture(kind, [polite]);
+      fixtures.push(f);
+      const first = f.stint.createWorker({ shutdownTimeoutMs: 50, graceMs: 5_000 });
+      const { id } = await f.stint.tasks.trigger({ definition: polite });
+      void first.drain();
+      await waitFor(() => runs, (n) => n === 1);
+      await first.stop();
+      assert.deepEqual(seen, [{ isAborted: false, closeToTimeout: true }]);
+      assert.equal((await f.stint.tasks.getTask(id))!.taskStatus, "running", "not aborted: handed back to run again");
+      await f.stint.createWorker().drain();
+      const task = (await f.stint.tasks.getTask(id))!;
+      assert.equal(task.taskStatus, "success");
+      assert.deepEqual(task.output, { runs: 2 });
+      assert.equal(task.iterations, 1, "the same iteration, run again");
+      const logs = await f.stint.tasks.listLogs({ where: { task: id } });
+      const messages = logs.items.flatMap((l) => l.items.map((i) => i.message));
+      assert.ok(messages.includes("The worker stopped before this attempt ended: it runs again."), messages.join(" | "));
+      assert.ok(!messages.includes("Task aborted."), "the aborted() answer is not logged as the task's fate");
+    });
+
+    it("on stop(), does not store a failure thrown by run() because its signal fired: the attempt runs again", async () => {
+      let runs = 0;
+      class Fetching implements TaskDefinition.Interface {
+        id = "fetching";
+        title = "Fetching";
+        async run({ controller }: TaskDefinition.RunParams) {
+          runs++;
+          if (runs > 1) return controller.response.done({ runs });
+          const { signal } = controller.runtime;
+          // As fetch(url, { signal }) does: reject with the signal's reason.
+          await new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
+          return controller.response.done({ unreachable: true });
+        }
+      }
+      const fetching = TaskDefinition.createImplementation({ implementation: Fetching });
+      const f = await stintFixture(kind, [fetching]);
+      fixtures.push(f);
+      const first = f.stint.createWorker({ shutdownTimeoutMs: 50, graceMs: 5_000 });
+      const { id } = await f.stint.tasks.trigger({ definition: fetching });
+      void first.drain();
+      await waitFor(() => runs, (n) => n === 1);
+      await first.stop();
+      assert.equal((await f.stint.tasks.getTask(id))!.taskStatus, "running", "not failed: handed back to run again");
+      await f.stint.createWorker().drain();
+      const task = (await f.stint.tasks.getTask(id))!;
+      assert.equal(task.taskStatus, "success");
+      assert.deepEqual(task.output, { runs: 2 });
+    });
+
+    it("on stop(), stores the checkpoint of a run() that continues when asked to wrap up", async () => {
+      let runs = 0;
+      const resumable = createTaskDefinition<{ step?: number }>({
+        id: "resumable",
+        title: "Resumable",
+        run: async ({ input, response, isCloseToTimeout }) => {
+          runs++;
+          if (input.step) return response.done({ resumedAt: input.step });
+          while (!isCloseToTimeout()) await new Promise((r) => setTimeout(r, 5));
+          return response.continue({ step: 7 });
+        },
+      });
+      const f = await stintFixture(kind, [resumable]);
+      fixtures.push(f);
+      const first = f.stint.createWorker({ shutdownTimeoutMs: 50, graceMs: 5_000 });
+      const { id } = await f.stint.tasks.trigger({ definition: resumable });
+      void first.drain();
+      await waitFor(() => runs, (n) => n === 1);
+      await first.stop();
+      assert.deepEqual((await f.stint.tasks.getTask(id))!.input, { step: 7 });
+      await f.stint.createWorker().drain();
+      const task = (await f.stint.tasks.getTask(id))!;
+      assert.equal(task.taskStatus, "success");
+      assert.deepEqual(task.output, { resumedAt: 7 });
+      assert.equal(task.iterations, 2);
+    });
+
+    it("treats a lease lost in a store outage as a stop, not an abort: run() wraps up and the attempt runs again", async () => {
+      const store = await kind.create();
+      let outage = false;
+      const adapter = new Proxy(store.adapter, {
+        get(target, key, receiver) {
+          if (outage && (key === "taskRenewLeases" || key === "taskClaim" || key === "taskNextDueAt")) {
+            return async () => {
+              throw Errors.storageUnavailable("outage");
+            };
+          }
+          const value = Reflect.get(target, key, receiver);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+      let runs = 0;
+      const seen: { isAborted: boolean; closeToTimeout: boolean }[] = [];
+      const watchful = createTaskDefinition({
+        id: "watchful",
+        title: "Watchful",
+        run: async ({ response, isAborted, isCloseToTimeout }) => {
+          runs++;
+          if (runs > 1) return response.done({ runs });
+          while (!isAborted() && !isCloseToTimeout()) await new Promise((r) => setTimeout(r, 5));
+          seen.push({ isAborted: isAborted(), closeToTimeout: isCloseToTimeout() });
+          return response.aborted();
+        },
+      });
+      const clock = new ManualClock();
+      const stint = await createStint({ storage: adapter, definitions: [watchful], clock, useEnv: false });
+      try {
+        const { id } = await stint.tasks.trigger({ definition: watchful });
+        const worker = stint.createWorker({ leaseMs: 1_000, heartbeatMs: 20, pollIntervalMs: 20, handoff: false });
+        worker.start();
+        await waitFor(() => runs, (n) => n === 1);
+        outage = true;
+        clock.advance(1_500); // the outage outlasts the lease: the worker gives the lease up
+        await waitFor(() => seen.length, (n) => n === 1);
+        outage = false;
+        // The claim loop backs off on the manual clock after the outage's errors: move it on.
+        const task = await waitFor(() => (clock.advance(50), stint.tasks.getTask(id)), (t) => t?.taskStatus === "success");
+        assert.deepEqual(seen, [{ isAborted: false, closeToTimeout: true }]);
+        assert.deepEqual(task?.output, { runs: 2 });
+        await worker.stop();
+      } finally {
+        await stint.close();
+        await store.cleanup();
       }
     });
 

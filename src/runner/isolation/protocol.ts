@@ -12,7 +12,8 @@ export interface ThreadInit {
 }
 
 export type ToThread =
-  | { type: "abort" }
+  /** The signal fired: `user` for a user's abort; otherwise the budget, a shutdown or a lost lease (wrap up). */
+  | { type: "abort"; user: boolean }
   | { type: "rpc-result"; id: number; value?: unknown; error?: TaskResponseError };
 
 export type RpcMethod = "updateInput" | "updateOutput" | "trigger" | "listChildren";

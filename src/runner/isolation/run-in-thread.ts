@@ -41,7 +41,7 @@ export function runInThread(definition: AnyTaskDefinition, controller: TaskContr
   };
   const thread = startThread(init.moduleUrl, init);
   const send = (message: ToThread) => thread.postMessage(message);
-  const onAbort = () => send({ type: "abort" });
+  const onAbort = () => send({ type: "abort", user: controller.runtime.isAborted() });
   controller.runtime.signal.addEventListener("abort", onAbort, { once: true });
 
   const response = new Promise<TaskResponse>((resolve, reject) => {

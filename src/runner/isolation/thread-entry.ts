@@ -14,6 +14,8 @@ const init = workerData as ThreadInit;
 const port = parentPort!;
 const aborter = new AbortController();
 let aborted = false;
+/** The budget ran out, or the worker is stopping or lost the lease: isCloseToTimeout() is true. */
+let stopping = false;
 let nextRpc = 1;
 const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
 let task: Task = init.task;
@@ -22,8 +24,9 @@ const post = (message: FromThread) => port.postMessage(message);
 
 port.on("message", (message: ToThread) => {
   if (message.type === "abort") {
-    aborted = true;
-    aborter.abort("aborted");
+    if (message.user) aborted = true;
+    else stopping = true;
+    aborter.abort(message.user ? "aborted" : "stopping");
   } else if (message.type === "rpc-result") {
     const call = pending.get(message.id);
     pending.delete(message.id);
@@ -53,7 +56,7 @@ async function main() {
     response: createResponse(),
     runtime: {
       isAborted: () => aborted,
-      isCloseToTimeout: (seconds) => remaining() < (seconds ? seconds : definition.closeToTimeoutSeconds) * 1000,
+      isCloseToTimeout: (seconds) => stopping || remaining() < (seconds ? seconds : definition.closeToTimeoutSeconds) * 1000,
       getRemainingSeconds: () => Math.floor(remaining() / 1000),
       getRemainingMilliseconds: remaining,
       signal: aborter.signal,
