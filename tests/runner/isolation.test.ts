@@ -4,7 +4,7 @@ import { sqliteStore, type TestStore } from "../helpers/stores.js";
 import { waitFor } from "../helpers/stint.js";
 import { createStint } from "../../src/stint.js";
 import { createTaskDefinition } from "../../src/definition/create-task-definition.js";
-import { crunch, spin } from "../fixtures/isolated-definitions.js";
+import { crunch, spin, wrapUp } from "../fixtures/isolated-definitions.js";
 
 describe("isolation in worker threads", () => {
   const stores: TestStore[] = [];
@@ -41,6 +41,22 @@ describe("isolation in worker threads", () => {
     assert.equal(task.iterations, 2);
     const logs = await stint.tasks.listLogs({ where: { task: id }, sort: ["iteration_ASC"] });
     assert.deepEqual(logs.items.map((l) => l.items[0].message), ["step 0", "step 1"]);
+    await stint.close();
+  });
+
+  it("tells a thread iteration to wrap up on stop() without calling it aborted, and stores its checkpoint", async () => {
+    const store = await sqliteStore.create();
+    stores.push(store);
+    const stint = await createStint({ storage: store.adapter, definitions: [wrapUp], useEnv: false });
+    const first = await stint.startWorker({ shutdownTimeoutMs: 100, graceMs: 5_000 });
+    const { id } = await stint.tasks.trigger({ definition: wrapUp });
+    await waitFor(() => first.activeCount, (n) => n === 1);
+    await new Promise((r) => setTimeout(r, 300)); // the thread is up and waiting
+    await first.stop();
+    await stint.startWorker();
+    const task = (await waitFor(() => stint.tasks.getTask(id), (t) => t?.taskStatus === "success", 10_000))!;
+    assert.deepEqual(task.output, { sawAborted: false, sawCloseToTimeout: true });
+    assert.equal(task.iterations, 2);
     await stint.close();
   });
 
