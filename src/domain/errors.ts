@@ -84,6 +84,8 @@ export const Errors = {
     new StintError(`The ${what} is too large: ${size} bytes, at most ${max} allowed.`, ErrorCode.PayloadTooLarge, { size, max }),
   timeout: (seconds: number) =>
     new StintError(`Task iteration exceeded its time budget of ${seconds} seconds.`, ErrorCode.Timeout, { seconds }),
+  hookTimeout: (hook: string, seconds: number) =>
+    new StintError(`Task hook ${hook} exceeded its time budget of ${seconds} seconds and was left behind.`, ErrorCode.Timeout, { hook, seconds }),
   leaseLost: (id: string) =>
     new StintError(`Task "${id}" lease was taken over by another worker.`, ErrorCode.LeaseLost, { id }),
   maxIterations: () => new StintError("Task reached max iterations.", ErrorCode.MaxIterations),

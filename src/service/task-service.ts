@@ -89,7 +89,9 @@ export class DefaultTaskService implements TaskService {
     this.deps.signals?.emit("task-aborted", id);
     await this.deps.storage.publish({ type: "task-aborted", id }).catch(() => undefined);
     if (definition?.onAbort) {
-      await runHooks(definition, ["onAbort"], result.task, (_hook, error) => this.deps.onHookError?.(result.task, error));
+      // abort() waits for onAbort, at most as long as the claim kept for it (hookLeaseMs).
+      const budget = { ms: hookLeaseMs ?? 60_000, timeout: (ms: number, callback: () => void) => this.deps.clock.timeout(ms, callback) };
+      await runHooks(definition, ["onAbort"], result.task, (_hook, error) => this.deps.onHookError?.(result.task, error), budget);
       // The abort is stored and its hook ran: a failed confirmation must not fail abort()
       // (the hook lease lapses and a worker re-runs onAbort only if the store stays away).
       await retryTransient(() => this.deps.storage.taskHooksDone({ items: [{ id, leaseToken: result.leaseToken }] })).catch(

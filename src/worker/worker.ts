@@ -619,9 +619,16 @@ export class Worker {
     task: Task,
     claim: ClaimedTask,
   ): Promise<void> {
-    await runHooks(definition, hooks, task, (hook, error) => {
-      this.events.emit("hook:error", { task, hook, error });
-    });
+    const budgetMs = ((definition?.timeout ?? this.options.timeoutSeconds) * 1000);
+    await runHooks(
+      definition,
+      hooks,
+      task,
+      (hook, error) => {
+        this.events.emit("hook:error", { task, hook, error });
+      },
+      { ms: budgetMs, timeout: (ms, callback) => this.clock.timeout(ms, callback) },
+    );
     // The hooks ran: confirm it even through a store blink. If the store stays away, keep
     // the claim (no hand-back) and let the hook lease lapse: a re-run then needs a crash
     // or a store outage longer than the retries, never a plain write error.

@@ -245,6 +245,56 @@ for (const kind of await storeKinds()) {
       }
     });
 
+    it("leaves a hung terminal hook behind at the budget: reported, the task settled, the slot free", async () => {
+      const hookErrors: { hook: string; code?: string }[] = [];
+      let quickRuns = 0;
+      const hanging = createTaskDefinition({
+        id: "hanging",
+        title: "Hanging hook",
+        timeout: 1,
+        run: ({ response }) => response.done(),
+        onDone: () => new Promise<never>(() => {}),
+        onError: () => {
+          throw new Error("not called: the task succeeded");
+        },
+      });
+      const quick = createTaskDefinition({ id: "quick", title: "Quick", run: ({ response }) => (quickRuns++, response.done()) });
+      const f = await stintFixture(kind, [hanging, quick], { worker: { concurrency: 1 } });
+      fixtures.push(f);
+      f.worker.events.on("hook:error", ({ hook, error }) => hookErrors.push({ hook, code: (error as { code?: string }).code }));
+      const { id } = await f.stint.tasks.trigger({ definition: hanging });
+      f.worker.start();
+      await waitFor(() => f.stint.tasks.getTask(id), (t) => t?.taskStatus === "success");
+      await waitFor(() => f.worker.activeCount, (n) => n === 1); // onDone running, the only slot held
+      f.clock.advance(1_000);
+      await waitFor(() => f.worker.activeCount, (n) => n === 0);
+      assert.deepEqual(hookErrors, [{ hook: "onDone", code: "TASK_TIMEOUT" }]);
+      assert.equal(await f.store.adapter.taskNextDueAt(["hanging"]), null, "the hook claim is settled");
+      await f.stint.tasks.trigger({ definition: quick });
+      await waitFor(() => quickRuns, (n) => n === 1);
+      await f.worker.stop();
+    });
+
+    it("returns from abort() when onAbort hangs, after the hook's lease", async () => {
+      const hanging = createTaskDefinition({
+        id: "hangingAbort",
+        title: "Hanging onAbort",
+        run: ({ response }) => response.done(),
+        onAbort: () => new Promise<never>(() => {}),
+      });
+      const f = await stintFixture(kind, [hanging]);
+      fixtures.push(f);
+      const { id } = await f.stint.tasks.trigger({ definition: hanging, delay: 60 });
+      let returned = false;
+      const aborting = f.stint.tasks.abort({ id }).then((task) => ((returned = true), task));
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(returned, false, "abort() waits for onAbort");
+      f.clock.advance(60_000);
+      const task = await aborting;
+      assert.equal(task.taskStatus, "aborted");
+      assert.equal(await f.store.adapter.taskNextDueAt(["hangingAbort"]), null, "the hook claim is settled, not left for a worker");
+    });
+
     it("hands back an iteration that outlives the shutdown deadline so another worker re-runs it", async () => {
       let runs = 0;
       const stubborn = createTaskDefinition({
