@@ -217,7 +217,10 @@ export class Worker {
         // task due again, cut a continue's wait short). Its lease lapses if the write
         // never lands, and another worker takes the task over then.
         const abandoned = [...this.executions.values()].filter((execution) => !execution.storing);
-        for (const execution of abandoned) this.abandoned.add(execution.claim.task.id);
+        for (const execution of abandoned) {
+          this.abandoned.add(execution.claim.task.id);
+          this.leases.release(execution.claim.task.id); // no renewal may extend what is handed back
+        }
         await this.storage
           .taskReleaseLeases({
             leases: abandoned.map((e) => ({ id: e.claim.task.id, leaseToken: e.claim.leaseToken })),
@@ -479,6 +482,7 @@ export class Worker {
       })
       .catch(async (error) => {
         this.reportError(error, `task ${id}`);
+        this.leases.release(id); // no renewal may extend what is handed back
         await this.storage
           .taskReleaseLeases({ leases: [{ id, leaseToken: claim.leaseToken }], now: this.clock.now() })
           .catch((e) => this.reportError(e, "hand back claim"));
@@ -603,6 +607,7 @@ export class Worker {
     await this.storage
       .logAppend({ taskId: task.id, iteration: task.iterations, executionName: this.workerId, now, items })
       .catch((error) => this.reportError(error, "log a handed-back attempt"));
+    this.leases.release(task.id); // no renewal may extend what is handed back
     await this.storage
       .taskReleaseLeases({ leases: [{ id: task.id, leaseToken: claim.leaseToken }], now })
       .catch((error) => this.reportError(error, "hand back claim"));

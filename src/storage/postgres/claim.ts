@@ -167,7 +167,9 @@ export function claimOps(db: Db): ClaimOps {
   const RELEASE = statement(
     db.names,
     "release",
-    `${fencedUpdate("lease_expires_at = $3, due_at = $3")} AND (t.status NOT IN ('success', 'failed', 'aborted') OR t.hook_pending)`,
+    // The token moves on: the claim is given up, so a renewal still in flight from its
+    // holder (same token, same owner) cannot extend it again and undo the hand-back.
+    `${fencedUpdate("lease_expires_at = $3, due_at = $3, lease_token = t.lease_token + 1")} AND (t.status NOT IN ('success', 'failed', 'aborted') OR t.hook_pending)`,
   );
   // Only a claim that owes a hook: a stray call must never strand a running claim.
   const HOOKS_DONE = statement(

@@ -62,8 +62,10 @@ const STATUSES = `SELECT id, status FROM stint_tasks WHERE id IN (SELECT value F
 // Only a row still held for work: running (or pending), or terminal with its hook owed. A
 // finish that owes no hook keeps the token, so a hand-back arriving after it committed
 // would otherwise make the settled row due again, and it would be claimed forever.
+// The token moves on: the claim is given up, so a renewal still in flight from its holder
+// (same token, same owner) cannot extend it again and undo the hand-back.
 const RELEASE = `
-  UPDATE stint_tasks SET lease_expires_at = @now, due_at = @now
+  UPDATE stint_tasks SET lease_expires_at = @now, due_at = @now, lease_token = lease_token + 1
   WHERE id = @id AND lease_token = @leaseToken AND (status NOT IN ${TERMINAL} OR hook_pending = 1)`;
 
 const HOOKS_DONE = `

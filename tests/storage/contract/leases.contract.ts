@@ -157,6 +157,24 @@ export function leasesContract(kind: StoreKind): void {
       assert.equal(hook.kind, "hook");
     });
 
+    it("keeps a hand-back: a renewal still in flight from the holder cannot extend the claim again", async () => {
+      const task = await createTask(store.adapter);
+      const held = await claimOne(store.adapter, { workerId: "worker-a" });
+      await store.adapter.taskReleaseLeases({ leases: [{ id: task.id, leaseToken: held.leaseToken }], now: T0 + 10 });
+      const late = await store.adapter.taskRenewLeases({
+        workerId: "worker-a",
+        leases: [{ id: task.id, leaseToken: held.leaseToken }],
+        now: T0 + 11,
+        leaseMs: LEASE_MS,
+      });
+      assert.equal(late.states.get(task.id), "lost");
+      assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), T0 + 10);
+      const taken = await claimOne(store.adapter, { workerId: "worker-b", now: T0 + 12 });
+      assert.equal(taken.task.id, task.id);
+      assert.equal(taken.task.attempt, 2, "a takeover of the same iteration");
+      assert.equal(taken.task.iterations, 1);
+    });
+
     it("settles a terminal task for good once its hooks are confirmed done", async () => {
       const task = await createTask(store.adapter);
       const held = await claimOne(store.adapter);
