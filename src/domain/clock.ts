@@ -6,16 +6,21 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms` of this clock's time, or early when `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
-  /** Calls `callback` after `ms` of this clock's time; returns a cancel function. */
-  timeout(ms: number, callback: () => void): () => void;
+  /**
+   * Calls `callback` after `ms` of this clock's time; returns a cancel function. `unref`:
+   * the timer alone does not keep the process alive (a budget around user code that may
+   * never settle must not hold a process open after the worker and store closed).
+   */
+  timeout(ms: number, callback: () => void, options?: { unref?: boolean }): () => void;
   /** Calls `listener` whenever the clock jumps (manual clocks); returns an unsubscribe. */
   onAdvance?(listener: () => void): () => void;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  timeout: (ms, callback) => {
+  timeout: (ms, callback, options) => {
     const timer = setTimeout(callback, Math.max(0, ms));
+    if (options?.unref) timer.unref();
     return () => clearTimeout(timer);
   },
   sleep: (ms, signal) =>

@@ -15,6 +15,13 @@ export class LazyAbort {
   private controller: AbortController | undefined;
   private abortReason: unknown;
   private isAborted = false;
+  private listeners: (() => void)[] | undefined;
+  private wasStopped = false;
+
+  /** Asked to stop for another reason than a user's abort (shutdown, lease lost), even if a user's abort followed. */
+  get stopped(): boolean {
+    return this.wasStopped;
+  }
 
   get aborted(): boolean {
     return this.isAborted;
@@ -34,11 +41,26 @@ export class LazyAbort {
     return this.controller.signal;
   }
 
-  /** Sets the flag (the first reason wins) and fires the signal if it was built. */
+  /**
+   * Sets the flag and fires the signal if it was built. The first reason wins, except
+   * that a user's abort (USER_ABORT) replaces an earlier stop (shutdown, lease lost): the
+   * task is then aborted, whatever asked it to stop first. Listeners hear both.
+   */
   abort(reason?: unknown): void {
-    if (this.isAborted) return;
-    this.isAborted = true;
-    this.abortReason = reason;
-    this.controller?.abort(reason);
+    if (reason !== USER_ABORT) this.wasStopped = true;
+    if (this.isAborted) {
+      if (reason !== USER_ABORT || this.abortReason === USER_ABORT) return;
+      this.abortReason = reason;
+    } else {
+      this.isAborted = true;
+      this.abortReason = reason;
+      this.controller?.abort(reason);
+    }
+    for (const listener of this.listeners ?? []) listener();
+  }
+
+  /** Called at the abort and again if a user's abort replaces an earlier stop. */
+  onChange(listener: () => void): void {
+    (this.listeners ??= []).push(listener);
   }
 }

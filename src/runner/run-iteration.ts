@@ -38,7 +38,7 @@ export interface IterationParams {
   graceMs: number;
   children: ChildTasks;
   /** User abort (reason USER_ABORT), lost lease, shutdown: a flag and its reason, with a signal built only when read. */
-  abort: { readonly aborted: boolean; readonly reason: unknown; readonly signal: AbortSignal };
+  abort: { readonly aborted: boolean; readonly reason: unknown; readonly stopped: boolean; readonly signal: AbortSignal; onChange(listener: () => void): void };
   logFlushIntervalMs: number;
   progressIntervalMs: number;
   /** "thread": run() executes in a worker thread, terminated at the hard timeout. */
@@ -106,7 +106,7 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
     // Only a user's abort is an abort; the worker stopping or losing the lease asks run()
     // to wrap up (isCloseToTimeout) and the worker runs the iteration again elsewhere.
     isAborted: () => params.abort.aborted && params.abort.reason === USER_ABORT,
-    isStopping: () => params.abort.aborted && params.abort.reason !== USER_ABORT,
+    isStopping: () => params.abort.stopped, // stays true once asked, even if a user's abort follows
     logs,
     progress,
     children: params.children,
@@ -115,17 +115,18 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
   // The budget: at the deadline the signal fires; `graceMs` later the attempt is abandoned.
   let cancelTimer: () => void = () => {};
   const budgetExpired = new Promise<"expired">((resolve) => {
+    // Unref'd: an abandoned run() that never settles must not keep the process alive.
     cancelTimer = clock.timeout(params.timeoutMs, () => {
       budgetSpent = true;
       budget?.abort(timeoutError());
-      cancelTimer = clock.timeout(params.graceMs, () => resolve("expired"));
-    });
+      cancelTimer = clock.timeout(params.graceMs, () => resolve("expired"), { unref: true });
+    }, { unref: true });
   });
 
   let outcome: IterationOutcome;
   let timedOut = false;
   try {
-    const thread = params.isolation === "thread" ? runInThread(definition, controller, deadline) : undefined;
+    const thread = params.isolation === "thread" ? runInThread(definition, controller, deadline, params.abort) : undefined;
     const run =
       thread?.response ??
       Promise.resolve().then(() =>

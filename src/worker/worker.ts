@@ -551,7 +551,11 @@ export class Worker {
     // an AbortError thrown, an error returned) and must not be stored as the task's fate.
     // The attempt is handed back instead, to run again (at least once, as after a crash).
     if (abort.aborted && abort.reason !== USER_ABORT && !keepsOutcome(outcome)) {
-      await this.handBackStopped(claim, result, abort.reason === SHUTDOWN);
+      // Tracked: stop() waits for these writes before the store closes.
+      const handBack = this.handBackStopped(claim, definition, result, abort.reason === SHUTDOWN);
+      this.trackRelease(handBack);
+      await handBack;
+      this.events.emit("task:iteration", { task, status: outcome.status, applied: false, durationMs: Date.now() - startedAt });
       return;
     }
     const terminal = isTerminalStatus(outcome.status);
@@ -596,21 +600,26 @@ export class Worker {
     if (owesHooks) await this.finishHooks(definition, outcome.hooks, storedTask, claim);
   }
 
-  /** Keeps what run() logged, then gives the claim back so any worker re-runs the attempt. */
-  private async handBackStopped(claim: ClaimedTask, result: IterationResult, shutdown: boolean): Promise<void> {
+  /**
+   * Gives the claim back so any worker re-runs the attempt, then keeps what run() logged.
+   * The claim first: it is what lets the task run again at once (otherwise it waits for
+   * the lease to lapse). Both are retried through a store blink.
+   */
+  private async handBackStopped(claim: ClaimedTask, definition: AnyTaskDefinition, result: IterationResult, shutdown: boolean): Promise<void> {
     const { task } = claim;
     const now = this.clock.now();
+    this.leases.release(task.id); // no renewal may extend what is handed back
+    await retryTransient(() => this.storage.taskReleaseLeases({ leases: [{ id: task.id, leaseToken: claim.leaseToken }], now }), {
+      onError: (error) => this.reportError(error, "hand back claim"),
+    }).catch(() => undefined);
+    if (!definition.databaseLogs) return;
     // What run() logged itself; the outcome's own items (its "error", "Task aborted.") describe a fate not stored.
     const logged = result.logItems.slice(0, Math.max(0, result.logItems.length - result.outcome.logItems.length));
     const note = shutdown ? "The worker stopped before this attempt ended: it runs again." : "The worker lost the task's lease: the attempt runs again.";
     const items = [...logged, { type: "info" as const, message: note, createdOn: new Date(now), attempt: task.attempt }];
-    await this.storage
-      .logAppend({ taskId: task.id, iteration: task.iterations, executionName: this.workerId, now, items })
-      .catch((error) => this.reportError(error, "log a handed-back attempt"));
-    this.leases.release(task.id); // no renewal may extend what is handed back
-    await this.storage
-      .taskReleaseLeases({ leases: [{ id: task.id, leaseToken: claim.leaseToken }], now })
-      .catch((error) => this.reportError(error, "hand back claim"));
+    await retryTransient(() => this.storage.logAppend({ taskId: task.id, iteration: task.iterations, executionName: this.workerId, now, items }), {
+      onError: (error) => this.reportError(error, "log a handed-back attempt"),
+    }).catch(() => undefined);
   }
 
   private async runPendingHooks(claim: ClaimedTask): Promise<void> {
@@ -632,8 +641,10 @@ export class Worker {
       (hook, error) => {
         this.events.emit("hook:error", { task, hook, error });
       },
-      { ms: budgetMs, timeout: (ms, callback) => this.clock.timeout(ms, callback) },
+      { ms: budgetMs, timeout: (ms, callback) => this.clock.timeout(ms, callback, { unref: true }) },
     );
+    // Abandoned at shutdown: the hook claim was handed back (another worker runs the hooks).
+    if (this.abandoned.delete(task.id)) return;
     // The hooks ran: confirm it even through a store blink. If the store stays away, keep
     // the claim (no hand-back) and let the hook lease lapse: a re-run then needs a crash
     // or a store outage longer than the retries, never a plain write error.

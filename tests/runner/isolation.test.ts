@@ -4,7 +4,7 @@ import { sqliteStore, type TestStore } from "../helpers/stores.js";
 import { waitFor } from "../helpers/stint.js";
 import { createStint } from "../../src/stint.js";
 import { createTaskDefinition } from "../../src/definition/create-task-definition.js";
-import { crunch, spin, wrapUp } from "../fixtures/isolated-definitions.js";
+import { crunch, outlast, spin, wrapUp } from "../fixtures/isolated-definitions.js";
 
 describe("isolation in worker threads", () => {
   const stores: TestStore[] = [];
@@ -57,6 +57,21 @@ describe("isolation in worker threads", () => {
     const task = (await waitFor(() => stint.tasks.getTask(id), (t) => t?.taskStatus === "success", 10_000))!;
     assert.deepEqual(task.output, { sawAborted: false, sawCloseToTimeout: true });
     assert.equal(task.iterations, 2);
+    await stint.close();
+  });
+
+  it("passes a user's abort to a thread iteration even after its budget's signal fired", async () => {
+    const store = await sqliteStore.create();
+    stores.push(store);
+    const stint = await createStint({ storage: store.adapter, definitions: [outlast], useEnv: false });
+    await stint.startWorker({ graceMs: 8_000 });
+    const { id } = await stint.tasks.trigger({ definition: outlast });
+    const messages = async () => (await stint.tasks.listLogs({ where: { task: id } })).items.flatMap((l) => l.items.map((i) => i.message));
+    await waitFor(messages, (m) => m.includes("past the budget"), 10_000);
+    await stint.tasks.abort({ id });
+    const seen = await waitFor(messages, (m) => m.some((x) => x.startsWith("sawAborted=")), 10_000);
+    assert.ok(seen.includes("sawAborted=true"), seen.join(" | "));
+    assert.equal((await stint.tasks.getTask(id))!.taskStatus, "aborted");
     await stint.close();
   });
 

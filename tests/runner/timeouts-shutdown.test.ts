@@ -140,6 +140,91 @@ for (const kind of await storeKinds()) {
       assert.ok(!messages.includes("Task aborted."), "the aborted() answer is not logged as the task's fate");
     });
 
+    it("on stop(), a user's abort that follows still aborts: isAborted() turns true and nothing is handed back", async () => {
+      const seen: { isAborted: boolean; closeToTimeout: boolean }[] = [];
+      const closeSeen = deferred();
+      const patient = createTaskDefinition({
+        id: "patient",
+        title: "Patient",
+        run: async ({ response, isAborted, isCloseToTimeout }) => {
+          while (!isCloseToTimeout()) await new Promise((r) => setTimeout(r, 5));
+          closeSeen.resolve();
+          const until = Date.now() + 5_000;
+          while (!isAborted() && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+          seen.push({ isAborted: isAborted(), closeToTimeout: isCloseToTimeout() });
+          return response.aborted();
+        },
+      });
+      const f = await stintFixture(kind, [patient]);
+      fixtures.push(f);
+      const first = f.stint.createWorker({ shutdownTimeoutMs: 50, graceMs: 5_000 });
+      const { id } = await f.stint.tasks.trigger({ definition: patient });
+      void first.drain();
+      await waitFor(() => first.activeCount, (n) => n === 1);
+      const stopping = first.stop();
+      await closeSeen.promise;
+      await f.stint.tasks.abort({ id, message: "Stop it." });
+      await stopping;
+      assert.deepEqual(seen, [{ isAborted: true, closeToTimeout: true }]);
+      assert.equal((await f.stint.tasks.getTask(id))!.taskStatus, "aborted");
+      const logs = await f.stint.tasks.listLogs({ where: { task: id } });
+      const messages = logs.items.flatMap((l) => l.items.map((i) => i.message));
+      assert.ok(!messages.some((m) => m.includes("runs again")), messages.join(" | "));
+    });
+
+    it("on stop(), waits for a handed-back attempt's writes, reports it as not applied, and logs nothing without databaseLogs", async () => {
+      const store = await kind.create();
+      // A slow log write: stop() must still wait for the hand-back before the store closes.
+      const adapter = new Proxy(store.adapter, {
+        get(target, key, receiver) {
+          if (key === "logAppend") {
+            return async (params: Parameters<typeof target.logAppend>[0]) => {
+              await new Promise((r) => setTimeout(r, 200));
+              return target.logAppend(params);
+            };
+          }
+          const value = Reflect.get(target, key, receiver);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+      const make = (id: string, databaseLogs: boolean) =>
+        createTaskDefinition({
+          id,
+          title: id,
+          databaseLogs,
+          run: async ({ response, isCloseToTimeout }) => {
+            while (!isCloseToTimeout()) await new Promise((r) => setTimeout(r, 5));
+            return response.aborted();
+          },
+        });
+      const logged = make("logged", true);
+      const silent = make("silent", false);
+      const clock = new ManualClock();
+      const stint = await createStint({ storage: adapter, definitions: [logged, silent], clock, useEnv: false });
+      try {
+        const worker = stint.createWorker({ concurrency: 2, leaseMs: 60_000, shutdownTimeoutMs: 50, graceMs: 100 });
+        const iterations: { id: string; applied: boolean }[] = [];
+        worker.events.on("task:iteration", ({ task, applied }) => iterations.push({ id: task.id, applied }));
+        const a = await stint.tasks.trigger({ definition: logged });
+        const b = await stint.tasks.trigger({ definition: silent });
+        void worker.drain();
+        await waitFor(() => worker.activeCount, (n) => n === 2);
+        await worker.stop();
+        // Handed back before stop() returned: due now, not at the lease's expiry.
+        assert.equal(await store.adapter.taskNextDueAt(["logged", "silent"]), clock.now());
+        assert.deepEqual(
+          iterations.sort((x, y) => x.id.localeCompare(y.id)),
+          [a.id, b.id].sort().map((id) => ({ id, applied: false })),
+        );
+        const logsOf = async (id: string) => (await stint.tasks.listLogs({ where: { task: id } })).items.flatMap((l) => l.items.map((i) => i.message));
+        assert.deepEqual(await logsOf(a.id), ["The worker stopped before this attempt ended: it runs again."]);
+        assert.deepEqual(await logsOf(b.id), [], "databaseLogs: false writes no log");
+      } finally {
+        await stint.close();
+        await store.cleanup();
+      }
+    });
+
     it("on stop(), does not store a failure thrown by run() because its signal fired: the attempt runs again", async () => {
       let runs = 0;
       class Fetching implements TaskDefinition.Interface {

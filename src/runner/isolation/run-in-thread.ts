@@ -32,7 +32,13 @@ export interface ThreadRun {
   terminate(): void;
 }
 
-export function runInThread(definition: AnyTaskDefinition, controller: TaskController, deadline: number): ThreadRun {
+export function runInThread(
+  definition: AnyTaskDefinition,
+  controller: TaskController,
+  deadline: number,
+  /** The worker's abort, heard apart from the budget: a user's abort after the budget fired must still reach the thread. */
+  abort: { onChange(listener: () => void): void },
+): ThreadRun {
   const init: ThreadInit = {
     moduleUrl: definition.module!,
     definitionId: definition.id,
@@ -41,8 +47,12 @@ export function runInThread(definition: AnyTaskDefinition, controller: TaskContr
   };
   const thread = startThread(init.moduleUrl, init);
   const send = (message: ToThread) => thread.postMessage(message);
-  const onAbort = () => send({ type: "abort", user: controller.runtime.isAborted() });
+  let ended = false;
+  const onAbort = () => {
+    if (!ended) send({ type: "abort", user: controller.runtime.isAborted() });
+  };
   controller.runtime.signal.addEventListener("abort", onAbort, { once: true });
+  abort.onChange(onAbort);
 
   const response = new Promise<TaskResponse>((resolve, reject) => {
     thread.on("message", (message: FromThread) => {
@@ -75,6 +85,7 @@ export function runInThread(definition: AnyTaskDefinition, controller: TaskContr
     thread.on("error", (error) => reject(error));
     thread.on("exit", (code) => reject(new Error(`The iteration's thread exited (code ${code}) without a response.`)));
   }).finally(() => {
+    ended = true;
     controller.runtime.signal.removeEventListener("abort", onAbort);
     void thread.terminate();
   });
