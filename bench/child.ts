@@ -145,7 +145,8 @@ export class RssSampler {
 
 /** Child side: typed send, and the start/stop handlers wired to the parent. */
 export function childChannel(handlers: { start(): void | Promise<void>; stop(): Promise<Omit<Extract<ChildMessage, { type: "result" }>, "type">> }) {
-  const send = (message: ChildMessage) => process.send?.(message);
+  // Once the parent is gone, sending throws; an error report must not become a loop of them.
+  const send = (message: ChildMessage) => (process.connected ? process.send?.(message) : undefined);
   const report = (error: unknown) => send({ type: "error", message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   process.on("message", (message: ParentMessage) => {
     if (message.type === "start") {
@@ -164,5 +165,10 @@ export function childChannel(handlers: { start(): void | Promise<void>; stop(): 
   });
   process.on("uncaughtException", report);
   process.on("unhandledRejection", report);
+  // The parent is gone (its run ended, or it was killed or interrupted, e.g. by a closed
+  // pipe) or has said goodbye after the result: nothing is left to measure for. Without
+  // this, an interrupted benchmark left its worker process running, loading the machine
+  // under every later measurement.
+  process.on("disconnect", () => process.exit(0));
   return { send, report };
 }

@@ -1,7 +1,10 @@
 /** The benchmark's command line: bad flags are refused with a typed error, and the CLI exits non-zero without a stack. */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { fork, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { BenchUsageError, parseConfig } from "../../bench/config.js";
 
@@ -49,5 +52,29 @@ describe("bench command line", () => {
     assert.equal(run.status, 1, run.stderr);
     assert.match(run.stdout, /PostgreSQL not reachable/);
     assert.match(run.stderr, /nothing was measured/);
+  });
+});
+
+describe("bench worker process", () => {
+  it("exits when its parent goes away (the IPC channel closes) instead of running on", { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(`${tmpdir()}/stint-bench-orphan-`);
+    const child = fork(fileURLToPath(new URL("../../bench/worker-process.ts", import.meta.url)), [JSON.stringify({ url: `sqlite:${dir}/stint.db`, target: 1 })], {
+      execArgv: ["--import", "tsx"],
+      stdio: ["ignore", "ignore", "ignore", "ipc"],
+    });
+    try {
+      const [ready] = (await once(child, "message")) as [{ type: string }];
+      assert.equal(ready.type, "ready");
+      child.send({ type: "start" }); // a started worker keeps its own timers running
+      const [started] = (await once(child, "message")) as [{ type: string }];
+      assert.equal(started.type, "started");
+      const exited = once(child, "exit");
+      child.disconnect(); // as when the parent dies or is interrupted
+      const [code] = (await Promise.race([exited, new Promise((r) => setTimeout(() => r(["still running"]), 10_000))])) as [unknown];
+      assert.equal(code, 0);
+    } finally {
+      child.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
