@@ -6,6 +6,7 @@ import { createTaskDefinition } from "../../src/definition/create-task-definitio
 import { TaskDefinition } from "../../src/definition/task-definition.js";
 import { isStintError } from "../../src/domain/errors.js";
 import { createStint } from "../../src/stint.js";
+import { withOverrides } from "../helpers/adapter-overrides.js";
 import { ManualClock } from "../../src/testing/manual-clock.js";
 
 for (const kind of await storeKinds()) {
@@ -141,19 +142,13 @@ for (const kind of await storeKinds()) {
       let abortAfterFinish: (() => Promise<unknown>) | undefined;
       // The abort lands after the checkpoint committed and before the worker queues the
       // iteration it kept (continue in place): the kept claim is void.
-      const adapter = new Proxy(store.adapter, {
-        get(target, key, receiver) {
-          if (key === "taskFinishMany") {
-            return async (params: Parameters<typeof target.taskFinishMany>[0]) => {
-              const results = await target.taskFinishMany(params);
-              const abort = abortAfterFinish;
-              abortAfterFinish = undefined;
-              await abort?.();
-              return results;
-            };
-          }
-          const value = Reflect.get(target, key, receiver);
-          return typeof value === "function" ? value.bind(target) : value;
+      const adapter = withOverrides(store.adapter, {
+        taskFinishMany: (real) => async (params) => {
+          const results = await real(params);
+          const abort = abortAfterFinish;
+          abortAfterFinish = undefined;
+          await abort?.();
+          return results;
         },
       });
       const looping = createTaskDefinition({ id: "looping", title: "Looping", run: ({ response }) => (runs++, response.continue({})) });

@@ -7,6 +7,7 @@ import { TaskDefinition } from "../../src/definition/task-definition.js";
 import { Errors } from "../../src/domain/errors.js";
 import { createStint } from "../../src/stint.js";
 import { ManualClock } from "../../src/testing/manual-clock.js";
+import { withOverrides } from "../helpers/adapter-overrides.js";
 
 for (const kind of await storeKinds()) {
   describe(`time budgets and shutdown (${kind.name})`, () => {
@@ -106,28 +107,15 @@ for (const kind of await storeKinds()) {
     });
 
     it("on stop(), asks run() to wrap up without aborting the task: an aborted() answer is not stored and the attempt runs again", async () => {
-      let runs = 0;
-      const seen: { isAborted: boolean; closeToTimeout: boolean }[] = [];
-      const polite = createTaskDefinition({
-        id: "polite",
-        title: "Polite",
-        // The Webiny idiom: return aborted() once isAborted() says so; wrap up near the timeout.
-        run: async ({ response, isAborted, isCloseToTimeout }) => {
-          runs++;
-          if (runs > 1) return response.done({ runs });
-          while (!isAborted() && !isCloseToTimeout()) await new Promise((r) => setTimeout(r, 5));
-          seen.push({ isAborted: isAborted(), closeToTimeout: isCloseToTimeout() });
-          return response.aborted();
-        },
-      });
+      const { definition: polite, state } = wrapsUpWithAborted("polite");
       const f = await stintFixture(kind, [polite]);
       fixtures.push(f);
       const first = f.stint.createWorker({ shutdownTimeoutMs: 50, graceMs: 5_000 });
       const { id } = await f.stint.tasks.trigger({ definition: polite });
       void first.drain();
-      await waitFor(() => runs, (n) => n === 1);
+      await waitFor(() => state.runs, (n) => n === 1);
       await first.stop();
-      assert.deepEqual(seen, [{ isAborted: false, closeToTimeout: true }]);
+      assert.deepEqual(state.seen, [{ isAborted: false, closeToTimeout: true }]);
       assert.equal((await f.stint.tasks.getTask(id))!.taskStatus, "running", "not aborted: handed back to run again");
       await f.stint.createWorker().drain();
       const task = (await f.stint.tasks.getTask(id))!;
@@ -175,16 +163,10 @@ for (const kind of await storeKinds()) {
     it("on stop(), waits for a handed-back attempt's writes, reports it as not applied, and logs nothing without databaseLogs", async () => {
       const store = await kind.create();
       // A slow log write: stop() must still wait for the hand-back before the store closes.
-      const adapter = new Proxy(store.adapter, {
-        get(target, key, receiver) {
-          if (key === "logAppend") {
-            return async (params: Parameters<typeof target.logAppend>[0]) => {
-              await new Promise((r) => setTimeout(r, 200));
-              return target.logAppend(params);
-            };
-          }
-          const value = Reflect.get(target, key, receiver);
-          return typeof value === "function" ? value.bind(target) : value;
+      const adapter = withOverrides(store.adapter, {
+        logAppend: (real) => async (params) => {
+          await new Promise((r) => setTimeout(r, 200));
+          return real(params);
         },
       });
       const make = (id: string, databaseLogs: boolean) =>
@@ -284,44 +266,23 @@ for (const kind of await storeKinds()) {
     it("treats a lease lost in a store outage as a stop, not an abort: run() wraps up and the attempt runs again", async () => {
       const store = await kind.create();
       let outage = false;
-      const adapter = new Proxy(store.adapter, {
-        get(target, key, receiver) {
-          if (outage && (key === "taskRenewLeases" || key === "taskClaim" || key === "taskNextDueAt")) {
-            return async () => {
-              throw Errors.storageUnavailable("outage");
-            };
-          }
-          const value = Reflect.get(target, key, receiver);
-          return typeof value === "function" ? value.bind(target) : value;
-        },
-      });
-      let runs = 0;
-      const seen: { isAborted: boolean; closeToTimeout: boolean }[] = [];
-      const watchful = createTaskDefinition({
-        id: "watchful",
-        title: "Watchful",
-        run: async ({ response, isAborted, isCloseToTimeout }) => {
-          runs++;
-          if (runs > 1) return response.done({ runs });
-          while (!isAborted() && !isCloseToTimeout()) await new Promise((r) => setTimeout(r, 5));
-          seen.push({ isAborted: isAborted(), closeToTimeout: isCloseToTimeout() });
-          return response.aborted();
-        },
-      });
+      const down = () => (outage ? async () => Promise.reject(Errors.storageUnavailable("outage")) : undefined);
+      const adapter = withOverrides(store.adapter, { taskRenewLeases: down, taskClaim: down, taskNextDueAt: down });
+      const { definition: watchful, state } = wrapsUpWithAborted("watchful");
       const clock = new ManualClock();
       const stint = await createStint({ storage: adapter, definitions: [watchful], clock, useEnv: false });
       try {
         const { id } = await stint.tasks.trigger({ definition: watchful });
         const worker = stint.createWorker({ leaseMs: 1_000, heartbeatMs: 20, pollIntervalMs: 20, handoff: false });
         worker.start();
-        await waitFor(() => runs, (n) => n === 1);
+        await waitFor(() => state.runs, (n) => n === 1);
         outage = true;
         clock.advance(1_500); // the outage outlasts the lease: the worker gives the lease up
-        await waitFor(() => seen.length, (n) => n === 1);
+        await waitFor(() => state.seen.length, (n) => n === 1);
         outage = false;
         // The claim loop backs off on the manual clock after the outage's errors: move it on.
         const task = await waitFor(() => (clock.advance(50), stint.tasks.getTask(id)), (t) => t?.taskStatus === "success");
-        assert.deepEqual(seen, [{ isAborted: false, closeToTimeout: true }]);
+        assert.deepEqual(state.seen, [{ isAborted: false, closeToTimeout: true }]);
         assert.deepEqual(task?.output, { runs: 2 });
         await worker.stop();
       } finally {
@@ -406,6 +367,26 @@ for (const kind of await storeKinds()) {
       assert.equal(task.iterations, 1);
     });
   });
+}
+
+/**
+ * A task written the Webiny way: it waits until told to stop (isAborted) or to wrap up
+ * (isCloseToTimeout), notes what it saw, and answers aborted(); its next run is done.
+ */
+function wrapsUpWithAborted(id: string) {
+  const state = { runs: 0, seen: [] as { isAborted: boolean; closeToTimeout: boolean }[] };
+  const definition = createTaskDefinition({
+    id,
+    title: id,
+    run: async ({ response, isAborted, isCloseToTimeout }) => {
+      state.runs++;
+      if (state.runs > 1) return response.done({ runs: state.runs });
+      while (!isAborted() && !isCloseToTimeout()) await new Promise((r) => setTimeout(r, 5));
+      state.seen.push({ isAborted: isAborted(), closeToTimeout: isCloseToTimeout() });
+      return response.aborted();
+    },
+  });
+  return { definition, state };
 }
 
 function tick() {
