@@ -27,6 +27,11 @@ export class LazyAbort {
     return this.isAborted;
   }
 
+  /** Aborted by a user (TaskService.abort), whatever asked it to stop before. */
+  get userAborted(): boolean {
+    return this.abortReason === USER_ABORT;
+  }
+
   /** Why it was aborted (the first reason given); undefined until then. */
   get reason(): unknown {
     return this.abortReason;

@@ -12,7 +12,6 @@ import { Errors } from "../domain/errors.js";
 import { replaceNul } from "../domain/nul.js";
 import { createController, type ChildTasks } from "./controller.js";
 import { LogBuffer } from "./log-buffer.js";
-import { USER_ABORT } from "./lazy-abort.js";
 import { ProgressTracker } from "./progress.js";
 import { runInThread } from "./isolation/run-in-thread.js";
 import {
@@ -37,8 +36,8 @@ export interface IterationParams {
   /** After the budget's signal fires, how long `run()` may take to return before the slot is taken back. */
   graceMs: number;
   children: ChildTasks;
-  /** User abort (reason USER_ABORT), lost lease, shutdown: a flag and its reason, with a signal built only when read. */
-  abort: { readonly aborted: boolean; readonly reason: unknown; readonly stopped: boolean; readonly signal: AbortSignal; onChange(listener: () => void): void };
+  /** User abort, lost lease, shutdown (LazyAbort): which of them, with a signal built only when read. */
+  abort: { readonly userAborted: boolean; readonly stopped: boolean; readonly signal: AbortSignal; onChange(listener: () => void): void };
   logFlushIntervalMs: number;
   progressIntervalMs: number;
   /** "thread": run() executes in a worker thread, terminated at the hard timeout. */
@@ -105,7 +104,7 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
     signal: iterationSignal,
     // Only a user's abort is an abort; the worker stopping or losing the lease asks run()
     // to wrap up (isCloseToTimeout) and the worker runs the iteration again elsewhere.
-    isAborted: () => params.abort.aborted && params.abort.reason === USER_ABORT,
+    isAborted: () => params.abort.userAborted,
     isStopping: () => params.abort.stopped, // stays true once asked, even if a user's abort follows
     logs,
     progress,

@@ -90,8 +90,8 @@ export class DefaultTaskService implements TaskService {
     await this.deps.storage.publish({ type: "task-aborted", id }).catch(() => undefined);
     if (definition?.onAbort) {
       // abort() waits for onAbort, at most as long as the claim kept for it (hookLeaseMs).
-      const budget = { ms: hookLeaseMs ?? 60_000, timeout: (ms: number, callback: () => void) => this.deps.clock.timeout(ms, callback, { unref: true }) };
-      await runHooks(definition, ["onAbort"], result.task, (_hook, error) => this.deps.onHookError?.(result.task, error), budget);
+      const budget = { ms: hookLeaseMs ?? 60_000, clock: this.deps.clock };
+      await runHooks(definition, ["onAbort"], result.task, budget, (_hook, error) => this.deps.onHookError?.(result.task, error));
       // The abort is stored and its hook ran: a failed confirmation must not fail abort()
       // (the hook lease lapses and a worker re-runs onAbort only if the store stays away).
       await retryTransient(() => this.deps.storage.taskHooksDone({ items: [{ id, leaseToken: result.leaseToken }] })).catch(

@@ -2,6 +2,7 @@ import type { Task } from "../domain/task.js";
 import type { AnyTaskDefinition } from "../definition/types.js";
 import type { HookName } from "../runner/outcome.js";
 import { Errors } from "../domain/errors.js";
+import type { Clock } from "../domain/clock.js";
 
 /**
  * Calls a task's terminal hooks in order with the stored task. A hook that throws is
@@ -14,8 +15,8 @@ export async function runHooks(
   definition: AnyTaskDefinition | undefined,
   hooks: readonly HookName[],
   task: Task,
+  budget: { ms: number; clock: Clock },
   onError: (hook: HookName, error: unknown) => void,
-  budget: { ms: number; timeout: (ms: number, callback: () => void) => () => void },
 ): Promise<void> {
   if (!definition) return;
   for (const hook of hooks) {
@@ -23,7 +24,8 @@ export async function runHooks(
     if (!fn) continue;
     let cancel = () => {};
     const expired = new Promise<"expired">((resolve) => {
-      cancel = budget.timeout(budget.ms, () => resolve("expired"));
+      // Unref'd: a hook that never settles must not keep the process alive.
+      cancel = budget.clock.timeout(budget.ms, () => resolve("expired"), { unref: true });
     });
     try {
       const call = Promise.resolve().then(() => fn.call(definition, { task }));

@@ -217,16 +217,8 @@ export class Worker {
         // task due again, cut a continue's wait short). Its lease lapses if the write
         // never lands, and another worker takes the task over then.
         const abandoned = [...this.executions.values()].filter((execution) => !execution.storing);
-        for (const execution of abandoned) {
-          this.abandoned.add(execution.claim.task.id);
-          this.leases.release(execution.claim.task.id); // no renewal may extend what is handed back
-        }
-        await this.storage
-          .taskReleaseLeases({
-            leases: abandoned.map((e) => ({ id: e.claim.task.id, leaseToken: e.claim.leaseToken })),
-            now: this.clock.now(),
-          })
-          .catch((error) => this.reportError(error, "hand back claims"));
+        for (const execution of abandoned) this.abandoned.add(execution.claim.task.id);
+        await this.giveBack(abandoned.map((e) => e.claim), "hand back claims");
       }
     }
     await Promise.all(this.pendingReleases);
@@ -389,12 +381,22 @@ export class Worker {
 
   /** Gives claims back unrun (shutdown); shutdown waits for the write. */
   private handBack(claims: readonly ClaimedTask[]): void {
+    this.trackRelease(this.giveBack(claims, "hand back claims"));
+  }
+
+  /**
+   * Every hand-back to the store goes through here. This worker stops renewing the claims
+   * first, and the store moves their token on, so no renewal can extend what is handed
+   * back. `retry`: through a store blink (a stopped attempt that must run again).
+   */
+  private async giveBack(claims: readonly ClaimedTask[], during: string, retry = false): Promise<void> {
     if (claims.length === 0) return;
-    this.trackRelease(
-      this.storage
-        .taskReleaseLeases({ leases: claims.map((c) => ({ id: c.task.id, leaseToken: c.leaseToken })), now: this.clock.now() })
-        .catch((error) => this.reportError(error, "hand back claims")),
-    );
+    for (const claim of claims) this.leases.release(claim.task.id);
+    // Tokens read now: a re-claim by this worker may have renewed them.
+    const write = () =>
+      this.storage.taskReleaseLeases({ leases: claims.map((c) => ({ id: c.task.id, leaseToken: c.leaseToken })), now: this.clock.now() });
+    const report = (error: unknown) => this.reportError(error, during);
+    await (retry ? retryTransient(write, { onError: report }).catch(() => undefined) : write().catch(report));
   }
 
   /** A hand-back started while stopping: shutdown waits for it before the store closes. */
@@ -419,12 +421,7 @@ export class Worker {
 
   /** Hands queued, never-started claims back so other workers can take them at once. */
   private async releaseQueued(): Promise<void> {
-    const queued = this.queue.splice(0);
-    if (queued.length === 0) return;
-    for (const claim of queued) this.leases.release(claim.task.id);
-    await this.storage
-      .taskReleaseLeases({ leases: queued.map((c) => ({ id: c.task.id, leaseToken: c.leaseToken })), now: this.clock.now() })
-      .catch((error) => this.reportError(error, "hand back queued claims"));
+    await this.giveBack(this.queue.splice(0), "hand back queued claims");
   }
 
   private waitForWake(ms: number): Promise<void> {
@@ -482,10 +479,7 @@ export class Worker {
       })
       .catch(async (error) => {
         this.reportError(error, `task ${id}`);
-        this.leases.release(id); // no renewal may extend what is handed back
-        await this.storage
-          .taskReleaseLeases({ leases: [{ id, leaseToken: claim.leaseToken }], now: this.clock.now() })
-          .catch((e) => this.reportError(e, "hand back claim"));
+        await this.giveBack([claim], "hand back claim");
       })
       .finally(() => {
         phases.ran();
@@ -500,7 +494,7 @@ export class Worker {
         // Continue in place: the next iteration is already ours; it runs before anything
         // claimed later. Not if the task was aborted while this iteration's outcome was
         // being stored: the abort moved the token on, so the kept claim is void.
-        if (next && execution.abort.aborted && execution.abort.reason === USER_ABORT) {
+        if (next && execution.abort.userAborted) {
           next = undefined;
         } else if (next && !this.stopping) {
           this.leases.hold(this.leaseFor(next, () => this.dropQueued(next!)));
@@ -550,7 +544,7 @@ export class Worker {
     // is not a plain continue or done is most likely run() reacting to that (aborted(),
     // an AbortError thrown, an error returned) and must not be stored as the task's fate.
     // The attempt is handed back instead, to run again (at least once, as after a crash).
-    if (abort.aborted && abort.reason !== USER_ABORT && !keepsOutcome(outcome)) {
+    if (abort.stopped && !abort.userAborted && !keepsOutcome(outcome)) {
       // Tracked: stop() waits for these writes before the store closes.
       const handBack = this.handBackStopped(claim, definition, result, abort.reason === SHUTDOWN);
       this.trackRelease(handBack);
@@ -607,12 +601,9 @@ export class Worker {
    */
   private async handBackStopped(claim: ClaimedTask, definition: AnyTaskDefinition, result: IterationResult, shutdown: boolean): Promise<void> {
     const { task } = claim;
-    const now = this.clock.now();
-    this.leases.release(task.id); // no renewal may extend what is handed back
-    await retryTransient(() => this.storage.taskReleaseLeases({ leases: [{ id: task.id, leaseToken: claim.leaseToken }], now }), {
-      onError: (error) => this.reportError(error, "hand back claim"),
-    }).catch(() => undefined);
+    await this.giveBack([claim], "hand back claim", true);
     if (!definition.databaseLogs) return;
+    const now = this.clock.now();
     // What run() logged itself; the outcome's own items (its "error", "Task aborted.") describe a fate not stored.
     const logged = result.logItems.slice(0, Math.max(0, result.logItems.length - result.outcome.logItems.length));
     const note = shutdown ? "The worker stopped before this attempt ended: it runs again." : "The worker lost the task's lease: the attempt runs again.";
@@ -633,16 +624,10 @@ export class Worker {
     task: Task,
     claim: ClaimedTask,
   ): Promise<void> {
-    const budgetMs = ((definition?.timeout ?? this.options.timeoutSeconds) * 1000);
-    await runHooks(
-      definition,
-      hooks,
-      task,
-      (hook, error) => {
-        this.events.emit("hook:error", { task, hook, error });
-      },
-      { ms: budgetMs, timeout: (ms, callback) => this.clock.timeout(ms, callback, { unref: true }) },
-    );
+    const budgetMs = (definition?.timeout ?? this.options.timeoutSeconds) * 1000;
+    await runHooks(definition, hooks, task, { ms: budgetMs, clock: this.clock }, (hook, error) => {
+      this.events.emit("hook:error", { task, hook, error });
+    });
     // Abandoned at shutdown: the hook claim was handed back (another worker runs the hooks).
     if (this.abandoned.delete(task.id)) return;
     // The hooks ran: confirm it even through a store blink. If the store stays away, keep

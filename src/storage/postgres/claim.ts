@@ -15,6 +15,12 @@ export interface ClaimOps {
   hooksDone(leases: readonly LeaseRef[]): Promise<void>;
 }
 
+/** A row still held for work: not settled (pending, running) or terminal with its hook owed. */
+export const owesWork = (alias?: string) => {
+  const column = (name: string) => (alias ? `${alias}.${name}` : name);
+  return `(${column("status")} NOT IN ('success', 'failed', 'aborted') OR ${column("hook_pending")})`;
+};
+
 export function claimOps(db: Db): ClaimOps {
   const { tasks, slots } = db.names;
 
@@ -46,7 +52,7 @@ export function claimOps(db: Db): ClaimOps {
     WITH due AS (
       SELECT id, due_at FROM ${tasks}
       WHERE due_at <= $1
-        AND COALESCE(definition_id = ANY($2::text[]) AND (status NOT IN ('success', 'failed', 'aborted') OR hook_pending), false)
+        AND COALESCE(definition_id = ANY($2::text[]) AND ${owesWork()}, false)
       ORDER BY due_at, id
       LIMIT $3
       FOR UPDATE SKIP LOCKED
@@ -169,7 +175,7 @@ export function claimOps(db: Db): ClaimOps {
     "release",
     // The token moves on: the claim is given up, so a renewal still in flight from its
     // holder (same token, same owner) cannot extend it again and undo the hand-back.
-    `${fencedUpdate("lease_expires_at = $3, due_at = $3, lease_token = t.lease_token + 1")} AND (t.status NOT IN ('success', 'failed', 'aborted') OR t.hook_pending)`,
+    `${fencedUpdate("lease_expires_at = $3, due_at = $3, lease_token = t.lease_token + 1")} AND ${owesWork("t")}`,
   );
   // Only a claim that owes a hook: a stray call must never strand a running claim.
   const HOOKS_DONE = statement(

@@ -9,6 +9,7 @@ import { statement, type Db } from "./db.js";
 import { mapPgError } from "./errors.js";
 import { buildListQuery, encodeCursor, pageLimit, type ListSource } from "./list-query.js";
 import type { HandoffOps } from "./handoff.js";
+import { owesWork } from "./claim.js";
 import { encodeEvent } from "./notify.js";
 import { intArray, textArray, timeArray } from "./arrays.js";
 import { json, rowToTask, TASK_COLUMNS, ts, type TaskRow } from "./row.js";
@@ -75,7 +76,7 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
     SELECT min(due_at) AS due_at FROM ${tasks}
     WHERE due_at IS NOT NULL
       -- A settled row is not due, as in the claim (none should carry a due time: migration 0004).
-      AND COALESCE(definition_id = ANY($1::text[]) AND (status NOT IN ('success', 'failed', 'aborted') OR hook_pending), false)`);
+      AND COALESCE(definition_id = ANY($1::text[]) AND ${owesWork()}, false)`);
 
   // The planner's own row estimate for the whole table: the density of the last ANALYZE
   // or VACUUM (reltuples / relpages) times the table's current size in pages. NULL when

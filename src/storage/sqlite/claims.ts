@@ -8,6 +8,8 @@ import { jsonList, type Db } from "./connection.js";
 import { col, taskColumnsOf, valuesToTask, type TaskValues } from "./row.js";
 
 const TERMINAL = `('success', 'failed', 'aborted')`;
+/** A row still held for work: not settled (pending, running) or terminal with its hook owed. */
+const OWES_WORK = `(status NOT IN ${TERMINAL} OR hook_pending = 1)`;
 
 // INDEXED BY: left alone, the planner prefers the definition index and sorts every row of
 // those definitions before taking the first few.
@@ -20,7 +22,7 @@ const SELECT_DUE = `
   SELECT id FROM stint_tasks INDEXED BY stint_tasks_due
   WHERE due_at IS NOT NULL AND due_at <= @now
     AND definition_id IN (SELECT value FROM json_each(@definitionIds))
-    AND (status NOT IN ${TERMINAL} OR hook_pending = 1)
+    AND ${OWES_WORK}
   ORDER BY due_at, id
   LIMIT @limit`;
 
@@ -66,7 +68,7 @@ const STATUSES = `SELECT id, status FROM stint_tasks WHERE id IN (SELECT value F
 // (same token, same owner) cannot extend it again and undo the hand-back.
 const RELEASE = `
   UPDATE stint_tasks SET lease_expires_at = @now, due_at = @now, lease_token = lease_token + 1
-  WHERE id = @id AND lease_token = @leaseToken AND (status NOT IN ${TERMINAL} OR hook_pending = 1)`;
+  WHERE id = @id AND lease_token = @leaseToken AND ${OWES_WORK}`;
 
 const HOOKS_DONE = `
   UPDATE stint_tasks SET hook_pending = 0, due_at = NULL, lease_owner = NULL, lease_expires_at = NULL
@@ -78,7 +80,7 @@ const HOOKS_DONE = `
 const NEXT_DUE = `
   SELECT due_at AS dueAt FROM stint_tasks INDEXED BY stint_tasks_due
   WHERE due_at IS NOT NULL AND definition_id IN (SELECT value FROM json_each(?))
-    AND (status NOT IN ${TERMINAL} OR hook_pending = 1)
+    AND ${OWES_WORK}
   ORDER BY due_at LIMIT 1`;
 
 export function taskClaim(db: Db, params: TaskClaimParams): ClaimedTask[] {
