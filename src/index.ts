@@ -44,4 +44,5 @@ export type {
 export { Worker } from "./worker/worker.js";
 export type { WorkerOptions } from "./worker/options.js";
 export type { WorkerEventMap } from "./worker/events.js";
+export type { StintEventMap } from "./service/events.js";
 export type { StorageAdapter, StorageCapabilities } from "./storage/port/index.js";

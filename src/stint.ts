@@ -13,6 +13,7 @@ import { DefaultTaskService } from "./service/task-service.js";
 import { Worker } from "./worker/worker.js";
 import type { WorkerOptions } from "./worker/options.js";
 import { WorkerSignals } from "./worker/signals.js";
+import { StintEvents } from "./service/events.js";
 import type { ChildTasks } from "./runner/controller.js";
 import type { GraphQLServerOptions } from "./graphql/options.js";
 
@@ -44,6 +45,11 @@ export interface Stint {
   readonly storage: StorageAdapter;
   readonly definitions: DefinitionRegistry;
   readonly clock: Clock;
+  /**
+   * What happens outside workers: `hook:error` when an `onAbort` hook that `tasks.abort()`
+   * ran threw or ran out of time (workers report their own hooks' on `worker.events`).
+   */
+  readonly events: StintEvents;
   /** The database URL the store was opened with ("(adapter)" when one was passed in). */
   readonly databaseUrl: string;
   /** Creates a worker over this instance's store and definitions (not started). */
@@ -73,7 +79,14 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
   }
 
   const signals = new WorkerSignals();
-  const tasks = new DefaultTaskService({ storage, definitions, clock, signals });
+  const events = new StintEvents();
+  const tasks = new DefaultTaskService({
+    storage,
+    definitions,
+    clock,
+    signals,
+    onHookError: (event) => events.emit("hook:error", event),
+  });
   const children: ChildTasks = {
     trigger: ({ parentId, ...params }) => tasks.trigger({ ...params, parent: { id: parentId } }),
     list: (parentId, definitionId) => tasks.listChildren(parentId, definitionId),
@@ -87,6 +100,7 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
     storage,
     definitions,
     clock,
+    events,
     databaseUrl,
     createWorker(workerOptions) {
       if (closed) throw Errors.closed();

@@ -14,6 +14,10 @@ export function registerAbort(program: Command): void {
   command.action(async (id: string, flags: CommonFlags & { message?: string }) => {
     const context = await prepare(flags);
     await withStint(context, async (stint) => {
+      // The abort stands either way; the failure is also in the task's log.
+      stint.events.on("hook:error", ({ hook, error }) =>
+        stdio.err(`Warning: the ${hook} hook failed: ${error instanceof Error ? error.message : String(error)}`),
+      );
       const task = await stint.tasks.abort({ id, message: flags.message });
       if (flags.json) printJson(task);
       else stdio.out(`Task ${task.id} (${task.definitionId}) is ${task.taskStatus}.`);

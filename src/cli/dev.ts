@@ -11,7 +11,7 @@ import { openStint, prepare, type CliContext, type CommonFlags } from "./context
 import { createLogger } from "./logger.js";
 import { stdio } from "./output.js";
 import { waitForShutdown } from "./shutdown.js";
-import { logWorkerEvents } from "./worker-logs.js";
+import { logStintEvents, logWorkerEvents } from "./worker-logs.js";
 
 export function registerDev(program: Command): void {
   const command = program
@@ -22,6 +22,7 @@ export function registerDev(program: Command): void {
     const context = await prepare(flags);
     const logger = createLogger();
     const stint = await openStint(context);
+    logStintEvents(stint, logger);
     // Before the banner: whoever reads it may signal at once (see waitForShutdown).
     const stopped = waitForShutdown(logger, () => stint.close());
     try {

@@ -5,6 +5,7 @@ import { addServerOptions, addStoreOptions } from "./common.js";
 import { openStint, prepare, type CommonFlags } from "./context.js";
 import { createLogger } from "./logger.js";
 import { waitForShutdown } from "./shutdown.js";
+import { logStintEvents } from "./worker-logs.js";
 
 export function registerServe(program: Command): void {
   const command = program
@@ -18,6 +19,7 @@ export function registerServe(program: Command): void {
     const context = await prepare(flags);
     const logger = createLogger();
     const stint = await openStint(context);
+    logStintEvents(stint, logger);
     // Before saying it listens: whoever reads that line may signal at once (see waitForShutdown).
     const stopped = waitForShutdown(logger, () => stint.close());
     try {

@@ -1,5 +1,6 @@
-/** Turns a worker's typed events into log records. */
+/** Turns a worker's (and the Stint instance's) typed events into log records. */
 import type { Worker } from "../worker/worker.js";
+import type { Stint } from "../stint.js";
 import type { Logger } from "./logger.js";
 
 export function logWorkerEvents(worker: Worker, logger: Logger): void {
@@ -18,6 +19,11 @@ export function logWorkerEvents(worker: Worker, logger: Logger): void {
   events.on("task:aborted", ({ task }) => logger.warn({ id: task.id, definition: task.definitionId }, "task aborted"));
   events.on("task:timeout", ({ task }) => logger.warn({ id: task.id, definition: task.definitionId }, "iteration timed out"));
   events.on("hook:error", ({ task, hook, error }) => logger.error({ id: task.id, hook, err: errorInfo(error) }, "hook failed"));
+}
+
+/** Hooks run outside workers (onAbort, run by an abort through the API or the CLI). */
+export function logStintEvents(stint: Stint, logger: Logger): void {
+  stint.events.on("hook:error", ({ task, hook, error }) => logger.error({ id: task.id, hook, err: errorInfo(error) }, "hook failed"));
 }
 
 function errorInfo(error: unknown): { message: string; code?: string } {

@@ -13,7 +13,7 @@ import type { AnyTaskDefinition } from "../definition/types.js";
 import type { DefinitionRegistry } from "../definition/registry.js";
 import type { StorageAdapter, TaskCreateParams } from "../storage/port/index.js";
 import type { WorkerSignals } from "../worker/signals.js";
-import { runHooks } from "../worker/hooks.js";
+import { logHookFailures, runHooks, type HookFailure } from "../worker/hooks.js";
 import { retryTransient } from "../worker/transient.js";
 import { parseLogListParams, parseTaskListParams } from "./list-query.js";
 import type {
@@ -41,7 +41,8 @@ export interface TaskServiceDependencies {
   serviceId?: string;
   /** How long an abort keeps the task claimed while its onAbort hook runs. */
   hookLeaseMs?: number;
-  onHookError?: (task: Task, error: unknown) => void;
+  /** A hook this service ran (onAbort, from abort()) threw or ran out of time; it is also written to the task's log. */
+  onHookError?: (event: { task: Task } & HookFailure) => void;
 }
 
 export class DefaultTaskService implements TaskService {
@@ -91,7 +92,17 @@ export class DefaultTaskService implements TaskService {
     if (definition?.onAbort) {
       // abort() waits for onAbort, at most as long as the claim kept for it (hookLeaseMs).
       const budget = { ms: hookLeaseMs ?? 60_000, clock: this.deps.clock };
-      await runHooks(definition, ["onAbort"], result.task, budget, (_hook, error) => this.deps.onHookError?.(result.task, error));
+      const failures: HookFailure[] = [];
+      await runHooks(definition, ["onAbort"], result.task, budget, (hook, error) => {
+        failures.push({ hook, error });
+        this.deps.onHookError?.({ task: result.task, hook, error });
+      });
+      // Not a reason to fail abort(): the abort is stored, the failure was just reported.
+      await logHookFailures(this.deps.storage, definition, result.task, failures, {
+        executionName: this.deps.serviceId ?? "stint-service",
+        now: this.deps.clock.now(),
+        onError: () => undefined,
+      });
       // The abort is stored and its hook ran: a failed confirmation must not fail abort()
       // (the hook lease lapses and a worker re-runs onAbort only if the store stays away).
       await retryTransient(() => this.deps.storage.taskHooksDone({ items: [{ id, leaseToken: result.leaseToken }] })).catch(

@@ -1,8 +1,13 @@
 import type { Task } from "../domain/task.js";
+import type { LogItem } from "../domain/log.js";
 import type { AnyTaskDefinition } from "../definition/types.js";
 import type { HookName } from "../runner/outcome.js";
+import type { StorageAdapter } from "../storage/port/index.js";
 import { Errors } from "../domain/errors.js";
+import { replaceNul } from "../domain/nul.js";
 import type { Clock } from "../domain/clock.js";
+import { shapeError } from "../response/error-shape.js";
+import { retryTransient } from "./transient.js";
 
 /**
  * Calls a task's terminal hooks in order with the stored task. A hook that throws is
@@ -44,4 +49,36 @@ export async function runHooks(
 
 export function hasAnyHook(definition: AnyTaskDefinition | undefined, hooks: readonly HookName[]): boolean {
   return !!definition && hooks.some((hook) => typeof definition[hook] === "function");
+}
+
+export interface HookFailure {
+  hook: HookName;
+  error: unknown;
+}
+
+/**
+ * Writes failed hooks into the task's latest log record (one error item each, the error
+ * shaped as a task error, without its stack), where whoever looks at the task sees them:
+ * a hook runs after the outcome is stored, so its failure changes nothing else. Not when
+ * the definition keeps no database logs. Retried through a store blink; `onError` hears
+ * a write that still failed (the caller's events have reported the failures anyway).
+ */
+export async function logHookFailures(
+  storage: StorageAdapter,
+  definition: AnyTaskDefinition | undefined,
+  task: Task,
+  failures: readonly HookFailure[],
+  write: { executionName: string; now: number; onError: (error: unknown) => void },
+): Promise<void> {
+  if (failures.length === 0 || !definition?.databaseLogs) return;
+  const items: LogItem[] = failures.map(({ hook, error }) => {
+    const shaped = replaceNul(shapeError(error));
+    return { type: "error", message: `${hook} hook failed: ${shaped.message}`, error: shaped, createdOn: new Date(write.now) };
+  });
+  await retryTransient(
+    // task.iterations: the record of the iteration that settled the task (an abort of a
+    // task that never ran appends to iteration 0's, as the abort's own item does).
+    () => storage.logAppend({ taskId: task.id, iteration: task.iterations, executionName: write.executionName, now: write.now, items }),
+    { onError: write.onError },
+  ).catch(() => undefined);
 }

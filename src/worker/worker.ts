@@ -20,7 +20,7 @@ import { Errors } from "../domain/errors.js";
 import { CompletionBatcher } from "./completion-batcher.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import { WorkerEvents } from "./events.js";
-import { hasAnyHook, runHooks } from "./hooks.js";
+import { hasAnyHook, logHookFailures, runHooks, type HookFailure } from "./hooks.js";
 import { retryTransient } from "./transient.js";
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./options.js";
 import { PrefetchPolicy } from "./prefetch.js";
@@ -625,11 +625,18 @@ export class Worker {
     claim: ClaimedTask,
   ): Promise<void> {
     const budgetMs = (definition?.timeout ?? this.options.timeoutSeconds) * 1000;
+    const failures: HookFailure[] = [];
     await runHooks(definition, hooks, task, { ms: budgetMs, clock: this.clock }, (hook, error) => {
+      failures.push({ hook, error });
       this.events.emit("hook:error", { task, hook, error });
     });
     // Abandoned at shutdown: the hook claim was handed back (another worker runs the hooks).
     if (this.abandoned.delete(task.id)) return;
+    await logHookFailures(this.storage, definition, task, failures, {
+      executionName: this.workerId,
+      now: this.clock.now(),
+      onError: (error) => this.reportError(error, "log a failed hook"),
+    });
     // The hooks ran: confirm it even through a store blink. If the store stays away, keep
     // the claim (no hand-back) and let the hook lease lapse: a re-run then needs a crash
     // or a store outage longer than the retries, never a plain write error.
