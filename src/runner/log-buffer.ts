@@ -1,6 +1,7 @@
 import type { LogItem } from "../domain/log.js";
 import { replaceNul } from "../domain/nul.js";
 import type { StorageAdapter } from "../storage/port/index.js";
+import type { Clock } from "../domain/clock.js";
 
 /**
  * Collects the log items of one iteration attempt. Items go to the store with the
@@ -9,7 +10,8 @@ import type { StorageAdapter } from "../storage/port/index.js";
  */
 export class LogBuffer {
   private pending: LogItem[] = [];
-  private flushing: Promise<void> = Promise.resolve();
+  /** The flush in flight (writes are chained, never concurrent); none until the first. */
+  private flushing: Promise<void> | undefined;
   /** Started by the first item: an iteration that logs nothing sets no timer. */
   private timer: NodeJS.Timeout | undefined;
 
@@ -21,7 +23,7 @@ export class LogBuffer {
       attempt: number;
       executionName: string;
       enabled: boolean;
-      now: () => number;
+      clock: Clock;
       /** While the iteration runs, pending items are written this often. */
       flushIntervalMs: number;
     },
@@ -31,7 +33,7 @@ export class LogBuffer {
     if (!this.options.enabled) return;
     // NUL characters cannot be stored by PostgreSQL: replaced, so both stores keep the same.
     // Field by field: most items are a type and a message, with nothing to encode.
-    const stored: LogItem = { type: item.type, message: replaceNul(item.message), createdOn: new Date(this.options.now()), attempt: this.options.attempt };
+    const stored: LogItem = { type: item.type, message: replaceNul(item.message), createdOn: new Date(this.options.clock.now()), attempt: this.options.attempt };
     if (item.data !== undefined) stored.data = replaceNul(item.data);
     if (item.error !== undefined) stored.error = replaceNul(item.error);
     this.pending.push(stored);
@@ -49,16 +51,16 @@ export class LogBuffer {
 
   /** Writes what is pending now; errors are swallowed (items stay for the final write). */
   flush(): Promise<void> {
-    if (this.pending.length === 0) return this.flushing;
+    if (this.pending.length === 0) return this.flushing ?? Promise.resolve();
     const items = this.pending;
     this.pending = [];
-    this.flushing = this.flushing.then(() =>
+    this.flushing = (this.flushing ?? Promise.resolve()).then(() =>
       this.options.storage
         .logAppend({
           taskId: this.options.taskId,
           iteration: this.options.iteration,
           executionName: this.options.executionName,
-          now: this.options.now(),
+          now: this.options.clock.now(),
           items,
         })
         .catch(() => {
@@ -78,7 +80,7 @@ export class LogBuffer {
     clearInterval(this.timer);
     this.timer = undefined;
     for (const item of last) this.add(item);
-    await this.flushing;
+    if (this.flushing) await this.flushing;
     const items = this.pending;
     this.pending = [];
     return items;

@@ -4,13 +4,14 @@
  * outcome. Nothing here writes the outcome; the worker stores it in a batch.
  */
 import type { Task, TaskProgress } from "../domain/task.js";
+import type { TaskResponse } from "../response/types.js";
 import type { LogItem } from "../domain/log.js";
 import type { Clock } from "../domain/clock.js";
-import type { AnyTaskDefinition } from "../definition/types.js";
+import type { AnyTaskDefinition, DefinitionSummary } from "../definition/types.js";
 import type { StorageAdapter } from "../storage/port/index.js";
 import { Errors } from "../domain/errors.js";
 import { replaceNul } from "../domain/nul.js";
-import { createController, type ChildTasks } from "./controller.js";
+import { createController, type ChildTasks, type IterationScope } from "./controller.js";
 import { LogBuffer } from "./log-buffer.js";
 import { ProgressTracker } from "./progress.js";
 import { runInThread } from "./isolation/run-in-thread.js";
@@ -52,6 +53,22 @@ export interface IterationResult {
   timedOut: boolean;
 }
 
+/** What `run()` is told about its definition: built once per definition, shared, frozen. */
+const summaries = new WeakMap<AnyTaskDefinition, DefinitionSummary>();
+function summaryOf(definition: AnyTaskDefinition): DefinitionSummary {
+  let summary = summaries.get(definition);
+  if (!summary) {
+    summary = Object.freeze({
+      id: definition.id,
+      title: definition.title,
+      description: definition.description,
+      maxIterations: definition.maxIterations,
+    });
+    summaries.set(definition, summary);
+  }
+  return summary;
+}
+
 export async function runIteration(params: IterationParams): Promise<IterationResult> {
   const { task, definition, clock } = params;
   const logs = new LogBuffer({
@@ -61,7 +78,7 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
     attempt: task.attempt,
     executionName: params.executionName,
     enabled: definition.databaseLogs,
-    now: () => clock.now(),
+    clock,
     flushIntervalMs: params.logFlushIntervalMs,
   });
 
@@ -72,100 +89,95 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
     return finish(outcomeMaxIterations(task), undefined, false);
   }
 
-  const progress = new ProgressTracker(task.progress, (value) =>
-    params.storage.taskUpdate({ id: task.id, leaseToken: params.lease.leaseToken, now: clock.now(), progress: value }),
-    params.progressIntervalMs,
-  );
+  // Created by the first progress.set(): most iterations never report progress.
+  let progress: ProgressTracker | undefined;
   const start = clock.now();
   const deadline = start + params.timeoutMs;
-  const timeoutError = () => Errors.timeout(Math.round(params.timeoutMs / 1000));
 
   // The signal run() sees is built only if it asks for it (most iterations never do):
   // it fires on abort (user, lease lost, shutdown) and at the budget.
   let budget: AbortController | undefined;
   let budgetSpent = false;
   let signal: AbortSignal | undefined;
-  const iterationSignal = () => {
-    if (!signal) {
-      budget = new AbortController();
-      if (budgetSpent) budget.abort(timeoutError());
-      signal = AbortSignal.any([params.abort.signal, budget.signal]);
-    }
-    return signal;
-  };
 
-  const controller = createController({
+  const scope: IterationScope = {
     task,
     definition,
     lease: params.lease,
     storage: params.storage,
     clock,
     deadline,
-    signal: iterationSignal,
+    signal: () => {
+      if (!signal) {
+        budget = new AbortController();
+        if (budgetSpent) budget.abort(timeoutError(params));
+        signal = AbortSignal.any([params.abort.signal, budget.signal]);
+      }
+      return signal;
+    },
     // Only a user's abort is an abort; the worker stopping or losing the lease asks run()
     // to wrap up (isCloseToTimeout) and the worker runs the iteration again elsewhere.
-    isAborted: () => params.abort.userAborted,
-    isStopping: () => params.abort.stopped, // stays true once asked, even if a user's abort follows
+    abort: params.abort,
     logs,
-    progress,
+    progress: () =>
+      (progress ??= new ProgressTracker(
+        task.progress,
+        (value) => params.storage.taskUpdate({ id: task.id, leaseToken: params.lease.leaseToken, now: clock.now(), progress: value }),
+        params.progressIntervalMs,
+      )),
     children: params.children,
-  });
+  };
+  const controller = createController(scope);
 
   // The budget: at the deadline the signal fires; `graceMs` later the attempt is abandoned.
-  let cancelTimer: () => void = () => {};
-  const budgetExpired = new Promise<"expired">((resolve) => {
-    // Unref'd: an abandoned run() that never settles must not keep the process alive.
-    cancelTimer = clock.timeout(params.timeoutMs, () => {
-      budgetSpent = true;
-      budget?.abort(timeoutError());
-      cancelTimer = clock.timeout(params.graceMs, () => resolve("expired"), { unref: true });
-    }, { unref: true });
-  });
-
+  // One promise settles with whichever comes first: run()'s response, its throw, or the
+  // end of the grace period (no Promise.race: it cost a promise per contender).
+  let cancelTimer: () => void = noop;
   let outcome: IterationOutcome;
   let timedOut = false;
+  const thread = params.isolation === "thread" ? runInThread(definition, controller, deadline, params.abort) : undefined;
+  const run =
+    thread?.response ??
+    Promise.resolve().then(() => definition.run({ input: task.input, controller, definition: summaryOf(definition) }));
   try {
-    const thread = params.isolation === "thread" ? runInThread(definition, controller, deadline, params.abort) : undefined;
-    const run =
-      thread?.response ??
-      Promise.resolve().then(() =>
-        definition.run({
-          input: task.input,
-          controller,
-          definition: {
-            id: definition.id,
-            title: definition.title,
-            description: definition.description,
-            maxIterations: definition.maxIterations,
-          },
-        }),
-      );
-    const winner = await Promise.race([
-      run.then((response) => ({ kind: "response" as const, response })),
-      budgetExpired.then((state) => ({ kind: state })),
-    ]);
-    if (winner.kind === "response") {
-      outcome = outcomeFromResponse(controller.state.getTask() as Task, winner.response, clock.now());
+    const winner = await new Promise<{ response: unknown } | undefined>((resolve, reject) => {
+      // Unref'd: an abandoned run() that never settles must not keep the process alive.
+      cancelTimer = clock.timeout(params.timeoutMs, () => {
+        budgetSpent = true;
+        budget?.abort(timeoutError(params));
+        cancelTimer = clock.timeout(params.graceMs, () => resolve(undefined), { unref: true });
+      }, { unref: true });
+      run.then((response) => resolve({ response }), reject);
+    });
+    if (winner) {
+      // scope.task: the task as run() left it (updateInput/updateOutput replace it).
+      outcome = outcomeFromResponse(scope.task, winner.response as TaskResponse, clock.now());
     } else {
       timedOut = true;
       thread?.terminate(); // code that never yields can only be stopped this way
-      run.catch(() => undefined); // it may still settle; nobody is listening any more
-      outcome = withRetry(outcomeFromError(timeoutError()), definition.retry, task.attempt, clock.now());
+      outcome = withRetry(outcomeFromError(timeoutError(params)), definition.retry, task.attempt, clock.now());
     }
   } catch (thrown) {
     outcome = withRetry(outcomeFromThrown(thrown), definition.retry, task.attempt, clock.now());
   } finally {
     cancelTimer();
   }
-  return finish(outcome, progress.close(), timedOut);
+  return finish(outcome, progress?.close(), timedOut);
 
   async function finish(result: IterationOutcome, finalProgress: TaskProgress | undefined, didTimeOut: boolean) {
     // What the task produced may carry NUL characters, which PostgreSQL cannot store.
-    const outcome: IterationOutcome = {
-      ...result,
-      ...(result.input !== undefined ? { input: replaceNul(result.input) } : {}),
-      ...(result.output !== undefined ? { output: replaceNul(result.output) } : {}),
-    };
+    let outcome = result;
+    if (result.input !== undefined || result.output !== undefined) {
+      outcome = { ...result };
+      if (result.input !== undefined) outcome.input = replaceNul(result.input);
+      if (result.output !== undefined) outcome.output = replaceNul(result.output);
+    }
     return { outcome, logItems: await logs.drain(result.logItems), progress: replaceNul(finalProgress), timedOut: didTimeOut };
   }
+}
+
+const noop = () => {};
+
+function timeoutError(params: IterationParams) {
+  return Errors.timeout(Math.round(params.timeoutMs / 1000));
 }

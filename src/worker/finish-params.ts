@@ -60,23 +60,25 @@ export function finishParams(params: {
 }): TaskFinishParams {
   const { task, result, now } = params;
   const { outcome } = result;
-  return {
+  // Optional fields set one by one: conditional spreads built a throwaway object each.
+  const finish: TaskFinishParams = {
     id: task.id,
     // The task as claimed: the store need not send back what no finish changes.
     claimed: params.claimed,
     leaseToken: params.leaseToken,
     now,
     status: outcome.status,
-    ...(outcome.input !== undefined ? { input: outcome.input } : {}),
-    ...(outcome.output !== undefined ? { output: outcome.output } : {}),
-    ...(outcome.runAt !== undefined ? { runAt: outcome.runAt } : {}),
-    ...(outcome.retryAt !== undefined ? { retryAt: outcome.retryAt } : {}),
-    ...(outcome.iterations !== undefined ? { iterations: outcome.iterations } : {}),
-    ...(result.progress !== undefined ? { progress: result.progress } : {}),
-    ...(params.hookLeaseMs !== undefined ? { hookLeaseMs: params.hookLeaseMs } : {}),
-    ...(params.keepClaimMs !== undefined ? { keepClaim: { leaseMs: params.keepClaimMs } } : {}),
-    ...(result.logItems.length > 0
-      ? { log: { taskId: task.id, iteration: task.iterations, executionName: params.workerId, now, items: result.logItems } }
-      : {}),
   };
+  if (outcome.input !== undefined) finish.input = outcome.input;
+  if (outcome.output !== undefined) finish.output = outcome.output;
+  if (outcome.runAt !== undefined) finish.runAt = outcome.runAt;
+  if (outcome.retryAt !== undefined) finish.retryAt = outcome.retryAt;
+  if (outcome.iterations !== undefined) finish.iterations = outcome.iterations;
+  if (result.progress !== undefined) finish.progress = result.progress;
+  if (params.hookLeaseMs !== undefined) finish.hookLeaseMs = params.hookLeaseMs;
+  if (params.keepClaimMs !== undefined) finish.keepClaim = { leaseMs: params.keepClaimMs };
+  if (result.logItems.length > 0) {
+    finish.log = { taskId: task.id, iteration: task.iterations, executionName: params.workerId, now, items: result.logItems };
+  }
+  return finish;
 }

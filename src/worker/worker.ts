@@ -472,41 +472,47 @@ export class Worker {
         if (wasFull) this.gate.slot(); // the loop may claim again, even while hooks run
       },
     };
-    let next: ClaimedTask | undefined;
-    execution.done = (isIteration ? this.runIteration(claim, abort, phases) : this.runPendingHooks(claim))
-      .then((kept) => {
-        next = kept ?? undefined;
-      })
-      .catch(async (error) => {
-        this.reportError(error, `task ${id}`);
-        await this.giveBack([claim], "hand back claim");
-      })
-      .finally(() => {
-        phases.ran();
-        phases.stored();
-        this.leases.release(id);
-        this.executions.delete(id);
-        // Nothing queued here and half the handoff offer used (or none standing): claim
-        // again to renew it (a slot wake-up alone would wait for the poll while triggers
-        // find the offer spent). With a queue, the loop claims by its own rules.
-        if (this.offersHandoff && !this.stopping && this.queue.length === 0 && this.offerLeft <= this.offerSize / 2) this.wake();
-        this.gate.slot(); // a claim is released: the loop may claim again
-        // Continue in place: the next iteration is already ours; it runs before anything
-        // claimed later. Not if the task was aborted while this iteration's outcome was
-        // being stored: the abort moved the token on, so the kept claim is void.
-        if (next && execution.abort.userAborted) {
-          next = undefined;
-        } else if (next && !this.stopping) {
-          this.leases.hold(this.leaseFor(next, () => this.dropQueued(next!)));
-          this.queue.unshift(next);
-          this.dispatch();
-        } else if (next) {
-          // Stopping: hand the kept claim back (shutdown waits for this write).
-          this.queue.unshift(next);
-          this.trackRelease(this.releaseQueued());
-        }
-      });
+    execution.done = this.settle(execution, phases, isIteration);
     this.executions.set(id, execution);
+  }
+
+  /**
+   * Runs an execution to its end and lets its claim go; never rejects (shutdown waits on
+   * it). One async function, not a then/catch/finally chain: three promises fewer per task.
+   */
+  private async settle(execution: Execution, phases: IterationPhases, isIteration: boolean): Promise<void> {
+    const { claim, abort } = execution;
+    const id = claim.task.id;
+    let next: ClaimedTask | undefined;
+    try {
+      next = (isIteration ? await this.runIteration(claim, abort, phases) : await this.runPendingHooks(claim)) ?? undefined;
+    } catch (error) {
+      this.reportError(error, `task ${id}`);
+      await this.giveBack([claim], "hand back claim");
+    }
+    phases.ran();
+    phases.stored();
+    this.leases.release(id);
+    this.executions.delete(id);
+    // Nothing queued here and half the handoff offer used (or none standing): claim
+    // again to renew it (a slot wake-up alone would wait for the poll while triggers
+    // find the offer spent). With a queue, the loop claims by its own rules.
+    if (this.offersHandoff && !this.stopping && this.queue.length === 0 && this.offerLeft <= this.offerSize / 2) this.wake();
+    this.gate.slot(); // a claim is released: the loop may claim again
+    // Continue in place: the next iteration is already ours; it runs before anything
+    // claimed later. Not if the task was aborted while this iteration's outcome was
+    // being stored: the abort moved the token on, so the kept claim is void.
+    if (!next || abort.userAborted) return;
+    if (!this.stopping) {
+      const kept = next;
+      this.leases.hold(this.leaseFor(kept, () => this.dropQueued(kept)));
+      this.queue.unshift(kept);
+      this.dispatch();
+    } else {
+      // Stopping: hand the kept claim back (shutdown waits for this write).
+      this.queue.unshift(next);
+      this.trackRelease(this.releaseQueued());
+    }
   }
 
   /** Runs one iteration and stores its outcome; returns the next iteration's claim when kept. */
@@ -516,7 +522,8 @@ export class Worker {
     if (!definition) throw Errors.definitionNotFound(task.definitionId);
     const startedAt = Date.now();
     const claimed = claimedSnapshot(task); // before anything outside the worker sees the task
-    this.events.emit("task:start", { task, iteration: task.iterations, attempt: task.attempt });
+    // Per-task events build their payload only for a listener (most workers have none).
+    if (this.events.listenerCount("task:start") > 0) this.events.emit("task:start", { task, iteration: task.iterations, attempt: task.attempt });
 
     const result = await runIteration({
       task,
@@ -575,12 +582,9 @@ export class Worker {
     });
     const stored = await this.batcher.finish(params).finally(phases.stored);
     const storedTask = stored.task ?? task;
-    this.events.emit("task:iteration", {
-      task: storedTask,
-      status: outcome.status,
-      applied: stored.applied,
-      durationMs: Date.now() - startedAt,
-    });
+    if (this.events.listenerCount("task:iteration") > 0) {
+      this.events.emit("task:iteration", { task: storedTask, status: outcome.status, applied: stored.applied, durationMs: Date.now() - startedAt });
+    }
     if (!stored.applied) return;
     if (result.timedOut) this.events.emit("task:timeout", { task: storedTask });
     if (outcome.status === "running") {
