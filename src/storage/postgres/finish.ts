@@ -47,7 +47,10 @@ export function finishOps(db: Db): FinishOps {
   //    UPDATE (see logs.ts) so a record another transaction just created is still used.
   // `returned`: the task columns each row comes back with (all of them, or with `claimed`
   // given for every item, only those a finish changes: FINISH_CHANGED_COLUMNS).
-  const finishSql = (withLogs: boolean, returned: (alias: string) => string) => `
+  // `locked`: the columns the batch's rows are held with (materialized once, read by the
+  // update, the log records and the fenced-out rows): the returned ones plus the fence's
+  // and the log records' (created_by); not the whole row when only a slim one comes back.
+  const finishSql = (withLogs: boolean, returned: (alias: string) => string, locked: (alias: string) => string = returned) => `
     WITH f AS (
       SELECT * FROM unnest(${FINISH_FIELDS.map((field, i) => `$${i + 1}::${FINISH_FIELD_TYPES[field]}[]`).join(", ")})
         AS f(${FINISH_FIELDS.map((field) => `f_${field}`).join(", ")})
@@ -55,7 +58,7 @@ export function finishOps(db: Db): FinishOps {
       -- The batch drives (an index lookup per item): joined here, not in "done", where
       -- a plan that thought the batch small re-ran the unnest once per row (quadratic).
       -- \`t.id = ANY($1)\` (the ids): task rows by primary key whatever the statistics say.
-      SELECT ${taskColumns("t")}, f.* FROM f JOIN ${tasks} t ON t.id = f.f_id
+      SELECT ${locked("t")}, f.* FROM f JOIN ${tasks} t ON t.id = f.f_id
       WHERE t.id = ANY($1::text[])
       ORDER BY t.id
       FOR NO KEY UPDATE OF t
@@ -119,7 +122,7 @@ export function finishOps(db: Db): FinishOps {
   const slim = {
     one: statement(db.names, "finish_one_slim", finishOneSql(changedColumns)),
     batch: statement(db.names, "finish_slim", finishSql(false, changedColumns)),
-    batchWithLogs: statement(db.names, "finish_logs_slim", finishSql(true, changedColumns)),
+    batchWithLogs: statement(db.names, "finish_logs_slim", finishSql(true, changedColumns, (alias) => `${changedColumns(alias)}, ${alias}.created_by`)),
   };
   const APPEND = appendLogsStatement(db.names);
 
