@@ -12,7 +12,7 @@ import type { Clock } from "../domain/clock.js";
 import type { Task } from "../domain/task.js";
 import { isTerminalStatus } from "../domain/task.js";
 import type { AnyTaskDefinition } from "../definition/types.js";
-import type { ClaimedTask, StorageAdapter } from "../storage/port/index.js";
+import type { ClaimedTask, StorageAdapter, TaskFinishResult } from "../storage/port/index.js";
 import type { ChildTasks } from "../runner/controller.js";
 import { runIteration, type IterationResult } from "../runner/run-iteration.js";
 import { hooksForTerminal, type HookName, type IterationOutcome } from "../runner/outcome.js";
@@ -580,7 +580,12 @@ export class Worker {
       ...(owesHooks ? { hookLeaseMs: this.options.hookLeaseMs } : {}),
       ...(inPlace ? { keepClaimMs: this.options.leaseMs } : {}),
     });
-    const stored = await this.batcher.finish(params).finally(phases.stored);
+    let stored: TaskFinishResult;
+    try {
+      stored = await this.batcher.finish(params);
+    } finally {
+      phases.stored();
+    }
     const storedTask = stored.task ?? task;
     if (this.events.listenerCount("task:iteration") > 0) {
       this.events.emit("task:iteration", { task: storedTask, status: outcome.status, applied: stored.applied, durationMs: Date.now() - startedAt });

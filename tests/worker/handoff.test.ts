@@ -249,6 +249,10 @@ describe("worker handoff (postgres)", { skip: !reachable && "PostgreSQL not reac
     const { store, triggerSide, worker, open } = await setup();
     worker.start();
     await waitFor(() => slotCount(store), (n) => n === 1);
+    // The trigger side's connections open first: on a slow machine opening them took
+    // longer than the whole sequence below, so every trigger reached the store after the
+    // stop and none met the slot (nothing handed: the test then proved nothing).
+    await Promise.all(Array.from({ length: 8 }, () => triggerSide.tasks.listTasks({ limit: 1 })));
     const triggers = [];
     for (let i = 0; i < 30; i++) {
       triggers.push(triggerSide.tasks.trigger({ definition: slow, input: { n: i } }));
