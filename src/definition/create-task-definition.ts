@@ -5,14 +5,14 @@
  */
 import type { TaskInput, TaskOutput } from "../domain/task.js";
 import { normalizeDefinition } from "./normalize.js";
-import type { PlainRunParams, PlainTaskDefinition, RunParams, RunResult, TaskController, TaskDefinitionHandle } from "./types.js";
+import type { PlainRunParams, PlainTaskDefinition, RunParams, RunResult, TaskDefinitionHandle } from "./types.js";
 
 export function createTaskDefinition<I = TaskInput, O = TaskOutput, C = unknown>(
   definition: PlainTaskDefinition<I, O, C>,
 ): TaskDefinitionHandle<I, O> {
-  const plainRun = definition.run.bind(definition);
   return normalizeDefinition<I, O>(definition, {
-    run: (params, context) => plainRun(new PlainRunView<I, O, C>(params, context as C)),
+    // `definition.run` read at each call (as a spy put on it later expects).
+    run: (params, context) => definition.run(plainRunParams<I, O, C>(params, context as C)),
   });
 }
 
@@ -20,10 +20,9 @@ export function createTaskDefinition<I = TaskInput, O = TaskOutput, C = unknown>
 export function createPrivateTaskDefinition<I = TaskInput, O = TaskOutput, C = unknown>(
   definition: PlainTaskDefinition<I, O, C>,
 ): TaskDefinitionHandle<I, O> {
-  const plainRun = definition.run.bind(definition);
   return normalizeDefinition<I, O>(definition, {
     isPrivate: true,
-    run: (params, context) => plainRun(new PlainRunView<I, O, C>(params, context as C)),
+    run: (params, context) => definition.run(plainRunParams<I, O, C>(params, context as C)),
   });
 }
 
@@ -32,53 +31,49 @@ export function toControllerRun<I, O, C>(
   plainRun: (params: PlainRunParams<I, O, C>) => RunResult<O, I>,
   context: C,
 ): (params: RunParams<I, O>) => RunResult<O, I> {
-  return (params) => plainRun(new PlainRunView<I, O, C>(params, context));
+  return (params) => plainRun(plainRunParams<I, O, C>(params, context));
 }
 
 /**
  * The v5 run params over a v6 controller. The functions a task destructures are arrow
- * closures (they work detached); `store` and `progress` are built on first read, as the
- * controller's own parts are (a no-op task built a dozen closures it never called).
+ * closures (they work detached); `store` and `progress` are own accessors built on first
+ * read, as the controller's own parts are (a no-op task built a dozen closures it never
+ * called); a spread or `Object.keys` still sees them.
  */
-class PlainRunView<I, O, C> implements PlainRunParams<I, O, C> {
-  readonly context: C;
-  readonly input: I;
-  readonly response: TaskController<I, O>["response"];
-  readonly isCloseToTimeout: (seconds?: number) => boolean;
-  readonly isAborted: () => boolean;
-  readonly trigger: TaskController<I, O>["task"]["trigger"];
-  #controller: TaskController<I, O>;
-  #store: PlainRunParams<I, O, C>["store"] | undefined;
-
-  constructor({ input, controller }: RunParams<I, O>, context: C) {
-    this.context = context;
-    this.input = input;
-    this.response = controller.response;
+function plainRunParams<I, O, C>({ input, controller }: RunParams<I, O>, context: C): PlainRunParams<I, O, C> {
+  let store: PlainRunParams<I, O, C>["store"] | undefined;
+  let progress: PlainRunParams<I, O, C>["progress"] | undefined;
+  return {
+    context,
+    input,
+    response: controller.response,
     // Arrow wrappers, not method references: the controller's methods may rely on `this`.
-    this.isCloseToTimeout = (seconds) => controller.runtime.isCloseToTimeout(seconds);
-    this.isAborted = () => controller.runtime.isAborted();
-    this.trigger = (params) => controller.task.trigger(params);
-    this.#controller = controller;
-  }
-
-  get progress(): TaskController<I, O>["progress"] {
-    return this.#controller.progress;
-  }
-
-  get store(): PlainRunParams<I, O, C>["store"] {
-    const controller = this.#controller;
-    return (this.#store ??= {
-      getTask: () => controller.state.getTask(),
-      getStatus: () => controller.state.getStatus(),
-      getInput: () => controller.state.getInput(),
-      getOutput: () => controller.state.getOutput(),
-      updateInput: (value) => controller.state.updateInput(value),
-      updateOutput: (value) => controller.state.updateOutput(value),
-      // v5 log calls return promises; the v6 logger buffers items and stores them
-      // with the iteration, so there is nothing to wait for.
-      addInfoLog: async (params) => controller.logger.info(params),
-      addErrorLog: async (params) => controller.logger.error(params),
-      listChildTasks: (definitionId) => controller.task.listChildren(definitionId),
-    });
-  }
+    isCloseToTimeout: (seconds) => controller.runtime.isCloseToTimeout(seconds),
+    isAborted: () => controller.runtime.isAborted(),
+    get store() {
+      return (store ??= {
+        getTask: () => controller.state.getTask(),
+        getStatus: () => controller.state.getStatus(),
+        getInput: () => controller.state.getInput(),
+        getOutput: () => controller.state.getOutput(),
+        updateInput: (value) => controller.state.updateInput(value),
+        updateOutput: (value) => controller.state.updateOutput(value),
+        // v5 log calls return promises; the v6 logger buffers items and stores them
+        // with the iteration, so there is nothing to wait for.
+        addInfoLog: async (params) => controller.logger.info(params),
+        addErrorLog: async (params) => controller.logger.error(params),
+        listChildTasks: (definitionId) => controller.task.listChildren(definitionId),
+      });
+    },
+    set store(value) {
+      store = value;
+    },
+    trigger: (params) => controller.task.trigger(params),
+    get progress() {
+      return (progress ??= controller.progress);
+    },
+    set progress(value) {
+      progress = value;
+    },
+  };
 }

@@ -52,64 +52,68 @@ export interface IterationScope {
 type Response = TaskController["response"];
 
 /**
- * One response object per clock, shared by every iteration: it holds no per-task state
- * (its methods only describe an outcome), so building it for each iteration was garbage.
- * Frozen, so no task can change it for the others.
+ * The response methods, one set per clock, shared by every iteration: they hold no
+ * per-task state (they only describe an outcome). Each controller gets its own small
+ * object holding them, so a test may still spy on `controller.response.done`.
  */
 const responses = new WeakMap<Clock, Response>();
 function responseFor(clock: Clock): Response {
-  let response = responses.get(clock);
-  if (!response) {
-    response = Object.freeze(createResponse({ now: () => clock.now() }));
-    responses.set(clock, response);
+  let methods = responses.get(clock);
+  if (!methods) {
+    methods = createResponse({ now: () => clock.now() });
+    responses.set(clock, methods);
   }
-  return response;
+  return { ...methods };
 }
 
 /**
- * The controller of one attempt. `response` is shared; the other parts are built when
- * `run()` first reads them (a short task often reads only `response`): every iteration
- * used to allocate two dozen closures, and in the drain benchmark that garbage, kept alive
- * by tasks waiting for their batch write, was much of the worker's GC time.
- * Their methods are closures, not prototype methods, so they work detached
- * (`const { isAborted } = controller.runtime`).
+ * The controller of one attempt. `runtime`, `state`, `logger`, `task` and `progress` are
+ * built on first read (a short task often reads only `response`): every iteration used to
+ * allocate two dozen closures, and in the drain benchmark that garbage, kept alive by tasks
+ * waiting for their batch write, was much of the worker's GC time. They are own,
+ * enumerable accessors (a spread or `Object.keys` sees every part, as before) with setters,
+ * and their methods are closures, so they work detached (`const { isAborted } = controller.runtime`).
  */
-class IterationController<I, O> implements TaskController<I, O> {
-  readonly response: TaskController<I, O>["response"];
-  #runtime: TaskController<I, O>["runtime"] | undefined;
-  #state: TaskController<I, O>["state"] | undefined;
-  #logger: TaskController<I, O>["logger"] | undefined;
-  #task: TaskController<I, O>["task"] | undefined;
-  #progress: TaskController<I, O>["progress"] | undefined;
-
-  constructor(private readonly scope: IterationScope) {
-    this.response = responseFor(scope.clock) as TaskController<I, O>["response"];
-  }
-
-  get runtime(): TaskController<I, O>["runtime"] {
-    return (this.#runtime ??= runtimeOf(this.scope));
-  }
-
-  get state(): TaskController<I, O>["state"] {
-    return (this.#state ??= stateOf(this.scope) as unknown as TaskController<I, O>["state"]);
-  }
-
-  get logger(): TaskController<I, O>["logger"] {
-    return (this.#logger ??= loggerOf(this.scope));
-  }
-
-  get task(): TaskController<I, O>["task"] {
-    return (this.#task ??= childrenOf(this.scope));
-  }
-
-  get progress(): TaskController<I, O>["progress"] {
-    const scope = this.scope;
-    return (this.#progress ??= { set: (progress) => scope.progress().set(progress) });
-  }
-}
-
 export function createController<I = TaskInput, O = TaskOutput>(scope: IterationScope): TaskController<I, O> {
-  return new IterationController<I, O>(scope);
+  type C = TaskController<I, O>;
+  let runtime: C["runtime"] | undefined;
+  let state: C["state"] | undefined;
+  let logger: C["logger"] | undefined;
+  let children: C["task"] | undefined;
+  let progress: C["progress"] | undefined;
+  return {
+    response: responseFor(scope.clock) as C["response"],
+    get runtime() {
+      return (runtime ??= runtimeOf(scope));
+    },
+    set runtime(value) {
+      runtime = value;
+    },
+    get state() {
+      return (state ??= stateOf(scope) as unknown as C["state"]);
+    },
+    set state(value) {
+      state = value;
+    },
+    get logger() {
+      return (logger ??= loggerOf(scope));
+    },
+    set logger(value) {
+      logger = value;
+    },
+    get task() {
+      return (children ??= childrenOf(scope));
+    },
+    set task(value) {
+      children = value;
+    },
+    get progress() {
+      return (progress ??= { set: (value) => scope.progress().set(value) });
+    },
+    set progress(value) {
+      progress = value;
+    },
+  };
 }
 
 function runtimeOf(scope: IterationScope): TaskController["runtime"] {

@@ -53,17 +53,17 @@ export interface IterationResult {
   timedOut: boolean;
 }
 
-/** What `run()` is told about its definition: built once per definition, shared, frozen. */
+/** What `run()` is told about its definition, read once per definition (each run gets a copy). */
 const summaries = new WeakMap<AnyTaskDefinition, DefinitionSummary>();
 function summaryOf(definition: AnyTaskDefinition): DefinitionSummary {
   let summary = summaries.get(definition);
   if (!summary) {
-    summary = Object.freeze({
+    summary = {
       id: definition.id,
       title: definition.title,
       description: definition.description,
       maxIterations: definition.maxIterations,
-    });
+    };
     summaries.set(definition, summary);
   }
   return summary;
@@ -119,14 +119,24 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
     // to wrap up (isCloseToTimeout) and the worker runs the iteration again elsewhere.
     abort: params.abort,
     logs,
-    progress: () =>
-      (progress ??= new ProgressTracker(
+    // A tracker created after the iteration ended (a stray set() from a timer run() left
+    // behind) starts closed: it must not write under a lease that may still be valid.
+    progress: () => {
+      if (!progress) {
+        progress = newTracker();
+        if (ended) progress.close();
+      }
+      return progress;
+    },
+    children: params.children,
+  };
+  let ended = false;
+  const newTracker = () =>
+    new ProgressTracker(
         task.progress,
         (value) => params.storage.taskUpdate({ id: task.id, leaseToken: params.lease.leaseToken, now: clock.now(), progress: value }),
         params.progressIntervalMs,
-      )),
-    children: params.children,
-  };
+      );
   const controller = createController(scope);
 
   // The budget: at the deadline the signal fires; `graceMs` later the attempt is abandoned.
@@ -135,11 +145,12 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
   let cancelTimer: () => void = noop;
   let outcome: IterationOutcome;
   let timedOut = false;
-  const thread = params.isolation === "thread" ? runInThread(definition, controller, deadline, params.abort) : undefined;
-  const run =
-    thread?.response ??
-    Promise.resolve().then(() => definition.run({ input: task.input, controller, definition: summaryOf(definition) }));
+  let thread: ReturnType<typeof runInThread> | undefined;
   try {
+    thread = params.isolation === "thread" ? runInThread(definition, controller, deadline, params.abort) : undefined;
+    const run =
+      thread?.response ??
+      Promise.resolve().then(() => definition.run({ input: task.input, controller, definition: { ...summaryOf(definition) } }));
     const winner = await new Promise<{ response: unknown } | undefined>((resolve, reject) => {
       // Unref'd: an abandoned run() that never settles must not keep the process alive.
       cancelTimer = clock.timeout(params.timeoutMs, () => {
@@ -162,6 +173,7 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
   } finally {
     cancelTimer();
   }
+  ended = true;
   return finish(outcome, progress?.close(), timedOut);
 
   async function finish(result: IterationOutcome, finalProgress: TaskProgress | undefined, didTimeOut: boolean) {

@@ -95,19 +95,24 @@ export class DefaultTaskService implements TaskService {
       const failures: HookFailure[] = [];
       await runHooks(definition, ["onAbort"], result.task, budget, (hook, error) => {
         failures.push({ hook, error });
-        this.deps.onHookError?.({ task: result.task, hook, error });
-      });
-      // Not a reason to fail abort(): the abort is stored, the failure was just reported.
-      await logHookFailures(this.deps.storage, definition, result.task, failures, {
-        executionName: this.deps.serviceId ?? "stint-service",
-        now: this.deps.clock.now(),
-        onError: () => undefined,
+        try {
+          this.deps.onHookError?.({ task: result.task, hook, error });
+        } catch {
+          // A reporter that throws must not fail an abort that is stored, nor skip the
+          // hook's confirmation below (a worker would run onAbort again).
+        }
       });
       // The abort is stored and its hook ran: a failed confirmation must not fail abort()
       // (the hook lease lapses and a worker re-runs onAbort only if the store stays away).
       await retryTransient(() => this.deps.storage.taskHooksDone({ items: [{ id, leaseToken: result.leaseToken }] })).catch(
         () => undefined,
       );
+      // Not a reason to fail abort(): the abort is stored, the failure was just reported.
+      await logHookFailures(this.deps.storage, definition, result.task, failures, {
+        executionName: this.deps.serviceId ?? "stint-service",
+        now: this.deps.clock.now(),
+        onError: () => undefined,
+      });
     } else if (!definition) {
       this.deps.signals?.emit("tasks-available");
     }

@@ -75,10 +75,15 @@ export async function logHookFailures(
     const shaped = replaceNul(shapeError(error));
     return { type: "error", message: `${hook} hook failed: ${shaped.message}`, error: shaped, createdOn: new Date(write.now) };
   });
+  // The record of the iteration that settled the task: task.iterations (an abort of a task
+  // that never ran appends to iteration 0's, as the abort's own item does), except that a
+  // task stopped at its maximum is stored with `maxIterations` while the attempt that hit
+  // it logged under the next number.
+  const iteration = failures.some((f) => f.hook === "onMaxIterations") ? task.iterations + 1 : task.iterations;
+  // A few tries only: the caller has already confirmed the hooks (that write is the one
+  // that must get through); a store away for longer loses this item, not the hook's fate.
   await retryTransient(
-    // task.iterations: the record of the iteration that settled the task (an abort of a
-    // task that never ran appends to iteration 0's, as the abort's own item does).
-    () => storage.logAppend({ taskId: task.id, iteration: task.iterations, executionName: write.executionName, now: write.now, items }),
-    { onError: write.onError },
+    () => storage.logAppend({ taskId: task.id, iteration, executionName: write.executionName, now: write.now, items }),
+    { attempts: 3, onError: write.onError },
   ).catch(() => undefined);
 }

@@ -641,17 +641,18 @@ export class Worker {
     });
     // Abandoned at shutdown: the hook claim was handed back (another worker runs the hooks).
     if (this.abandoned.delete(task.id)) return;
-    await logHookFailures(this.storage, definition, task, failures, {
-      executionName: this.workerId,
-      now: this.clock.now(),
-      onError: (error) => this.reportError(error, "log a failed hook"),
-    });
     // The hooks ran: confirm it even through a store blink. If the store stays away, keep
     // the claim (no hand-back) and let the hook lease lapse: a re-run then needs a crash
     // or a store outage longer than the retries, never a plain write error.
     await retryTransient(() => this.storage.taskHooksDone({ items: [{ id: task.id, leaseToken: claim.leaseToken }] }), {
       onError: (error) => this.reportError(error, "confirm hooks"),
     }).catch(() => undefined);
+    // After the confirmation (the write that must get through), what failed goes to the log.
+    await logHookFailures(this.storage, definition, task, failures, {
+      executionName: this.workerId,
+      now: this.clock.now(),
+      onError: (error) => this.reportError(error, "log a failed hook"),
+    });
   }
 
   private emitTerminal(task: Task): void {

@@ -152,6 +152,56 @@ for (const kind of await storeKinds()) {
       assert.deepEqual(await itemsOf(f, pending.id), [{ message: "Task aborted.", type: "info" }]);
     });
 
+    it("logs an onMaxIterations failure in the record of the attempt that hit the maximum", async () => {
+      const looping = createTaskDefinition({
+        id: "loopingMaxHook",
+        title: "Looping, max hook throws",
+        maxIterations: 2,
+        run: ({ response }) => response.continue({}),
+        onMaxIterations: () => {
+          throw new Error("max hook");
+        },
+      });
+      const f = await stintFixture(kind, [looping]);
+      fixtures.push(f);
+      const { id } = await f.stint.tasks.trigger({ definition: looping });
+      await f.worker.drain();
+      const logs = await f.stint.tasks.listLogs({ where: { task: id }, sort: ["createdOn_ASC"] });
+      const last = logs.items.at(-1)!;
+      assert.deepEqual(
+        last.items.map((i) => i.message),
+        ["Task reached max iterations.", "onMaxIterations hook failed: max hook"],
+      );
+    });
+
+    it("lets abort() succeed and confirm its hook when a hook:error listener throws", async () => {
+      let hookRuns = 0;
+      const failing = createTaskDefinition({
+        id: "failingAbortListener",
+        title: "Failing abort hook, throwing listener",
+        run: ({ response }) => response.done(),
+        onAbort: () => {
+          hookRuns++;
+          throw new Error("cleanup failed");
+        },
+      });
+      const f = await stintFixture(kind, [failing]);
+      fixtures.push(f);
+      f.stint.events.on("hook:error", () => {
+        throw new Error("listener bug");
+      });
+      const { id } = await f.stint.tasks.trigger({ definition: failing, delay: 10 });
+      const aborted = await f.stint.tasks.abort({ id });
+      assert.equal(aborted.taskStatus, "aborted");
+      f.clock.advance(600_000);
+      await f.worker.drain();
+      assert.equal(hookRuns, 1, "the hook was confirmed: no worker runs it again");
+      assert.deepEqual(
+        (await itemsOf(f, id)).map((i) => i.message),
+        ["Task aborted.", "onAbort hook failed: cleanup failed"],
+      );
+    });
+
     it("still answers tasks.abort() with the aborted task when the hook's log cannot be written", async () => {
       const store = await kind.create();
       const clock = new ManualClock();
