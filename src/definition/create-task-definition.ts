@@ -5,7 +5,7 @@
  */
 import type { TaskInput, TaskOutput } from "../domain/task.js";
 import { normalizeDefinition } from "./normalize.js";
-import type { PlainRunParams, PlainTaskDefinition, RunParams, RunResult, TaskDefinitionHandle } from "./types.js";
+import type { PlainRunParams, PlainTaskDefinition, RunParams, RunResult, TaskController, TaskDefinitionHandle } from "./types.js";
 
 export function createTaskDefinition<I = TaskInput, O = TaskOutput, C = unknown>(
   definition: PlainTaskDefinition<I, O, C>,
@@ -34,46 +34,65 @@ export function toControllerRun<I, O, C>(
   return (params) => plainRun(plainRunParams<I, O, C>(params, context));
 }
 
+const CONTROLLER = Symbol("controller");
+const PARTS = Symbol("parts");
+
 /**
  * The v5 run params over a v6 controller. The functions a task destructures are arrow
- * closures (they work detached); `store` and `progress` are own accessors built on first
- * read, as the controller's own parts are (a no-op task built a dozen closures it never
- * called); a spread or `Object.keys` still sees them.
+ * closures (they work detached); `store` and `progress` are class accessors built on
+ * first read, as the controller's own parts are (a no-op task built a dozen closures it
+ * never called; an object literal with accessors cost more than that). A spread copies
+ * the other fields only (README, "The controller").
  */
-function plainRunParams<I, O, C>({ input, controller }: RunParams<I, O>, context: C): PlainRunParams<I, O, C> {
-  let store: PlainRunParams<I, O, C>["store"] | undefined;
-  let progress: PlainRunParams<I, O, C>["progress"] | undefined;
-  return {
-    context,
-    input,
-    response: controller.response,
+class PlainRunView<I, O, C> implements PlainRunParams<I, O, C> {
+  readonly context: C;
+  readonly input: I;
+  readonly response: TaskController<I, O>["response"];
+  readonly isCloseToTimeout: (seconds?: number) => boolean;
+  readonly isAborted: () => boolean;
+  readonly trigger: TaskController<I, O>["task"]["trigger"];
+  private readonly [CONTROLLER]: TaskController<I, O>;
+  private [PARTS]: { store?: PlainRunParams<I, O, C>["store"]; progress?: PlainRunParams<I, O, C>["progress"] } = {};
+
+  constructor({ input, controller }: RunParams<I, O>, context: C) {
+    this.context = context;
+    this.input = input;
+    this.response = controller.response;
     // Arrow wrappers, not method references: the controller's methods may rely on `this`.
-    isCloseToTimeout: (seconds) => controller.runtime.isCloseToTimeout(seconds),
-    isAborted: () => controller.runtime.isAborted(),
-    get store() {
-      return (store ??= {
-        getTask: () => controller.state.getTask(),
-        getStatus: () => controller.state.getStatus(),
-        getInput: () => controller.state.getInput(),
-        getOutput: () => controller.state.getOutput(),
-        updateInput: (value) => controller.state.updateInput(value),
-        updateOutput: (value) => controller.state.updateOutput(value),
-        // v5 log calls return promises; the v6 logger buffers items and stores them
-        // with the iteration, so there is nothing to wait for.
-        addInfoLog: async (params) => controller.logger.info(params),
-        addErrorLog: async (params) => controller.logger.error(params),
-        listChildTasks: (definitionId) => controller.task.listChildren(definitionId),
-      });
-    },
-    set store(value) {
-      store = value;
-    },
-    trigger: (params) => controller.task.trigger(params),
-    get progress() {
-      return (progress ??= controller.progress);
-    },
-    set progress(value) {
-      progress = value;
-    },
-  };
+    this.isCloseToTimeout = (seconds) => controller.runtime.isCloseToTimeout(seconds);
+    this.isAborted = () => controller.runtime.isAborted();
+    this.trigger = (params) => controller.task.trigger(params);
+    this[CONTROLLER] = controller;
+  }
+
+  get progress(): PlainRunParams<I, O, C>["progress"] {
+    return (this[PARTS].progress ??= this[CONTROLLER].progress);
+  }
+  set progress(value) {
+    this[PARTS].progress = value;
+  }
+
+  get store(): PlainRunParams<I, O, C>["store"] {
+    const controller = this[CONTROLLER];
+    return (this[PARTS].store ??= {
+      getTask: () => controller.state.getTask(),
+      getStatus: () => controller.state.getStatus(),
+      getInput: () => controller.state.getInput(),
+      getOutput: () => controller.state.getOutput(),
+      updateInput: (value) => controller.state.updateInput(value),
+      updateOutput: (value) => controller.state.updateOutput(value),
+      // v5 log calls return promises; the v6 logger buffers items and stores them
+      // with the iteration, so there is nothing to wait for.
+      addInfoLog: async (params) => controller.logger.info(params),
+      addErrorLog: async (params) => controller.logger.error(params),
+      listChildTasks: (definitionId) => controller.task.listChildren(definitionId),
+    });
+  }
+  set store(value) {
+    this[PARTS].store = value;
+  }
+}
+
+function plainRunParams<I, O, C>(params: RunParams<I, O>, context: C): PlainRunParams<I, O, C> {
+  return new PlainRunView<I, O, C>(params, context);
 }

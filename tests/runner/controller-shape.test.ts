@@ -1,7 +1,7 @@
 /**
  * What user code may do with the objects run() gets, whatever they are built from:
- * spread them, list their keys, spy on their methods, replace a part, and a late
- * progress report after the iteration ended stores nothing.
+ * destructure them, wrap them in a Proxy, spy on their methods, replace a part; they leak
+ * no internals; and a late progress report after the iteration ended stores nothing.
  */
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
@@ -25,38 +25,53 @@ for (const kind of await storeKinds()) {
     const fixtures: StintFixture[] = [];
     after(() => Promise.all(fixtures.map((f) => f.close())));
 
-    it("keeps every part of the v5 params and the v6 controller in a spread and in Object.keys", async () => {
+    it("reads every part of the v5 params and the controller through destructuring, a Proxy or a replacement, and leaks no internals", async () => {
       const seen: Record<string, unknown> = {};
       const plain = createTaskDefinition({
-        id: "spreadPlain",
-        title: "Spread plain",
+        id: "shapePlain",
+        title: "Shape plain",
         run: (params) => {
-          const copy = { ...params };
-          seen.plainKeys = Object.keys(params).sort();
-          seen.copiedInput = copy.store.getInput();
-          return copy.response.done();
+          const { store, progress, isAborted } = params;
+          seen.input = store.getInput();
+          seen.progress = typeof progress.set;
+          seen.aborted = isAborted();
+          seen.viaProxy = new Proxy(params, {}).store.getStatus();
+          params.store = { ...store, getInput: () => ({ replaced: true }) } as typeof store;
+          seen.replaced = params.store.getInput();
+          seen.plainJson = JSON.stringify(params).length < 500;
+          return params.response.done();
         },
       });
-      class Spread implements TaskDefinition.Interface {
-        id = "spreadController";
-        title = "Spread controller";
+      class Shape implements TaskDefinition.Interface {
+        id = "shapeController";
+        title = "Shape controller";
         run({ controller }: TaskDefinition.RunParams) {
-          const { response, ...parts } = { ...controller };
-          seen.controllerParts = Object.keys(parts).sort();
-          seen.remaining = parts.runtime.getRemainingSeconds() > 0;
-          return response.done();
+          const { runtime, state } = controller;
+          seen.remaining = runtime.getRemainingSeconds() > 0;
+          seen.status = state.getStatus();
+          seen.viaProxy = new Proxy(controller, {}).runtime.isAborted();
+          seen.controllerKeys = Object.keys(controller);
+          seen.controllerJson = JSON.stringify(controller).length < 500;
+          return controller.response.done();
         }
       }
-      const spread = TaskDefinition.createImplementation({ implementation: Spread });
-      const f = await stintFixture(kind, [plain, spread]);
+      const shape = TaskDefinition.createImplementation({ implementation: Shape });
+      const f = await stintFixture(kind, [plain, shape]);
       fixtures.push(f);
       await f.stint.tasks.trigger({ definition: plain, input: { a: 1 } });
-      await f.stint.tasks.trigger({ definition: spread });
       await f.worker.drain();
-      assert.deepEqual(seen.plainKeys, ["context", "input", "isAborted", "isCloseToTimeout", "progress", "response", "store", "trigger"]);
-      assert.deepEqual(seen.copiedInput, { a: 1 });
-      assert.deepEqual(seen.controllerParts, ["logger", "progress", "runtime", "state", "task"]);
+      await f.stint.tasks.trigger({ definition: shape });
+      await f.worker.drain();
+      assert.deepEqual(seen.input, { a: 1 });
+      assert.equal(seen.progress, "function");
+      assert.equal(seen.aborted, false);
+      assert.deepEqual(seen.replaced, { replaced: true });
+      assert.equal(seen.plainJson, true, "no store, adapter or task dumped");
       assert.equal(seen.remaining, true);
+      assert.equal(seen.status, "running");
+      assert.equal(seen.viaProxy, false);
+      assert.deepEqual(seen.controllerKeys, ["response"]);
+      assert.equal(seen.controllerJson, true, "no scope, adapter or task dumped");
     });
 
     it("lets a task spy on its response methods and its definition summary without touching other tasks", async () => {
