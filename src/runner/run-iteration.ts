@@ -53,22 +53,6 @@ export interface IterationResult {
   timedOut: boolean;
 }
 
-/** What `run()` is told about its definition, read once per definition (each run gets a copy). */
-const summaries = new WeakMap<AnyTaskDefinition, DefinitionSummary>();
-function summaryOf(definition: AnyTaskDefinition): DefinitionSummary {
-  let summary = summaries.get(definition);
-  if (!summary) {
-    summary = {
-      id: definition.id,
-      title: definition.title,
-      description: definition.description,
-      maxIterations: definition.maxIterations,
-    };
-    summaries.set(definition, summary);
-  }
-  return summary;
-}
-
 export async function runIteration(params: IterationParams): Promise<IterationResult> {
   const { task, definition, clock } = params;
   const logs = new LogBuffer({
@@ -100,6 +84,7 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
   let budgetSpent = false;
   let signal: AbortSignal | undefined;
 
+  let ended = false; // set once the attempt is over (see `progress` below)
   const scope: IterationScope = {
     task,
     definition,
@@ -123,20 +108,15 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
     // behind) starts closed: it must not write under a lease that may still be valid.
     progress: () => {
       if (!progress) {
-        progress = newTracker();
+        const write = (value: TaskProgress) =>
+          params.storage.taskUpdate({ id: task.id, leaseToken: params.lease.leaseToken, now: clock.now(), progress: value });
+        progress = new ProgressTracker(task.progress, write, params.progressIntervalMs);
         if (ended) progress.close();
       }
       return progress;
     },
     children: params.children,
   };
-  let ended = false;
-  const newTracker = () =>
-    new ProgressTracker(
-        task.progress,
-        (value) => params.storage.taskUpdate({ id: task.id, leaseToken: params.lease.leaseToken, now: clock.now(), progress: value }),
-        params.progressIntervalMs,
-      );
   const controller = createController(scope);
 
   // The budget: at the deadline the signal fires; `graceMs` later the attempt is abandoned.
@@ -150,7 +130,7 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
     thread = params.isolation === "thread" ? runInThread(definition, controller, deadline, params.abort) : undefined;
     const run =
       thread?.response ??
-      Promise.resolve().then(() => definition.run({ input: task.input, controller, definition: { ...summaryOf(definition) } }));
+      Promise.resolve().then(() => definition.run({ input: task.input, controller, definition: summaryOf(definition) }));
     const winner = await new Promise<{ response: unknown } | undefined>((resolve, reject) => {
       // Unref'd: an abandoned run() that never settles must not keep the process alive.
       cancelTimer = clock.timeout(params.timeoutMs, () => {
@@ -189,6 +169,11 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
 }
 
 const noop = () => {};
+
+/** What `run()` is told about its definition (its own object: run() may change it). */
+function summaryOf(definition: AnyTaskDefinition): DefinitionSummary {
+  return { id: definition.id, title: definition.title, description: definition.description, maxIterations: definition.maxIterations };
+}
 
 function timeoutError(params: IterationParams) {
   return Errors.timeout(Math.round(params.timeoutMs / 1000));
