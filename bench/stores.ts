@@ -15,6 +15,8 @@ export interface BenchStore {
   url: string;
   /** SQLite: the temporary directory; PostgreSQL: the schema. */
   place: string;
+  /** PostgreSQL: the server's WAL position in bytes (see walPosition); SQLite: null. */
+  walPosition(): Promise<number | null>;
   cleanup(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ export async function createBenchStore(kind: StoreName, postgresUrl: string): Pr
       kind,
       url: `sqlite:${join(dir, "stint.db")}`,
       place: dir,
+      walPosition: async () => null,
       async cleanup() {
         rmSync(dir, { recursive: true, force: true });
       },
@@ -35,6 +38,7 @@ export async function createBenchStore(kind: StoreName, postgresUrl: string): Pr
     kind,
     url: `${postgresUrl}${postgresUrl.includes("?") ? "&" : "?"}schema=${schema}`,
     place: schema,
+    walPosition: () => walPosition(postgresUrl),
     cleanup: () => dropSchema(postgresUrl, schema),
   };
 }
@@ -76,6 +80,23 @@ export async function postgresReachable(url: string): Promise<boolean> {
  * whichever latency sample came next (p99 6 ms in one sample, 52–58 ms in the next two).
  * Both systems' samples start this way. Without the privilege it is skipped.
  */
+/**
+ * Bytes of WAL the server has written so far (null if it cannot say): two readings around
+ * a drain give what the drain wrote per task, the durable work behind the server's CPU.
+ * Server-wide, so it is read only while nothing but the measured system writes.
+ */
+export async function walPosition(url: string): Promise<number | null> {
+  return withPgClient(url, async (client) => {
+    const { rows } = await client.query<{ bytes: string }>("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text AS bytes");
+    return Number(rows[0].bytes);
+  }).catch(() => null);
+}
+
+/** WAL bytes per task between two walPosition readings (null when either is missing). */
+export function walPerTask(before: number | null, after: number | null, tasks: number): number | null {
+  return before === null || after === null || tasks <= 0 ? null : (after - before) / tasks;
+}
+
 export async function settlePostgres(url: string): Promise<void> {
   await withPgClient(url, (client) => client.query("CHECKPOINT")).catch(() => undefined);
 }

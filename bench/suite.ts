@@ -27,6 +27,8 @@ export interface DrainResult {
   /** CPU per task (µs), when every run measured it (Linux; the server only when local). */
   workerCpuUs?: Summary;
   serverCpuUs?: Summary;
+  /** WAL bytes written per task (PostgreSQL), when every run measured it. */
+  walBytes?: Summary;
 }
 export interface LatencyResult { p50: Summary; p95: Summary; p99: Summary }
 export interface CheckpointResult { msPerIteration: Summary; bareCommitMs: Summary }
@@ -190,17 +192,20 @@ function drainResult(figures: DrainFigures[]): DrainResult {
   const measured = (values: (number | null)[]) => (values.every((v) => v !== null) ? summarize(values as number[]) : undefined);
   const workerCpuUs = measured(figures.map((f) => f.workerCpuUs));
   const serverCpuUs = measured(figures.map((f) => f.serverCpuUs));
+  const walBytes = measured(figures.map((f) => f.walBytes));
   return {
     rate: summarize(figures.map((f) => f.rate)),
     peakRssMb: summarize(figures.map((f) => f.peakRssMb)),
     ...(workerCpuUs ? { workerCpuUs } : {}),
     ...(serverCpuUs ? { serverCpuUs } : {}),
+    ...(walBytes ? { walBytes } : {}),
   };
 }
 
 function cpuNote(f: DrainFigures): string {
   if (f.workerCpuUs === null) return "";
-  return `, CPU per task: worker ${f.workerCpuUs.toFixed(0)} µs${f.serverCpuUs === null ? "" : `, PostgreSQL ${f.serverCpuUs.toFixed(0)} µs`}`;
+  const wal = f.walBytes === null ? "" : `, WAL ${f.walBytes.toFixed(0)} B`;
+  return `, CPU per task: worker ${f.workerCpuUs.toFixed(0)} µs${f.serverCpuUs === null ? "" : `, PostgreSQL ${f.serverCpuUs.toFixed(0)} µs`}${wal}`;
 }
 function latencyResult(figures: Percentiles[]): LatencyResult {
   return { p50: summarize(figures.map((f) => f.p50)), p95: summarize(figures.map((f) => f.p95)), p99: summarize(figures.map((f) => f.p99)) };

@@ -62,6 +62,9 @@ export function buildRows(results: SuiteResults): Row[] {
       if (r.drain.serverCpuUs) {
         rows.push(row("drain CPU per task, PostgreSQL (µs)", store, r.drain.serverCpuUs, g.drain?.serverCpuUs, 0));
       }
+      if (r.drain.walBytes) {
+        rows.push(row("drain WAL per task (bytes)", store, r.drain.walBytes, g.drain?.walBytes, 0));
+      }
     }
     if (r.latency) {
       for (const p of ["p50", "p95", "p99"] as const) {

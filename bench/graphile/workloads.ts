@@ -8,6 +8,7 @@ import type { DrainFigures } from "../workloads/drain.js";
 import { fireSpaced } from "../workloads/latency.js";
 import type { TriggerFigures } from "../workloads/trigger.js";
 import { createGraphileStore, type GraphileStore } from "./store.js";
+import { walPerTask, walPosition } from "../stores.js";
 
 async function withGraphile<T>(connectionString: string, fn: (store: GraphileStore) => Promise<T>): Promise<T> {
   const store = await createGraphileStore(connectionString);
@@ -40,6 +41,7 @@ export function graphileDrain(connectionString: string, count: number, fillBatch
     await addMany(store, count, fillBatch);
     const child = await spawn(store, count);
     try {
+      const walBefore = await walPosition(connectionString);
       const cpuBefore = readCpu(child.pid);
       const start = performance.now();
       child.send({ type: "start" });
@@ -48,8 +50,9 @@ export function graphileDrain(connectionString: string, count: number, fillBatch
       while ((await store.remainingJobs()) > 0) await sleep(5);
       const ms = performance.now() - start;
       const cpu = perTask(cpuBefore, readCpu(child.pid), count);
+      const walBytes = walPerTask(walBefore, await walPosition(connectionString), count);
       const result = await child.stop();
-      return { rate: rate(count, ms), peakRssMb: result.peakRss / 2 ** 20, ...cpu };
+      return { rate: rate(count, ms), peakRssMb: result.peakRss / 2 ** 20, ...cpu, walBytes };
     } finally {
       child.kill();
     }

@@ -8,7 +8,7 @@ import { WorkerProcess } from "../child.js";
 import { perTask, readCpu } from "../cpu.js";
 import { NOOP } from "../definitions.js";
 import { rate } from "../stats.js";
-import type { BenchStore } from "../stores.js";
+import { walPerTask, type BenchStore } from "../stores.js";
 import { countTasks, fill, openStint } from "./common.js";
 
 export interface DrainFigures {
@@ -19,6 +19,8 @@ export interface DrainFigures {
   /** CPU per task, µs: the worker process's, and the local PostgreSQL server's (null: not measured). */
   workerCpuUs: number | null;
   serverCpuUs: number | null;
+  /** Bytes of WAL written per task (PostgreSQL; null: not measured). */
+  walBytes: number | null;
 }
 
 export async function stintDrain(store: BenchStore, count: number, fillBatch: number, timeoutMs: number): Promise<DrainFigures> {
@@ -41,6 +43,7 @@ export async function stintDrain(store: BenchStore, count: number, fillBatch: nu
 export async function drainSample(store: BenchStore, target: number, timeoutMs: number): Promise<DrainFigures> {
   const child = await WorkerProcess.spawn("./worker-process.ts", { url: store.url, target });
   try {
+    const walBefore = await store.walPosition();
     const cpuBefore = readCpu(child.pid);
     const start = performance.now();
     child.send({ type: "start" });
@@ -52,6 +55,7 @@ export async function drainSample(store: BenchStore, target: number, timeoutMs: 
     }
     const ms = performance.now() - start;
     const cpu = perTask(cpuBefore, readCpu(child.pid), target);
+    const walAfter = await store.walPosition();
     const result = await child.stop();
     return {
       rate: rate(target, ms),
@@ -59,6 +63,7 @@ export async function drainSample(store: BenchStore, target: number, timeoutMs: 
       workerCpuUs: cpu.workerCpuUs,
       // SQLite's store is inside the worker; a PostgreSQL server nearby would only be noise.
       serverCpuUs: store.kind === "postgres" ? cpu.serverCpuUs : null,
+      walBytes: walPerTask(walBefore, walAfter, target),
     };
   } finally {
     child.kill();

@@ -36,6 +36,13 @@ function assertStintFigures(results: SuiteResults, store: StoreName): void {
     if (store === "postgres") assertPresent(r.drain?.serverCpuUs, "drain PostgreSQL CPU per task");
     else assert.equal(r.drain?.serverCpuUs, undefined, "a SQLite drain has no server");
   }
+  if (store === "postgres") {
+    assertFigure(r.drain?.walBytes, "drain WAL per task");
+    // Every task's claim and finish are durable writes: well over 100 bytes of WAL each.
+    assert.ok(r.drain!.walBytes!.median > 100, `drain WAL per task ${r.drain!.walBytes!.median} B`);
+  } else {
+    assert.equal(r.drain?.walBytes, undefined, "a SQLite drain writes no PostgreSQL WAL");
+  }
   for (const p of ["p50", "p95", "p99"] as const) assertFigure(r.latency?.[p], `latency ${p}`);
   assertFigure(r.checkpoint?.msPerIteration, "checkpoint");
   assertFigure(r.checkpoint?.bareCommitMs, "bare commit");
@@ -45,6 +52,7 @@ function assertStintFigures(results: SuiteResults, store: StoreName): void {
   // Every workload verifies its own tasks reached success (it throws otherwise); the table renders them all.
   const text = renderText(buildRows(results));
   assert.match(text, new RegExp(`checkpoint \\(ms/iteration\\)\\s+${store}`));
+  if (store === "postgres") assert.match(text, /drain WAL per task \(bytes\)\s+postgres/);
 }
 
 describe("bench --quick", () => {
@@ -61,6 +69,7 @@ describe("bench --quick", () => {
     assertFigure(results.graphile?.trigger?.oneByOne, "graphile trigger");
     assertFigure(results.graphile?.drain?.rate, "graphile drain");
     if (process.platform === "linux") assertPresent(results.graphile?.drain?.serverCpuUs, "graphile drain PostgreSQL CPU per task");
+    assertFigure(results.graphile?.drain?.walBytes, "graphile drain WAL per task");
     assertFigure(results.graphile?.latency?.p99, "graphile latency");
   });
 });
