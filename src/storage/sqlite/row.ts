@@ -108,6 +108,53 @@ export function valuesToTask(v: TaskValues): Task {
   };
 }
 
+/**
+ * The columns a finish may change, read back instead of the whole row when the finisher
+ * gave the task as it claimed it (`TaskFinishParams.claimed`): the fields no finish changes
+ * come from that, so neither they nor the creator's and the event response's JSON are read
+ * and parsed again. The same split as the PostgreSQL adapter's FINISH_CHANGED_COLUMNS.
+ */
+const FINISH_CHANGED_NAMES = [
+  "id", "status", "saved_on", "input", "output", "progress", "iterations", "attempt",
+  "run_at", "finished_on", "lease_token", "lease_expires_at",
+] as const satisfies readonly TaskColumn[];
+
+/** Position of each changed column in a raw row of `finishChangedColumnsOf`. */
+export const changedCol = Object.fromEntries(FINISH_CHANGED_NAMES.map((name, i) => [name, i])) as Readonly<
+  Record<(typeof FINISH_CHANGED_NAMES)[number], number>
+>;
+
+/** The select list of a raw changed-columns row, qualified by a table alias. */
+export function finishChangedColumnsOf(alias: string): string {
+  return FINISH_CHANGED_NAMES.map((name) => `${alias}.${name}`).join(", ");
+}
+
+/** A finished task from the claimed one (the fields no finish changes) and its changed columns. */
+export function finishedTask(claimed: Task, v: TaskValues): Task {
+  // Field by field in valuesToTask's order (one object shape for every task this adapter returns).
+  return {
+    id: claimed.id,
+    name: claimed.name,
+    definitionId: claimed.definitionId,
+    parentId: claimed.parentId,
+    executionName: claimed.executionName,
+    iterations: v[changedCol.iterations] as number,
+    input: JSON.parse(v[changedCol.input] as string) as Record<string, unknown>,
+    output: parseJson<Record<string, unknown>>(v[changedCol.output] as string | null),
+    taskStatus: v[changedCol.status] as TaskStatus,
+    startedOn: claimed.startedOn,
+    finishedOn: toDate(v[changedCol.finished_on] as number | null),
+    eventResponse: claimed.eventResponse,
+    createdOn: claimed.createdOn,
+    savedOn: new Date(v[changedCol.saved_on] as number),
+    createdBy: claimed.createdBy,
+    progress: parseJson<TaskProgress>(v[changedCol.progress] as string | null),
+    maxIterations: claimed.maxIterations,
+    runAt: new Date(v[changedCol.run_at] as number),
+    attempt: v[changedCol.attempt] as number,
+  };
+}
+
 export function rowToLog(row: LogRow, items: readonly LogItemRow[]): TaskLog {
   return {
     id: row.id,
