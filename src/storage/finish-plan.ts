@@ -3,7 +3,7 @@
  * adapter (docs/storage.md, taskFinishMany): adapters only turn the plan into SQL.
  */
 import { isTerminalStatus } from "../domain/task.js";
-import type { TaskFinishParams } from "./port/types.js";
+import type { LogAppendParams, TaskFinishParams } from "./port/types.js";
 
 export interface FinishPlan {
   terminal: boolean;
@@ -68,6 +68,29 @@ export function finishPlan(p: TaskFinishParams): FinishPlan {
     runAt,
     finishedOn: terminal ? p.now : null,
   };
+}
+
+/**
+ * The log record an abort's message goes to: the task's current iteration (`iterations`:
+ * a running one's number since its claim, though it may have logged nothing yet, so its
+ * record may not exist), or a later one if the task has it (none but a max-iterations
+ * record). Not merely the latest existing record: the message would land in the record
+ * before the running iteration's, and that iteration's own items, stored after it, would
+ * read as if the task went on after the abort.
+ */
+export function abortLogIteration(latestRecord: number | null, iterations: number): number {
+  return latestRecord === null ? iterations : Math.max(latestRecord, iterations);
+}
+
+/**
+ * The log a finish stores (`TaskFinishParams.outcomeLogItems`): all of it when the finish
+ * applied; otherwise without the outcome's own items, and nothing when only those remain.
+ */
+export function keptLog(p: TaskFinishParams, applied: boolean): LogAppendParams | undefined {
+  const log = p.log;
+  if (!log || applied || !p.outcomeLogItems) return log;
+  const own = log.items.length - Math.min(p.outcomeLogItems, log.items.length);
+  return own > 0 ? { ...log, items: log.items.slice(0, own) } : undefined;
 }
 
 /**

@@ -79,6 +79,8 @@ export function finishParams(params: {
   if (params.keepClaimMs !== undefined) finish.keepClaim = { leaseMs: params.keepClaimMs };
   if (result.logItems.length > 0) {
     finish.log = { taskId: task.id, iteration: task.iterations, executionName: params.workerId, now, items: result.logItems };
+    // The outcome's own items come last (runIteration): kept only if the outcome is stored.
+    if (outcome.logItems.length > 0) finish.outcomeLogItems = outcome.logItems.length;
   }
   return finish;
 }

@@ -74,6 +74,40 @@ for (const kind of await storeKinds()) {
       assert.equal((await f.stint.tasks.getTask(id))!.taskStatus, "aborted");
     });
 
+    it("ends an aborted task's log with the abort, in the running iteration's record: the late continue's own item is not stored, what run() logged is", async () => {
+      const started = deferred();
+      const release = deferred();
+      class Chunks implements TaskDefinition.Interface {
+        id = "chunks";
+        title = "Chunks";
+        async run({ controller, input }: TaskDefinition.RunParams) {
+          if (input.chunk === undefined) return controller.response.continue({ chunk: 2 });
+          started.resolve();
+          await release.promise;
+          controller.logger.info({ message: "Checkpoint at chunk 2" });
+          return controller.response.continue({ chunk: 3 });
+        }
+      }
+      const chunks = TaskDefinition.createImplementation({ implementation: Chunks });
+      const f = await stintFixture(kind, [chunks]);
+      fixtures.push(f);
+      const { id } = await f.stint.tasks.trigger({ definition: chunks });
+      const drained = f.worker.drain();
+      await started.promise; // iteration 2 runs and has logged nothing yet
+      await f.stint.tasks.abort({ id, message: "Stop it." });
+      release.resolve();
+      await drained;
+      const logs = await f.stint.tasks.listLogs({ where: { task: id }, sort: ["createdOn_ASC"] });
+      assert.deepEqual(
+        logs.items.map((l) => [l.iteration, l.items.map((i) => i.message)]),
+        [
+          [1, ["Task continuing."]],
+          [2, ["Stop it.", "Checkpoint at chunk 2"]],
+        ],
+      );
+      assert.equal((await f.stint.tasks.getTask(id))!.taskStatus, "aborted");
+    });
+
     it("reaches an iteration on a started worker loop through the in-process signal", async () => {
       const started = deferred();
       const sawAbort = deferred<boolean>();

@@ -114,6 +114,14 @@ export interface TaskFinishParams {
   hookLeaseMs?: number;
   log?: LogAppendParams;
   /**
+   * How many of `log.items`, counted from the end, describe the outcome itself (its
+   * `Task done.`, `Task continuing.`, error): stored only when the finish applies. A
+   * finish fenced out (the task was aborted, or taken over) keeps what run() logged, but
+   * not an outcome that did not happen: an aborted task's log must not go on to say
+   * `Task continuing.`. Undefined: every item is run()'s own.
+   */
+  outcomeLogItems?: number;
+  /**
    * The task as the finisher claimed it. With it, an adapter may take the fields no
    * finish changes (name, definition, parent, execution name, start and creation times,
    * creator, max iterations, event response) from here instead of reading them back: the

@@ -12,7 +12,7 @@
  * statement with scalar parameters: no unnest, no lock-ordering CTE, about half the
  * round trip. When its fence does not match, the batch statement settles that item.
  */
-import { finishPlan, runsOfDistinctIds } from "../finish-plan.js";
+import { abortLogIteration, finishPlan, runsOfDistinctIds } from "../finish-plan.js";
 import type { TaskAbortParams, TaskAbortResult, TaskFinishParams, TaskFinishResult } from "../port/types.js";
 import { forBatch, statement, type Db, type Queryable } from "./db.js";
 import { newId } from "../../domain/ids.js";
@@ -77,6 +77,8 @@ export function finishOps(db: Db): FinishOps {
       // a scan of every task (a generic plan sees neither the batch size nor the table size)
       taskSource: "locked",
       after: "gate",
+      // A fenced-out finish keeps run()'s items, not its outcome's (keptLog).
+      outcomeIfApplied: "done",
     })}`
         : ""
     }
@@ -153,7 +155,10 @@ export function finishOps(db: Db): FinishOps {
       const [row] = await q.query<FinishChangedRow>(statements.one, finishOneValues(single));
       if (row) return [applied(single, row)];
     }
-    const logs = appendLogsValues(params.flatMap((p) => (p.log ? [p.log] : [])));
+    const logs = appendLogsValues(
+      params.flatMap((p) => (p.log ? [p.log] : [])),
+      params.flatMap((p) => (p.log ? [p.outcomeLogItems ?? 0] : [])),
+    );
     // Sized by whichever is bigger: the tasks, or the log items joined to them.
     const size = Math.max(params.length, logs ? logs.itemCount : 0);
     const rows = await q.query<FinishChangedRow & { applied: boolean }>(
@@ -208,7 +213,7 @@ export function finishOps(db: Db): FinishOps {
           return row ? { outcome: "not-abortable", task: rowToTask(row) } : { outcome: "not-found" };
         }
         const task = rowToTask(aborted[0]);
-        const iteration = (await latestLogIteration(tx, db.names, task.id)) ?? task.iterations;
+        const iteration = abortLogIteration(await latestLogIteration(tx, db.names, task.id), task.iterations);
         await appendLogs(tx, APPEND, [
           {
             taskId: task.id,

@@ -13,7 +13,7 @@ import type { ListResult, LogAppendParams, LogListField, LogListParams } from ".
 import { forBatch, statement, type Db, type Queryable, type Statement } from "./db.js";
 import type { SqlNames } from "./names.js";
 import { buildListQuery, encodeCursor, pageLimit, type ListSource } from "./list-query.js";
-import { intArray, textArray, timeArray } from "./arrays.js";
+import { boolArray, intArray, textArray, timeArray } from "./arrays.js";
 
 interface LogRow {
   id: string;
@@ -38,33 +38,47 @@ interface LogItemRow {
 /**
  * The CTEs that append log items: `wanted` (one row per log record asked for), `record`
  * (found or created) and `items`. Bind values start at `$<param>`, as `appendLogsValues`
- * lays them out (5 record arrays, then 7 item arrays). The record takes its createdBy
+ * lays them out (5 record arrays, then 7 item arrays; with `outcomeIfApplied`, then a flag
+ * per record and one per item). The record takes its createdBy
  * from `taskSource` (the tasks table, or rows a statement already locked); a task that no
  * longer exists gets no record and so no items (matching the SQLite adapter). `after`
  * names CTEs that must run first (joined in, so the planner cannot reorder them).
  */
 export function appendLogsCtes(
   { logs, logItems }: SqlNames,
-  options: { param: number; taskSource: string; after?: string },
+  options: { param: number; taskSource: string; after?: string; outcomeIfApplied?: string },
 ): string {
   const $ = (offset: number) => `$${options.param + offset}`;
+  // outcomeIfApplied names the CTE of the finishes that applied (its `id`): an outcome's
+  // own items (appendLogsValues' `outcome` flags) are stored only for those, and a record
+  // is created only for items that are stored (its `own` flag: run() logged something).
+  // IN, not EXISTS: under the OR, PostgreSQL hashes an IN's subquery once (a hashed
+  // SubPlan) where it would scan the CTE again for every row with EXISTS.
+  const applied = (alias: string) => `${alias}.task_id IN (SELECT id FROM ${options.outcomeIfApplied})`;
+  const fenced = options.outcomeIfApplied !== undefined;
   return `wanted AS (
-      SELECT * FROM unnest(${$(0)}::text[], ${$(1)}::text[], ${$(2)}::int[], ${$(3)}::text[], ${$(4)}::timestamptz[])
-               WITH ORDINALITY AS w(id, task_id, iteration, execution_name, created_on, ord)
+      SELECT * FROM unnest(${$(0)}::text[], ${$(1)}::text[], ${$(2)}::int[], ${$(3)}::text[], ${$(4)}::timestamptz[]${fenced ? `, ${$(12)}::bool[]` : ""})
+               WITH ORDINALITY AS w(id, task_id, iteration, execution_name, created_on, ${fenced ? "own, " : ""}ord)
     ), record AS (
       INSERT INTO ${logs} (id, task_id, iteration, execution_name, created_on, created_by)
       SELECT w.id, w.task_id, w.iteration, w.execution_name, w.created_on, t.created_by
-      FROM ${options.after ? `${options.after}, ` : ""}wanted w JOIN ${options.taskSource} t ON t.id = w.task_id
+      FROM ${options.after ? `${options.after}, ` : ""}wanted w JOIN ${options.taskSource} t ON t.id = w.task_id${
+        fenced ? `
+      WHERE w.own OR ${applied("w")}` : ""
+      }
       ORDER BY w.ord
       ON CONFLICT (task_id, iteration) DO UPDATE SET iteration = EXCLUDED.iteration
       RETURNING id, task_id, iteration
     ), items AS (
       INSERT INTO ${logItems} (log_id, type, message, created_on, data, error, attempt)
       SELECT record.id, i.type, i.message, i.created_on, i.data, i.error, i.attempt
-      FROM unnest(${$(5)}::int[], ${$(6)}::text[], ${$(7)}::text[], ${$(8)}::timestamptz[], ${$(9)}::jsonb[], ${$(10)}::jsonb[], ${$(11)}::int[])
-           WITH ORDINALITY AS i(wanted_ord, type, message, created_on, data, error, attempt, ord)
+      FROM unnest(${$(5)}::int[], ${$(6)}::text[], ${$(7)}::text[], ${$(8)}::timestamptz[], ${$(9)}::jsonb[], ${$(10)}::jsonb[], ${$(11)}::int[]${fenced ? `, ${$(13)}::bool[]` : ""})
+           WITH ORDINALITY AS i(wanted_ord, type, message, created_on, data, error, attempt, ${fenced ? "outcome, " : ""}ord)
       JOIN wanted w ON w.ord = i.wanted_ord
-      JOIN record ON record.task_id = w.task_id AND record.iteration = w.iteration
+      JOIN record ON record.task_id = w.task_id AND record.iteration = w.iteration${
+        fenced ? `
+      WHERE NOT i.outcome OR ${applied("w")}` : ""
+      }
       ORDER BY i.ord
     )`;
 }
@@ -87,21 +101,30 @@ export function appendLogsSql(names: SqlNames): string {
  * Bind values for `appendLogsSql` (array literals, arrays.ts) and how many items they
  * carry (the batch's size, for `forBatch`), or null when there is nothing to append.
  */
-export function appendLogsValues(appends: readonly LogAppendParams[]): { values: unknown[]; itemCount: number } | null {
+export function appendLogsValues(
+  appends: readonly LogAppendParams[],
+  /** Per append, how many of its last items describe a finish's outcome (appendLogsCtes' outcomeIfApplied). */
+  outcomeItems?: readonly number[],
+): { values: unknown[]; itemCount: number } | null {
   // One row per distinct record, sorted, so concurrent batches lock records in one order.
   const records = new Map<string, LogAppendParams>();
-  for (const append of appends) {
-    if (append.items.length === 0) continue;
+  // Per record: whether it holds an item that is not an outcome's (stored in any case).
+  const own = new Map<string, boolean>();
+  appends.forEach((append, a) => {
+    if (append.items.length === 0) return;
     const key = `${append.taskId}\u0000${append.iteration}`;
     if (!records.has(key)) records.set(key, append);
-  }
+    if (outcomeItems) own.set(key, own.get(key) === true || append.items.length > (outcomeItems[a] ?? 0));
+  });
   if (records.size === 0) return null;
   const keys = [...records.keys()].sort();
   const ordinal = new Map(keys.map((key, i) => [key, i + 1]));
   const recordList = keys.map((key) => records.get(key)!);
-  const items = appends.flatMap((append) =>
-    append.items.map((item) => ({ item, now: append.now, ord: ordinal.get(`${append.taskId}\u0000${append.iteration}`)! })),
-  );
+  const items = appends.flatMap((append, a) => {
+    const firstOutcome = append.items.length - (outcomeItems?.[a] ?? 0);
+    const ord = ordinal.get(`${append.taskId}\u0000${append.iteration}`)!;
+    return append.items.map((item, n) => ({ item, now: append.now, ord, outcome: n >= firstOutcome }));
+  });
   const values = [
     textArray(recordList.map((r) => newId(r.now))),
     textArray(recordList.map((r) => r.taskId)),
@@ -111,6 +134,7 @@ export function appendLogsValues(appends: readonly LogAppendParams[]): { values:
     intArray(items.map((i) => i.ord)),
     ...logItemColumns(items),
   ];
+  if (outcomeItems) values.push(boolArray(keys.map((key) => own.get(key) === true)), boolArray(items.map((i) => i.outcome)));
   return { values, itemCount: items.length };
 }
 

@@ -5,9 +5,9 @@
  * holder writes afterwards changes nothing but the log.
  */
 import type { Task } from "../../domain/task.js";
-import type { TaskAbortParams, TaskAbortResult, TaskFinishParams, TaskFinishResult, TaskUpdateParams } from "../port/types.js";
+import type { LogAppendParams, TaskAbortParams, TaskAbortResult, TaskFinishParams, TaskFinishResult, TaskUpdateParams } from "../port/types.js";
 import { jsonList, type Db } from "./connection.js";
-import { finishPlan, runsOfDistinctIds, type FinishPlan } from "../finish-plan.js";
+import { abortLogIteration, finishPlan, keptLog, runsOfDistinctIds, type FinishPlan } from "../finish-plan.js";
 import { appendInTransaction, latestLogIteration } from "./logs.js";
 import {
   changedCol,
@@ -78,12 +78,18 @@ const SELECT_TASK = `SELECT * FROM stint_tasks WHERE id = ?`;
 export function taskFinishMany(db: Db, params: readonly TaskFinishParams[]): TaskFinishResult[] {
   if (params.length === 0) return [];
   return db.write(() => {
-    // Logs first and always: a fenced-out finish still keeps what the iteration wrote.
-    // Finishes never change what an append depends on (the task exists, its createdBy),
-    // so the batch's appends go together, before the updates, in the order given.
-    appendInTransaction(db, params.flatMap((p) => (p.log ? [p.log] : [])));
     const results: TaskFinishResult[] = [];
     for (const run of runsOfDistinctIds(params)) results.push(...finishRun(db, run));
+    // Logs always, in the same transaction: a fenced-out finish still keeps what run()
+    // wrote, but not its outcome's own items (keptLog), so the updates go first. Finishes
+    // never change what an append depends on (the task exists, its createdBy), so the
+    // batch's appends go together, in the order given (results follow params).
+    const logs: LogAppendParams[] = [];
+    params.forEach((p, i) => {
+      const log = keptLog(p, results[i]!.applied);
+      if (log) logs.push(log);
+    });
+    appendInTransaction(db, logs);
     return results;
   });
 }
@@ -180,7 +186,7 @@ export function taskAbort(db: Db, p: TaskAbortParams): TaskAbortResult {
     appendInTransaction(db, [
       {
         taskId: p.id,
-        iteration: latestLogIteration(db, p.id) ?? task.iterations,
+        iteration: abortLogIteration(latestLogIteration(db, p.id), task.iterations),
         executionName: task.executionName,
         now: p.now,
         items: [{ message: p.message, type: "info", createdOn: new Date(p.now) }],

@@ -69,6 +69,47 @@ export function abortContract(kind: StoreKind): void {
       ]);
     });
 
+    it("puts the abort message in the running iteration's record even before it logged anything, and the fenced-out finish after it keeps run()'s items, not its outcome's", async () => {
+      const task = await createTask(store.adapter);
+      const info = (message: string, at: number) => ({ message, type: "info" as const, createdOn: new Date(at) });
+      const first = await claimOne(store.adapter);
+      await store.adapter.taskFinishMany([
+        {
+          id: task.id,
+          leaseToken: first.leaseToken,
+          now: T0 + 1,
+          status: "running",
+          runAt: T0 + 1,
+          log: { taskId: task.id, iteration: 1, executionName: "worker-a", now: T0 + 1, items: [info("Task continuing.", T0 + 1)] },
+          outcomeLogItems: 1,
+        },
+      ]);
+      // Iteration 2 runs and has logged nothing yet when the abort comes.
+      const second = await claimOne(store.adapter, { now: T0 + 1 });
+      assert.equal(second.task.iterations, 2);
+      await store.adapter.taskAbort({ id: task.id, now: T0 + 3, message: "Stop it.", workerId: "api" });
+      // Its run() then ends with a checkpoint it logged and a continue: fenced out.
+      const [late] = await store.adapter.taskFinishMany([
+        {
+          id: task.id,
+          leaseToken: second.leaseToken,
+          now: T0 + 4,
+          status: "running",
+          runAt: T0 + 4,
+          log: { taskId: task.id, iteration: 2, executionName: "worker-a", now: T0 + 4, items: [info("Checkpoint at 42", T0 + 2), info("Task continuing.", T0 + 4)] },
+          outcomeLogItems: 1,
+          claimed: second.task,
+        },
+      ]);
+      assert.equal(late.applied, false);
+      assert.equal(late.task?.taskStatus, "aborted");
+      const logs = await logsOf(task.id);
+      assert.deepEqual(logs.map((l) => [l.iteration, l.items.map((i) => i.message)]), [
+        [1, ["Task continuing."]],
+        [2, ["Stop it.", "Checkpoint at 42"]],
+      ]);
+    });
+
     it("keeps an aborted task claimed for hookLeaseMs, then offers its hook to a worker", async () => {
       const task = await createTask(store.adapter);
       await claimOne(store.adapter);

@@ -16,6 +16,35 @@ export function finishContract(kind: StoreKind): void {
       return logs.items.map((log) => log.items.map((i) => i.message));
     }
 
+    it("stores an outcome's own log items only with the outcome: a fenced-out finish keeps run()'s items, and makes no record for the outcome's alone", async () => {
+      const tasks = await Promise.all(["a", "b", "c"].map((name) => createTask(store.adapter, { name })));
+      const held = await claim(store.adapter, { limit: 3 });
+      assert.equal(held.length, 3);
+      const byName = new Map(held.map((h) => [h.task.name, h]));
+      for (const name of ["b", "c"]) {
+        await store.adapter.taskAbort({ id: byName.get(name)!.task.id, now: T0 + 10, message: "Stopped.", workerId: "api" });
+      }
+      const finish = (name: string, own: string[]): TaskFinishParams => {
+        const h = byName.get(name)!;
+        const items = [...own.map((m) => item(m, T0 + 15)), item("Task done.", T0 + 20)];
+        return {
+          id: h.task.id,
+          leaseToken: h.leaseToken,
+          now: T0 + 20,
+          status: "success",
+          claimed: h.task,
+          log: { taskId: h.task.id, iteration: 1, executionName: "worker-a", now: T0 + 20, items },
+          outcomeLogItems: 1,
+        };
+      };
+      const results = await store.adapter.taskFinishMany([finish("a", ["a did it"]), finish("b", ["b got far"]), finish("c", [])]);
+      assert.deepEqual(results.map((r) => r.applied), [true, false, false]);
+      const [a, b, c] = tasks;
+      assert.deepEqual(await logMessages(a.id), [["a did it", "Task done."]]);
+      assert.deepEqual(await logMessages(b.id), [["Stopped.", "b got far"]]);
+      assert.deepEqual(await logMessages(c.id), [["Stopped."]]);
+    });
+
     it("continues a task: new checkpoint, due again at runAt, lease released", async () => {
       const task = await createTask(store.adapter, { input: { page: 1, keep: "me" } });
       const held = await claimOne(store.adapter);
