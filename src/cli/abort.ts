@@ -12,7 +12,8 @@ export function registerAbort(program: Command): void {
     .option("-m, --message <text>", "why, stored with the task", "Aborted from the CLI.");
   addJsonOption(addStoreOptions(command));
   command.action(async (id: string, flags: CommonFlags & { message?: string }) => {
-    const context = await prepare(flags);
+    // The definitions are needed: an abort runs the definition's onAbort hook.
+    const context = await prepare(flags, { command: "abort", definitions: true, store: "existing" });
     await withStint(context, async (stint) => {
       // The abort stands either way; the failure is also in the task's log.
       stint.events.on("hook:error", ({ hook, error }) =>

@@ -7,7 +7,7 @@ export function addStoreOptions(command: Command): Command {
     .option("-c, --config <file>", "config file with the task definitions (default: ./stint.config.ts, .js or .mjs)")
     .option(
       "-d, --database <url>",
-      "database URL: sqlite:<file>, sqlite::memory: or postgres://user@host/db (wins over STINT_DATABASE_URL and the config; default sqlite:./.stint/stint.db)",
+      "database URL: sqlite:<file>, sqlite::memory: (dev only) or postgres://user@host/db (wins over STINT_DATABASE_URL and the config; default sqlite:./.stint/stint.db)",
     );
 }
 

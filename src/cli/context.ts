@@ -1,33 +1,79 @@
 /**
  * What every command starts with: the config file loaded, the settings merged and
- * checked (nothing opened yet), then (only when needed) a Stint over the store. The CLI
- * is the only place a storage adapter is built from a URL.
+ * checked against what the command needs (nothing opened yet), then (only when needed) a
+ * Stint over the store. The CLI is the only place a storage adapter is built from a URL.
  */
+import { relative } from "node:path";
+import { isInMemory, openStorage, parseDatabaseUrl } from "../config/database.js";
+import { DefinitionRegistry } from "../definition/registry.js";
+import { ErrorCode, isStintError } from "../domain/errors.js";
 import { createStint, type Stint } from "../stint.js";
+import type { StorageAdapter } from "../storage/port/index.js";
 import type { WorkerOptions } from "../worker/options.js";
-import { loadConfig, type LoadedConfig } from "./load-config.js";
+import { CliErrors } from "./errors.js";
+import { CONFIG_FILE_NAMES, loadConfig, type LoadedConfig } from "./load-config.js";
 import { resolveCliOptions, type CliFlags, type ResolvedCliOptions } from "./options.js";
+import { checkServerSettings } from "./server-settings.js";
 
 export interface CommonFlags extends CliFlags {
   config?: string;
   json?: boolean;
 }
 
-export interface CliContext {
-  loaded: LoadedConfig;
-  options: ResolvedCliOptions;
-  flags: CommonFlags;
+/** What a command needs; `prepare` refuses, before anything is opened, what it cannot work with. */
+export interface CommandNeeds {
+  /** The command name, for messages. */
+  command: string;
+  /**
+   * It runs the definitions' code (run, onAbort) or names them: with no config file
+   * given or found it would run none, so that is an error, not an empty list.
+   */
+  definitions: boolean;
+  /**
+   * How it uses the store: `create` may create it (migrations make the tables);
+   * `existing` only reads or changes tasks already there, so a missing SQLite file is an
+   * error (a mistyped path must not become a new empty store); `none` opens nothing.
+   */
+  store: "create" | "existing" | "none";
+  /** It can use an in-memory store: only `dev`, which runs worker and API in that one process. */
+  inMemory?: boolean;
+  /** It starts the API server: host and API keys are checked before the store is opened. */
+  server?: boolean;
 }
 
-export async function prepare(flags: CommonFlags): Promise<CliContext> {
+export interface CliContext {
+  loaded: LoadedConfig;
+  /** The config's definitions, checked (ids, duplicates) before any store is opened. */
+  registry: DefinitionRegistry;
+  options: ResolvedCliOptions;
+  flags: CommonFlags;
+  needs: CommandNeeds;
+}
+
+export async function prepare(flags: CommonFlags, needs: CommandNeeds): Promise<CliContext> {
   const loaded = await loadConfig(flags.config);
-  return { loaded, options: resolveCliOptions(loaded.config, flags), flags };
+  if (needs.definitions && !loaded.path) throw CliErrors.configRequired(needs.command, process.cwd(), CONFIG_FILE_NAMES);
+  const registry = new DefinitionRegistry().registerAll(loaded.config.definitions ?? []);
+  const options = resolveCliOptions(loaded.config, flags, process.env, loaded.path);
+  if (needs.store !== "none" && !needs.inMemory && isInMemory(parseDatabaseUrl(options.database))) {
+    throw CliErrors.storeInMemory(needs.command, options.database, options.sources.database);
+  }
+  if (needs.server) checkServerSettings(options);
+  return { loaded, registry, options, flags, needs };
 }
 
 /** Opens the store (migrating it unless `skipMigrations`) with the config's definitions. */
 export async function openStint(context: CliContext, extra: { skipMigrations?: boolean; worker?: WorkerOptions } = {}): Promise<Stint> {
+  const { database, sources } = context.options;
+  let storage: StorageAdapter;
+  try {
+    storage = await openStorage(database, { mustExist: context.needs.store === "existing" });
+  } catch (error) {
+    if (!isStintError(error, ErrorCode.StoreNotFound)) throw error;
+    throw CliErrors.storeNotFound(String(error.data?.filename), database, sources.database);
+  }
   return createStint({
-    database: context.options.database,
+    storage, // closed by stint.close(), or by createStint itself when migrating fails
     definitions: context.loaded.config.definitions ?? [],
     worker: { ...context.options.worker, ...extra.worker },
     server: context.options.server,
@@ -44,4 +90,9 @@ export async function withStint<T>(context: CliContext, body: (stint: Stint) => 
   } finally {
     await stint.close();
   }
+}
+
+/** The config file as the user would type it, relative to the working directory. */
+export function configLabel(context: CliContext): string | null {
+  return context.loaded.path ? relative(process.cwd(), context.loaded.path) || context.loaded.path : null;
 }

@@ -1,9 +1,8 @@
 /** `stint definitions`: what the config registers (no store needed). */
 import type { Command } from "commander";
 import { toDefinitionInfo } from "../service/task-service.js";
-import { DefinitionRegistry } from "../definition/registry.js";
 import { addJsonOption } from "./common.js";
-import { prepare, type CommonFlags } from "./context.js";
+import { configLabel, prepare, type CommonFlags } from "./context.js";
 import { formatTable, printJson, stdio } from "./output.js";
 
 export function registerDefinitions(program: Command): void {
@@ -14,12 +13,14 @@ export function registerDefinitions(program: Command): void {
     .option("--all", "include private definitions");
   addJsonOption(command);
   command.action(async (flags: CommonFlags & { all?: boolean }) => {
-    const context = await prepare({ config: flags.config });
-    const registry = new DefinitionRegistry().registerAll(context.loaded.config.definitions ?? []);
     // No store needed: definitions come from the config alone.
-    const list = registry.list({ includePrivate: Boolean(flags.all) }).map(toDefinitionInfo);
+    const context = await prepare({ config: flags.config }, { command: "definitions", definitions: true, store: "none" });
+    const list = context.registry.list({ includePrivate: Boolean(flags.all) }).map(toDefinitionInfo);
     if (flags.json) return printJson(list);
-    if (list.length === 0) return stdio.out(context.loaded.path ? `No definitions in ${context.loaded.path}.` : "No config file found; pass --config <file>.");
+    if (list.length === 0) {
+      const hidden = context.registry.ids().length;
+      return stdio.out(`No ${hidden ? "public " : ""}definitions in ${configLabel(context)}.${hidden ? ` ${hidden} private: see --all.` : ""}`);
+    }
     stdio.out(
       formatTable(
         ["ID", "TITLE", "MAX ITERATIONS", "INPUT"],

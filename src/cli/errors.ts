@@ -1,11 +1,13 @@
 /**
  * How the CLI fails. Bad input (an unknown command or definition, invalid JSON, a missing
- * or broken config, an unsupported database URL, anything the TaskService refuses as
- * invalid) prints ONE line to stderr and exits with code 2; nothing is stored because
- * every check runs before the first write. Anything else is a runtime failure: exit 1.
+ * or broken config, an unsupported database URL, a SQLite file that is not there for a
+ * command that needs an existing store, an in-memory store for a command that would lose
+ * it, anything the TaskService refuses as invalid) prints ONE line to stderr and exits
+ * with code 2; nothing is stored because every check runs before the first write.
+ * Anything else is a runtime failure: exit 1.
  */
 import { CommanderError } from "commander";
-import { ErrorCode, isStintError } from "../domain/errors.js";
+import { ErrorCode, isStintError, redactUrl, StintError } from "../domain/errors.js";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -19,6 +21,41 @@ export class UsageError extends Error {
     super(message);
     this.name = "UsageError";
   }
+}
+
+/** The CLI's refusals, worded once; `source` names where the setting came from (see options.ts). */
+export const CliErrors = {
+  storeNotFound: (filename: string, url: string, source: string) =>
+    new StintError(
+      `No Stint database at ${filename} (${redactUrl(url)}, ${fromSource(source)}); ${checkHint(source)}, or create the store with: stint migrate`,
+      ErrorCode.StoreNotFound,
+      { filename, url: redactUrl(url), source },
+    ),
+  storeInMemory: (command: string, url: string, source: string) =>
+    new StintError(
+      `${redactUrl(url)} (${fromSource(source)}) is an in-memory store: it lives inside one process, so \`stint ${command}\` ` +
+        "would work on an empty store of its own, gone when it exits; use stint dev (store, worker and API in one process), " +
+        "a file (--database sqlite:./stint.db) or PostgreSQL",
+      ErrorCode.StoreInMemory,
+      { url: redactUrl(url), source, command },
+    ),
+  configRequired: (command: string, cwd: string, names: readonly string[]) =>
+    new StintError(
+      `No config file found in ${cwd} (looked for ${names.join(", ")}); \`stint ${command}\` needs the task definitions: pass --config <file>`,
+      ErrorCode.ConfigNotFound,
+      { cwd, command },
+    ),
+};
+
+/** The value of a setting left at its default has no source to name. */
+export const DEFAULT_SOURCE = "the default";
+
+function fromSource(source: string): string {
+  return source === DEFAULT_SOURCE ? source : `from ${source}`;
+}
+
+function checkHint(source: string): string {
+  return source === DEFAULT_SOURCE ? "pass --database or set STINT_DATABASE_URL" : `check ${source}`;
 }
 
 /** StintError codes that mean "the input was wrong", not "something broke". */
@@ -38,6 +75,8 @@ const USAGE_CODES: ReadonlySet<string> = new Set([
   ErrorCode.ConfigInvalid,
   ErrorCode.DefinitionInvalid,
   ErrorCode.DefinitionDuplicate,
+  ErrorCode.StoreNotFound,
+  ErrorCode.StoreInMemory,
 ]);
 
 export function exitCodeFor(error: unknown): number {

@@ -4,6 +4,7 @@
  * by the tiny formatter below (no pino-pretty dependency).
  */
 import { pino, type Logger } from "pino";
+import { UsageError } from "./errors.js";
 
 export type { Logger };
 
@@ -12,7 +13,7 @@ const COLORS: Record<number, string> = { 10: "90", 20: "90", 30: "32", 40: "33",
 const HIDDEN = new Set(["level", "time", "msg", "pid", "hostname", "name"]);
 
 export interface LoggerOptions {
-  /** @defaultValue process.env.STINT_LOG_LEVEL ?? "info" */
+  /** @defaultValue process.env.STINT_LOG_LEVEL (checked) ?? "info" */
   level?: string;
   /** @defaultValue process.stdout.isTTY */
   pretty?: boolean;
@@ -22,11 +23,20 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const stream = options.stream ?? process.stdout;
   const pretty = options.pretty ?? Boolean((stream as NodeJS.WriteStream).isTTY);
-  const level = options.level ?? process.env.STINT_LOG_LEVEL ?? "info";
+  const level = options.level ?? logLevelFromEnv();
   const base = { name: "stint" };
   if (!pretty) return pino({ level, base }, stream as never);
   const color = Boolean((stream as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR;
   return pino({ level, base }, { write: (line: string) => void stream.write(formatPretty(line, color)) });
+}
+
+/** STINT_LOG_LEVEL, checked here because pino's own refusal ("unknown level") does not say where the value came from. */
+export function logLevelFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const value = env.STINT_LOG_LEVEL?.trim();
+  if (!value) return "info";
+  const known = [...Object.keys(pino.levels.values), "silent"];
+  if (!known.includes(value)) throw new UsageError(`STINT_LOG_LEVEL must be one of ${known.join(", ")}, got "${value}"`);
+  return value;
 }
 
 /** `12:00:01 INFO  task done id=… definition=importCsv` */

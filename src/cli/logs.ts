@@ -19,7 +19,7 @@ export function registerLogs(program: Command): void {
     .option("-f, --follow", "keep printing new items until the task finishes (Ctrl-C stops)");
   addJsonOption(addStoreOptions(command));
   command.action(async (id: string, flags: LogsFlags) => {
-    const context = await prepare(flags);
+    const context = await prepare(flags, { command: "logs", definitions: false, store: "existing" });
     await withStint(context, async (stint) => {
       if (!(await stint.tasks.getTask(id))) throw Errors.taskNotFound(id);
       if (flags.json && !flags.follow) return printJson(await allLogs(stint.tasks, id));

@@ -2,16 +2,29 @@
  * The CLI's effective settings, merged in one place: defaults → config file → environment
  * → command-line flags (flags win). Worker tuning left unset here falls through to the
  * worker's own documented defaults (src/worker/options.ts).
+ *
+ * Each setting remembers where its value came from, and a refusal names that place
+ * (`STINT_PORT must be…`, not `--port must be…` when no flag was given): the user must
+ * be sent to the thing they actually set.
  */
+import { relative } from "node:path";
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from "../config/database.js";
 import type { StintConfig, StintServerConfig, StintWorkerConfig } from "../config/define-config.js";
-import { UsageError } from "./errors.js";
+import { isStintError, StintError } from "../domain/errors.js";
+import { DEFAULT_SOURCE, UsageError } from "./errors.js";
 
 export interface CliFlags {
   database?: string;
   port?: string | number;
   host?: string;
   concurrency?: string | number;
+}
+
+/** Where the values came from: `--port`, `STINT_PORT`, `` `server.port` in stint.config.ts `` or "the default". */
+export interface SettingSources {
+  database: string;
+  port: string;
+  host: string;
 }
 
 export interface ResolvedCliOptions {
@@ -21,6 +34,13 @@ export interface ResolvedCliOptions {
   worker: StintWorkerConfig;
   /** port @defaultValue 4000 (env STINT_PORT, flag --port); host @defaultValue "127.0.0.1" (env STINT_HOST, flag --host) */
   server: StintServerConfig & { port: number; host: string };
+  sources: SettingSources;
+}
+
+type Value = string | number;
+interface Setting {
+  value: Value;
+  source: string;
 }
 
 export const CLI_DEFAULTS = {
@@ -29,21 +49,48 @@ export const CLI_DEFAULTS = {
   host: "127.0.0.1",
 } as const;
 
+/** `configPath`: the loaded config file, named in messages about values it set. */
 export function resolveCliOptions(
   config: StintConfig,
   flags: CliFlags = {},
   env: Readonly<Record<string, string | undefined>> = process.env,
+  configPath: string | null = null,
 ): ResolvedCliOptions {
-  const database = flags.database ?? nonEmpty(env.STINT_DATABASE_URL) ?? config.database ?? CLI_DEFAULTS.database;
-  // Checked before anything is opened: a bad URL stores nothing and exits 2.
-  parseDatabaseUrl(database);
+  const inConfig = (key: string) => `\`${key}\` in ${configPath ? relative(process.cwd(), configPath) || configPath : "the config"}`;
+  /** The first of flag, environment, config file and default that is set, with its source. */
+  const pick = (flag: string, flagValue: Value | undefined, envName: string, configKey: string, configValue: Value | undefined, fallback: Value): Setting => {
+    if (flagValue !== undefined) return { value: flagValue, source: flag };
+    const fromEnv = nonEmpty(env[envName]);
+    if (fromEnv !== undefined) return { value: fromEnv, source: envName };
+    if (configValue !== undefined) return { value: configValue, source: inConfig(configKey) };
+    return { value: fallback, source: DEFAULT_SOURCE };
+  };
 
-  const port = integer("--port", flags.port ?? nonEmpty(env.STINT_PORT) ?? config.server?.port ?? CLI_DEFAULTS.port, 0, 65535);
-  const host = flags.host ?? nonEmpty(env.STINT_HOST) ?? config.server?.host ?? CLI_DEFAULTS.host;
+  const database = pick("--database", flags.database, "STINT_DATABASE_URL", "database", config.database, CLI_DEFAULTS.database);
+  // Checked before anything is opened: a bad URL stores nothing and exits 2.
+  try {
+    parseDatabaseUrl(database.value);
+  } catch (error) {
+    throw named(error, database.source);
+  }
+
+  const port = pick("--port", flags.port, "STINT_PORT", "server.port", config.server?.port, CLI_DEFAULTS.port);
+  const host = pick("--host", flags.host, "STINT_HOST", "server.host", config.server?.host, CLI_DEFAULTS.host);
   const worker: StintWorkerConfig = { ...config.worker };
   if (flags.concurrency !== undefined) worker.concurrency = integer("--concurrency", flags.concurrency, 1, 10_000);
 
-  return { database, worker, server: { ...config.server, port, host } };
+  return {
+    database: String(database.value),
+    worker,
+    server: { ...config.server, port: integer(port.source, port.value, 0, 65535), host: String(host.value) },
+    sources: { database: database.source, port: port.source, host: host.source },
+  };
+}
+
+/** The same error with the place the value came from in front: `STINT_DATABASE_URL: Unsupported…`. */
+export function named(error: unknown, source: string): unknown {
+  if (!isStintError(error)) return error;
+  return new StintError(`${source}: ${error.message}`, error.code, error.data, { cause: error });
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -52,7 +99,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 
 export function integer(name: string, value: string | number, min: number, max: number): number {
   const number = typeof value === "number" ? value : Number(value);
-  if (!Number.isInteger(number) || number < min || number > max) {
+  if (!Number.isInteger(number) || number < min || number > max || (typeof value === "string" && value.trim() === "")) {
     throw new UsageError(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
   }
   return number;

@@ -23,9 +23,11 @@ export function createProgram(): Command {
     `
 The database is chosen by URL: defaults < config file < STINT_DATABASE_URL < --database.
 Bad input (unknown command or definition, invalid JSON, missing or broken config, unknown
-database URL scheme) prints one line and exits with code 2.
+database URL scheme, a SQLite file that is not there for tasks/logs/abort, an in-memory
+store for anything but dev) prints one line and exits with code 2.
 
-Start here:  stint dev --config stint.config.ts`,
+Start here, in this repository (in your project, stint dev loads ./stint.config.ts):
+  stint dev --config examples/stint.config.ts`,
   );
   registerDev(program);
   registerWorker(program);

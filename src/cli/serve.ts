@@ -16,7 +16,7 @@ export function registerServe(program: Command): void {
     .option("--static-dir <dir>", "also serve this folder at / (e.g. a dashboard build)");
   addServerOptions(addStoreOptions(command));
   command.action(async (flags: CommonFlags & { staticDir?: string }) => {
-    const context = await prepare(flags);
+    const context = await prepare(flags, { command: "serve", definitions: true, store: "create", server: true });
     const logger = createLogger();
     const stint = await openStint(context);
     logStintEvents(stint, logger);

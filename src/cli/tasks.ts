@@ -29,7 +29,7 @@ export function registerTasks(program: Command): void {
     const where: Record<string, unknown> = {};
     if (flags.status) where.taskStatus = flags.status;
     if (flags.definition) where.definitionId = flags.definition;
-    const context = await prepare(flags);
+    const context = await prepare(flags, { command: "tasks", definitions: false, store: "existing" });
     await withStint(context, async (stint) => {
       const result = await stint.tasks.listTasks({ where, limit, sort: ["createdOn_DESC"] });
       if (flags.json) return printJson(result);

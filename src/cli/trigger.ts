@@ -27,10 +27,11 @@ export function registerTrigger(program: Command): void {
     .option("-w, --watch", "follow the task: progress bar, iterations, log lines, final status and output; exit 0 on success, 1 on failure or abort")
     .option("--interval <ms>", "how often --watch polls the store", "200");
   addJsonOption(addStoreOptions(command));
+  // Runnable as written in this repository (tests/cli/help-examples.test.ts runs them).
   command.addHelpText("after", `
-Examples:
-  stint trigger importCsv --input '{"file":"orders.csv"}' --watch
-  stint trigger fanOutChecksums --input '{"directories":["src","examples"]}' --delay 60 --json`);
+Examples, with this repository's example config (npm start writes .stint/orders.csv):
+  stint trigger importCsv --input '{"file":".stint/orders.csv"}' --watch --config examples/stint.config.ts
+  stint trigger checksumTree --input '{"directories":["src","examples"]}' --delay 60 --json --config examples/stint.config.ts`);
   command.action(async (definition: string, flags: TriggerFlags) => {
     process.exitCode = await trigger(definition, flags);
   });
@@ -41,11 +42,10 @@ async function trigger(definitionId: string, flags: TriggerFlags): Promise<numbe
   const input = parseJsonInput(flags.input);
   const delay = flags.delay === undefined ? undefined : Number(flags.delay);
   const intervalMs = integer("--interval", flags.interval ?? "200", 10, 60_000);
-  const context = await prepare(flags);
-  const known = (context.loaded.config.definitions ?? []).map((d) => d.id);
-  if (!known.includes(definitionId)) {
-    const where = context.loaded.path ? `in ${context.loaded.path}` : "(no config file found; pass --config <file>)";
-    throw new UsageError(`unknown task definition "${definitionId}" ${where}${known.length ? `; known: ${known.join(", ")}` : ""}`);
+  const context = await prepare(flags, { command: "trigger", definitions: true, store: "create" });
+  if (!context.registry.has(definitionId)) {
+    const known = context.registry.ids();
+    throw new UsageError(`unknown task definition "${definitionId}" in ${context.loaded.path}${known.length ? `; known: ${known.join(", ")}` : ""}`);
   }
 
   return withStint(context, async (stint) => {

@@ -15,7 +15,7 @@ export function registerWorker(program: Command): void {
     );
   addWorkerOptions(addStoreOptions(command));
   command.action(async (flags: CommonFlags) => {
-    const context = await prepare(flags);
+    const context = await prepare(flags, { command: "worker", definitions: true, store: "create" });
     const logger = createLogger();
     const stint = await openStint(context);
     // Before saying it runs: whoever reads that line may signal at once (see waitForShutdown).
@@ -27,6 +27,8 @@ export function registerWorker(program: Command): void {
       { database: redactUrl(context.options.database), concurrency: worker.options.concurrency, definitions: stint.definitions.ids() },
       "worker running",
     );
+    // A config that registers nothing is legal, but a worker over it never claims a task.
+    if (stint.definitions.ids().length === 0) logger.warn({ config: context.loaded.path }, "no task definitions: this worker will claim nothing");
     process.exitCode = await stopped;
   });
 }

@@ -1,7 +1,8 @@
 /**
- * Database URLs → storage adapters: `sqlite:./path.db`, `sqlite::memory:`,
- * `postgres://...` / `postgresql://...` (optional `?schema=name`). Adapters are loaded
- * lazily so a SQLite user never loads `pg` and the other way round.
+ * Database URLs → storage adapters: `sqlite:./path.db`, `sqlite::memory:` (also
+ * `sqlite:file::memory:` and `sqlite:file:name?mode=memory`), `postgres://...` /
+ * `postgresql://...` (optional `?schema=name`). Adapters are loaded lazily so a SQLite
+ * user never loads `pg` and the other way round.
  */
 import { resolve } from "node:path";
 import { Errors } from "../domain/errors.js";
@@ -13,14 +14,19 @@ export type DatabaseTarget =
   | { kind: "sqlite"; filename: string }
   | { kind: "postgres"; connectionString: string };
 
+/** SQLite's spellings of a private in-memory database: `:memory:`, `file::memory:[?...]`, `file:x?mode=memory`. */
+const MEMORY_FORMS = /^(?::memory:|file::memory:(?:\?.*)?|file:[^?]*\?(?:.*&)?mode=memory(?:&.*)?)$/;
+
 export function parseDatabaseUrl(url: unknown): DatabaseTarget {
   if (typeof url !== "string" || url.trim() === "") throw Errors.invalidDatabaseUrl(String(url));
   const value = url.trim();
   if (value.startsWith("sqlite:")) {
     let rest = value.slice("sqlite:".length);
     if (rest.startsWith("//")) rest = rest.slice(2); // sqlite://./file.db
-    if (rest === ":memory:") return { kind: "sqlite", filename: ":memory:" };
-    if (rest === "") throw Errors.invalidDatabaseUrl(value);
+    if (MEMORY_FORMS.test(rest)) return { kind: "sqlite", filename: ":memory:" };
+    // better-sqlite3 reads no URI filenames: `file:x.db` would become a file of that very
+    // name in the working directory, so any other `file:` form is refused, not guessed.
+    if (rest === "" || rest.startsWith("file:")) throw Errors.invalidDatabaseUrl(value);
     return { kind: "sqlite", filename: resolve(rest) };
   }
   if (/^postgres(ql)?:\/\/./.test(value)) {
@@ -34,11 +40,27 @@ export function parseDatabaseUrl(url: unknown): DatabaseTarget {
   throw Errors.invalidDatabaseUrl(value);
 }
 
-export async function openStorage(url: string): Promise<StorageAdapter> {
+/** True for a store that lives inside the process that opened it (SQLite in memory). */
+export function isInMemory(target: DatabaseTarget): boolean {
+  return target.kind === "sqlite" && target.filename === ":memory:";
+}
+
+export interface OpenStorageOptions {
+  /**
+   * Open only a store that already exists: a SQLite file that is missing fails with
+   * STORE_NOT_FOUND instead of being created (with its directory). For commands that
+   * only read or change existing tasks, where a new empty store means a mistyped path.
+   * No effect on PostgreSQL, whose database is never created by Stint.
+   * @defaultValue false
+   */
+  mustExist?: boolean;
+}
+
+export async function openStorage(url: string, options: OpenStorageOptions = {}): Promise<StorageAdapter> {
   const target = parseDatabaseUrl(url);
   if (target.kind === "sqlite") {
     const { createSqliteStorage } = await import("../storage/sqlite/index.js");
-    return createSqliteStorage({ filename: target.filename });
+    return createSqliteStorage({ filename: target.filename, fileMustExist: options.mustExist ?? false });
   }
   const { createPostgresStorage } = await import("../storage/postgres/index.js");
   return createPostgresStorage({ connectionString: target.connectionString });

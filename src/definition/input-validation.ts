@@ -3,6 +3,13 @@
  * service needs: a check returning Webiny's `invalidFields` shape, and a JSON Schema for
  * `listDefinitions`. The schema is built on first use, not at definition time, so that
  * importing a config with many definitions stays cheap.
+ *
+ * The JSON Schema describes what the trigger accepts, i.e. zod's input side (`io: "input"`):
+ * a plain `z.object` strips unknown keys rather than refusing them, so it must not say
+ * `additionalProperties: false`; a field with `.default()` may be left out; a transform is
+ * described by what it reads. zod's output side (the default) says the opposite on each.
+ * Where zod's declared input is narrower than what it parses (`.catch()`, `z.coerce.*`,
+ * `z.preprocess`), the schema follows the declared type.
  */
 import { z } from "zod";
 import { Errors } from "../domain/errors.js";
@@ -34,9 +41,9 @@ export function createInputValidator(
     },
     jsonSchema() {
       try {
-        return z.toJSONSchema(getSchema()) as Record<string, unknown>;
+        return z.toJSONSchema(getSchema(), { io: "input" }) as Record<string, unknown>;
       } catch {
-        // Some zod types (dates, transforms, custom) have no JSON Schema; the schema is
+        // Some zod types (dates, bigints, custom) have no JSON Schema; the schema is
         // informational only, so its absence must not break listDefinitions.
         return null;
       }

@@ -44,6 +44,10 @@ export const ErrorCode = {
   InvalidDatabaseUrl: "INVALID_DATABASE_URL",
   StorageUnavailable: "STORAGE_UNAVAILABLE",
   StorageFull: "STORAGE_FULL",
+  /** A SQLite file asked for as an existing store (`fileMustExist`) is not there. */
+  StoreNotFound: "STORE_NOT_FOUND",
+  /** An in-memory store given to a CLI command that would lose it when it exits. */
+  StoreInMemory: "STORE_IN_MEMORY",
   ConfigNotFound: "CONFIG_NOT_FOUND",
   ConfigInvalid: "CONFIG_INVALID",
   NotAuthorized: "SECURITY_NOT_AUTHORIZED",
@@ -97,6 +101,8 @@ export const Errors = {
     ),
   storageUnavailable: (reason: string, cause?: unknown) =>
     new StintError(`The task store is unavailable: ${reason}`, ErrorCode.StorageUnavailable, null, { cause }),
+  storeNotFound: (filename: string, cause?: unknown) =>
+    new StintError(`No Stint database at ${filename}.`, ErrorCode.StoreNotFound, { filename }, { cause }),
   storageFull: (cause?: unknown) =>
     new StintError("The task store is out of space; the write was not stored.", ErrorCode.StorageFull, null, { cause }),
   configNotFound: (path: string) =>

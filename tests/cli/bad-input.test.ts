@@ -4,17 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createStint } from "../../src/stint.js";
-import { EXAMPLES_CONFIG, runCli, type CliResult } from "./helpers.js";
-
-/** One clear line on stderr, nothing on stdout, exit code 2. */
-function assertUsageError(result: CliResult, pattern: RegExp): void {
-  assert.equal(result.code, 2, `exit code; stderr: ${result.stderr}`);
-  const lines = result.stderr.trimEnd().split("\n");
-  assert.equal(lines.length, 1, `one line expected, got:\n${result.stderr}`);
-  assert.match(lines[0], /^stint: /);
-  assert.match(lines[0], pattern);
-  assert.equal(result.stdout, "");
-}
+import { assertUsageError, EXAMPLES_CONFIG, runCli } from "./helpers.js";
 
 describe("bad input prints one line, exits 2 and stores nothing", () => {
   const dir = mkdtempSync(join(tmpdir(), "stint-cli-bad-"));

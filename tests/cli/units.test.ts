@@ -10,6 +10,7 @@ import { describeError, exitCodeFor, UsageError } from "../../src/cli/errors.js"
 import { formatAge, formatTable } from "../../src/cli/output.js";
 import { renderProgressBar } from "../../src/cli/progress-bar.js";
 import { formatPretty } from "../../src/cli/logger.js";
+import { graphqlLiteral, shellQuote } from "../../src/cli/dev-banner.js";
 import { Errors } from "../../src/domain/errors.js";
 import { EXAMPLES_CONFIG } from "./helpers.js";
 
@@ -31,6 +32,24 @@ describe("CLI settings merge defaults, then the config file, then the environmen
   it("refuses a bad database URL or port before anything is opened", () => {
     assert.throws(() => resolveCliOptions({}, { database: "redis://x" }, {}), { code: "INVALID_DATABASE_URL" });
     assert.throws(() => resolveCliOptions({}, { port: "http" }, {}), UsageError);
+  });
+
+  it("remembers where each value came from and names that place when it refuses one", () => {
+    const config = { database: "sqlite:file.db", server: { port: 5000 } };
+    const configPath = join(process.cwd(), "stint.config.ts");
+    assert.deepEqual(resolveCliOptions({}, {}, {}).sources, { database: "the default", port: "the default", host: "the default" });
+    assert.deepEqual(resolveCliOptions(config, { host: "localhost" }, { STINT_DATABASE_URL: "sqlite:env.db" }, configPath).sources, {
+      database: "STINT_DATABASE_URL",
+      port: "`server.port` in stint.config.ts",
+      host: "--host",
+    });
+    assert.throws(() => resolveCliOptions({}, {}, { STINT_PORT: "abc" }), { message: 'STINT_PORT must be a whole number from 0 to 65535, got "abc"' });
+    assert.throws(() => resolveCliOptions({}, { port: "" }, {}), { message: '--port must be a whole number from 0 to 65535, got ""' });
+    assert.throws(() => resolveCliOptions({ server: { port: -1 } }, {}, {}, configPath), /^UsageError: `server\.port` in stint\.config\.ts must be/);
+    assert.throws(() => resolveCliOptions({ database: "redis://x" }, {}, {}, configPath), {
+      code: "INVALID_DATABASE_URL",
+      message: /^`database` in stint\.config\.ts: Unsupported database URL "redis:\/\/x"/,
+    });
   });
 
   function pick(options: ReturnType<typeof resolveCliOptions>) {
@@ -86,6 +105,14 @@ describe("output", () => {
     assert.equal(formatTable(["ID", "STATUS"], [["a", "success"], ["bbb", "failed"]]), "ID   STATUS\na    success\nbbb  failed");
     assert.equal(formatAge(new Date(0), 90_000), "1m");
     assert.equal(formatAge(new Date(0), 3 * 86_400_000), "3d");
+  });
+
+  it("quotes printed commands for a shell and writes example inputs as GraphQL literals", () => {
+    assert.equal(shellQuote("sqlite:/tmp/x.db"), "sqlite:/tmp/x.db");
+    assert.equal(shellQuote("postgres://u@h/db?schema=a&x=1"), "'postgres://u@h/db?schema=a&x=1'");
+    assert.equal(shellQuote(`{"name":"O'Hara"}`), `'{"name":"O'\\''Hara"}'`);
+    assert.equal(graphqlLiteral({ directories: ["src", "examples"], n: 2, ok: true }), '{ directories: ["src", "examples"], n: 2, ok: true }');
+    assert.equal(graphqlLiteral({ "not-a-name": 1 }), null);
   });
 
   it("turns a pino JSON record into one readable line", () => {

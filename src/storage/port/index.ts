@@ -1,2 +1,2 @@
-export type { StorageAdapter } from "./storage.js";
+export type { MigrateResult, StorageAdapter } from "./storage.js";
 export type * from "./types.js";

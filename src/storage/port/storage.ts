@@ -40,12 +40,24 @@ import type {
 import type { Task } from "../../domain/task.js";
 import type { TaskLog } from "../../domain/log.js";
 
+/** What one `migrate()` call did. */
+export interface MigrateResult {
+  /** The migrations this call applied, in order; empty when there was nothing to do. */
+  applied: { version: number; name: string }[];
+  /** The store's schema version after the call (the newest migration this Stint knows). */
+  version: number;
+}
+
 export interface StorageAdapter {
   readonly name: "sqlite" | "postgres";
   readonly capabilities: StorageCapabilities;
 
-  /** Applies pending migrations; safe when several processes call it at once. */
-  migrate(): Promise<void>;
+  /**
+   * Applies pending migrations; safe when several processes call it at once. Says what
+   * this call applied (nothing when the store was current, or another process got there
+   * first) and the version the store is at now.
+   */
+  migrate(): Promise<MigrateResult>;
   /** Cheap round trip, for health checks. Throws when the store is unreachable. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -7,11 +7,13 @@
  * already current never take the lock nor need CREATE rights on the database.
  */
 import { createHash } from "node:crypto";
+import type { MigrateResult } from "../port/storage.js";
 import type { Db, Queryable } from "./db.js";
 import { migrations } from "./migrations.generated.js";
 
-export async function migrate(db: Db): Promise<void> {
-  if ((await pendingMigrations(db)).length === 0) return;
+export async function migrate(db: Db): Promise<MigrateResult> {
+  const version = migrations.length;
+  if ((await pendingMigrations(db)).length === 0) return { applied: [], version };
   const { names } = db;
   const applied = await db.transaction(async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock($1::bigint)", [lockKey(names.schema)]);
@@ -24,7 +26,7 @@ export async function migrate(db: Db): Promise<void> {
        )`,
     );
     const pending = await pendingMigrations(tx, db);
-    if (pending.length === 0) return false;
+    if (pending.length === 0) return [];
     // The .sql files use unqualified names; LOCAL ends with the transaction.
     await tx.query(`SET LOCAL search_path TO ${names.schemaIdent}`);
     for (const migration of pending) {
@@ -34,14 +36,15 @@ export async function migrate(db: Db): Promise<void> {
         migration.name,
       ]);
     }
-    return true;
+    return pending.map(({ version, name }) => ({ version, name }));
   });
   // Fresh statistics once the tables exist, so the first plans are not made blind (the
   // claim itself no longer depends on them, see claim.ts). Best effort: ANALYZE needs
   // ownership and is only a warning without it.
-  if (applied) {
+  if (applied.length > 0) {
     await db.query(`ANALYZE ${names.tasks}, ${names.logs}, ${names.logItems}`).catch((error: Error) => db.options.onError(error));
   }
+  return { applied, version };
 }
 
 async function pendingMigrations(q: Queryable, db: Db = q as Db) {

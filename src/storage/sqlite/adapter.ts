@@ -3,6 +3,8 @@
  * native errors into Stint's. better-sqlite3 is synchronous; each method still returns a
  * promise (the port is async for PostgreSQL), and any throw becomes a rejection.
  */
+import { existsSync } from "node:fs";
+import { Errors } from "../../domain/errors.js";
 import type { StorageAdapter } from "../port/storage.js";
 import type { StorageCapabilities } from "../port/types.js";
 import { taskClaim, taskHooksDone, taskNextDueAt, taskReleaseLeases, taskRenewLeases } from "./claims.js";
@@ -17,6 +19,13 @@ import { taskCreateMany, taskDelete, taskGet, taskGetMany, taskList } from "./ta
 export interface SqliteStorageOptions {
   /** Database file, created with its directory when missing; ":memory:" for a private one. */
   filename: string;
+  /**
+   * Refuse to create a missing file (and its directory): opening fails with
+   * STORE_NOT_FOUND. For callers that only read or change existing tasks, where a new
+   * empty store would hide a mistyped path.
+   * @defaultValue false
+   */
+  fileMustExist?: boolean;
   /**
    * How long a write waits for another process's write lock before failing with
    * STORAGE_UNAVAILABLE.
@@ -37,8 +46,11 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
 export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapter {
   let db: ReturnType<typeof openDb>;
   try {
-    db = openDb(options.filename, options.busyTimeoutMs ?? 5000);
+    db = openDb(options.filename, options.busyTimeoutMs ?? 5000, { fileMustExist: options.fileMustExist });
   } catch (error) {
+    // SQLite already refused the open; existsSync only tells a missing file (or directory)
+    // from one that exists but cannot be opened (permissions, not a database).
+    if (options.fileMustExist && !existsSync(options.filename)) throw Errors.storeNotFound(options.filename, error);
     throw translateError(error);
   }
   const checkpointer = usesWal(options.filename) ? startCheckpointer(options.filename) : undefined;

@@ -56,12 +56,20 @@ export function usesWal(filename: string): boolean {
   return filename !== ":memory:" && !filename.startsWith("file::memory:") && filename !== "";
 }
 
-export function openDb(filename: string, busyTimeoutMs: number): Db {
-  if (filename !== ":memory:" && !filename.startsWith("file:")) {
+export interface OpenDbOptions {
+  /** Fail when the file is missing instead of creating it and its directory. */
+  fileMustExist?: boolean;
+}
+
+export function openDb(filename: string, busyTimeoutMs: number, options: OpenDbOptions = {}): Db {
+  const fileMustExist = options.fileMustExist ?? false;
+  if (!fileMustExist && filename !== ":memory:" && !filename.startsWith("file:")) {
     mkdirSync(dirname(filename), { recursive: true });
   }
   // `timeout` is SQLite's busy_timeout: how long a statement waits for another writer.
-  const raw = new Database(filename, { timeout: Math.max(0, Math.floor(busyTimeoutMs)) });
+  // `fileMustExist` opens without SQLITE_OPEN_CREATE: SQLite itself refuses a missing
+  // file, so no other process can slip one in between a check and the open.
+  const raw = new Database(filename, { timeout: Math.max(0, Math.floor(busyTimeoutMs)), fileMustExist });
   // WAL lets readers (lists, the UI) run while a worker writes, across processes.
   retryWhileBusy(() => raw.pragma("journal_mode = WAL"), busyTimeoutMs);
   // In WAL mode NORMAL never corrupts the file and survives a process crash; only an OS

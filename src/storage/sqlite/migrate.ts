@@ -5,6 +5,7 @@
  * the second waits for the first, then finds nothing left to do.
  */
 import { Errors } from "../../domain/errors.js";
+import type { MigrateResult } from "../port/storage.js";
 import type { Db } from "./connection.js";
 import { migrations } from "./migrations.generated.js";
 
@@ -15,8 +16,8 @@ const CREATE_MIGRATIONS_TABLE = `
     applied_on INTEGER NOT NULL
   ) STRICT`;
 
-export function migrate(db: Db): void {
-  db.write(() => {
+export function migrate(db: Db): MigrateResult {
+  return db.write(() => {
     db.raw.exec(CREATE_MIGRATIONS_TABLE);
     const applied = new Set(
       (db.raw.prepare(`SELECT version FROM stint_migrations`).all() as { version: number }[]).map((r) => r.version),
@@ -29,10 +30,13 @@ export function migrate(db: Db): void {
       );
     }
     const record = db.raw.prepare(`INSERT INTO stint_migrations (version, name, applied_on) VALUES (?, ?, ?)`);
+    const done: MigrateResult["applied"] = [];
     for (const migration of migrations) {
       if (applied.has(migration.version)) continue;
       db.raw.exec(migration.sql);
       record.run(migration.version, migration.name, Date.now());
+      done.push({ version: migration.version, name: migration.name });
     }
+    return { applied: done, version: migrations.length };
   });
 }

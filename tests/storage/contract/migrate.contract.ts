@@ -14,8 +14,15 @@ export function migrateContract(kind: StoreKind): void {
       assert.deepEqual(await store.adapter.taskGet(task.id), task);
     });
 
+    it("says it applied nothing to a current store, and the version it is at", async () => {
+      const again = await store.adapter.migrate();
+      assert.deepEqual(again.applied, []);
+      assert.ok(Number.isInteger(again.version) && again.version > 0);
+    });
+
     it("migrates safely when called several times at once", async () => {
-      await Promise.all([store.adapter.migrate(), store.adapter.migrate(), store.adapter.migrate()]);
+      const results = await Promise.all([store.adapter.migrate(), store.adapter.migrate(), store.adapter.migrate()]);
+      assert.ok(results.every((r) => r.applied.length === 0));
       const task = await createTask(store.adapter);
       assert.equal((await store.adapter.taskGet(task.id))?.id, task.id);
     });

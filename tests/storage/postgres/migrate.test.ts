@@ -66,6 +66,19 @@ describe("postgres migrations", { skip: !reachable && "PostgreSQL not reachable"
     }
   });
 
+  it("says which migrations it applied to an empty schema, and none the next time", async () => {
+    const schema = `stint_test_${randomBytes(5).toString("hex")}`;
+    schemas.push(schema);
+    const adapter = createPostgresStorage({ connectionString: POSTGRES_TEST_URL, schema });
+    try {
+      const latest = migrations.length;
+      assert.deepEqual(await adapter.migrate(), { applied: migrations.map(({ version, name }) => ({ version, name })), version: latest });
+      assert.deepEqual(await adapter.migrate(), { applied: [], version: latest });
+    } finally {
+      await adapter.close();
+    }
+  });
+
   it("migrating an up-to-date schema again changes nothing", async () => {
     const store = await postgresStore.create();
     try {

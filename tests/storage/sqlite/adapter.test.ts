@@ -11,6 +11,7 @@ import { Worker } from "node:worker_threads";
 import { isStintError } from "../../../src/domain/errors.js";
 import { createSqliteStorage } from "../../../src/storage/sqlite/index.js";
 import { translateError } from "../../../src/storage/sqlite/errors.js";
+import { migrations } from "../../../src/storage/sqlite/migrations.generated.js";
 import { createTask } from "../contract/fixtures.js";
 
 function tempDir(): { dir: string; [Symbol.dispose](): void } {
@@ -113,6 +114,15 @@ describe("SQLite adapter", () => {
     const translated = translateError(native);
     assert.ok(isStintError(translated, "STORAGE_FULL"));
     assert.equal((translated as Error).cause, native);
+  });
+
+  it("says which migrations it applied to a new file, and none the next time", async () => {
+    using tmp = tempDir();
+    const adapter = createSqliteStorage({ filename: join(tmp.dir, "stint.db") });
+    const latest = migrations.length;
+    assert.deepEqual(await adapter.migrate(), { applied: migrations.map(({ version, name }) => ({ version, name })), version: latest });
+    assert.deepEqual(await adapter.migrate(), { applied: [], version: latest });
+    await adapter.close();
   });
 
   it("refuses a database migrated by a newer Stint", async () => {
