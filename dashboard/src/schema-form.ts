@@ -4,7 +4,7 @@
  * any other property gets a small JSON box. A schema that is not an object with
  * properties is not a form at all: the caller shows the JSON editor instead.
  */
-import type { JsonSchema } from "./types";
+import type { JsonSchema } from "./types.js";
 
 export type FieldKind = "string" | "number" | "integer" | "boolean" | "enum" | "strings" | "json";
 
@@ -19,6 +19,12 @@ export interface Field {
   min?: number;
   max?: number;
   initial: string | boolean;
+  /**
+   * The schema's `default`: what an optional field left empty sends. The trigger stores
+   * the input as given, not as zod parsed it (WEBINY-COMPAT), so a zod `.default()` never
+   * reaches run() unless the caller sends it.
+   */
+  fallback?: unknown;
 }
 
 export type FormValues = Record<string, string | boolean>;
@@ -89,6 +95,7 @@ export function fieldsOf(schema: JsonSchema | null | undefined): Field[] | null 
       min: bound(property.minimum) ?? bound(property.exclusiveMinimum),
       max: bound(property.maximum) ?? bound(property.exclusiveMaximum),
       initial: initialOf(kind, property.default),
+      ...(property.default === undefined ? {} : { fallback: property.default }),
     };
   });
 }
@@ -107,7 +114,10 @@ export interface BuildResult {
   errors: Record<string, string>;
 }
 
-/** The input object; empty optional fields are left out so the definition's defaults apply. */
+/**
+ * The input object. An empty field sends its schema default when it has one (see
+ * `fallback`), is refused when required, and is otherwise left out.
+ */
 export function buildInput(fields: Field[], values: FormValues): BuildResult {
   const input: Record<string, unknown> = {};
   const errors: Record<string, string> = {};
@@ -115,7 +125,8 @@ export function buildInput(fields: Field[], values: FormValues): BuildResult {
     const raw = values[field.name];
     const text = typeof raw === "string" ? raw.trim() : raw;
     if (text === "" || text === undefined) {
-      if (field.required && field.kind !== "boolean") errors[field.name] = "Required.";
+      if (field.fallback !== undefined) input[field.name] = field.fallback;
+      else if (field.required && field.kind !== "boolean") errors[field.name] = "Required.";
       else if (field.required) input[field.name] = false;
       continue;
     }
