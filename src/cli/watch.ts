@@ -129,7 +129,7 @@ function createInterruptHandler(params: InterruptParams): { dispose(): void } {
     const rl = createInterface({ input: process.stdin, output: params.stderr as NodeJS.WritableStream, terminal: true });
     prompt = rl;
     rl.on("SIGINT", onSigint);
-    rl.question(`\nAbort task ${params.id}? [y] abort  [n] leave it running and exit  [Enter] keep watching: `, (answer) => {
+    rl.question(`\nAbort task ${params.id}? Type y and Enter to abort, n and Enter to leave it running and exit, Enter alone to keep watching: `, (answer) => {
       rl.close();
       prompt = undefined;
       asking = false;
