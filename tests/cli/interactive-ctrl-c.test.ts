@@ -55,7 +55,7 @@ describe("stint trigger --watch in a terminal", { skip: !TMUX }, () => {
     tmux("new-session", "-d", "-s", session, "-x", "200", "-y", "50", command);
     await screenShows(session, /iteration 0/);
     tmux("send-keys", "-t", session, "C-c");
-    await screenShows(session, /Abort task \w+\? \[y\] abort/);
+    await screenShows(session, /Abort task \w+\? Type y and Enter to abort/);
     return session;
   }
 
