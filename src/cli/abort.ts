@@ -12,8 +12,10 @@ export function registerAbort(program: Command): void {
     .option("-m, --message <text>", "why, stored with the task", "Aborted from the CLI.");
   addJsonOption(addStoreOptions(command));
   command.action(async (id: string, flags: CommonFlags & { message?: string }) => {
-    // The definitions are needed: an abort runs the definition's onAbort hook.
-    const context = await prepare(flags, { command: "abort", definitions: true, store: "existing" });
+    // No config needed: with the definition's config, onAbort runs here; without it (an
+    // operator's machine with only the database URL) the hook is left due for a worker
+    // that has the definition (TaskService.abort).
+    const context = await prepare(flags, { command: "abort", definitions: false, store: "existing" });
     await withStint(context, async (stint) => {
       // The abort stands either way; the failure is also in the task's log.
       stint.events.on("hook:error", ({ hook, error }) =>

@@ -79,8 +79,11 @@ export class LogBuffer {
     this.closed = true;
     clearInterval(this.timer);
     this.timer = undefined;
-    for (const item of last) this.add(item);
     if (this.flushing) await this.flushing;
+    // The outcome's items strictly last, after whatever run() logged while that flush was
+    // in flight: a store that fences the outcome out drops the last `last.length` items
+    // (TaskFinishParams.outcomeLogItems), which must be the outcome's, not run()'s.
+    for (const item of last) this.add(item);
     const items = this.pending;
     this.pending = [];
     return items;

@@ -1,6 +1,7 @@
 /**
  * No config file given and none found: commands that run or name definitions refuse
- * (a worker with none would idle silently); tasks, logs and migrate need only the store.
+ * (a worker with none would idle silently); tasks, logs, migrate and abort need only the
+ * store (an abort without the definition leaves its onAbort due for a worker that has it).
  */
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
@@ -19,10 +20,9 @@ describe("a missing default config file", () => {
     ["serve", ["serve", "--port", "0"]],
     ["trigger", ["trigger", "importCsv", "--input", '{"file":"x.csv"}']],
     ["definitions", ["definitions"]],
-    ["abort", ["abort", "0123456789abcdef01234567"]],
   ];
 
-  it("worker, dev, serve, trigger, definitions and abort say so on stderr, exit 2 and open nothing", async () => {
+  it("worker, dev, serve, trigger and definitions say so on stderr, exit 2 and open nothing", async () => {
     const results = await Promise.all(needDefinitions.map(([, args]) => runCli(args, { cwd: dir, timeoutMs: 30_000 })));
     results.forEach((result, index) => {
       const name = needDefinitions[index][0];
@@ -35,7 +35,7 @@ describe("a missing default config file", () => {
     assert.deepEqual(readdirSync(dir), []);
   });
 
-  it("migrate, tasks and logs run on the store alone", async () => {
+  it("migrate, tasks, logs and abort run on the store alone", async () => {
     const dir = mkdtempSync(join(tmpdir(), "stint-cli-noconfig-store-"));
     after(() => rmSync(dir, { recursive: true, force: true }));
     const database = `sqlite:${join(dir, "store.db")}`;
@@ -45,6 +45,8 @@ describe("a missing default config file", () => {
     assert.deepEqual([tasks.code, tasks.stdout, tasks.stderr], [0, "No tasks.\n", ""]);
     const logs = await runCli(["logs", "0123456789abcdef01234567", "--database", database], { cwd: dir });
     assertUsageError(logs, /does not exist\. \[TASK_NOT_FOUND\]$/);
+    const abort = await runCli(["abort", "0123456789abcdef01234567", "--database", database], { cwd: dir });
+    assertUsageError(abort, /\[TASK_NOT_FOUND\]$/);
     assert.equal(existsSync(join(dir, ".stint")), false);
   });
 

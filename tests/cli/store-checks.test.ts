@@ -5,13 +5,16 @@
  */
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isInMemory, openStorage, parseDatabaseUrl } from "../../src/config/database.js";
 import { ErrorCode } from "../../src/domain/errors.js";
 import { createSqliteStorage } from "../../src/storage/sqlite/index.js";
 import { assertUsageError, EXAMPLES_CONFIG, runCli } from "./helpers.js";
+import { isPostgresReachable, POSTGRES_TEST_URL } from "../helpers/stores.js";
+import Database from "better-sqlite3";
+import pg from "pg";
 
 const TASK_ID = "0123456789abcdef01234567";
 
@@ -33,6 +36,48 @@ describe("tasks, logs and abort refuse a SQLite file that does not exist", () =>
       assert.equal(existsSync(join(dir, "no")), false);
     });
   }
+
+  it("refuses a SQLite file that holds no Stint store (another application's) and adds no tables to it", async () => {
+    const file = join(dir, "app.db");
+    const app = new Database(file);
+    app.exec("CREATE TABLE users (id INTEGER PRIMARY KEY)");
+    app.close();
+    const result = await runCli(["tasks", "--database", `sqlite:${file}`], { cwd: dir });
+    assertUsageError(result, /No Stint database at .*app\.db .*\[STORE_NOT_FOUND\]/);
+    const after = new Database(file, { readonly: true });
+    const tables = (after.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+    after.close();
+    assert.deepEqual(tables, ["users"]);
+    rmSync(file, { force: true });
+  });
+
+  it("refuses a file that is not a SQLite database at all, leaving it as it was", async () => {
+    const file = join(dir, "notes.txt");
+    writeFileSync(file, "not a database\n".repeat(100));
+    const result = await runCli(["tasks", "--database", `sqlite:${file}`], { cwd: dir });
+    assertUsageError(result, /No Stint database at .*notes\.txt .*\[STORE_NOT_FOUND\]/);
+    assert.equal(readFileSync(file, "utf8"), "not a database\n".repeat(100));
+    assert.deepEqual(readdirSync(dir).filter((name) => name.startsWith("notes")), ["notes.txt"]);
+    rmSync(file, { force: true });
+  });
+
+  it("refuses a PostgreSQL schema that holds no Stint store (a mistyped one) and does not create it", async (t) => {
+    if (!(await isPostgresReachable())) return t.skip("PostgreSQL not reachable");
+    const schema = `stint_cli_typo_${process.pid}`;
+    const database = `${POSTGRES_TEST_URL}${POSTGRES_TEST_URL.includes("?") ? "&" : "?"}schema=${schema}`;
+    for (const args of [["tasks"], ["logs", TASK_ID], ["abort", TASK_ID]]) {
+      const result = await runCli([...args, "--database", database], { cwd: dir });
+      assertUsageError(result, /No Stint database at the PostgreSQL schema it names .*\[STORE_NOT_FOUND\]/);
+    }
+    const client = new pg.Client({ connectionString: POSTGRES_TEST_URL });
+    await client.connect();
+    try {
+      const { rows } = await client.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema]);
+      assert.equal(rows.length, 0, "the schema was created");
+    } finally {
+      await client.end();
+    }
+  });
 
   it("a relative path is resolved in the working directory, and nothing is created there", async () => {
     const result = await runCli(["tasks", "--database", "sqlite:./typo.db"], { cwd: dir });

@@ -58,6 +58,12 @@ export interface StorageAdapter {
    * first) and the version the store is at now.
    */
   migrate(): Promise<MigrateResult>;
+  /**
+   * The newest migration recorded in the store, or null when it holds no Stint tables
+   * (nothing was ever migrated there). Reads only: for callers that must not create a
+   * store where they expected one (a mistyped path or schema).
+   */
+  storedVersion(): Promise<number | null>;
   /** Cheap round trip, for health checks. Throws when the store is unreachable. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -8,7 +8,7 @@ import { createDb } from "./db.js";
 import { finishOps } from "./finish.js";
 import { handoffOps } from "./handoff.js";
 import { logOps } from "./logs.js";
-import { migrate } from "./migrate.js";
+import { migrate, storedVersion } from "./migrate.js";
 import { createListener, encodeEvent, notifySql } from "./notify.js";
 import { resolveOptions, type PostgresStorageOptions } from "./options.js";
 import { taskOps } from "./tasks.js";
@@ -41,6 +41,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageA
     capabilities: { supportsNotify: true, supportsSkipLocked: true, multiProcess: true, supportsHandoff: true },
 
     migrate: () => migrate(db),
+    storedVersion: () => storedVersion(db),
     async ping() {
       await db.query("SELECT 1");
     },

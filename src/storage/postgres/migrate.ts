@@ -12,8 +12,9 @@ import type { Db, Queryable } from "./db.js";
 import { migrations } from "./migrations.generated.js";
 
 export async function migrate(db: Db): Promise<MigrateResult> {
-  const version = migrations.length;
-  if ((await pendingMigrations(db)).length === 0) return { applied: [], version };
+  // The version the store is at afterwards: this Stint's newest, or a newer one's.
+  const version = async () => Math.max(migrations.length, (await storedVersion(db)) ?? 0);
+  if ((await pendingMigrations(db)).length === 0) return { applied: [], version: await version() };
   const { names } = db;
   const applied = await db.transaction(async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock($1::bigint)", [lockKey(names.schema)]);
@@ -44,7 +45,15 @@ export async function migrate(db: Db): Promise<MigrateResult> {
   if (applied.length > 0) {
     await db.query(`ANALYZE ${names.tasks}, ${names.logs}, ${names.logItems}`).catch((error: Error) => db.options.onError(error));
   }
-  return { applied, version };
+  return { applied, version: await version() };
+}
+
+/** The newest migration recorded in the schema; null when it has no migrations table. */
+export async function storedVersion(db: Db): Promise<number | null> {
+  const [{ exists }] = await db.query<{ exists: boolean }>("SELECT to_regclass($1) IS NOT NULL AS exists", [db.names.migrations]);
+  if (!exists) return null;
+  const [{ version }] = await db.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${db.names.migrations}`);
+  return version;
 }
 
 async function pendingMigrations(q: Queryable, db: Db = q as Db) {

@@ -4,7 +4,8 @@
  * promise (the port is async for PostgreSQL), and any throw becomes a rejection.
  */
 import { existsSync } from "node:fs";
-import { Errors } from "../../domain/errors.js";
+import Database from "better-sqlite3";
+import { Errors, isStintError } from "../../domain/errors.js";
 import type { StorageAdapter } from "../port/storage.js";
 import type { StorageCapabilities } from "../port/types.js";
 import { taskClaim, taskHooksDone, taskNextDueAt, taskReleaseLeases, taskRenewLeases } from "./claims.js";
@@ -13,7 +14,7 @@ import { openDb, usesWal } from "./connection.js";
 import { translateError } from "./errors.js";
 import { taskAbort, taskFinishMany, taskUpdate } from "./finish.js";
 import { logAppend, logList } from "./logs.js";
-import { migrate } from "./migrate.js";
+import { migrate, storedVersion } from "./migrate.js";
 import { taskCreateMany, taskDelete, taskGet, taskGetMany, taskList } from "./tasks.js";
 
 export interface SqliteStorageOptions {
@@ -43,7 +44,30 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
   supportsHandoff: false,
 });
 
+/**
+ * `fileMustExist`: the file is there and holds a Stint store, checked read-only before
+ * the real open, which would switch any SQLite file to WAL mode (a change to another
+ * application's database). Missing, not a database, or without Stint's tables: STORE_NOT_FOUND.
+ */
+function assertStintFile(filename: string): void {
+  let probe: Database.Database | undefined;
+  try {
+    probe = new Database(filename, { readonly: true, fileMustExist: true });
+    const table = probe.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'stint_migrations'`).get();
+    if (!table) throw Errors.storeNotFound(filename);
+  } catch (error) {
+    if (isStintError(error)) throw error;
+    // Missing (or its directory), or not a database: either way no store of ours is there.
+    const code = (error as { code?: string }).code ?? "";
+    if (!existsSync(filename) || code.startsWith("SQLITE_NOTADB") || code.startsWith("SQLITE_CANTOPEN")) throw Errors.storeNotFound(filename, error);
+    throw translateError(error);
+  } finally {
+    probe?.close();
+  }
+}
+
 export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapter {
+  if (options.fileMustExist && options.filename !== ":memory:") assertStintFile(options.filename);
   let db: ReturnType<typeof openDb>;
   try {
     db = openDb(options.filename, options.busyTimeoutMs ?? 5000, { fileMustExist: options.fileMustExist });
@@ -70,6 +94,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
     name: "sqlite",
     capabilities: CAPABILITIES,
     migrate: op(() => migrate(db)),
+    storedVersion: op(() => storedVersion(db)),
     ping: op(() => {
       db.stmt("SELECT 1").get();
     }),

@@ -40,3 +40,10 @@ export function migrate(db: Db): MigrateResult {
     return { applied: done, version: migrations.length };
   });
 }
+
+/** The newest migration recorded in the file; null when it has no migrations table. */
+export function storedVersion(db: Db): number | null {
+  const table = db.raw.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'stint_migrations'`).get();
+  if (!table) return null;
+  return (db.raw.prepare(`SELECT MAX(version) AS version FROM stint_migrations`).get() as { version: number | null }).version;
+}

@@ -18,6 +18,7 @@ export function migrateContract(kind: StoreKind): void {
       const again = await store.adapter.migrate();
       assert.deepEqual(again.applied, []);
       assert.ok(Number.isInteger(again.version) && again.version > 0);
+      assert.equal(await store.adapter.storedVersion(), again.version, "the version recorded in the store");
     });
 
     it("migrates safely when called several times at once", async () => {

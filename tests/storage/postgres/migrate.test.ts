@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { dropSchema, isPostgresReachable, POSTGRES_TEST_URL, postgresStore, withAdminClient } from "../../helpers/stores.js";
 import { createPostgresStorage } from "../../../src/storage/postgres/index.js";
 import { migrations } from "../../../src/storage/postgres/migrations.generated.js";
+import pg from "pg";
 
 const childScript = fileURLToPath(new URL("./fixtures/migrate-child.ts", import.meta.url));
 const reachable = await isPostgresReachable();
@@ -72,8 +73,16 @@ describe("postgres migrations", { skip: !reachable && "PostgreSQL not reachable"
     const adapter = createPostgresStorage({ connectionString: POSTGRES_TEST_URL, schema });
     try {
       const latest = migrations.length;
+      assert.equal(await adapter.storedVersion(), null, "nothing migrated there yet");
       assert.deepEqual(await adapter.migrate(), { applied: migrations.map(({ version, name }) => ({ version, name })), version: latest });
       assert.deepEqual(await adapter.migrate(), { applied: [], version: latest });
+      // A newer Stint migrated it further: the version said is the store's, not this Stint's.
+      const client = new pg.Client({ connectionString: POSTGRES_TEST_URL });
+      await client.connect();
+      await client.query(`INSERT INTO "${schema}".stint_migrations (version, name) VALUES ($1, 'from a newer Stint')`, [latest + 1]);
+      await client.end();
+      assert.deepEqual(await adapter.migrate(), { applied: [], version: latest + 1 });
+      assert.equal(await adapter.storedVersion(), latest + 1);
     } finally {
       await adapter.close();
     }
