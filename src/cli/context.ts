@@ -31,8 +31,9 @@ export interface CommandNeeds {
   definitions: boolean;
   /**
    * How it uses the store: `create` may create it (migrations make the tables);
-   * `existing` only reads or changes tasks already there, so a missing SQLite file is an
-   * error (a mistyped path must not become a new empty store); `none` opens nothing.
+   * `existing` only reads or changes tasks already there, so a store without Stint's
+   * tables is an error (a mistyped path or schema must not become a new empty store);
+   * `none` opens nothing.
    */
   store: "create" | "existing" | "none";
   /** It can use an in-memory store: only `dev`, which runs worker and API in that one process. */
@@ -72,12 +73,6 @@ export async function openStint(context: CliContext, extra: { skipMigrations?: b
     if (!isStintError(error, ErrorCode.StoreNotFound)) throw error;
     throw CliErrors.storeNotFound(String(error.data?.filename), database, sources.database);
   }
-  // An existing store holds Stint's tables: a file or schema without them (another
-  // application's database, a mistyped schema) is refused before migrations would add them.
-  if (context.needs.store === "existing" && (await storedVersionOrClose(storage)) === null) {
-    const target = parseDatabaseUrl(database);
-    throw CliErrors.storeNotFound(target.kind === "sqlite" ? target.filename : "the PostgreSQL schema it names", database, sources.database);
-  }
   return createStint({
     storage, // closed by stint.close(), or by createStint itself when migrating fails
     definitions: context.loaded.config.definitions ?? [],
@@ -95,18 +90,6 @@ export async function withStint<T>(context: CliContext, body: (stint: Stint) => 
     return await body(stint);
   } finally {
     await stint.close();
-  }
-}
-
-/** The store's recorded version; the store is closed when it has none (or the read fails). */
-async function storedVersionOrClose(storage: StorageAdapter): Promise<number | null> {
-  try {
-    const version = await storage.storedVersion();
-    if (version === null) await storage.close();
-    return version;
-  } catch (error) {
-    await storage.close().catch(() => undefined);
-    throw error;
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * How the CLI fails. Bad input (an unknown command or definition, invalid JSON, a missing
- * or broken config, an unsupported database URL, a SQLite file that is not there for a
- * command that needs an existing store, an in-memory store for a command that would lose
+ * or broken config, an unsupported database URL, a store without Stint's tables for a
+ * command that needs an existing one, an in-memory store for a command that would lose
  * it, anything the TaskService refuses as invalid) prints ONE line to stderr and exits
  * with code 2; nothing is stored because every check runs before the first write.
  * Anything else is a runtime failure: exit 1.

@@ -23,7 +23,7 @@ export function createProgram(): Command {
     `
 The database is chosen by URL: defaults < config file < STINT_DATABASE_URL < --database.
 Bad input (unknown command or definition, invalid JSON, missing or broken config, unknown
-database URL scheme, a SQLite file that is not there for tasks/logs/abort, an in-memory
+database URL scheme, a store without Stint's tables for tasks/logs/abort, an in-memory
 store for anything but dev) prints one line and exits with code 2.
 
 Start here, in this repository (in your project, stint dev loads ./stint.config.ts):

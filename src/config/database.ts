@@ -47,10 +47,11 @@ export function isInMemory(target: DatabaseTarget): boolean {
 
 export interface OpenStorageOptions {
   /**
-   * Open only a store that already exists: a SQLite file that is missing fails with
-   * STORE_NOT_FOUND instead of being created (with its directory). For commands that
-   * only read or change existing tasks, where a new empty store means a mistyped path.
-   * No effect on PostgreSQL, whose database is never created by Stint.
+   * Open only a Stint store that already exists: a SQLite file that is missing, not a
+   * database or without Stint's tables, or a PostgreSQL schema without them, fails with
+   * STORE_NOT_FOUND, and nothing is created or changed (migrations would add the tables).
+   * For callers that only read or change existing tasks, where a new empty store means a
+   * mistyped path or schema.
    * @defaultValue false
    */
   mustExist?: boolean;
@@ -63,5 +64,23 @@ export async function openStorage(url: string, options: OpenStorageOptions = {})
     return createSqliteStorage({ filename: target.filename, fileMustExist: options.mustExist ?? false });
   }
   const { createPostgresStorage } = await import("../storage/postgres/index.js");
-  return createPostgresStorage({ connectionString: target.connectionString });
+  const adapter = createPostgresStorage({ connectionString: target.connectionString });
+  // (The SQLite adapter checks its file itself, read-only, before its open changes it.)
+  if (options.mustExist) await requireStintTables(adapter, "the PostgreSQL schema it names");
+  return adapter;
+}
+
+/** Closes `adapter` and fails with STORE_NOT_FOUND when the store holds no Stint tables. */
+async function requireStintTables(adapter: StorageAdapter, where: string): Promise<void> {
+  let version: number | null;
+  try {
+    version = await adapter.storedVersion();
+  } catch (error) {
+    await adapter.close().catch(() => undefined);
+    throw error;
+  }
+  if (version === null) {
+    await adapter.close();
+    throw Errors.storeNotFound(where);
+  }
 }

@@ -71,18 +71,6 @@ export function finishPlan(p: TaskFinishParams): FinishPlan {
 }
 
 /**
- * The log record an abort's message goes to: the task's current iteration (`iterations`:
- * a running one's number since its claim, though it may have logged nothing yet, so its
- * record may not exist), or a later one if the task has it (none but a max-iterations
- * record). Not merely the latest existing record: the message would land in the record
- * before the running iteration's, and that iteration's own items, stored after it, would
- * read as if the task went on after the abort.
- */
-export function abortLogIteration(latestRecord: number | null, iterations: number): number {
-  return latestRecord === null ? iterations : Math.max(latestRecord, iterations);
-}
-
-/**
  * The log a finish stores (`TaskFinishParams.outcomeLogItems`): all of it when the finish
  * applied; otherwise without the outcome's own items, and nothing when only those remain.
  */

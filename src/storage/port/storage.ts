@@ -44,7 +44,10 @@ import type { TaskLog } from "../../domain/log.js";
 export interface MigrateResult {
   /** The migrations this call applied, in order; empty when there was nothing to do. */
   applied: { version: number; name: string }[];
-  /** The store's schema version after the call (the newest migration this Stint knows). */
+  /**
+   * The store's schema version after the call: this Stint's newest migration, or a newer
+   * Stint's already recorded there (PostgreSQL; SQLite refuses a schema newer than it knows).
+   */
   version: number;
 }
 

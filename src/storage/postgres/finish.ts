@@ -12,11 +12,11 @@
  * statement with scalar parameters: no unnest, no lock-ordering CTE, about half the
  * round trip. When its fence does not match, the batch statement settles that item.
  */
-import { abortLogIteration, finishPlan, runsOfDistinctIds } from "../finish-plan.js";
+import { finishPlan, runsOfDistinctIds } from "../finish-plan.js";
 import type { TaskAbortParams, TaskAbortResult, TaskFinishParams, TaskFinishResult } from "../port/types.js";
 import { forBatch, statement, type Db, type Queryable } from "./db.js";
 import { newId } from "../../domain/ids.js";
-import { appendLogs, appendLogsCtes, appendLogsStatement, appendLogsValues, latestLogIteration, logItemColumns } from "./logs.js";
+import { appendLogs, appendLogsCtes, appendLogsStatement, appendLogsValues, logItemColumns } from "./logs.js";
 import { encodeEvent, notifySql } from "./notify.js";
 import { FINISH_CHANGED_COLUMNS, finishedTask, json, rowToTask, TASK_COLUMNS, taskColumns, ts, type FinishChangedRow, type TaskRow } from "./row.js";
 import { boolArray, intArray, isoTime, textArray, timeArray } from "./arrays.js";
@@ -213,11 +213,11 @@ export function finishOps(db: Db): FinishOps {
           return row ? { outcome: "not-abortable", task: rowToTask(row) } : { outcome: "not-found" };
         }
         const task = rowToTask(aborted[0]);
-        const iteration = abortLogIteration(await latestLogIteration(tx, db.names, task.id), task.iterations);
         await appendLogs(tx, APPEND, [
           {
             taskId: task.id,
-            iteration,
+            // The current iteration's record, as on SQLite (sqlite/finish.ts taskAbort).
+            iteration: task.iterations,
             executionName: task.executionName,
             now: params.now,
             items: [{ message: params.message, type: "info", createdOn: new Date(params.now) }],

@@ -166,15 +166,6 @@ export async function appendLogs(q: Queryable, append: Statement, appends: reado
   if (laid) await q.query(forBatch(append, laid.itemCount), laid.values);
 }
 
-/** The iteration of the task's latest log record, or null when it has none. */
-export async function latestLogIteration(q: Queryable, names: SqlNames, taskId: string): Promise<number | null> {
-  const rows = await q.query<{ iteration: number }>(
-    `SELECT iteration FROM ${names.logs} WHERE task_id = $1 ORDER BY iteration DESC LIMIT 1`,
-    [taskId],
-  );
-  return rows.length > 0 ? rows[0].iteration : null;
-}
-
 export function logOps(db: Db) {
   const { logs, logItems } = db.names;
   const SOURCE: ListSource<LogListField> = {

@@ -12,11 +12,10 @@ import type { Db, Queryable } from "./db.js";
 import { migrations } from "./migrations.generated.js";
 
 export async function migrate(db: Db): Promise<MigrateResult> {
-  // The version the store is at afterwards: this Stint's newest, or a newer one's.
-  const version = async () => Math.max(migrations.length, (await storedVersion(db)) ?? 0);
-  if ((await pendingMigrations(db)).length === 0) return { applied: [], version: await version() };
+  const before = await appliedVersions(db);
+  if (pendingOf(before).length === 0) return { applied: [], version: newest(before) };
   const { names } = db;
-  const applied = await db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx): Promise<MigrateResult> => {
     await tx.query("SELECT pg_advisory_xact_lock($1::bigint)", [lockKey(names.schema)]);
     await tx.query(`CREATE SCHEMA IF NOT EXISTS ${names.schemaIdent}`);
     await tx.query(
@@ -26,10 +25,12 @@ export async function migrate(db: Db): Promise<MigrateResult> {
          applied_at timestamptz NOT NULL DEFAULT now()
        )`,
     );
-    const pending = await pendingMigrations(tx, db);
-    if (pending.length === 0) return [];
-    // The .sql files use unqualified names; LOCAL ends with the transaction.
-    await tx.query(`SET LOCAL search_path TO ${names.schemaIdent}`);
+    const current = await appliedVersions(tx, db);
+    const pending = pendingOf(current);
+    if (pending.length > 0) {
+      // The .sql files use unqualified names; LOCAL ends with the transaction.
+      await tx.query(`SET LOCAL search_path TO ${names.schemaIdent}`);
+    }
     for (const migration of pending) {
       await tx.query(migration.sql);
       await tx.query(`INSERT INTO ${names.migrations} (version, name) VALUES ($1, $2)`, [
@@ -37,34 +38,41 @@ export async function migrate(db: Db): Promise<MigrateResult> {
         migration.name,
       ]);
     }
-    return pending.map(({ version, name }) => ({ version, name }));
+    return { applied: pending.map(({ version, name }) => ({ version, name })), version: newest(current) };
   });
   // Fresh statistics once the tables exist, so the first plans are not made blind (the
   // claim itself no longer depends on them, see claim.ts). Best effort: ANALYZE needs
   // ownership and is only a warning without it.
-  if (applied.length > 0) {
+  if (result.applied.length > 0) {
     await db.query(`ANALYZE ${names.tasks}, ${names.logs}, ${names.logItems}`).catch((error: Error) => db.options.onError(error));
   }
-  return { applied, version: await version() };
+  return result;
 }
 
 /** The newest migration recorded in the schema; null when it has no migrations table. */
 export async function storedVersion(db: Db): Promise<number | null> {
-  const [{ exists }] = await db.query<{ exists: boolean }>("SELECT to_regclass($1) IS NOT NULL AS exists", [db.names.migrations]);
-  if (!exists) return null;
-  const [{ version }] = await db.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${db.names.migrations}`);
-  return version;
+  const applied = await appliedVersions(db);
+  return applied === null ? null : Math.max(0, ...applied);
 }
 
-async function pendingMigrations(q: Queryable, db: Db = q as Db) {
+/** The versions recorded in the schema; null when it has no migrations table. */
+async function appliedVersions(q: Queryable, db: Db = q as Db): Promise<Set<number> | null> {
   const [{ exists }] = await q.query<{ exists: boolean }>(
     "SELECT to_regclass($1) IS NOT NULL AS exists",
     [db.names.migrations],
   );
-  if (!exists) return migrations;
+  if (!exists) return null;
   const rows = await q.query<{ version: number }>(`SELECT version FROM ${db.names.migrations}`);
-  const applied = new Set(rows.map((r) => r.version));
-  return migrations.filter((m) => !applied.has(m.version));
+  return new Set(rows.map((r) => r.version));
+}
+
+function pendingOf(applied: Set<number> | null) {
+  return applied === null ? migrations : migrations.filter((m) => !applied.has(m.version));
+}
+
+/** The version the store is at once this Stint's migrations are in: its newest, or a newer Stint's. */
+function newest(applied: Set<number> | null): number {
+  return Math.max(migrations.length, ...(applied ?? []));
 }
 
 /** A stable 64-bit advisory lock key per schema (signed, as PostgreSQL's bigint). */

@@ -7,8 +7,8 @@
 import type { Task } from "../../domain/task.js";
 import type { LogAppendParams, TaskAbortParams, TaskAbortResult, TaskFinishParams, TaskFinishResult, TaskUpdateParams } from "../port/types.js";
 import { jsonList, type Db } from "./connection.js";
-import { abortLogIteration, finishPlan, keptLog, runsOfDistinctIds, type FinishPlan } from "../finish-plan.js";
-import { appendInTransaction, latestLogIteration } from "./logs.js";
+import { finishPlan, keptLog, runsOfDistinctIds, type FinishPlan } from "../finish-plan.js";
+import { appendInTransaction } from "./logs.js";
 import {
   changedCol,
   col,
@@ -186,7 +186,11 @@ export function taskAbort(db: Db, p: TaskAbortParams): TaskAbortResult {
     appendInTransaction(db, [
       {
         taskId: p.id,
-        iteration: abortLogIteration(latestLogIteration(db, p.id), task.iterations),
+        // The current iteration's record (created if a running one has logged nothing
+        // yet), not the latest that exists: the running iteration's own items, stored
+        // later, would otherwise follow the message in a newer record, as if the task
+        // went on after the abort. No other record is ever newer (docs/storage.md).
+        iteration: task.iterations,
         executionName: task.executionName,
         now: p.now,
         items: [{ message: p.message, type: "info", createdOn: new Date(p.now) }],

@@ -44,8 +44,6 @@ const INSERT_ITEMS = `
   FROM jsonb_each(?) AS i
   CROSS JOIN stint_logs AS l ON l.task_id = i.value ->> 0 AND l.iteration = i.value ->> 1`;
 
-const LATEST_ITERATION = `SELECT MAX(iteration) AS iteration FROM stint_logs WHERE task_id = ?`;
-
 const SELECT_ITEMS = `
   SELECT * FROM stint_log_items WHERE log_id IN (SELECT value FROM json_each(?)) ORDER BY log_id, seq`;
 
@@ -100,11 +98,6 @@ function itemValues(key: string, position: number, item: LogItem, now: number): 
     toOptionalJson(item.error),
     item.attempt ?? null,
   ];
-}
-
-/** The iteration of the task's latest log record, or null when it has none. */
-export function latestLogIteration(db: Db, taskId: string): number | null {
-  return (db.stmt(LATEST_ITERATION).get(taskId) as { iteration: number | null }).iteration;
 }
 
 export function logList(db: Db, params: LogListParams): ListResult<TaskLog> {
