@@ -44,6 +44,10 @@ export const ErrorCode = {
   InvalidDatabaseUrl: "INVALID_DATABASE_URL",
   StorageUnavailable: "STORAGE_UNAVAILABLE",
   StorageFull: "STORAGE_FULL",
+  /** The store refused a value of a write (its data, not the store's state): retrying cannot help. */
+  StorageValueRefused: "STORAGE_VALUE_REFUSED",
+  /** What an iteration produced was refused by the store: the task failed with this instead. */
+  OutcomeRefused: "TASK_OUTCOME_REFUSED",
   /** A SQLite file asked for as an existing store (`fileMustExist`) is not there. */
   StoreNotFound: "STORE_NOT_FOUND",
   /** An in-memory store given to a CLI command that would lose it when it exits. */
@@ -105,6 +109,15 @@ export const Errors = {
     new StintError(`No Stint database at ${filename}.`, ErrorCode.StoreNotFound, { filename }, { cause }),
   storageFull: (cause?: unknown) =>
     new StintError("The task store is out of space; the write was not stored.", ErrorCode.StorageFull, null, { cause }),
+  /** No cause kept: a driver's error can quote the refused value (task data) in its detail. */
+  storageValueRefused: (reason: string) =>
+    new StintError(`The task store refused a value: ${reason}. Nothing of that write was stored.`, ErrorCode.StorageValueRefused, { reason }),
+  outcomeRefused: (reason: string) =>
+    new StintError(
+      `The task store refused what this iteration produced (its output, checkpoint, progress or log items): ${reason}. The task failed instead.`,
+      ErrorCode.OutcomeRefused,
+      { reason },
+    ),
   configNotFound: (path: string) =>
     new StintError(`Config file "${path}" was not found.`, ErrorCode.ConfigNotFound, { path }),
   configInvalid: (path: string, reason: string) =>

@@ -8,7 +8,8 @@ import type { TaskLog } from "../domain/log.js";
 import type { Clock } from "../domain/clock.js";
 import { Errors, MAX_DELAY_SECONDS, describeValue, isStintError } from "../domain/errors.js";
 import { isValidId, newId } from "../domain/ids.js";
-import { jsonHasNul, replaceNul } from "../domain/nul.js";
+import { hasUnstorableChar, replaceNul, sliceText } from "../domain/nul.js";
+import { UNSTORABLE_TEXT_REASON, describeJsonPath, findUnsafeJson } from "../domain/json-safety.js";
 import type { AnyTaskDefinition } from "../definition/types.js";
 import type { DefinitionRegistry } from "../definition/registry.js";
 import type { StorageAdapter, TaskCreateParams } from "../storage/port/index.js";
@@ -173,13 +174,14 @@ export class DefaultTaskService implements TaskService {
     const json = toJson(input);
     const size = Buffer.byteLength(json, "utf8");
     if (size > MAX_INPUT_BYTES) throw Errors.payloadTooLarge("input", size, MAX_INPUT_BYTES);
-    if (jsonHasNul(json)) throw Errors.invalidArgument("input", NUL_REASON);
+    const unsafe = findUnsafeJson(input, json);
+    if (unsafe) throw Errors.invalidArgument(describeJsonPath("input", unsafe.path), unsafe.reason);
 
     if (params.name !== undefined && params.name !== null && typeof params.name !== "string") {
       throw Errors.invalidArgument("name", "expected a string");
     }
-    if (typeof params.name === "string" && params.name.includes("\u0000")) throw Errors.invalidArgument("name", NUL_REASON);
-    const name = (params.name || definition.title).slice(0, MAX_NAME_LENGTH);
+    if (typeof params.name === "string" && hasUnstorableChar(params.name)) throw Errors.invalidArgument("name", UNSTORABLE_TEXT_REASON);
+    const name = sliceText(params.name || definition.title, MAX_NAME_LENGTH);
 
     const delay = params.delay ?? 0;
     if (typeof delay !== "number" || !Number.isFinite(delay) || delay < 0) throw Errors.invalidDelay(delay);
@@ -243,6 +245,3 @@ function toJson(value: unknown): string {
     throw Errors.invalidArgument("input", "must be JSON-serialisable");
   }
 }
-
-/** PostgreSQL cannot store U+0000; refused on every store so both behave the same. */
-const NUL_REASON = "must not contain the NUL character (U+0000)";

@@ -1,12 +1,18 @@
 import type { StorageAdapter, TaskFinishParams, TaskFinishResult } from "../storage/port/index.js";
-import { retryTransient } from "./transient.js";
+import { isValueRefusedError, retryTransient } from "./transient.js";
+
+/** A finish that was not stored, and why (its caller's promise rejects with `error`). */
+class NotStored {
+  constructor(readonly error: unknown) {}
+}
+
+type Results = Map<string, TaskFinishResult | NotStored>;
 
 /** One write's worth of finishes: every caller awaits the same promise and picks its own result. */
 interface Batch {
   params: TaskFinishParams[];
-  done: Promise<Map<string, TaskFinishResult>>;
-  resolve(results: Map<string, TaskFinishResult>): void;
-  reject(error: unknown): void;
+  done: Promise<Results>;
+  resolve(results: Results): void;
 }
 
 /**
@@ -17,6 +23,12 @@ interface Batch {
  * A batch has one promise that all its callers await (not one per finish: with hundreds
  * of tasks per batch, a promise, an executor and two resolvers each were garbage the
  * scavenger copied while the batch was in flight).
+ *
+ * One finish whose values the store refuses (STORAGE_VALUE_REFUSED: its data, not the
+ * store's state) must not take its neighbours down with it: the batch is written again in
+ * halves, and so on, until the refused finishes stand alone (1 + 2·log2(n) statements for
+ * one among n; none extra when nothing is refused). Only their callers get the error;
+ * the worker then stores a failure for those tasks instead.
  */
 export class CompletionBatcher {
   /** Batches not yet written, oldest first; each holds at most `maxBatch` finishes. */
@@ -39,8 +51,9 @@ export class CompletionBatcher {
     }
     batch.params.push(params);
     this.schedule();
-    const results = await batch.done;
-    return results.get(params.id) ?? { id: params.id, applied: false, task: null };
+    const result = (await batch.done).get(params.id);
+    if (result instanceof NotStored) throw result.error;
+    return result ?? { id: params.id, applied: false, task: null };
   }
 
   get pending(): number {
@@ -63,30 +76,41 @@ export class CompletionBatcher {
     const batch = this.waiting.shift();
     if (!batch) return;
     this.writing = true;
-    // An outcome is never dropped because the store blinked: retry with backoff while the
-    // store is away (the lease keeps the task ours meanwhile, or fences us out).
+    const results: Results = new Map();
+    await this.store(batch.params, results);
+    batch.resolve(results);
+    this.writing = false;
+    if (this.waiting.length > 0) this.schedule();
+  }
+
+  /** Writes `params` in one call; after a refused value, each half on its own. Never rejects. */
+  private async store(params: readonly TaskFinishParams[], results: Results): Promise<void> {
     try {
-      const results = await retryTransient(() => this.storage.taskFinishMany(batch.params), {
+      // An outcome is never dropped because the store blinked: retry with backoff while the
+      // store is away (the lease keeps the task ours meanwhile, or fences us out).
+      const stored = await retryTransient(() => this.storage.taskFinishMany(params), {
         delayMs: this.retryDelayMs,
         onError: this.onWriteError,
       });
-      batch.resolve(new Map(results.map((r) => [r.id, r])));
+      for (const result of stored) results.set(result.id, result);
     } catch (error) {
-      batch.reject(error);
+      // A write is all or nothing (one statement, or one transaction): nothing of it stayed.
+      if (params.length > 1 && isValueRefusedError(error)) {
+        const half = Math.ceil(params.length / 2);
+        await this.store(params.slice(0, half), results);
+        await this.store(params.slice(half), results);
+        return;
+      }
+      const failed = new NotStored(error);
+      for (const p of params) results.set(p.id, failed);
     }
-    this.writing = false;
-    if (this.waiting.length > 0) this.schedule();
   }
 }
 
 function newBatch(): Batch {
   let resolve!: Batch["resolve"];
-  let reject!: Batch["reject"];
-  const done = new Promise<Map<string, TaskFinishResult>>((res, rej) => {
+  const done = new Promise<Results>((res) => {
     resolve = res;
-    reject = rej;
   });
-  // A batch whose write fails rejects every caller; none may be left unhandled.
-  done.catch(() => undefined);
-  return { params: [], done, resolve, reject };
+  return { params: [], done, resolve };
 }

@@ -1,13 +1,21 @@
 /**
  * Store writes that must not be lost to a blip (the database restarting, a full disk
  * being cleared) are retried with backoff while the error says the store is away;
- * any other error is final at once.
+ * any other error is final at once (a refused value among them: isValueRefusedError).
  */
 import { ErrorCode } from "../domain/errors.js";
 
 export function isTransientStoreError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === ErrorCode.StorageUnavailable || code === ErrorCode.StorageFull;
+}
+
+/**
+ * The store refused a value of the write (its data): retrying the same write cannot help,
+ * but the same write without that value can (completion-batcher.ts isolates it).
+ */
+export function isValueRefusedError(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === ErrorCode.StorageValueRefused;
 }
 
 export interface RetryOptions {

@@ -21,7 +21,8 @@ import { CompletionBatcher } from "./completion-batcher.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import { WorkerEvents } from "./events.js";
 import { hasAnyHook, logHookFailures, runHooks, type HookFailure } from "./hooks.js";
-import { retryTransient } from "./transient.js";
+import { isValueRefusedError, retryTransient } from "./transient.js";
+import { refusedResult } from "./refused-outcome.js";
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./options.js";
 import { PrefetchPolicy } from "./prefetch.js";
 import { LazyAbort, USER_ABORT } from "../runner/lazy-abort.js";
@@ -546,7 +547,7 @@ export class Worker {
     phases.ran();
     if (this.abandoned.delete(task.id)) return; // handed back at shutdown; another worker re-runs the attempt
 
-    const { outcome } = result;
+    let { outcome } = result;
     // Stopped by this worker (shutdown) or its lost lease, not by a user: an outcome that
     // is not a plain continue or done is most likely run() reacting to that (aborted(),
     // an AbortError thrown, an error returned) and must not be stored as the task's fate.
@@ -560,7 +561,7 @@ export class Worker {
       return;
     }
     const terminal = isTerminalStatus(outcome.status);
-    const owesHooks = terminal && hasAnyHook(definition, outcome.hooks);
+    let owesHooks = terminal && hasAnyHook(definition, outcome.hooks);
     const now = this.clock.now();
     // Continue in place only when nothing else waits here: fairness over a saved claim.
     const inPlace =
@@ -583,6 +584,24 @@ export class Worker {
     let stored: TaskFinishResult;
     try {
       stored = await this.batcher.finish(params);
+    } catch (error) {
+      if (!isValueRefusedError(error)) throw error;
+      // The store refused a value this iteration produced: the task fails with that error
+      // (refused-outcome.ts) rather than running again into the same refusal.
+      const refused = refusedResult(error, task, definition, this.clock.now());
+      outcome = refused.outcome;
+      owesHooks = hasAnyHook(definition, outcome.hooks);
+      stored = await this.batcher.finish(
+        finishParams({
+          task,
+          claimed,
+          leaseToken: claim.leaseToken,
+          result: refused,
+          now: this.clock.now(),
+          workerId: this.workerId,
+          ...(owesHooks ? { hookLeaseMs: this.options.hookLeaseMs } : {}),
+        }),
+      );
     } finally {
       phases.stored();
     }

@@ -3,10 +3,12 @@
  * messages and codes whatever the store (River's `interpretError` habit).
  */
 import { Errors, StintError } from "../../domain/errors.js";
+import { JSON_ENCODING_REASON, isJsonEncodingError } from "../../domain/json-safety.js";
 
 interface PgLikeError extends Error {
   code?: string;
   constraint?: string;
+  severity?: string;
 }
 
 // Node socket errors that mean "the server is not there (any more)".
@@ -46,5 +48,51 @@ export function mapPgError(error: unknown, context: ErrorContext = "other"): Err
     return Errors.invalidArgument("id", "a task with this id already exists");
   }
   if (isUnavailable(pgError)) return Errors.storageUnavailable(pgError.message || pgError.code || "connection lost", error);
-  return error;
+  if (isValueError(pgError)) return Errors.storageValueRefused(valueErrorReason(pgError.code!));
+  if (isServerError(pgError)) return withoutData(pgError);
+  return isJsonEncodingError(error) ? Errors.storageValueRefused(JSON_ENCODING_REASON) : error;
+}
+
+/**
+ * A value of the write is at fault, not the store: class 22 (data exception: invalid JSON
+ * text, an unsupported Unicode escape, a number out of range) and class 54 (program limit
+ * exceeded: a value too big or nested too deep). The same write always fails again.
+ */
+function isValueError(error: PgLikeError): boolean {
+  return isServerError(error) && (error.code!.startsWith("22") || error.code!.startsWith("54"));
+}
+
+function isServerError(error: PgLikeError): boolean {
+  return typeof error.code === "string" && /^[0-9A-Z]{5}$/.test(error.code) && typeof error.severity === "string";
+}
+
+/**
+ * A fixed text per condition, never PostgreSQL's own: its message can quote the value
+ * (`invalid input syntax for type integer: "..."`), and `detail` and `where` often do.
+ */
+function valueErrorReason(code: string): string {
+  const known: Record<string, string> = {
+    "22P02": "invalid text for its type (for JSON: a lone UTF-16 surrogate, or malformed JSON)",
+    "22P05": "a character PostgreSQL cannot store (NUL, U+0000)",
+    "22021": "a character not valid in the database's encoding",
+    "22003": "a number out of range",
+    "22001": "a string too long for its column",
+    "54000": "a value larger than PostgreSQL allows",
+    "54001": "a value nested deeper than PostgreSQL allows",
+  };
+  return `${known[code] ?? (code.startsWith("54") ? "a value beyond PostgreSQL's limits" : "invalid data")} (SQLSTATE ${code})`;
+}
+
+/**
+ * Any other server error, with its code and message (which name the statement's tables,
+ * columns and constraints) but not its `detail`, `where`, `hint` or query text, which can
+ * quote a row's values (`Failing row contains (...)`, `Key (id)=(...)`).
+ */
+function withoutData(error: PgLikeError): Error {
+  const safe = new Error(error.message) as PgLikeError;
+  safe.name = "PostgresError";
+  safe.code = error.code;
+  if (error.constraint !== undefined) safe.constraint = error.constraint;
+  safe.severity = error.severity;
+  return safe;
 }

@@ -18,6 +18,7 @@ import { forBatch, statement, type Db, type Queryable } from "./db.js";
 import { newId } from "../../domain/ids.js";
 import { appendLogs, appendLogsCtes, appendLogsStatement, appendLogsValues, logItemColumns } from "./logs.js";
 import { encodeEvent, notifySql } from "./notify.js";
+import { mapPgError } from "./errors.js";
 import { FINISH_CHANGED_COLUMNS, finishedTask, json, rowToTask, TASK_COLUMNS, taskColumns, ts, type FinishChangedRow, type TaskRow } from "./row.js";
 import { boolArray, intArray, isoTime, textArray, timeArray } from "./arrays.js";
 
@@ -183,20 +184,24 @@ export function finishOps(db: Db): FinishOps {
     });
   }
 
+  async function finishAll(params: readonly TaskFinishParams[]): Promise<TaskFinishResult[]> {
+    if (params.length === 0) return [];
+    const runs = runsOfDistinctIds(params);
+    if (runs.length === 1) return finishDistinct(db, params);
+    // One task twice in a batch: the statement sees each row once, so the batch goes as
+    // consecutive statements, each finish seeing what the one before it left, in one
+    // transaction so that the batch is still all or nothing.
+    return db.transaction(async (tx) => {
+      const results: TaskFinishResult[] = [];
+      for (const run of runs) results.push(...(await finishDistinct(tx, run)));
+      return results;
+    });
+  }
+
   return {
-    async finishMany(params) {
-      if (params.length === 0) return [];
-      const runs = runsOfDistinctIds(params);
-      if (runs.length === 1) return finishDistinct(db, params);
-      // One task twice in a batch: the statement sees each row once, so the batch goes as
-      // consecutive statements, each finish seeing what the one before it left, in one
-      // transaction so that the batch is still all or nothing.
-      return db.transaction(async (tx) => {
-        const results: TaskFinishResult[] = [];
-        for (const run of runs) results.push(...(await finishDistinct(tx, run)));
-        return results;
-      });
-    },
+    // Values are encoded here, before any query: a value JSON.stringify refuses (a BigInt
+    // in a log item) is reported as the store's own refusals are (STORAGE_VALUE_REFUSED).
+    finishMany: (params) => finishAll(params).catch((error: unknown) => Promise.reject(mapPgError(error))),
 
     async abort(params) {
       const keepClaim = params.hookLeaseMs !== undefined;

@@ -3,6 +3,7 @@
  * same codes and messages whichever adapter stores their tasks.
  */
 import { Errors, StintError } from "../../domain/errors.js";
+import { JSON_ENCODING_REASON, isJsonEncodingError } from "../../domain/json-safety.js";
 
 interface SqliteErrorLike {
   code?: unknown;
@@ -23,6 +24,10 @@ export function translateError(error: unknown): unknown {
   if (error instanceof TypeError && /database connection is not open/i.test(error.message)) {
     return Errors.storageUnavailable("the store has been closed", error);
   }
+  // A value of the write is at fault, not the store: the same write always fails again.
+  if (code === "SQLITE_TOOBIG") return Errors.storageValueRefused("a value larger than SQLite allows (SQLITE_TOOBIG)");
+  if (code === "SQLITE_MISMATCH") return Errors.storageValueRefused("a value of the wrong type (SQLITE_MISMATCH)");
+  if (isJsonEncodingError(error)) return Errors.storageValueRefused(JSON_ENCODING_REASON);
   return error;
 }
 
