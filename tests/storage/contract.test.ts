@@ -15,6 +15,7 @@ import { listTasksContract } from "./contract/list-tasks.contract.js";
 import { logsContract } from "./contract/logs.contract.js";
 import { migrateContract } from "./contract/migrate.contract.js";
 import { nextDueContract } from "./contract/next-due.contract.js";
+import { refusedValuesContract } from "./contract/refused-values.contract.js";
 
 for (const kind of await storeKinds()) {
   describe(`storage contract: ${kind.name}`, () => {
@@ -29,5 +30,6 @@ for (const kind of await storeKinds()) {
     logsContract(kind);
     deleteContract(kind);
     migrateContract(kind);
+    refusedValuesContract(kind);
   });
 }

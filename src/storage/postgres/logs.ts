@@ -14,6 +14,7 @@ import { forBatch, statement, type Db, type Queryable, type Statement } from "./
 import type { SqlNames } from "./names.js";
 import { buildListQuery, encodeCursor, pageLimit, type ListSource } from "./list-query.js";
 import { boolArray, intArray, textArray, timeArray } from "./arrays.js";
+import { mapPgError } from "./errors.js";
 
 interface LogRow {
   id: string;
@@ -161,7 +162,12 @@ export function appendLogsStatement(names: SqlNames): Statement {
 
 /** Appends on `q` (a transaction, or the pool for a single statement). */
 export async function appendLogs(q: Queryable, append: Statement, appends: readonly LogAppendParams[]): Promise<void> {
-  const laid = appendLogsValues(appends);
+  let laid: ReturnType<typeof appendLogsValues>;
+  try {
+    laid = appendLogsValues(appends);
+  } catch (error) {
+    throw mapPgError(error); // a value JSON cannot encode (a BigInt): STORAGE_VALUE_REFUSED, as on SQLite
+  }
   // Sized by the item count (items join their records): at least the record count.
   if (laid) await q.query(forBatch(append, laid.itemCount), laid.values);
 }
