@@ -101,6 +101,45 @@ for (const kind of await storeKinds()) {
       await stint.close();
     });
 
+    it("fails a task whose output the store itself refuses (a lone surrogate past the runner), quoting none of it in worker errors", {
+      skip: kind.name !== "postgres" && "only PostgreSQL refuses a lone surrogate in JSON",
+    }, async () => {
+      const store = await kind.create();
+      stores.push(store);
+      // As if the runner had let a lone surrogate through: PostgreSQL's own refusal, whose
+      // detail and where quote the value.
+      const adapter = withOverrides(store.adapter, {
+        taskFinishMany: (real) => (params: readonly TaskFinishParams[]) =>
+          real(params.map((p) => ((p.output as { raw?: boolean } | undefined)?.raw ? { ...p, output: { secret: `${SECRET}${"😀".slice(0, 1)}` } } : p))),
+      });
+      let started = 0;
+      let release!: () => void;
+      const together = new Promise<void>((resolve) => (release = resolve));
+      const task = createTaskDefinition<{ raw: boolean }>({
+        id: "task",
+        title: "Task",
+        run: async ({ input, response }) => {
+          if (++started === 6) release();
+          await together;
+          return response.done({ raw: input.raw });
+        },
+      });
+      const stint = await createStint({ storage: adapter, definitions: [task], clock: new ManualClock(), useEnv: false });
+      const worker = stint.createWorker({ leaseMs: 60_000, concurrency: 6 });
+      const workerErrors: unknown[] = [];
+      worker.events.on("worker:error", ({ error }) => workerErrors.push(error));
+      const tasks = await stint.tasks.triggerMany([0, 1, 2, 3, 4, 5].map((i) => ({ definition: task, input: { raw: i === 2 } })));
+      await worker.drain();
+      const stored = await Promise.all(tasks.map((t) => stint.tasks.getTask(t.id)));
+      assert.deepEqual(stored.map((t) => t!.taskStatus), ["success", "success", "failed", "success", "success", "success"]);
+      const error = (stored[2]!.output as { error: { code: string; message: string } }).error;
+      assert.equal(error.code, "TASK_OUTCOME_REFUSED");
+      assert.match(error.message, /SQLSTATE 22P02/);
+      assert.ok(workerErrors.length > 0);
+      for (const e of workerErrors) assert.doesNotMatch(`${(e as Error).message} ${JSON.stringify(e)} ${String((e as Error).cause ?? "")}`, new RegExp(SECRET));
+      await stint.close();
+    });
+
     it("costs no extra store call when nothing is refused: one finish batch", async () => {
       const store = await kind.create();
       stores.push(store);
