@@ -1,6 +1,6 @@
 import type { TaskProgress } from "../domain/task.js";
 import { Errors } from "../domain/errors.js";
-import { replaceNul } from "../domain/nul.js";
+import { replaceNul, sliceText } from "../domain/nul.js";
 
 /**
  * Coalesces `controller.progress.set()`: a task may report progress thousands of times a
@@ -68,6 +68,6 @@ function validateProgress(progress: { done: number; total?: number; message?: st
   }
   const result: TaskProgress = { done };
   if (total !== undefined) result.total = total;
-  if (message !== undefined) result.message = replaceNul(message.slice(0, 500));
+  if (message !== undefined) result.message = replaceNul(sliceText(message, 500)); // never cut inside a surrogate pair
   return result;
 }

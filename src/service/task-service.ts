@@ -71,7 +71,7 @@ export class DefaultTaskService implements TaskService {
     if (params.message !== undefined && params.message !== null && typeof params.message !== "string") {
       throw Errors.invalidArgument("message", "expected a string");
     }
-    const message = replaceNul((params.message || "Task aborted.").slice(0, MAX_MESSAGE_LENGTH));
+    const message = replaceNul(sliceText(params.message || "Task aborted.", MAX_MESSAGE_LENGTH));
     const existing = await this.deps.storage.taskGet(id);
     if (!existing) throw Errors.taskNotFound(id);
     const definition = this.deps.definitions.get(existing.definitionId);

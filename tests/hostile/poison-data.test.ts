@@ -19,7 +19,7 @@ import { withOverrides } from "../helpers/adapter-overrides.js";
 import { createStint } from "../../src/stint.js";
 import { createTaskDefinition } from "../../src/definition/create-task-definition.js";
 import { isStintError } from "../../src/domain/errors.js";
-import { hasUnstorableChar, jsonHasNul, replaceNul } from "../../src/domain/nul.js";
+import { hasUnstorableChar, jsonHasNul, replaceNul, sliceText } from "../../src/domain/nul.js";
 import type { TaskFinishParams } from "../../src/storage/port/index.js";
 
 const CASES = Number(process.env.POISON_FUZZ_CASES ?? 60);
@@ -192,7 +192,7 @@ for (const kind of await storeKinds()) {
           assert.equal((task.output as { error: { message: string } }).error.message, message, context);
         }
         if (p.checkpoint) assert.deepEqual(task.input, asStored({ case: i, ...p.checkpoint, step: 1 }), context);
-        if (p.progress) assert.equal(task.progress?.message, replaceNul(p.progress.message.slice(0, 500)), context);
+        if (p.progress) assert.equal(task.progress?.message, replaceNul(sliceText(p.progress.message, 500)), context);
         for (const value of [task.output, task.input, task.progress, task.name]) assert.ok(clean(value), context);
       });
       const logs = { items: await everyPage((after) => stint.tasks.listLogs({ limit: 1000, after })) };

@@ -45,7 +45,7 @@ for (const kind of await storeKinds()) {
               progress.set({ done: 1, total: 2, message: `p${HIGH}` });
               return response.done();
             case "progressCut":
-              // Cut at 500 units, inside the pair: what is left is a lone surrogate.
+              // 500 units would end inside the pair: the cut drops the whole pair instead.
               progress.set({ done: 1, message: `${"x".repeat(499)}😀` });
               return response.done();
             case "error":
@@ -76,7 +76,7 @@ for (const kind of await storeKinds()) {
       assert.equal(logItem.message, `m${R}`);
       assert.deepEqual(logItem.data, { [`k${R}`]: `v${R}` });
       assert.equal((await get(3)).progress?.message, `p${R}`);
-      assert.equal((await get(4)).progress?.message, `${"x".repeat(499)}${R}`);
+      assert.equal((await get(4)).progress?.message, "x".repeat(499));
       assert.equal(((await get(5)).output as { error: { message: string } }).error.message, `e${R}`);
       assert.equal(((await get(6)).output as { error: { message: string } }).error.message, `t${R}`);
       assert.equal((await logsOf(6))[0]!.items.at(-1)!.message, `t${R}`);
