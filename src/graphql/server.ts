@@ -179,8 +179,9 @@ async function handleGraphQL(
   const response = await yoga.fetch(url.toString(), { method: req.method, headers, body } as RequestInit, serverContext);
   const payload = Buffer.from(await response.arrayBuffer());
   const outHeaders: Record<string, string> = {};
+  // Lower-cased here: yoga's Headers keep the case they were set with.
   response.headers.forEach((value, name) => {
-    outHeaders[name] = value;
+    outHeaders[name.toLowerCase()] = value;
   });
   // The query page is HTML like the dashboard and gets its policy; the rest is API data.
   const html = (outHeaders["content-type"] ?? "").startsWith("text/html");
