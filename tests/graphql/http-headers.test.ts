@@ -37,8 +37,11 @@ describe("API answer headers", () => {
         assert.equal(answer.status, 200, contentType);
         assert.deepEqual(JSON.parse(answer.body), { data: { backgroundTasks: { listDefinitions: { data: [] } } } }, contentType);
       }
-      const form = await rawRequest(server.url, { headers: { "content-type": "Application/X-WWW-Form-Urlencoded" }, body: "query=x" });
-      assert.equal(form.status, 415);
+      for (const contentType of ["Application/X-WWW-Form-Urlencoded", "application/graphql-response+json"]) {
+        const refused = await rawRequest(server.url, { headers: { "content-type": contentType }, body: QUERY });
+        assert.equal(refused.status, 415, contentType);
+        assert.equal(JSON.parse(refused.body).errors[0].extensions.code, "UNSUPPORTED_MEDIA_TYPE", contentType);
+      }
     });
   });
 
