@@ -223,17 +223,23 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
     },
 
     async update(params) {
-      const rows = await db.query(UPDATE, [
-        params.id,
-        params.leaseToken,
-        ts(params.now),
-        params.input !== undefined,
-        json(params.input),
-        params.output !== undefined,
-        json(params.output),
-        params.progress !== undefined,
-        json(params.progress),
-      ]);
+      let values: unknown[];
+      try {
+        values = [
+          params.id,
+          params.leaseToken,
+          ts(params.now),
+          params.input !== undefined,
+          json(params.input),
+          params.output !== undefined,
+          json(params.output),
+          params.progress !== undefined,
+          json(params.progress),
+        ];
+      } catch (error) {
+        throw mapPgError(error); // a value JSON cannot encode (a BigInt): STORAGE_VALUE_REFUSED, as on SQLite
+      }
+      const rows = await db.query(UPDATE, values);
       return rows.length > 0;
     },
 

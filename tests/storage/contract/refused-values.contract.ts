@@ -75,6 +75,17 @@ export function refusedValuesContract(kind: StoreKind): void {
       assert.equal((await store.adapter.logList({ filters: [], sort: LOGS_OLDEST_FIRST, limit: 10 })).totalCount, 0);
     });
 
+    it("refuses a fenced update with a value that is not JSON, changing nothing", async () => {
+      const [h] = await threeHeld();
+      await assert.rejects(
+        store.adapter.taskUpdate({ id: h!.task.id, leaseToken: h!.leaseToken, now: T0 + 5, output: { secret: SECRET, n: 4n } as never }),
+        refusedValue,
+      );
+      const stored = await store.adapter.taskGet(h!.task.id);
+      assert.equal(stored!.output, null);
+      assert.ok(await store.adapter.taskUpdate({ id: h!.task.id, leaseToken: h!.leaseToken, now: T0 + 5, output: { fine: 1 } }));
+    });
+
     it("stores numbers JSON cannot hold (NaN, ±Infinity) as null, as JSON.stringify writes them, and keeps huge and tiny ones", async () => {
       const [a, b] = (await threeHeld()).slice(0, 2);
       const produced = { nan: NaN, list: [Infinity, -Infinity, 1], big: 1e308, tiny: 5e-324, negative: -2.5e-300 };
