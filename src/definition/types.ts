@@ -29,7 +29,7 @@ export type StateUpdate<T> = Partial<T> | ((current: T) => T);
 export interface TaskController<I = TaskInput, O = TaskOutput> {
   response: {
     done(output?: O): ResponseDone<O>;
-    done(message: string, output?: O): ResponseDone<O>;
+    done(message: string | undefined, output?: O): ResponseDone<O>;
     continue(input: Partial<I>, options?: ContinueOptions): ResponseContinue<I>;
     error(error: unknown): ResponseError;
     aborted(): ResponseAborted;
