@@ -602,7 +602,7 @@ export class Worker {
       if ((outcome.runAt ?? outcome.retryAt ?? 0) <= this.clock.now()) this.wake();
       return;
     }
-    this.emitTerminal(storedTask);
+    this.emitTerminal(storedTask, outcome);
     if (owesHooks) await this.finishHooks(definition, outcome.hooks, storedTask, claim);
   }
 
@@ -658,9 +658,12 @@ export class Worker {
     });
   }
 
-  private emitTerminal(task: Task): void {
+  private emitTerminal(task: Task, outcome: IterationOutcome): void {
     if (task.taskStatus === "success") this.events.emit("task:done", { task });
-    else if (task.taskStatus === "failed") this.events.emit("task:failed", { task });
+    else if (task.taskStatus === "failed") {
+      // The outcome's error item keeps the stack (the stored output does not).
+      this.events.emit("task:failed", { task, error: outcome.logItems.find((item) => item.type === "error")?.error });
+    }
     else if (task.taskStatus === "aborted") this.events.emit("task:aborted", { task });
   }
 
