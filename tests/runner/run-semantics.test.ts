@@ -53,6 +53,7 @@ for (const kind of await storeKinds()) {
     });
 
     it("keeps an output set with updateOutput() when done() carries none (Webiny's database response skips an empty output)", async () => {
+      const hookSaw: unknown[] = [];
       const v6 = TaskDefinition.createImplementation({
         implementation: class {
           id = "outputThenDone";
@@ -60,6 +61,9 @@ for (const kind of await storeKinds()) {
           async run({ controller }: TaskDefinition.RunParams) {
             await controller.state.updateOutput({ partial: 1 });
             return controller.response.done("Finished.");
+          }
+          onDone({ task }: { task: TaskRecord }) {
+            hookSaw.push(task.output);
           }
         },
       });
@@ -85,6 +89,7 @@ for (const kind of await storeKinds()) {
       const c = await f.stint.tasks.trigger({ definition: withOutput });
       await f.worker.drain();
       assert.deepEqual((await stored(f, a.id)).output, { partial: 1 });
+      assert.deepEqual(hookSaw, [{ partial: 1 }], "onDone sees the stored output");
       assert.deepEqual((await stored(f, b.id)).output, { partial: 2 });
       assert.deepEqual((await stored(f, c.id)).output, { final: true }, "an output given to done() is stored");
       assert.equal((await stored(f, c.id)).taskStatus, "success");
