@@ -4,6 +4,7 @@
  * dropped or stored as `{}`). What a task returns is stored as JSON, so such a value
  * fails the iteration with its path named instead of being stored wrong or not at all.
  * `undefined` members (dropped, as JSON does) and Dates (stored as ISO text) are fine.
+ * On the runner's path for every done/continue: the path is built only on a find.
  */
 import { nameValue } from "./name-value.js";
 
@@ -12,15 +13,24 @@ const MAX_DEPTH = 500;
 
 /** Returns e.g. `output.items[2] is a BigInt (5n)`, or undefined when the value is JSON. */
 export function findNonJson(value: unknown, path: string): string | undefined {
+  const keys: (string | number)[] = [];
   try {
-    return walk(value, path, 0, []);
+    const found = walk(value, 0, [], keys);
+    return found === undefined ? undefined : `${pathOf(path, keys)} ${found}`;
   } catch (error) {
     // A getter that throws, a revoked proxy: the store could not read it either.
-    return `${path} cannot be read (${error instanceof Error ? error.message : nameValue(error)})`;
+    return `${pathOf(path, keys)} cannot be read (${error instanceof Error ? error.message : nameValue(error)})`;
   }
 }
 
-function walk(value: unknown, path: string, depth: number, parents: object[]): string | undefined {
+function pathOf(root: string, keys: readonly (string | number)[]): string {
+  let path = root;
+  for (const key of keys) path += typeof key === "number" ? `[${key}]` : `.${key}`;
+  return path;
+}
+
+/** What is wrong at the place `keys` leads to (left there for the caller), or undefined. */
+function walk(value: unknown, depth: number, parents: object[], keys: (string | number)[]): string | undefined {
   switch (typeof value) {
     case "string":
     case "number":
@@ -30,7 +40,7 @@ function walk(value: unknown, path: string, depth: number, parents: object[]): s
     case "bigint":
     case "symbol":
     case "function":
-      return `${path} is ${nameValue(value)}`;
+      return `is ${nameValue(value)}`;
     default:
       break;
   }
@@ -38,27 +48,29 @@ function walk(value: unknown, path: string, depth: number, parents: object[]): s
   const object = value as object;
   if (object instanceof Date) return undefined;
   if (object instanceof Map || object instanceof Set || object instanceof Promise || object instanceof WeakMap || object instanceof WeakSet) {
-    return `${path} is ${nameValue(object)}`;
+    return `is ${nameValue(object)}`;
   }
   // An object with its own toJSON (a Decimal, a Buffer) says itself how it is stored.
   if (typeof (object as { toJSON?: unknown }).toJSON === "function") return undefined;
-  if (parents.includes(object)) return `${path} refers back to itself (a cycle)`;
-  if (depth >= MAX_DEPTH) return `${path} is nested more than ${MAX_DEPTH} levels deep`;
+  if (parents.includes(object)) return "refers back to itself (a cycle)";
+  if (depth >= MAX_DEPTH) return `is nested more than ${MAX_DEPTH} levels deep`;
   parents.push(object);
-  try {
-    if (Array.isArray(object)) {
-      for (let i = 0; i < object.length; i++) {
-        const found = walk(object[i], `${path}[${i}]`, depth + 1, parents);
-        if (found) return found;
-      }
-      return undefined;
+  if (Array.isArray(object)) {
+    for (let i = 0; i < object.length; i++) {
+      keys.push(i);
+      const found = walk(object[i], depth + 1, parents, keys);
+      if (found !== undefined) return found;
+      keys.pop();
     }
-    for (const key of Object.keys(object)) {
-      const found = walk((object as Record<string, unknown>)[key], `${path}.${key}`, depth + 1, parents);
-      if (found) return found;
+  } else {
+    for (const key in object) {
+      if (!Object.prototype.hasOwnProperty.call(object, key)) continue;
+      keys.push(key);
+      const found = walk((object as Record<string, unknown>)[key], depth + 1, parents, keys);
+      if (found !== undefined) return found;
+      keys.pop();
     }
-    return undefined;
-  } finally {
-    parents.pop();
   }
+  parents.pop();
+  return undefined;
 }

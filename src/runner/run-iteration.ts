@@ -13,6 +13,7 @@ import { Errors } from "../domain/errors.js";
 import { replaceNul } from "../domain/nul.js";
 import { createController, type ChildTasks, type IterationScope } from "./controller.js";
 import { LogBuffer } from "./log-buffer.js";
+import { copyInput } from "./copy-input.js";
 import { ProgressTracker } from "./progress.js";
 import { runInThread } from "./isolation/run-in-thread.js";
 import {
@@ -133,7 +134,7 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
     const run =
       thread?.response ??
       Promise.resolve().then(() =>
-        definition.run({ input: copyOfInput(task.input), controller, definition: summaryOf(definition) }, params.context),
+        definition.run({ input: copyInput(task.input), controller, definition: summaryOf(definition) }, params.context),
       );
     const winner = await new Promise<{ response: unknown } | undefined>((resolve, reject) => {
       // Unref'd: an abandoned run() that never settles must not keep the process alive.
@@ -174,15 +175,6 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
 
 const noop = () => {};
 
-/**
- * run() gets a deep copy of the stored input (Webiny: `structuredClone`): changing it
- * changes nothing stored; only `continue(input)` or `updateInput()` write. An empty input
- * (common for short tasks) needs no clone.
- */
-function copyOfInput<T>(input: T): T {
-  for (const _ in input as object) return structuredClone(input);
-  return {} as T;
-}
 
 function timeoutError(params: IterationParams) {
   return Errors.timeout(Math.round(params.timeoutMs / 1000));
