@@ -110,108 +110,190 @@ export async function main(): Promise<string> {
 }
 `;
 
-describe("the package, installed into an app", { timeout: 900_000 }, () => {
-  let app: InstalledApp;
+/**
+ * A config with one task that runs until it is stopped: `run()` returns only when its
+ * AbortSignal fires, or never (`ignoreAbort`), so a shutdown has an iteration in flight.
+ */
+const SIGNALS_CONFIG = `import { createTaskDefinition, defineConfig } from "stint";
 
+const slow = createTaskDefinition<{ ignoreAbort?: boolean }>({
+  id: "slow",
+  title: "Runs until stopped",
+  run: ({ input, response, signal }) =>
+    new Promise((resolve) => {
+      if (!input.ignoreAbort) signal.addEventListener("abort", () => resolve(response.continue({})));
+    }),
+});
+
+export default defineConfig({
+  definitions: [slow],
+  worker: { pollIntervalMs: 100, shutdownTimeoutMs: Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 30000), graceMs: 200 },
+});
+`;
+
+// One pack and one install for the whole file (they are most of its cost); the suite's own
+// timeout, since the runner's default per test (120 s) would also bound this whole file.
+let app: InstalledApp;
+
+describe("stint, packed and installed", { timeout: 900_000 }, () => {
   before(async () => {
     app = await packAndInstall();
   }, { timeout: 600_000 });
   after(() => app?.remove());
 
-  it("carries dist/ with types, the bin, the dashboard build and the SQL; no tests, sources, source maps or bench", () => {
-    const files = execFileSync("tar", ["-tzf", app.tarball], { encoding: "utf8" }).trim().split("\n").map((f) => f.replace(/^package\//, ""));
-    for (const file of [
-      "package.json", "README.md", "dist/index.js", "dist/index.d.ts", "dist/cli/bin.js", "dist/testing/index.d.ts",
-      "dist/storage/sqlite/index.js", "dist/storage/postgres/index.d.ts", "dist/dashboard/index.html", "dist/sql/postgres/0001_init.sql",
-      "dist/sql/sqlite/0001_init.sql", "docs/config.md", "docs/deployment.md",
-    ]) {
-      assert.ok(files.includes(file), `${file} is missing from the tarball`);
-    }
-    const unwanted = files.filter((f) => /\.map$|\.tsbuildinfo$|^src\/|^tests?\/|^bench\/|\.test\.|^examples\//.test(f));
-    assert.deepEqual(unwanted, []);
-    const pkg = JSON.parse(readFileSync(join(app.dir, "node_modules", "stint", "package.json"), "utf8"));
-    assert.equal(pkg.private, undefined);
-    assert.equal(pkg.bin.stint, "./dist/cli/bin.js");
-  });
+  describe("the package, installed into an app", () => {
 
-  it("passes publint (strict) and arethetypeswrong on the tarball", async () => {
-    const result = await runIn(ROOT, process.execPath, [join(ROOT, "scripts", "check-package.mjs"), app.tarball]);
-    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
-    assert.match(result.stdout, /publint: all good/);
-  });
+    it("carries dist/ with types, the bin, the dashboard build and the SQL; no tests, sources, source maps or bench", () => {
+      const files = execFileSync("tar", ["-tzf", app.tarball], { encoding: "utf8" }).trim().split("\n").map((f) => f.replace(/^package\//, ""));
+      for (const file of [
+        "package.json", "README.md", "dist/index.js", "dist/index.d.ts", "dist/cli/bin.js", "dist/testing/index.d.ts",
+        "dist/storage/sqlite/index.js", "dist/storage/postgres/index.d.ts", "dist/dashboard/index.html", "dist/sql/postgres/0001_init.sql",
+        "dist/sql/sqlite/0001_init.sql", "docs/config.md", "docs/deployment.md",
+      ]) {
+        assert.ok(files.includes(file), `${file} is missing from the tarball`);
+      }
+      const unwanted = files.filter((f) => /\.map$|\.tsbuildinfo$|^src\/|^tests?\/|^bench\/|\.test\.|^examples\//.test(f));
+      assert.deepEqual(unwanted, []);
+      const pkg = JSON.parse(readFileSync(join(app.dir, "node_modules", "stint", "package.json"), "utf8"));
+      assert.equal(pkg.private, undefined);
+      assert.equal(pkg.bin.stint, "./dist/cli/bin.js");
+    });
 
-  it("runs a task from an ESM script (and stint/testing)", async () => {
-    writeFileSync(join(app.dir, "run-esm.mjs"), ESM_SCRIPT);
-    const result = await runIn(app.dir, process.execPath, ["run-esm.mjs"]);
-    assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(JSON.parse(result.stdout), { status: "success", output: { greeting: "hello esm" }, tested: { greeting: "hello testing" } });
-  });
+    it("passes publint (strict) and arethetypeswrong on the tarball", async () => {
+      const result = await runIn(ROOT, process.execPath, [join(ROOT, "scripts", "check-package.mjs"), app.tarball]);
+      assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+      assert.match(result.stdout, /publint: all good/);
+    });
 
-  it("runs a task from a CommonJS script with require(), one module instance shared with import()", async () => {
-    writeFileSync(join(app.dir, "run-cjs.cjs"), CJS_SCRIPT);
-    const result = await runIn(app.dir, process.execPath, ["run-cjs.cjs"]);
-    assert.equal(result.code, 0, result.stderr);
-    assert.doesNotMatch(result.stderr, /ExperimentalWarning/);
-    assert.deepEqual(JSON.parse(result.stdout), {
-      status: "success",
-      output: { greeting: "hello cjs" },
-      instanceOfRequired: true,
-      isStintError: true,
-      sameClass: true,
-      sqlite: "function",
+    it("runs a task from an ESM script (and stint/testing)", async () => {
+      writeFileSync(join(app.dir, "run-esm.mjs"), ESM_SCRIPT);
+      const result = await runIn(app.dir, process.execPath, ["run-esm.mjs"]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(JSON.parse(result.stdout), { status: "success", output: { greeting: "hello esm" }, tested: { greeting: "hello testing" } });
+    });
+
+    it("runs a task from a CommonJS script with require(), one module instance shared with import()", async () => {
+      writeFileSync(join(app.dir, "run-cjs.cjs"), CJS_SCRIPT);
+      const result = await runIn(app.dir, process.execPath, ["run-cjs.cjs"]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.doesNotMatch(result.stderr, /ExperimentalWarning/);
+      assert.deepEqual(JSON.parse(result.stdout), {
+        status: "success",
+        output: { greeting: "hello cjs" },
+        instanceOfRequired: true,
+        isStintError: true,
+        sameClass: true,
+        sqlite: "function",
+      });
+    });
+
+    it("npx stint init sets up the fresh (CommonJS) app", async () => {
+      const result = await runIn(app.dir, "npx", ["stint", "init"]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /Next: npm run stint:dev/);
+      const pkg = JSON.parse(readFileSync(join(app.dir, "package.json"), "utf8"));
+      assert.equal(pkg.type, undefined, "the app stays CommonJS");
+      assert.deepEqual(pkg.scripts, { "stint:dev": "stint dev", "stint:worker": "stint worker" });
+    });
+
+    it("type-checks a TypeScript file that uses both definition styles, and the config init wrote", async () => {
+      writeFileSync(join(app.dir, "types-check.ts"), TYPES_CHECK);
+      writeFileSync(
+        join(app.dir, "tsconfig.json"),
+        JSON.stringify({
+          compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, skipLibCheck: true, types: ["node"] },
+          files: ["types-check.ts", "stint.config.ts"],
+        }),
+      );
+      const result = await runIn(app.dir, process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"]);
+      assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+    });
+
+    it("npx stint --help lists the commands", async () => {
+      const result = await runIn(app.dir, "npx", ["stint", "--help"]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /^Usage: stint/m);
+      for (const command of ["init", "dev", "worker", "serve", "migrate", "trigger"]) assert.match(result.stdout, new RegExp(`^  ${command}\\b`, "m"));
+    });
+
+    it("npx stint dev loads the stint.config.ts that init wrote and serves the dashboard at /; SIGTERM to npx stops it gracefully", async () => {
+      assert.match(readFileSync(join(app.dir, "package.json"), "utf8"), /"stint:dev": "stint dev"/);
+      const dev = startIn(app.dir, "npx", ["stint", "dev", "--port", "0", "--database", "sqlite::memory:"]);
+      try {
+        const api = (await dev.waitForOutput(/API\s+(http:\/\/\S+\/graphql)/, 90_000))[1];
+        assert.match(dev.stdout, /\bhello\b/, "the example definition of stint.config.ts is registered");
+        const page = await fetch(new URL("/", api));
+        assert.equal(page.status, 200);
+        assert.match(await page.text(), /<title>Stint · Background tasks<\/title>/);
+        const pid = Number((await dev.waitForOutput(/"workerId":"[^"]*?:(\d+):/))[1]);
+        assert.notEqual(pid, dev.child.pid, "the worker runs in a child of npx");
+
+        // npm forwards SIGTERM to the `sh -c` it started, and the shell does not pass it on:
+        // the command notices its parent is gone and shuts down as on SIGTERM.
+        dev.kill("SIGTERM");
+        await dev.exited(30_000);
+        assert.ok(await gone(pid, 30_000), `stint dev (pid ${pid}) still runs after npx exited:\n${dev.stdout}`);
+        assert.match(dev.stdout, /"msg":"shutting down \(send the signal again to force\)"/);
+        assert.match(dev.stdout, /"msg":"stopped"/);
+      } finally {
+        dev.kill("SIGKILL");
+      }
     });
   });
 
-  it("npx stint init sets up the fresh (CommonJS) app", async () => {
-    const result = await runIn(app.dir, "npx", ["stint", "init"]);
-    assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /Next: npm run stint:dev/);
-    const pkg = JSON.parse(readFileSync(join(app.dir, "package.json"), "utf8"));
-    assert.equal(pkg.type, undefined, "the app stays CommonJS");
-    assert.deepEqual(pkg.scripts, { "stint:dev": "stint dev", "stint:worker": "stint worker" });
-  });
+  describe("the installed bin's signal path (what systemd, a container or npm run sends)", () => {
+    let count = 0;
 
-  it("type-checks a TypeScript file that uses both definition styles, and the config init wrote", async () => {
-    writeFileSync(join(app.dir, "types-check.ts"), TYPES_CHECK);
-    writeFileSync(
-      join(app.dir, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, skipLibCheck: true, types: ["node"] },
-        files: ["types-check.ts", "stint.config.ts"],
-      }),
-    );
-    const result = await runIn(app.dir, process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"]);
-    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
-  });
+    before(() => writeFileSync(join(app.dir, "signals.config.ts"), SIGNALS_CONFIG));
 
-  it("npx stint --help lists the commands", async () => {
-    const result = await runIn(app.dir, "npx", ["stint", "--help"]);
-    assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /^Usage: stint/m);
-    for (const command of ["init", "dev", "worker", "serve", "migrate", "trigger"]) assert.match(result.stdout, new RegExp(`^  ${command}\\b`, "m"));
-  });
-
-  it("npx stint dev loads the stint.config.ts that init wrote and serves the dashboard at /; SIGTERM to npx stops it gracefully", async () => {
-    assert.match(readFileSync(join(app.dir, "package.json"), "utf8"), /"stint:dev": "stint dev"/);
-    const dev = startIn(app.dir, "npx", ["stint", "dev", "--port", "0", "--database", "sqlite::memory:"]);
-    try {
-      const api = (await dev.waitForOutput(/API\s+(http:\/\/\S+\/graphql)/, 90_000))[1];
-      assert.match(dev.stdout, /\bhello\b/, "the example definition of stint.config.ts is registered");
-      const page = await fetch(new URL("/", api));
-      assert.equal(page.status, 200);
-      assert.match(await page.text(), /<title>Stint · Background tasks<\/title>/);
-      const pid = Number((await dev.waitForOutput(/"workerId":"[^"]*?:(\d+):/))[1]);
-      assert.notEqual(pid, dev.child.pid, "the worker runs in a child of npx");
-
-      // npm forwards SIGTERM to the `sh -c` it started, and the shell does not pass it on:
-      // the command notices its parent is gone and shuts down as on SIGTERM.
-      dev.kill("SIGTERM");
-      await dev.exited(30_000);
-      assert.ok(await gone(pid, 30_000), `stint dev (pid ${pid}) still runs after npx exited:\n${dev.stdout}`);
-      assert.match(dev.stdout, /"msg":"shutting down \(send the signal again to force\)"/);
-      assert.match(dev.stdout, /"msg":"stopped"/);
-    } finally {
-      dev.kill("SIGKILL");
+    /** Stores a slow task, starts the worker on it and waits until the iteration runs. */
+    async function workerWithTaskInFlight(command: string, args: string[], input: object, env: Record<string, string> = {}) {
+      const database = `sqlite:./signals-${++count}.db`;
+      const trigger = await runIn(app.dir, "npx", ["stint", "trigger", "slow", "--input", JSON.stringify(input), "--config", "signals.config.ts", "--database", database]);
+      assert.equal(trigger.code, 0, trigger.stderr);
+      const worker = startIn(app.dir, command, [...args, "--config", "signals.config.ts", "--database", database], env);
+      await worker.waitForOutput(/"msg":"iteration started"/, 60_000);
+      return { worker, database };
     }
+
+    it("SIGTERM to node_modules/.bin/stint worker: the in-flight iteration stops at its signal, exit 0", async () => {
+      const { worker } = await workerWithTaskInFlight("node_modules/.bin/stint", ["worker"], {});
+      worker.kill("SIGTERM");
+      const result = await worker.exited(60_000);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /"msg":"stopped"/);
+    });
+
+    it("a second signal during the shutdown exits at once with 130", async () => {
+      const { worker } = await workerWithTaskInFlight("node_modules/.bin/stint", ["worker"], { ignoreAbort: true });
+      worker.kill("SIGTERM");
+      await worker.waitForOutput(/"msg":"shutting down/);
+      worker.kill("SIGTERM");
+      const result = await worker.exited(30_000);
+      assert.equal(result.code, 130, result.stderr);
+      assert.match(result.stdout, /"msg":"second signal: exiting now"/);
+    });
+
+    it("past the shutdown deadline the iteration is handed back to the store and the worker exits 0", async () => {
+      const { worker, database } = await workerWithTaskInFlight("node_modules/.bin/stint", ["worker"], { ignoreAbort: true }, { SHUTDOWN_TIMEOUT_MS: "300" });
+      worker.kill("SIGTERM");
+      const result = await worker.exited(60_000);
+      assert.equal(result.code, 0, result.stderr);
+      const tasks = await runIn(app.dir, "npx", ["stint", "tasks", "--json", "--database", database]);
+      assert.equal(tasks.code, 0, tasks.stderr);
+      const [task] = (JSON.parse(tasks.stdout) as { items: { taskStatus: string }[] }).items;
+      assert.equal(task.taskStatus, "pending", "handed back for another worker");
+    });
+
+    it("npm run with `exec stint worker`: npm's forwarded SIGTERM reaches the worker and npm exits 0 after it", async () => {
+      const pkgPath = join(app.dir, "package.json");
+      const pkg = JSON.parse(readFileSync(pkgPath, "utf8"));
+      writeFileSync(pkgPath, JSON.stringify({ ...pkg, scripts: { ...pkg.scripts, "worker:exec": "exec stint worker" } }, null, 2));
+      const { worker } = await workerWithTaskInFlight("npm", ["run", "worker:exec", "--"], {});
+      worker.kill("SIGTERM");
+      const result = await worker.exited(60_000);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /"msg":"stopped"/);
+    });
   });
 });
