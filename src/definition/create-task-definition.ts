@@ -7,6 +7,7 @@ import type { TaskInput, TaskOutput } from "../domain/task.js";
 import { normalizeDefinition } from "./normalize.js";
 import type { PlainRunParams, PlainTaskDefinition, RunParams, RunResult, TaskController, TaskDefinitionHandle } from "./types.js";
 
+/** The Webiny v5 style: a definition from a plain object with `id`, `title`, `run()` and optional settings and hooks. */
 export function createTaskDefinition<I = TaskInput, O = TaskOutput, C = unknown>(
   definition: PlainTaskDefinition<I, O, C>,
 ): TaskDefinitionHandle<I, O> {
