@@ -2,7 +2,7 @@
  * The shape of `stint.config.ts`. `defineConfig` only gives the file its types; defaults
  * are applied where the config is read, so a config file says only what it changes.
  */
-import type { AnyTaskDefinition } from "../definition/types.js";
+import type { AnyTaskDefinition, TaskContextSource } from "../definition/types.js";
 
 /** The config file's `worker` section (every worker option is accepted: see `WorkerOptions`). */
 export interface StintWorkerConfig {
@@ -79,6 +79,13 @@ export interface StintConfig {
    * @defaultValue []
    */
   definitions?: AnyTaskDefinition[];
+  /**
+   * What v5 definitions (`createTaskDefinition`) get as `context` in `run` and in their
+   * hooks: an object, or a function called for each iteration and each hook (it may be
+   * async). v6 definitions never see it (their dependencies come through the constructor).
+   * @defaultValue {}
+   */
+  context?: TaskContextSource;
   /** Worker settings; `--concurrency` overrides `concurrency`. */
   worker?: StintWorkerConfig;
   /** API server settings; `STINT_PORT`, `STINT_HOST` and the flags override them. */

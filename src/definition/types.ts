@@ -5,7 +5,26 @@
  */
 import type { z } from "zod";
 import type { Task, TaskInput, TaskOutput, TaskStatus } from "../domain/task.js";
-import type { ContinueOptions, TaskResponse, ResponseDone, ResponseContinue, ResponseError, ResponseAborted } from "../response/types.js";
+import type { TaskRecord } from "../domain/task-record.js";
+import type {
+  ContinueOptions,
+  TaskResponse,
+  TaskResult,
+  ResponseDone,
+  ResponseContinue,
+  ResponseError,
+  ResponseAborted,
+} from "../response/types.js";
+
+/**
+ * What `createStint({ context })` hands to v5 (`createTaskDefinition`) `run` and hooks as
+ * `context`: an object, or a function called for each iteration and each hook (it may
+ * return a promise). Default `{}`.
+ */
+export type TaskContextSource = object | (() => unknown);
+
+/** `updateInput` / `updateOutput` take the fields to merge, or `(current) => next` (Webiny). */
+export type StateUpdate<T> = Partial<T> | ((current: T) => T);
 
 /** What `run()` gets in the Webiny v6 style (`controller`): the response to return, the time budget, the task's state, its logger, child tasks and progress. */
 export interface TaskController<I = TaskInput, O = TaskOutput> {
@@ -13,7 +32,7 @@ export interface TaskController<I = TaskInput, O = TaskOutput> {
     /** Finishes the task with `output`: status `success`, then `onDone`. */
     done(output?: O): ResponseDone<O>;
     /** Finishes the task with a message and `output`: status `success`, then `onDone`. */
-    done(message: string, output?: O): ResponseDone<O>;
+    done(message: string | undefined, output?: O): ResponseDone<O>;
     /** Checkpoint: merges `input` into the stored input and runs the next iteration (after `options.seconds` or at `options.date`, when given). */
     continue(input: Partial<I>, options?: ContinueOptions): ResponseContinue<I>;
     /** Fails the task with this error: status `failed` (or a retry, when the definition has a retry policy), then `onError`. */
@@ -34,18 +53,18 @@ export interface TaskController<I = TaskInput, O = TaskOutput> {
     signal: AbortSignal;
   };
   state: {
-    /** The task as stored when the iteration started, with its updates since. */
-    getTask(): Task<I, O>;
+    /** The task in Webiny's shape (ISO dates, absent fields undefined). */
+    getTask(): TaskRecord<I, O>;
     /** The task's status. */
     getStatus(): TaskStatus;
     /** The task's current input. */
     getInput(): I;
     /** The task's current output, or null. */
     getOutput(): O | null;
-    /** Merges `input` into the task's stored input. */
-    updateInput(input: Partial<I>): Promise<void>;
-    /** Merges `output` into the task's stored output. */
-    updateOutput(output: Partial<O>): Promise<void>;
+    /** Shallow-merges the fields into the stored input, or stores what the callback returns. */
+    updateInput(input: StateUpdate<I>): Promise<void>;
+    /** Shallow-merges the fields into the stored output, or stores what the callback returns. */
+    updateOutput(output: StateUpdate<O>): Promise<void>;
   };
   logger: {
     /** Appends an info item to the task's log. */
@@ -86,12 +105,27 @@ export interface RunParams<I = TaskInput, O = TaskOutput> {
   definition: DefinitionSummary;
 }
 
-/** What `run()` returns: a response made by `controller.response` (or `response`), or a promise of one. */
-export type RunResult<O = TaskOutput, I = TaskInput> = TaskResponse<O, I> | Promise<TaskResponse<O, I>>;
+/** A `controller.response.*` value or a plain Webiny v6 result object (`TaskResult`). */
+export type RunResult<O = TaskOutput, I = TaskInput> =
+  | TaskResponse<O, I>
+  | TaskResult<O, I>
+  | Promise<TaskResponse<O, I> | TaskResult<O, I>>;
 
-/** The parameters of `onDone`, `onError`, `onAbort` and `onMaxIterations`: the finished task. */
+/** v6 hooks (`TaskDefinition.Interface`): the stored task and the definition, as `run` gets it. */
 export interface HookParams<I = TaskInput, O = TaskOutput> {
-  task: Task<I, O>;
+  task: TaskRecord<I, O>;
+  definition: DefinitionSummary;
+}
+
+/** v5 hooks (`createTaskDefinition`): the stored task and the Stint's `context`. */
+export interface PlainHookParams<I = TaskInput, O = TaskOutput, C = unknown> {
+  context: C;
+  task: TaskRecord<I, O>;
+}
+
+/** What the runner hands a handle's hook; the handle adds `definition` or `context`. */
+export interface HandleHookParams<I = TaskInput, O = TaskOutput> {
+  task: TaskRecord<I, O>;
 }
 /** The parameters of `onBeforeTrigger`: what is about to be stored. Throw to refuse the trigger. */
 export interface BeforeTriggerParams<I = TaskInput> {
@@ -101,8 +135,8 @@ export interface BeforeTriggerParams<I = TaskInput> {
 /** A zod schema for the input, or an object of zod schemas (one per input field). */
 export type InputValidation = z.ZodType | Record<string, z.ZodType>;
 
-/** Members shared by both authoring styles. */
-interface DefinitionCommon<I, O> {
+/** Members shared by both authoring styles; `H` is what the terminal hooks receive. */
+interface DefinitionCommon<I, O, H> {
   id: string;
   title: string;
   description?: string;
@@ -135,13 +169,13 @@ interface DefinitionCommon<I, O> {
   /** Runs before a task of this definition is stored; throwing refuses the trigger (`TASK_TRIGGER_VETOED`). */
   onBeforeTrigger?(params: BeforeTriggerParams<I>): void | Promise<void>;
   /** Runs once after the task succeeded. */
-  onDone?(params: HookParams<I, O>): void | Promise<void>;
+  onDone?(params: H): void | Promise<void>;
   /** Runs once after the task failed. */
-  onError?(params: HookParams<I, O>): void | Promise<void>;
+  onError?(params: H): void | Promise<void>;
   /** Runs once after the task was aborted. */
-  onAbort?(params: HookParams<I, O>): void | Promise<void>;
+  onAbort?(params: H): void | Promise<void>;
   /** Runs once after the task failed by reaching `maxIterations`. */
-  onMaxIterations?(params: HookParams<I, O>): void | Promise<void>;
+  onMaxIterations?(params: H): void | Promise<void>;
 }
 
 /** How a failed task is retried: `attempts` in all, with exponential backoff between them. */
@@ -162,7 +196,7 @@ export interface RetryPolicy {
 export type ResolvedRetryPolicy = Required<RetryPolicy>;
 
 /** Controller style (Webiny v6). */
-export interface TaskDefinitionInterface<I = TaskInput, O = TaskOutput> extends DefinitionCommon<I, O> {
+export interface TaskDefinitionInterface<I = TaskInput, O = TaskOutput> extends DefinitionCommon<I, O, HookParams<I, O>> {
   /** One iteration of the task: returns `done`, `continue` (a checkpoint), `error` or `aborted`. */
   run(params: RunParams<I, O>): RunResult<O, I>;
 }
@@ -177,8 +211,8 @@ export interface PlainRunParams<I = TaskInput, O = TaskOutput, C = unknown> {
   /** True once the task has been aborted by a user. */
   isAborted(): boolean;
   store: {
-    /** The task as stored when the iteration started, with its updates since. */
-    getTask(): Task<I, O>;
+    /** The task in Webiny's shape (ISO dates, absent fields undefined). */
+    getTask(): TaskRecord<I, O>;
     /** The task's status. */
     getStatus(): TaskStatus;
     /** The task's current input. */
@@ -186,9 +220,15 @@ export interface PlainRunParams<I = TaskInput, O = TaskOutput, C = unknown> {
     /** The task's current output, or null. */
     getOutput(): O | null;
     /** Merges `input` into the task's stored input. */
-    updateInput(input: Partial<I>): Promise<void>;
+    updateInput(input: StateUpdate<I>): Promise<void>;
     /** Merges `output` into the task's stored output. */
-    updateOutput(output: Partial<O>): Promise<void>;
+    updateOutput(output: StateUpdate<O>): Promise<void>;
+    /**
+     * Webiny v5's `store.updateTask(data | (task) => data)`. Stint stores `input` and
+     * `output` (as updateInput/updateOutput with an object); the fields the runner owns
+     * (status, iterations, dates, executionName, name, eventResponse) are refused.
+     */
+    updateTask(update: TaskUpdate<I, O> | ((task: TaskRecord<I, O>) => TaskUpdate<I, O>)): Promise<void>;
     /** Appends an info item to the task's log. */
     addInfoLog(params: { message: string; data?: unknown }): Promise<void>;
     /** Appends an error item to the task's log. */
@@ -202,8 +242,22 @@ export interface PlainRunParams<I = TaskInput, O = TaskOutput, C = unknown> {
   progress: TaskController<I, O>["progress"];
 }
 
+/** Webiny v5's `ITaskUpdateData`: the shape `store.updateTask()` takes. */
+export interface TaskUpdate<I = TaskInput, O = TaskOutput> {
+  input?: Partial<I>;
+  output?: Partial<O>;
+  name?: string;
+  taskStatus?: TaskStatus;
+  executionName?: string;
+  startedOn?: string;
+  finishedOn?: string;
+  eventResponse?: Record<string, unknown>;
+  iterations?: number;
+}
+
 /** A definition in the Webiny v5 style, as given to `createTaskDefinition`. */
-export interface PlainTaskDefinition<I = TaskInput, O = TaskOutput, C = unknown> extends DefinitionCommon<I, O> {
+export interface PlainTaskDefinition<I = TaskInput, O = TaskOutput, C = unknown>
+  extends DefinitionCommon<I, O, PlainHookParams<I, O, C>> {
   /** One iteration of the task: returns `response.done`, `continue` (a checkpoint), `error` or `aborted`. */
   run(params: PlainRunParams<I, O, C>): RunResult<O, I>;
 }
@@ -230,18 +284,22 @@ export interface TaskDefinitionHandle<I = TaskInput, O = TaskOutput> {
   validateInput(input: unknown): InvalidFields | null;
   /** JSON Schema of the input (from zod), or null when the definition has no validation. */
   inputJsonSchema(): Record<string, unknown> | null;
-  /** `context` reaches plain-object (v5) definitions as `run({ context })`; default `{}`. */
-  run(params: RunParams<I, O>, context?: unknown): Promise<TaskResponse<O, I>>;
+  /**
+   * `context` reaches plain-object (v5) definitions as `run({ context })` (resolved when
+   * it is a function); default `{}`. Resolves to what run() returned, unchecked: the
+   * runner reads it (`readResult`).
+   */
+  run(params: RunParams<I, O>, context?: TaskContextSource): Promise<unknown>;
   /** Runs before a task of this definition is stored; throwing refuses the trigger. */
   onBeforeTrigger?(params: BeforeTriggerParams<I>): Promise<void>;
-  /** Runs once after the task succeeded. */
-  onDone?(params: HookParams<I, O>): Promise<void>;
+  /** v6 definitions get `{ task, definition }`, v5 ones `{ context, task }`. */
+  onDone?(params: HandleHookParams<I, O>, context?: TaskContextSource): Promise<void>;
   /** Runs once after the task failed. */
-  onError?(params: HookParams<I, O>): Promise<void>;
+  onError?(params: HandleHookParams<I, O>, context?: TaskContextSource): Promise<void>;
   /** Runs once after the task was aborted. */
-  onAbort?(params: HookParams<I, O>): Promise<void>;
+  onAbort?(params: HandleHookParams<I, O>, context?: TaskContextSource): Promise<void>;
   /** Runs once after the task reached `maxIterations`. */
-  onMaxIterations?(params: HookParams<I, O>): Promise<void>;
+  onMaxIterations?(params: HandleHookParams<I, O>, context?: TaskContextSource): Promise<void>;
   readonly __types?: { input: I; output: O };
 }
 

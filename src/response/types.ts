@@ -43,3 +43,34 @@ export type TaskResponse<O = TaskOutput, I = TaskInput> =
 
 /** When the next iteration of a `continue` runs: after `seconds`, or at `date`. */
 export type ContinueOptions = { seconds: number } | { date: Date | string | number };
+
+/**
+ * Webiny v6's plain `TaskDefinition.Result` objects, which `run()` may return instead of
+ * calling `controller.response`: the runner stores them alike (`readResult`). `wait` is in
+ * seconds, as Webiny's; a Date is taken as the time to wait until.
+ */
+export interface ResultDone<O = TaskOutput> {
+  status: "done";
+  message?: string;
+  output?: O;
+}
+/** A plain `{ status: "continue", input, wait? }` result: a checkpoint, the next iteration after `wait` seconds (or at a Date). */
+export interface ResultContinue<I = TaskInput> {
+  status: "continue";
+  input: Partial<I>;
+  wait?: number | Date;
+  message?: string;
+}
+/** A plain `{ status: "error", error? }` result: the task fails. */
+export interface ResultError {
+  status: "error";
+  error?: TaskResponseError | Error | string;
+  message?: string;
+}
+/** A plain `{ status: "aborted" }` result. */
+export interface ResultAborted {
+  status: "aborted";
+  message?: string;
+}
+/** A plain Webiny v6 result object that `run()` may return instead of a `controller.response` value. */
+export type TaskResult<O = TaskOutput, I = TaskInput> = ResultDone<O> | ResultContinue<I> | ResultError | ResultAborted;
