@@ -37,6 +37,8 @@ export const ErrorCode = {
   InvalidArgument: "INVALID_ARGUMENT",
   TriggerVetoed: "TASK_TRIGGER_VETOED",
   PayloadTooLarge: "PAYLOAD_TOO_LARGE",
+  /** A read would return more than the caller's byte budget (e.g. the API's maxResponseBytes). */
+  ResponseTooLarge: "RESPONSE_TOO_LARGE",
   Timeout: "TASK_TIMEOUT",
   LeaseLost: "TASK_LEASE_LOST",
   MaxIterations: "TASK_MAX_ITERATIONS",
@@ -86,6 +88,12 @@ export const Errors = {
     new StintError(reason, ErrorCode.TriggerVetoed, { definitionId }),
   payloadTooLarge: (what: string, size: number, max: number) =>
     new StintError(`The ${what} is too large: ${size} bytes, at most ${max} allowed.`, ErrorCode.PayloadTooLarge, { size, max }),
+  responseTooLarge: (max: number) =>
+    new StintError(
+      `The response would be larger than ${max} bytes: ask for fewer rows (a smaller limit) or fewer fields (leave out input, output, eventResponse, progress or log items).`,
+      ErrorCode.ResponseTooLarge,
+      { max },
+    ),
   timeout: (seconds: number) =>
     new StintError(`Task iteration exceeded its time budget of ${seconds} seconds.`, ErrorCode.Timeout, { seconds }),
   hookTimeout: (hook: string, seconds: number) =>

@@ -33,6 +33,7 @@ import type {
   TaskFinishResult,
   TaskHooksDoneParams,
   TaskListParams,
+  TaskReadOptions,
   TaskRenewLeasesParams,
   TaskRenewLeasesResult,
   TaskUpdateParams,
@@ -73,8 +74,9 @@ export interface StorageAdapter {
 
   /** Inserts tasks in one transaction (all or nothing) and returns them as stored. */
   taskCreateMany(params: readonly TaskCreateParams[]): Promise<Task[]>;
-  taskGet(id: string): Promise<Task | null>;
-  taskGetMany(ids: readonly string[]): Promise<Task[]>;
+  /** `options`: the fields wanted and a byte budget (`TaskReadOptions`); default every field. */
+  taskGet(id: string, options?: TaskReadOptions): Promise<Task | null>;
+  taskGetMany(ids: readonly string[], options?: TaskReadOptions): Promise<Task[]>;
   taskList(params: TaskListParams): Promise<ListResult<Task>>;
   /** Deletes the task and its logs; false when it did not exist. */
   taskDelete(id: string): Promise<boolean>;

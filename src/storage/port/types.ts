@@ -178,6 +178,48 @@ export interface LogAppendParams {
   items: readonly LogItem[];
 }
 
+/* ---------------------------------------------------------------- reads ---- */
+
+/**
+ * The task fields whose stored JSON can be large (an input up to 1 MiB, an output, the
+ * event response, the progress): a read loads them only when asked for. Every other field
+ * is small and always read.
+ */
+export const HEAVY_TASK_FIELDS = ["input", "output", "eventResponse", "progress"] as const;
+export type HeavyTaskField = (typeof HEAVY_TASK_FIELDS)[number];
+
+/**
+ * What a task read must return (`taskGet`, `taskGetMany`, `taskList`).
+ * - `fields`: the task fields the caller will use. Heavy fields left out are not read and
+ *   come back empty (`input` as `{}`, the others null); the cheap ones are always there.
+ *   Undefined: every field.
+ * - `budget`: charged with the bytes read as rows arrive; its `charge` throws (a
+ *   StintError `RESPONSE_TOO_LARGE`) once the caller's limit is passed, and the read stops
+ *   there instead of loading the rest.
+ */
+export interface TaskReadOptions {
+  fields?: readonly string[];
+  budget?: ReadBudget;
+}
+
+/** Log fields whose stored JSON can be large: the items (messages, data, errors). */
+export type LogReadOptions = { fields?: readonly string[]; budget?: ReadBudget };
+
+/** A per-request allowance of bytes read; `charge` throws once it is spent. */
+export interface ReadBudget {
+  charge(bytes: number): void;
+}
+
+/** The heavy task fields a read must load: every one when `fields` is undefined. */
+export function heavyFieldsOf(fields: readonly string[] | undefined): ReadonlySet<HeavyTaskField> {
+  if (fields === undefined) return ALL_HEAVY;
+  return new Set(HEAVY_TASK_FIELDS.filter((field) => fields.includes(field)));
+}
+const ALL_HEAVY: ReadonlySet<HeavyTaskField> = new Set(HEAVY_TASK_FIELDS);
+
+/** What a budget is charged per row for the cheap columns (ids, name, dates, identity). */
+export const ROW_BASE_BYTES = 256;
+
 /* ---------------------------------------------------------------- lists ---- */
 
 export type FilterOp =
@@ -219,8 +261,8 @@ export interface ListResult<T> {
   totalCount: number;
 }
 
-export type TaskListParams = ListParams<TaskListField>;
-export type LogListParams = ListParams<LogListField>;
+export type TaskListParams = ListParams<TaskListField> & TaskReadOptions;
+export type LogListParams = ListParams<LogListField> & LogReadOptions;
 
 export interface StorageCapabilities {
   /** Cross-process wake-ups (PostgreSQL LISTEN/NOTIFY). */

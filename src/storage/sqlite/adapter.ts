@@ -104,8 +104,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
     },
 
     taskCreateMany: op((params) => taskCreateMany(db, params)),
-    taskGet: op((id) => taskGet(db, id)),
-    taskGetMany: op((ids) => taskGetMany(db, ids)),
+    taskGet: op((id, options) => taskGet(db, id, options)),
+    taskGetMany: op((ids, options) => taskGetMany(db, ids, options)),
     taskList: op((params) => taskList(db, params)),
     taskDelete: op((id) => taskDelete(db, id)),
 
