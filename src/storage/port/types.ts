@@ -202,8 +202,19 @@ export interface TaskReadOptions {
   budget?: ReadBudget;
 }
 
-/** Log fields whose stored JSON can be large: the items (messages, data, errors). */
-export type LogReadOptions = { fields?: readonly string[]; budget?: ReadBudget };
+/**
+ * What a log read must return (`logList`), as `TaskReadOptions`: the one heavy log field
+ * is `items` (messages, data, errors), read only when `fields` names it (else `[]`).
+ */
+export interface LogReadOptions {
+  fields?: readonly string[];
+  budget?: ReadBudget;
+}
+
+/** Whether a log read must load the items. */
+export function wantsLogItems(fields: readonly string[] | undefined): boolean {
+  return fields === undefined || fields.includes("items");
+}
 
 /** A per-request allowance of bytes read; `charge` throws once it is spent. */
 export interface ReadBudget {
@@ -219,6 +230,13 @@ const ALL_HEAVY: ReadonlySet<HeavyTaskField> = new Set(HEAVY_TASK_FIELDS);
 
 /** What a budget is charged per row for the cheap columns (ids, name, dates, identity). */
 export const ROW_BASE_BYTES = 256;
+/** The same per log item, on top of its message, data and error text. */
+export const LOG_ITEM_BASE_BYTES = 64;
+
+/** What a log item row costs a budget: its text plus the fixed part. */
+export function logItemBytes(row: { message: string; data: string | null; error: string | null }): number {
+  return LOG_ITEM_BASE_BYTES + row.message.length + (row.data?.length ?? 0) + (row.error?.length ?? 0);
+}
 
 /* ---------------------------------------------------------------- lists ---- */
 

@@ -9,7 +9,8 @@
 import { newId } from "../../domain/ids.js";
 import type { Identity } from "../../domain/task.js";
 import type { LogItem, LogItemType, TaskLog } from "../../domain/log.js";
-import type { ListResult, LogAppendParams, LogListField, LogListParams } from "../port/types.js";
+import { logItemBytes, ROW_BASE_BYTES, wantsLogItems, type ListResult, type LogAppendParams, type LogListField, type LogListParams } from "../port/types.js";
+import { readCharged } from "./charged-read.js";
 import { forBatch, statement, type Db, type Queryable, type Statement } from "./db.js";
 import type { SqlNames } from "./names.js";
 import { buildListQuery, encodeCursor, pageLimit, type ListSource } from "./list-query.js";
@@ -199,7 +200,19 @@ export function logOps(db: Db) {
       ]);
       const hasMoreItems = rows.length > limit;
       const page = hasMoreItems ? rows.slice(0, limit) : rows;
-      const items = page.length > 0 ? await db.query<LogItemRow>(ITEMS, [page.map((r) => r.id)]) : [];
+      const { budget } = params;
+      budget?.charge(page.length * ROW_BASE_BYTES);
+      // Items only when asked for (LogReadOptions); through a cursor, charged, under a budget.
+      let items: LogItemRow[] = [];
+      if (page.length > 0 && wantsLogItems(params.fields)) {
+        const ids = [page.map((r) => r.id)];
+        items = budget
+          ? await readCharged<LogItemRow>(db, ITEMS, ids, (row) => {
+              budget.charge(logItemBytes(row));
+              return row;
+            })
+          : await db.query<LogItemRow>(ITEMS, ids);
+      }
       const byLog = new Map<string, LogItem[]>();
       for (const row of items) {
         const list = byLog.get(row.log_id) ?? [];

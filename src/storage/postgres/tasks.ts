@@ -16,6 +16,7 @@ import {
   type TaskReadOptions,
   type TaskUpdateParams,
 } from "../port/types.js";
+import { readCharged } from "./charged-read.js";
 import { statement, type Db, type Statement } from "./db.js";
 import { mapPgError } from "./errors.js";
 import { buildListQuery, encodeCursor, pageLimit, type ListSource } from "./list-query.js";
@@ -34,12 +35,6 @@ export interface TaskOps {
   update(params: TaskUpdateParams): Promise<boolean>;
   nextDueAt(definitionIds: readonly string[]): Promise<number | null>;
 }
-
-/**
- * Rows per FETCH when a budgeted read loads heavy columns: pg holds a whole result in
- * memory, so such reads go through a cursor and stop at the chunk that passes the budget.
- */
-export const FETCH_ROWS = 16;
 
 /** A `taskCreateMany` at least this large refreshes the planner's statistics when stale. */
 export const ANALYZE_AFTER_ROWS = 1_000;
@@ -80,26 +75,18 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
   }
 
   /**
-   * A read charged to `budget` row by row. With heavy columns it runs through a cursor,
-   * FETCH_ROWS at a time, so it stops at the chunk that passes the budget instead of
-   * holding every row first; without them the rows are small and read in one go.
+   * A read charged to `budget` row by row (the first `limit` rows). With heavy columns it
+   * goes through a cursor (charged-read.ts); without them the rows are small: one query.
    */
   async function chargedRows(sql: string, values: readonly unknown[], heavy: ReadonlySet<HeavyTaskField>, budget: ReadBudget, limit = Infinity): Promise<TaskRow[]> {
-    const charge = (bytes: number) => budget.charge(bytes);
     if (heavy.size === 0) {
       const rows = await db.query<TaskRow>(sql, values);
-      rows.slice(0, limit).forEach(() => budget.charge(ROW_BASE_BYTES));
+      for (let i = 0; i < Math.min(rows.length, limit); i += 1) budget.charge(ROW_BASE_BYTES);
       return rows;
     }
-    return db.transaction(async (tx) => {
-      await tx.query(`DECLARE stint_read NO SCROLL CURSOR FOR ${sql}`, values);
-      const rows: TaskRow[] = [];
-      for (;;) {
-        const chunk = await tx.query<TaskRow>(`FETCH ${FETCH_ROWS} FROM stint_read`);
-        for (const row of chunk) rows.push(rows.length < limit ? chargeAndParse(row, charge) : chargeAndParse(row, () => {}));
-        if (chunk.length < FETCH_ROWS) return rows;
-      }
-    });
+    const charge = (bytes: number) => budget.charge(bytes);
+    const free = () => {};
+    return readCharged<TaskRow>(db, sql, values, (row, index) => chargeAndParse(row, index < limit ? charge : free));
   }
 
   // The task first (its row lock waits for a log append in flight), then, in a second

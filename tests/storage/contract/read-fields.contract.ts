@@ -5,7 +5,7 @@ import type { Task } from "../../../src/domain/task.js";
 import { ByteBudget } from "../../../src/storage/read-budget.js";
 import type { ReadBudget, TaskReadOptions } from "../../../src/storage/port/types.js";
 import type { StoreKind } from "../../helpers/stores.js";
-import { claimOne, createTask, DEF, NEWEST_FIRST, T0, useStore } from "./fixtures.js";
+import { claimOne, createTask, DEF, LOGS_OLDEST_FIRST, NEWEST_FIRST, T0, useStore } from "./fixtures.js";
 
 /** Tasks of the budget tests; more than a PostgreSQL cursor fetches at once (FETCH_ROWS). */
 const BIG_TASKS = Number(process.env.STINT_READ_BUDGET_TASKS ?? 40);
@@ -136,6 +136,28 @@ export function readFieldsContract(kind: StoreKind): void {
       const tasks = await store.adapter.taskGetMany([...ids].reverse(), { budget: roomy });
       assert.deepEqual(tasks.map((t) => t.id), [...ids].reverse());
       assert.equal((tasks[0].input as { blob: string }).blob.length, BIG_INPUT_CHARS);
+    });
+
+    it("reads log items only when asked for, and charges them to a budget", async () => {
+      const task = await createTask(store.adapter);
+      const items = Array.from({ length: BIG_TASKS }, (_, i) => ({ message: `item ${i} ${"m".repeat(BIG_INPUT_CHARS)}`, createdOn: new Date(T0 + i), type: "info" as const }));
+      await store.adapter.logAppend({ taskId: task.id, iteration: 1, executionName: "worker-a", now: T0 + 10, items });
+      const list = (options: { fields?: string[]; budget?: ReadBudget }) =>
+        store.adapter.logList({ filters: [{ field: "task", op: "eq", value: task.id }], sort: LOGS_OLDEST_FIRST, limit: 10, ...options });
+
+      const full = await list({});
+      assert.equal(full.items[0].items.length, BIG_TASKS);
+      const bare = await list({ fields: ["id", "iteration"] });
+      assert.equal(bare.items.length, 1);
+      assert.deepEqual(bare.items[0].items, []);
+      assert.deepEqual({ ...bare.items[0], items: full.items[0].items }, full.items[0]);
+
+      const budget = new RecordingBudget(BIG_INPUT_CHARS * 5);
+      await assert.rejects(list({ budget }), (error) => isStintError(error, "RESPONSE_TOO_LARGE"));
+      // One charge for the record, then one per item until the budget ran out.
+      assert.ok(budget.charges.length <= 7, `charged ${budget.charges.length} times for ${BIG_TASKS} items`);
+      const light = new RecordingBudget(BIG_INPUT_CHARS * 5);
+      assert.equal((await list({ fields: ["id"], budget: light })).items.length, 1);
     });
   });
 }
