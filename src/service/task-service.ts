@@ -16,6 +16,7 @@ import type { WorkerSignals } from "../worker/signals.js";
 import { logHookFailures, runHooks, type HookFailure } from "../worker/hooks.js";
 import { retryTransient } from "../worker/transient.js";
 import { parseLogListParams, parseTaskListParams } from "./list-query.js";
+import { parseReadOptions, type ReadOptions } from "./read-options.js";
 import type {
   AbortParams,
   DefinitionInfo,
@@ -119,17 +120,17 @@ export class DefaultTaskService implements TaskService {
     return result.task;
   }
 
-  async getTask(id: string): Promise<Task | null> {
-    return this.deps.storage.taskGet(this.checkId(id));
+  async getTask(id: string, options?: ReadOptions): Promise<Task | null> {
+    return this.deps.storage.taskGet(this.checkId(id), parseReadOptions(options));
   }
 
   async listTasks(params: ListTasksParams = {}): Promise<ListResponse<Task>> {
-    const result = await this.deps.storage.taskList(parseTaskListParams(params ?? {}));
+    const result = await this.deps.storage.taskList({ ...parseTaskListParams(params ?? {}), ...parseReadOptions(params ?? {}) });
     return { items: result.items, meta: { cursor: result.cursor, hasMoreItems: result.hasMoreItems, totalCount: result.totalCount } };
   }
 
   async listLogs(params: ListLogsParams = {}): Promise<ListResponse<TaskLog>> {
-    const result = await this.deps.storage.logList(parseLogListParams(params ?? {}));
+    const result = await this.deps.storage.logList({ ...parseLogListParams(params ?? {}), ...parseReadOptions(params ?? {}) });
     return { items: result.items, meta: { cursor: result.cursor, hasMoreItems: result.hasMoreItems, totalCount: result.totalCount } };
   }
 

@@ -6,6 +6,7 @@
 import type { Identity, Task, TaskInput, TaskStatus } from "../domain/task.js";
 import type { TaskLog } from "../domain/log.js";
 import type { AnyTaskDefinition, TaskDefinitionHandle } from "../definition/types.js";
+import type { ReadOptions } from "./read-options.js";
 
 export interface TriggerParams<I = TaskInput> {
   /** A definition id, or a typed definition handle (then `input` is type-checked). */
@@ -28,7 +29,7 @@ export interface AbortParams {
  */
 export type ListWhere = Record<string, unknown>;
 
-export interface ListTasksParams {
+export interface ListTasksParams extends ReadOptions {
   where?: ListWhere;
   /** `createdOn_DESC` style, or Webiny v6's `values_createdOn_DESC`. Default newest first. */
   sort?: readonly string[];
@@ -72,7 +73,7 @@ export interface TaskService {
   triggerMany(params: readonly TriggerParams[], options?: TriggerOptions): Promise<Task[]>;
   abort(params: AbortParams): Promise<Task>;
   /** null when no task has that id. */
-  getTask(id: string): Promise<Task | null>;
+  getTask(id: string, options?: ReadOptions): Promise<Task | null>;
   listTasks(params?: ListTasksParams): Promise<ListResponse<Task>>;
   listLogs(params?: ListLogsParams): Promise<ListResponse<TaskLog>>;
   /** Public definitions only unless `includePrivate`. */
