@@ -24,6 +24,12 @@ export interface GraphQLServerOptions {
   maxDepth?: number;
   /** Largest `limit` a list accepts. @defaultValue 1000 */
   maxListLimit?: number;
+  /**
+   * The most bytes one request may read from the store (task inputs, outputs, log items…,
+   * counted as rows are read). A request over it gets a RESPONSE_TOO_LARGE error asking for
+   * fewer rows or fields, instead of the server loading it all. @defaultValue 32 MiB
+   */
+  maxResponseBytes?: number;
   /** A folder served at `/` (e.g. a dashboard build). @defaultValue none */
   staticDir?: string;
   /** Receives errors that are not StintErrors before they are masked. @defaultValue console.error */
@@ -42,6 +48,7 @@ export const SERVER_DEFAULTS = {
   maxBodyBytes: 1024 * 1024,
   maxDepth: 12,
   maxListLimit: 1000,
+  maxResponseBytes: 32 * 1024 * 1024,
 } as const;
 
 export function resolveServerOptions(
@@ -59,6 +66,7 @@ export function resolveServerOptions(
     maxBodyBytes: options.maxBodyBytes ?? SERVER_DEFAULTS.maxBodyBytes,
     maxDepth: options.maxDepth ?? SERVER_DEFAULTS.maxDepth,
     maxListLimit: options.maxListLimit ?? SERVER_DEFAULTS.maxListLimit,
+    maxResponseBytes: options.maxResponseBytes ?? SERVER_DEFAULTS.maxResponseBytes,
     staticDir: options.staticDir,
     onUnexpectedError: options.onUnexpectedError ?? ((error) => console.error("stint graphql: unexpected error", error)),
   };

@@ -13,6 +13,7 @@ import { fieldCountRule, nestingLimitPlugin } from "./document-limits.js";
 import { renderQueryPage } from "./graphiql-page.js";
 import type { ResolvedServerOptions } from "./options.js";
 import { createTaskLoader } from "./task-loader.js";
+import { ByteBudget } from "../storage/read-budget.js";
 
 export const GRAPHQL_PATH = "/graphql";
 /** Bracket nesting a document may have; real queries (even introspection) stay far below. */
@@ -41,15 +42,20 @@ export function createYogaApp(schema: GraphQLSchema, options: ResolvedServerOpti
     logging: false,
     maskedErrors: { isDev: options.debug },
     plugins: [nestingLimitPlugin(MAX_NESTING), depthPlugin],
-    context: ({ request }): GraphQLContext => ({
-      service: options.service,
-      permissions: auth.permissionsFor(request.headers.get("authorization")),
-      identity: auth.identityFor(request.headers.get("authorization")),
-      debug: options.debug,
-      maxListLimit: options.maxListLimit,
-      tasks: createTaskLoader(options.service),
-      nestedLogs: new Map(),
-      onUnexpectedError: options.onUnexpectedError,
-    }),
+    context: ({ request }): GraphQLContext => {
+      // One budget per request, shared by every read it makes (lists, nested logs and tasks).
+      const budget = new ByteBudget(options.maxResponseBytes);
+      return {
+        service: options.service,
+        permissions: auth.permissionsFor(request.headers.get("authorization")),
+        identity: auth.identityFor(request.headers.get("authorization")),
+        debug: options.debug,
+        maxListLimit: options.maxListLimit,
+        budget,
+        tasks: createTaskLoader(options.service, budget),
+        nestedLogs: new Map(),
+        onUnexpectedError: options.onUnexpectedError,
+      };
+    },
   });
 }

@@ -181,7 +181,11 @@ describe("GraphQL server", () => {
       );
     });
     assert.deepEqual(service.calls, ["listLogs", "listTasks"]);
-    assert.deepEqual(listTasksArgs, [{ where: { id_in: ["a", "b", "c"] }, limit: 3 }]);
+    // Only the fields `task { id }` selects (no heavy one: fields []), under the request's budget.
+    const [{ budget, ...args }] = listTasksArgs as { budget?: { charge: unknown } }[];
+    assert.deepEqual(listTasksArgs.length, 1);
+    assert.deepEqual(args, { where: { id_in: ["a", "b", "c"] }, limit: 3, fields: [] });
+    assert.equal(typeof budget?.charge, "function");
   });
 
   it("serves a static folder at / without leaving it", async () => {
