@@ -3,6 +3,7 @@
  */
 import type { TaskService } from "../service/types.js";
 import type { ApiKeyConfig } from "./auth.js";
+import { Errors, describeValue } from "../domain/errors.js";
 
 export interface GraphQLServerOptions {
   service: TaskService;
@@ -66,8 +67,16 @@ export function resolveServerOptions(
     maxBodyBytes: options.maxBodyBytes ?? SERVER_DEFAULTS.maxBodyBytes,
     maxDepth: options.maxDepth ?? SERVER_DEFAULTS.maxDepth,
     maxListLimit: options.maxListLimit ?? SERVER_DEFAULTS.maxListLimit,
-    maxResponseBytes: options.maxResponseBytes ?? SERVER_DEFAULTS.maxResponseBytes,
+    maxResponseBytes: positiveInteger("maxResponseBytes", options.maxResponseBytes ?? SERVER_DEFAULTS.maxResponseBytes),
     staticDir: options.staticDir,
     onUnexpectedError: options.onUnexpectedError ?? ((error) => console.error("stint graphql: unexpected error", error)),
   };
+}
+
+/** A byte limit must be a whole number ≥ 1: anything else would refuse (or allow) every read. */
+function positiveInteger(name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw Errors.invalidArgument(name, `expected a whole number of bytes ≥ 1, got ${describeValue(value)}`);
+  }
+  return value;
 }

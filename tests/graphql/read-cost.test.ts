@@ -8,6 +8,7 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { storeKinds, type StoreKind } from "../helpers/stores.js";
 import { withOverrides } from "../helpers/adapter-overrides.js";
+import { isStintError } from "../../src/domain/errors.js";
 import type { TaskReadOptions } from "../../src/storage/port/types.js";
 import { TEST_DEFINITIONS } from "./definitions.js";
 import { ERROR_FIELDS, startApi, waitFor, type Api } from "./helpers.js";
@@ -143,5 +144,11 @@ describe("maxResponseBytes", () => {
     assert.equal(SERVER_DEFAULTS.maxResponseBytes, 32 * 1024 * 1024);
     assert.equal(resolveServerOptions(base, () => []).maxResponseBytes, 32 * 1024 * 1024);
     assert.equal(resolveServerOptions({ ...base, maxResponseBytes: 1000 }, () => []).maxResponseBytes, 1000);
+    for (const bad of [0, -1, 1.5, Number.NaN, "1000"]) {
+      assert.throws(
+        () => resolveServerOptions({ ...base, maxResponseBytes: bad as number }, () => []),
+        (error: unknown) => isStintError(error, "INVALID_ARGUMENT") && error.data?.argument === "maxResponseBytes",
+      );
+    }
   });
 });
