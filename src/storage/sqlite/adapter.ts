@@ -33,6 +33,12 @@ export interface SqliteStorageOptions {
    * @defaultValue 5000
    */
   busyTimeoutMs?: number;
+  /**
+   * How long a task list may hold the thread before it yields to other work and reads on
+   * (SQLite calls are synchronous; tasks.ts `taskList`).
+   * @defaultValue 20
+   */
+  readSliceMs?: number;
 }
 
 const CAPABILITIES: StorageCapabilities = Object.freeze({
@@ -106,7 +112,14 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
     taskCreateMany: op((params) => taskCreateMany(db, params)),
     taskGet: op((id, options) => taskGet(db, id, options)),
     taskGetMany: op((ids, options) => taskGetMany(db, ids, options)),
-    taskList: op((params) => taskList(db, params)),
+    // Async (it yields between slices): awaited so its errors are translated too.
+    taskList: async (params) => {
+      try {
+        return await taskList(db, params, options.readSliceMs);
+      } catch (error) {
+        throw translateError(error);
+      }
+    },
     taskDelete: op((id) => taskDelete(db, id)),
 
     taskClaim: op((params) => taskClaim(db, params)),
