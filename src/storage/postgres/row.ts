@@ -39,10 +39,18 @@ export function taskColumnsFor(heavy: ReadonlySet<HeavyTaskField>, asText = fals
     .join(", ");
 }
 
-/** A key naming the projection of `heavy` (for named statements, one per projection). */
+/**
+ * A short key naming the projection of `heavy` (for named statements, one per projection):
+ * a bit per heavy field, since a statement's name must stay under PostgreSQL's 63 bytes.
+ */
 export function projectionKey(heavy: ReadonlySet<HeavyTaskField>): string {
-  return [...heavy].sort().join("_") || "none";
+  let mask = 0;
+  HEAVY_FIELD_ORDER.forEach((field, bit) => {
+    if (heavy.has(field)) mask |= 1 << bit;
+  });
+  return `p${mask}`;
 }
+const HEAVY_FIELD_ORDER = Object.keys(HEAVY_COLUMNS) as HeavyTaskField[];
 
 /**
  * A row read with `taskColumnsFor(heavy, true)`: its budget charge (the heavy JSON text plus
