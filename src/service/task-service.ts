@@ -72,7 +72,8 @@ export class DefaultTaskService implements TaskService {
       throw Errors.invalidArgument("message", "expected a string");
     }
     const message = replaceNul((params.message || "Task aborted.").slice(0, MAX_MESSAGE_LENGTH));
-    const existing = await this.deps.storage.taskGet(id);
+    // Only its definition is needed here (the abort itself returns the whole task).
+    const existing = await this.deps.storage.taskGet(id, { fields: ["definitionId"] });
     if (!existing) throw Errors.taskNotFound(id);
     const definition = this.deps.definitions.get(existing.definitionId);
     // An unknown definition (another process's) may still have an onAbort: leave the
@@ -189,7 +190,7 @@ export class DefaultTaskService implements TaskService {
     let parentId: string | null = null;
     if (params.parent !== undefined && params.parent !== null) {
       parentId = this.checkId(typeof params.parent === "string" ? params.parent : params.parent.id);
-      if (!(await this.deps.storage.taskGet(parentId))) throw Errors.taskNotFound(parentId);
+      if (!(await this.deps.storage.taskGet(parentId, { fields: ["id"] }))) throw Errors.taskNotFound(parentId);
     }
 
     const invalidFields = definition.validateInput(input);
