@@ -208,8 +208,9 @@ export function logOps(db: Db) {
         const ids = [page.map((r) => r.id)];
         items = budget
           ? await readCharged<LogItemRow>(db, ITEMS, ids, (row) => {
-              budget.charge(logItemBytes(row));
-              return row;
+              const bytes = logItemBytes(row);
+              budget.charge(bytes);
+              return bytes;
             })
           : await db.query<LogItemRow>(ITEMS, ids);
       }

@@ -53,10 +53,11 @@ export function projectionKey(heavy: ReadonlySet<HeavyTaskField>): string {
 const HEAVY_FIELD_ORDER = Object.keys(HEAVY_COLUMNS) as HeavyTaskField[];
 
 /**
- * A row read with `taskColumnsFor(heavy, true)`: its budget charge (the heavy JSON text plus
- * the rest), then its heavy columns parsed in place, as pg's jsonb parser would have.
+ * A row read with `taskColumnsFor(heavy, true)`: charges the budget with its size (the
+ * heavy JSON text plus the rest) before parsing its heavy columns in place, as pg's jsonb
+ * parser would have (a row over budget is never parsed). Returns the size.
  */
-export function chargeAndParse(row: TaskRow, charge: (bytes: number) => void): TaskRow {
+export function chargeAndParse(row: TaskRow, charge: (bytes: number) => void): number {
   const raw = row as unknown as Record<string, unknown>;
   let bytes = ROW_BASE_BYTES;
   for (const name of HEAVY_COLUMN_NAMES) {
@@ -68,7 +69,7 @@ export function chargeAndParse(row: TaskRow, charge: (bytes: number) => void): T
     const value = raw[name];
     if (typeof value === "string") raw[name] = JSON.parse(value);
   }
-  return row;
+  return bytes;
 }
 
 /** Same columns, qualified by a table alias (for joins and UPDATE … FROM). */

@@ -223,7 +223,8 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
       const { budget } = options;
       const rows = await db.query<TaskRow>(getStatement("get", heavy, budget !== undefined), [id]);
       if (rows.length === 0) return null;
-      return rowToTask(budget ? chargeAndParse(rows[0], (bytes) => budget.charge(bytes)) : rows[0]);
+      if (budget) chargeAndParse(rows[0], (bytes) => budget.charge(bytes));
+      return rowToTask(rows[0]);
     },
 
     async getMany(ids, options = {}) {
