@@ -13,6 +13,7 @@ import type { GraphQLContext } from "./context.js";
 import { envelope, listEnvelope, toEnvelopeError } from "./envelope.js";
 import { DateTimeScalar, JSONScalar, NumberScalar } from "./scalars.js";
 import { selectedDataFields, selectedFields } from "./selection-fields.js";
+import { checkWriteSelection } from "./write-selection.js";
 import { wantsLogItems } from "../storage/port/types.js";
 
 interface ListArgs {
@@ -89,17 +90,21 @@ export const resolvers = {
   },
 
   WebinyBackgroundTaskMutation: {
-    triggerTask: (_: unknown, args: TriggerArgs, context: GraphQLContext) =>
-      envelope(context, "w", () =>
-        context.service.trigger({
+    triggerTask: (_: unknown, args: TriggerArgs, context: GraphQLContext, info: GraphQLResolveInfo) =>
+      envelope(context, "w", () => {
+        checkWriteSelection(context, info);
+        return context.service.trigger({
           definition: args.definition,
           input: (args.input ?? undefined) as Record<string, unknown> | undefined,
           name: args.name ?? undefined,
           delay: args.delay ?? undefined,
-        }, context.identity ? { createdBy: context.identity } : {}),
-      ),
-    abortTask: (_: unknown, args: { id: string; message?: string | null }, context: GraphQLContext) =>
-      envelope(context, "w", () => context.service.abort({ id: args.id, message: args.message ?? undefined })),
+        }, context.identity ? { createdBy: context.identity } : {});
+      }),
+    abortTask: (_: unknown, args: { id: string; message?: string | null }, context: GraphQLContext, info: GraphQLResolveInfo) =>
+      envelope(context, "w", () => {
+        checkWriteSelection(context, info);
+        return context.service.abort({ id: args.id, message: args.message ?? undefined });
+      }),
     deleteTask: (_: unknown, args: { id: string }, context: GraphQLContext) =>
       envelope(context, "d", () => context.service.deleteTask(args.id)),
   },

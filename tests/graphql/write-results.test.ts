@@ -69,6 +69,39 @@ for (const kind of await storeKinds()) {
       assert.equal(answer.body.errors?.[0]?.extensions?.code, "SECURITY_NOT_AUTHORIZED");
     });
 
+    it("a key without `r` asking for a nullable field of the task: the id comes back, the field is null", async () => {
+      const before = await count();
+      const answer = await api.gql(trigger("name"), undefined, KEYS.write);
+      const result = answer.body.data.backgroundTasks.triggerTask;
+      assert.equal(typeof result.data?.id, "string", JSON.stringify(answer.body));
+      assert.equal(result.data.name, null);
+      assert.equal(answer.body.errors?.[0]?.extensions?.code, "SECURITY_NOT_AUTHORIZED");
+      assert.equal(await count(), before + 1);
+    });
+
+    it("a key without `r` asking for a non-null field (createdOn, createdBy): refused before anything is written", async () => {
+      const before = await count();
+      const answer = await api.gql(trigger("createdOn createdBy { id }"), undefined, KEYS.write);
+      const result = answer.body.data.backgroundTasks.triggerTask;
+      assert.equal(result.data, null);
+      assert.equal(result.error.code, "SECURITY_NOT_AUTHORIZED");
+      assert.deepEqual(result.error.data, { fields: ["createdOn", "createdBy"] });
+      assert.match(result.error.message, /nothing was written/);
+      assert.equal(await count(), before);
+
+      const task = await api.stint.tasks.trigger({ definition: "someTask", delay: 3600 });
+      const abort = await api.gql(
+        `mutation { backgroundTasks { abortTask(id: "${task.id}") { data { id createdOn } ${ERROR_FIELDS} } } }`,
+        undefined,
+        KEYS.write,
+      );
+      assert.equal(abort.body.data.backgroundTasks.abortTask.error.code, "SECURITY_NOT_AUTHORIZED");
+      assert.equal((await api.stint.tasks.getTask(task.id))?.taskStatus, "pending");
+      // With `r` the same selections write and answer in full.
+      const full = await api.gql(trigger("createdOn createdBy { id }"), undefined, KEYS.all);
+      assert.equal(typeof full.body.data.backgroundTasks.triggerTask.data.createdOn, "string");
+    });
+
     it("deleteTask has no nested field to fail: its answer is the deletion's", async () => {
       const task = await api.stint.tasks.trigger({ definition: "someTask", delay: 3600 });
       const answer = await api.gql(`mutation { backgroundTasks { deleteTask(id: "${task.id}") { data ${ERROR_FIELDS} } } }`, undefined, KEYS.del);
