@@ -60,6 +60,9 @@ describe("SQLite task lists read in slices", () => {
       { limit: 7, sort: [{ field: "name", direction: "asc" }, { field: "id", direction: "asc" }] },
       { limit: 5, filters: [{ field: "name", op: "eq", value: "task 1" }] },
       { limit: 4, fields: ["id"] },
+      // NULL sort values (no task has started) continue across slices too.
+      { limit: 6, sort: [{ field: "startedOn", direction: "asc" }, { field: "id", direction: "asc" }] },
+      { limit: 6, sort: [{ field: "startedOn", direction: "desc" }, { field: "id", direction: "desc" }] },
     ];
     for (const params of cases) {
       const base: TaskListParams = { filters: [], sort: NEWEST_FIRST, limit: 10, ...params };
