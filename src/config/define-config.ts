@@ -62,6 +62,12 @@ export interface StintServerConfig {
    * @defaultValue false
    */
   debug?: boolean;
+  /**
+   * The most bytes one request may read from the store (inputs, outputs, log items…);
+   * past it the answer is RESPONSE_TOO_LARGE, asking for fewer rows or fields.
+   * @defaultValue 33554432 (32 MiB)
+   */
+  maxResponseBytes?: number;
 }
 
 export interface StintConfig {

@@ -151,4 +151,21 @@ describe("maxResponseBytes", () => {
       );
     }
   });
+
+  it("is read from the config's server section (createStint({ server }))", async () => {
+    const { createStint } = await import("../../src/stint.js");
+    const { sqliteStore } = await import("../helpers/stores.js");
+    const { postGraphQL } = await import("./helpers.js");
+    const store = await sqliteStore.create();
+    const stint = await createStint({ storage: store.adapter, definitions: TEST_DEFINITIONS, useEnv: false, server: { maxResponseBytes: 1000 } });
+    try {
+      await stint.tasks.trigger({ definition: "someTask", delay: 3600, input: { value: 1, pad: "p".repeat(2000) } as never });
+      const server = await stint.startServer({ port: 0, env: {} });
+      const answer = await postGraphQL(server.url, { query: `{ backgroundTasks { listTasks { data { input } ${ERROR_FIELDS} } } }` });
+      assert.equal(answer.body.data.backgroundTasks.listTasks.error.code, "RESPONSE_TOO_LARGE");
+    } finally {
+      await stint.close();
+      await store.cleanup();
+    }
+  });
 });
