@@ -282,6 +282,7 @@ export interface ListResult<T> {
 export type TaskListParams = ListParams<TaskListField> & TaskReadOptions;
 export type LogListParams = ListParams<LogListField> & LogReadOptions;
 
+/** What an adapter can do beyond the contract (cross-process wake-ups, skip-locked claims, several processes), so callers can adapt. */
 export interface StorageCapabilities {
   /** Cross-process wake-ups (PostgreSQL LISTEN/NOTIFY). */
   supportsNotify: boolean;
