@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { addServerOptions, addStoreOptions, addWorkerOptions } from "./common.js";
 import { openStint, prepare, type CommonFlags } from "./context.js";
 import { devBanner } from "./dev-banner.js";
+import { checkCanListen } from "./listen-check.js";
 import { createLogger } from "./logger.js";
 import { stdio } from "./output.js";
 import { waitForShutdown } from "./shutdown.js";
@@ -18,6 +19,8 @@ export function registerDev(program: Command): void {
   addWorkerOptions(addServerOptions(addStoreOptions(command)));
   command.action(async (flags: CommonFlags) => {
     const context = await prepare(flags, { command: "dev", definitions: true, store: "create", inMemory: true, server: true });
+    // Before the store is opened: a port in use or a wrong host changes nothing.
+    await checkCanListen(context.options);
     const logger = createLogger();
     const stint = await openStint(context);
     logStintEvents(stint, logger);

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { redactUrl } from "../domain/errors.js";
 import { addServerOptions, addStoreOptions } from "./common.js";
 import { openStint, prepare, type CommonFlags } from "./context.js";
+import { checkCanListen } from "./listen-check.js";
 import { createLogger } from "./logger.js";
 import { waitForShutdown } from "./shutdown.js";
 import { logStintEvents } from "./worker-logs.js";
@@ -17,6 +18,8 @@ export function registerServe(program: Command): void {
   addServerOptions(addStoreOptions(command));
   command.action(async (flags: CommonFlags & { staticDir?: string }) => {
     const context = await prepare(flags, { command: "serve", definitions: true, store: "create", server: true });
+    // Before the store is opened: a port in use or a wrong host changes nothing.
+    await checkCanListen(context.options);
     const logger = createLogger();
     const stint = await openStint(context);
     logStintEvents(stint, logger);
