@@ -53,13 +53,14 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
 export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapter {
   // Checked read-only before the real open, which would switch any SQLite file to WAL
   // mode (a change to another application's database) and migrations add tables to it.
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   if (options.filename !== ":memory:") {
-    if (options.fileMustExist) assertStintFile(options.filename);
-    else assertCreatable(options.filename);
+    if (options.fileMustExist) assertStintFile(options.filename, busyTimeoutMs);
+    else assertCreatable(options.filename, busyTimeoutMs);
   }
   let db: ReturnType<typeof openDb>;
   try {
-    db = openDb(options.filename, options.busyTimeoutMs ?? 5000, { fileMustExist: options.fileMustExist });
+    db = openDb(options.filename, busyTimeoutMs, { fileMustExist: options.fileMustExist });
   } catch (error) {
     // SQLite already refused the open; existsSync only tells a missing file (or directory)
     // from one that exists but cannot be opened (permissions, not a database).

@@ -21,7 +21,7 @@ const FOREIGN_DATABASE = "a SQLite database without Stint's tables";
  * For an open that may create the store: a missing or empty file, an empty database or a
  * Stint store pass; anything else is STORE_NOT_FOUND with a reason.
  */
-export function assertCreatable(filename: string): void {
+export function assertCreatable(filename: string, busyTimeoutMs: number): void {
   let size: number;
   try {
     const stat = statSync(filename);
@@ -34,7 +34,7 @@ export function assertCreatable(filename: string): void {
     throw translateError(error);
   }
   if (size === 0) return; // SQLite takes an empty file as a new database
-  const tables = probeTables(filename);
+  const tables = probeTables(filename, busyTimeoutMs);
   if (tables.length > 0 && !tables.includes("stint_migrations")) throw notAStore(filename, FOREIGN_DATABASE);
 }
 
@@ -42,7 +42,7 @@ export function assertCreatable(filename: string): void {
  * For an open that must find a store: the file is there and holds a Stint store.
  * Missing (or its directory): STORE_NOT_FOUND; there but not a store: with a reason.
  */
-export function assertStintFile(filename: string): void {
+export function assertStintFile(filename: string, busyTimeoutMs: number): void {
   let stat: ReturnType<typeof statSync>;
   try {
     stat = statSync(filename);
@@ -51,14 +51,15 @@ export function assertStintFile(filename: string): void {
   }
   if (stat.isDirectory()) throw notAStore(filename, "a directory");
   if (!stat.isFile()) throw notAStore(filename, "not a regular file");
-  if (!probeTables(filename).includes("stint_migrations")) throw notAStore(filename, FOREIGN_DATABASE);
+  if (!probeTables(filename, busyTimeoutMs).includes("stint_migrations")) throw notAStore(filename, FOREIGN_DATABASE);
 }
 
 /** The tables of the database at `filename`, read-only; not a database: STORE_NOT_FOUND with a reason. */
-function probeTables(filename: string): string[] {
+function probeTables(filename: string, busyTimeoutMs: number): string[] {
   let probe: Database.Database | undefined;
   try {
-    probe = new Database(filename, { readonly: true, fileMustExist: true });
+    // Another process may be migrating the file this moment: wait for it as a write would.
+    probe = new Database(filename, { readonly: true, fileMustExist: true, timeout: Math.max(0, Math.floor(busyTimeoutMs)) });
     return probe.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all() as string[];
   } catch (error) {
     const code = (error as { code?: string }).code ?? "";
