@@ -31,7 +31,7 @@ describe("serve and dev fail before touching the store when they cannot listen",
   });
 
   it("an unknown host, or an address not of this machine: no store", async () => {
-    const env = { STINT_API_KEYS: "k1:rwd" }; // without keys a non-loopback host is refused earlier, for another reason
+    const env = { STINT_API_KEYS: "0123456789abcdef0123456789abcdef:rwd" }; // without keys a non-loopback host is refused earlier, for another reason
     const unknown = await runCli(["serve", "--config", config, "--host", "no-such-host.invalid", "--port", "0"], { cwd: dir, env });
     assertUsageError(unknown, /cannot listen on no-such-host\.invalid:0: unknown host "no-such-host\.invalid" \(from --host\)/);
     const foreign = await runCli(["serve", "--config", config, "--port", "0"], { cwd: dir, env: { ...env, STINT_HOST: "192.0.2.1" } });
