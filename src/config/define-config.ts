@@ -2,8 +2,9 @@
  * The shape of `stint.config.ts`. `defineConfig` only gives the file its types; defaults
  * are applied where the config is read, so a config file says only what it changes.
  */
-import type { AnyTaskDefinition } from "../definition/types.js";
+import type { AnyTaskDefinition, TaskContextSource } from "../definition/types.js";
 
+/** The config file's `worker` section (every worker option is accepted: see `WorkerOptions`). */
 export interface StintWorkerConfig {
   /**
    * Iterations run at once by one worker process.
@@ -29,6 +30,7 @@ export interface StintWorkerConfig {
   timeoutSeconds?: number;
 }
 
+/** One API key of the GraphQL server. */
 export interface StintApiKey {
   /**
    * The bearer token clients send: at least 16 characters (a shorter one is refused at
@@ -41,6 +43,7 @@ export interface StintApiKey {
   name?: string;
 }
 
+/** The config file's `server` section: the GraphQL API and dashboard of `stint dev` and `stint serve`. */
 export interface StintServerConfig {
   /**
    * @defaultValue 4000
@@ -64,6 +67,7 @@ export interface StintServerConfig {
   debug?: boolean;
 }
 
+/** The shape of `stint.config.ts` (also the options of `createStint`). Every key is optional; docs/config.md lists them with their defaults. */
 export interface StintConfig {
   /**
    * `sqlite:<file>`, `sqlite::memory:` or `postgres://...`; env `STINT_DATABASE_URL` wins.
@@ -75,7 +79,16 @@ export interface StintConfig {
    * @defaultValue []
    */
   definitions?: AnyTaskDefinition[];
+  /**
+   * What v5 definitions (`createTaskDefinition`) get as `context` in `run` and in their
+   * hooks: an object, or a function called for each iteration and each hook (it may be
+   * async). v6 definitions never see it (their dependencies come through the constructor).
+   * @defaultValue {}
+   */
+  context?: TaskContextSource;
+  /** Worker settings; `--concurrency` overrides `concurrency`. */
   worker?: StintWorkerConfig;
+  /** API server settings; `STINT_PORT`, `STINT_HOST` and the flags override them. */
   server?: StintServerConfig;
 }
 

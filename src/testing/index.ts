@@ -5,7 +5,7 @@
  */
 import type { Task, TaskInput } from "../domain/task.js";
 import { isTerminalStatus } from "../domain/task.js";
-import type { AnyTaskDefinition, TaskDefinitionHandle } from "../definition/types.js";
+import type { AnyTaskDefinition, TaskContextSource, TaskDefinitionHandle } from "../definition/types.js";
 import { createStint, type Stint } from "../stint.js";
 import type { WorkerOptions } from "../worker/options.js";
 import type { Worker } from "../worker/worker.js";
@@ -13,6 +13,7 @@ import { ManualClock } from "./manual-clock.js";
 
 export { ManualClock };
 
+/** A {@link Stint} for tests, with a manual clock and a worker that `runTask` drives step by step. */
 export interface TestStint extends Stint {
   readonly clock: ManualClock;
   /** The worker `runTask` drives (not started as a loop). */
@@ -32,18 +33,22 @@ export interface TestStint extends Stint {
   runUntilFinished(id: string, maxSteps?: number): Promise<Task>;
 }
 
+/** A Stint over an in-memory SQLite store and a {@link ManualClock}, for your tasks' tests: `runTask()` runs a task to its end without sleeping. */
 export async function createTestStint(options: {
   definitions: AnyTaskDefinition[];
   /** Defaults to an in-memory SQLite store. */
   database?: string;
   clock?: ManualClock;
   worker?: WorkerOptions;
+  /** As `createStint({ context })`: what v5 run() and hooks get as `context`. */
+  context?: TaskContextSource;
 }): Promise<TestStint> {
   const clock = options.clock ?? new ManualClock();
   const stint = await createStint({
     database: options.database ?? "sqlite::memory:",
     definitions: options.definitions,
     clock,
+    context: options.context,
     useEnv: false,
   });
   const worker = stint.createWorker({ leaseMs: 60_000, ...options.worker });

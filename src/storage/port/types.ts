@@ -229,6 +229,7 @@ export interface ListResult<T> {
 export type TaskListParams = ListParams<TaskListField>;
 export type LogListParams = ListParams<LogListField>;
 
+/** What an adapter can do beyond the contract (cross-process wake-ups, skip-locked claims, several processes), so callers can adapt. */
 export interface StorageCapabilities {
   /** Cross-process wake-ups (PostgreSQL LISTEN/NOTIFY). */
   supportsNotify: boolean;

@@ -18,6 +18,7 @@ import { migrate, storedVersion } from "./migrate.js";
 import { assertCreatable, assertStintFile } from "./store-file.js";
 import { taskCreateMany, taskDelete, taskGet, taskGetMany, taskList } from "./tasks.js";
 
+/** Options of {@link createSqliteStorage}. */
 export interface SqliteStorageOptions {
   /**
    * Database file, created with its directory when missing; ":memory:" for a private one.
