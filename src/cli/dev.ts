@@ -7,6 +7,7 @@ import { addServerOptions, addStoreOptions, addWorkerOptions } from "./common.js
 import { openStint, prepare, type CommonFlags } from "./context.js";
 import { devBanner } from "./dev-banner.js";
 import { checkCanListen } from "./listen-check.js";
+import { logAuthFailures } from "./server-settings.js";
 import { createLogger } from "./logger.js";
 import { stdio } from "./output.js";
 import { waitForShutdown } from "./shutdown.js";
@@ -30,7 +31,7 @@ export function registerDev(program: Command): void {
       const worker = stint.createWorker();
       logWorkerEvents(worker, logger);
       worker.start();
-      const server = await stint.startServer();
+      const server = await stint.startServer(logAuthFailures(logger));
       const definitions = stint.tasks.listDefinitions({ includePrivate: true });
       stdio.out(devBanner(context, { server, concurrency: worker.options.concurrency, definitions }));
     } catch (error) {

@@ -4,6 +4,7 @@ import { redactUrl } from "../domain/errors.js";
 import { addServerOptions, addStoreOptions } from "./common.js";
 import { openStint, prepare, type CommonFlags } from "./context.js";
 import { checkCanListen } from "./listen-check.js";
+import { logAuthFailures } from "./server-settings.js";
 import { createLogger } from "./logger.js";
 import { waitForShutdown } from "./shutdown.js";
 import { logStintEvents } from "./worker-logs.js";
@@ -26,7 +27,7 @@ export function registerServe(program: Command): void {
     // Before saying it listens: whoever reads that line may signal at once (see waitForShutdown).
     const stopped = waitForShutdown(logger, () => stint.close());
     try {
-      const server = await stint.startServer({ ...(flags.staticDir ? { staticDir: flags.staticDir } : {}) });
+      const server = await stint.startServer({ ...(flags.staticDir ? { staticDir: flags.staticDir } : {}), ...logAuthFailures(logger) });
       logger.info({ url: server.url, dashboard: server.dashboardUrl, database: redactUrl(context.options.database) }, "API listening");
     } catch (error) {
       await stint.close();
