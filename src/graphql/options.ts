@@ -72,7 +72,8 @@ export function resolveServerOptions(
   return {
     service: options.service,
     ping: options.ping,
-    host: options.host ?? SERVER_DEFAULTS.host,
+    // An IPv6 literal may come as a URL writes it (`[::1]`); listen() wants it bare.
+    host: (options.host ?? SERVER_DEFAULTS.host).replace(/^\[(.*)\]$/, "$1"),
     port: options.port ?? SERVER_DEFAULTS.port,
     apiKeys: [...(options.apiKeys ?? []), ...parseEnvKeys(env.STINT_API_KEYS)],
     debug: options.debug ?? SERVER_DEFAULTS.debug,

@@ -41,6 +41,19 @@ import type {
 import type { Task } from "../../domain/task.js";
 import type { TaskLog } from "../../domain/log.js";
 
+/** What `watchAborts` needs from the worker. */
+export interface AbortWatchOptions {
+  /** The leases held now (read at each check). */
+  held(): Iterable<{ readonly id: string; readonly leaseToken: number }>;
+  onAborted(id: string): void;
+}
+
+export interface AbortWatch {
+  /** On while the worker holds tasks (a timer runs), off when it holds none. */
+  active(on: boolean): void;
+  stop(): void;
+}
+
 /** What one `migrate()` call did. */
 export interface MigrateResult {
   /** The migrations this call applied, in order; empty when there was nothing to do. */
@@ -113,6 +126,15 @@ export interface StorageAdapter {
   logAppend(params: LogAppendParams): Promise<void>;
   /** A page of iteration logs. */
   logList(params: LogListParams): Promise<ListResult<TaskLog>>;
+
+  /**
+   * Optional: watches the tasks a worker holds for aborts by other processes, for stores
+   * without `supportsNotify` (SQLite). `held()` gives the leases held now; `onAborted` is
+   * called (possibly more than once) for each held task another process aborted since its
+   * claim. The watch costs nothing until `active(true)`: the worker turns it on only while
+   * it holds tasks. Aborts by the same connection come through the in-process signals.
+   */
+  watchAborts?(options: AbortWatchOptions): AbortWatch;
 
   /**
    * Cross-process signals (capability `supportsNotify`): `publish` is sent by writers,

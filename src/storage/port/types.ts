@@ -176,6 +176,13 @@ export interface LogAppendParams {
   executionName: string;
   now: number;
   items: readonly LogItem[];
+  /**
+   * The running iteration's lease token (its log buffer's flushes): the items are stored
+   * only while the task is `running` under this token, and dropped otherwise. An abort
+   * moves the token on, so nothing the aborted iteration logged lands after the abort's
+   * message. Undefined: unfenced (hook failures, a handed-back attempt's note).
+   */
+  leaseToken?: number;
 }
 
 /* ---------------------------------------------------------------- reads ---- */

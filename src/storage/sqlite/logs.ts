@@ -58,8 +58,14 @@ const LOG_LIST_SOURCE: ListSource<LogListField> = {
   searchSql: `EXISTS (SELECT 1 FROM stint_log_items i WHERE i.log_id = stint_logs.id AND i.message LIKE ? ESCAPE '\\')`,
 };
 
+// A fenced append (LogAppendParams.leaseToken) goes in only while its iteration holds the task.
+const HOLDS = `SELECT 1 FROM stint_tasks WHERE id = ? AND lease_token = ? AND status = 'running'`;
+
 export function logAppend(db: Db, params: LogAppendParams): void {
-  db.write(() => appendInTransaction(db, [params]));
+  db.write(() => {
+    if (params.leaseToken !== undefined && params.items.length > 0 && !db.stmt(HOLDS, "pluck").get(params.taskId, params.leaseToken)) return;
+    appendInTransaction(db, [params]);
+  });
 }
 
 /**
