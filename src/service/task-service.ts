@@ -17,6 +17,7 @@ import type { WorkerSignals } from "../worker/signals.js";
 import { logHookFailures, runHooks, type HookFailure } from "../worker/hooks.js";
 import { retryTransient } from "../worker/transient.js";
 import { parseLogListParams, parseTaskListParams } from "./list-query.js";
+import { parseReadOptions, type ReadOptions } from "./read-options.js";
 import type {
   AbortParams,
   DefinitionInfo,
@@ -72,7 +73,8 @@ export class DefaultTaskService implements TaskService {
       throw Errors.invalidArgument("message", "expected a string");
     }
     const message = replaceNul(sliceText(params.message || "Task aborted.", MAX_MESSAGE_LENGTH));
-    const existing = await this.deps.storage.taskGet(id);
+    // Only its definition is needed here (the abort itself returns the whole task).
+    const existing = await this.deps.storage.taskGet(id, { fields: ["definitionId"] });
     if (!existing) throw Errors.taskNotFound(id);
     const definition = this.deps.definitions.get(existing.definitionId);
     // An unknown definition (another process's) may still have an onAbort: leave the
@@ -120,17 +122,17 @@ export class DefaultTaskService implements TaskService {
     return result.task;
   }
 
-  async getTask(id: string): Promise<Task | null> {
-    return this.deps.storage.taskGet(this.checkId(id));
+  async getTask(id: string, options?: ReadOptions): Promise<Task | null> {
+    return this.deps.storage.taskGet(this.checkId(id), parseReadOptions(options));
   }
 
   async listTasks(params: ListTasksParams = {}): Promise<ListResponse<Task>> {
-    const result = await this.deps.storage.taskList(parseTaskListParams(params ?? {}));
+    const result = await this.deps.storage.taskList({ ...parseTaskListParams(params ?? {}), ...parseReadOptions(params ?? {}) });
     return { items: result.items, meta: { cursor: result.cursor, hasMoreItems: result.hasMoreItems, totalCount: result.totalCount } };
   }
 
   async listLogs(params: ListLogsParams = {}): Promise<ListResponse<TaskLog>> {
-    const result = await this.deps.storage.logList(parseLogListParams(params ?? {}));
+    const result = await this.deps.storage.logList({ ...parseLogListParams(params ?? {}), ...parseReadOptions(params ?? {}) });
     return { items: result.items, meta: { cursor: result.cursor, hasMoreItems: result.hasMoreItems, totalCount: result.totalCount } };
   }
 
@@ -190,7 +192,7 @@ export class DefaultTaskService implements TaskService {
     let parentId: string | null = null;
     if (params.parent !== undefined && params.parent !== null) {
       parentId = this.checkId(typeof params.parent === "string" ? params.parent : params.parent.id);
-      if (!(await this.deps.storage.taskGet(parentId))) throw Errors.taskNotFound(parentId);
+      if (!(await this.deps.storage.taskGet(parentId, { fields: ["id"] }))) throw Errors.taskNotFound(parentId);
     }
 
     const invalidFields = definition.validateInput(input);
