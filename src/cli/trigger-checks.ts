@@ -7,17 +7,17 @@
  */
 import type { AnyTaskDefinition } from "../definition/types.js";
 import { Errors, MAX_DELAY_SECONDS } from "../domain/errors.js";
-import { jsonHasNul } from "../domain/nul.js";
+import { hasUnstorableChar } from "../domain/nul.js";
+import { UNSTORABLE_TEXT_REASON, describeJsonPath, findUnsafeJson } from "../domain/json-safety.js";
 import { MAX_INPUT_BYTES } from "../service/task-service.js";
-
-const NUL_REASON = "must not contain the NUL character (U+0000)";
 
 export function checkTrigger(definition: AnyTaskDefinition, params: { input: Record<string, unknown>; name?: string; delay?: number }): void {
   const json = JSON.stringify(params.input);
   const size = Buffer.byteLength(json, "utf8");
   if (size > MAX_INPUT_BYTES) throw Errors.payloadTooLarge("input", size, MAX_INPUT_BYTES);
-  if (jsonHasNul(json)) throw Errors.invalidArgument("input", NUL_REASON);
-  if (params.name?.includes("\u0000")) throw Errors.invalidArgument("name", NUL_REASON);
+  const unsafe = findUnsafeJson(params.input, json);
+  if (unsafe) throw Errors.invalidArgument(describeJsonPath("input", unsafe.path), unsafe.reason);
+  if (params.name !== undefined && hasUnstorableChar(params.name)) throw Errors.invalidArgument("name", UNSTORABLE_TEXT_REASON);
   const delay = params.delay ?? 0;
   if (!Number.isFinite(delay) || delay < 0) throw Errors.invalidDelay(delay);
   if (delay > MAX_DELAY_SECONDS) throw Errors.maxDelay(delay);

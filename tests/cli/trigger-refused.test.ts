@@ -18,6 +18,8 @@ describe("a refused trigger creates no store", () => {
   const cases: [string, string[], RegExp][] = [
     ["an input the zod schema refuses", ["--input", '{"name":42}'], /Validation failed\. \(name: .*\) \[VALIDATION_FAILED_INVALID_FIELDS\]/],
     ["a NUL in the input", ["--input", '{"name":"a\\u0000b"}'], /input.*NUL character.*\[INVALID_ARGUMENT\]/],
+    ["a lone surrogate in the input", ["--input", '{"name":"a\\ud83d"}'], /input\.name.*lone UTF-16 surrogate.*\[INVALID_ARGUMENT\]/],
+    ["a number JSON cannot hold in the input", ["--input", '{"name":"Ada","n":1e999}'], /input\.n.*finite number.*\[INVALID_ARGUMENT\]/],
     ["a negative delay", ["--input", '{"name":"Ada"}', "--delay", "-1"], /\[INVALID_DELAY\]|delay/i],
     ["a delay that is not a number", ["--input", '{"name":"Ada"}', "--delay", "soon"], /delay/i],
     ["a delay past the maximum", ["--input", '{"name":"Ada"}', "--delay", String(400 * 86_400)], /355 days|MAX_DELAY|delay/i],
