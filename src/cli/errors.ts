@@ -68,7 +68,6 @@ const USAGE_CODES: ReadonlySet<string> = new Set([
   ErrorCode.TaskNotFound,
   ErrorCode.InvalidId,
   ErrorCode.InvalidArgument,
-  ErrorCode.TriggerVetoed,
   ErrorCode.PayloadTooLarge,
   ErrorCode.InvalidDatabaseUrl,
   ErrorCode.ConfigNotFound,

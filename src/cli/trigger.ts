@@ -1,6 +1,6 @@
 /** `stint trigger <definition> --input '<json>' [--watch]` */
 import type { Command } from "commander";
-import type { Task } from "../domain/task.js";
+import type { TaskRecord as Task } from "../domain/task-record.js";
 import { addJsonOption, addStoreOptions, parseJsonInput } from "./common.js";
 import { prepare, withStint, type CommonFlags } from "./context.js";
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, UsageError } from "./errors.js";

@@ -6,6 +6,7 @@
  */
 import { Errors } from "../domain/errors.js";
 import type { TaskResponse } from "../response/types.js";
+import { isValidDefinitionId } from "./definition-id.js";
 import { createInputValidator } from "./input-validation.js";
 import type {
   HookParams,
@@ -20,9 +21,6 @@ import type {
 
 export const DEFAULT_MAX_ITERATIONS = 50;
 export const DEFAULT_CLOSE_TO_TIMEOUT_SECONDS = 180;
-
-/** Webiny's rule: camelCase, starting with a lower-case letter. */
-const ID_PATTERN = /^[a-z][a-zA-Z0-9]*$/;
 
 const TERMINAL_HOOKS = ["onDone", "onError", "onAbort", "onMaxIterations"] as const;
 
@@ -56,7 +54,9 @@ export function normalizeDefinition<I, O>(
   }
   if (typeof definition.run !== "function") throw invalid("run must be a function.");
 
-  const maxIterations = definition.maxIterations ?? DEFAULT_MAX_ITERATIONS;
+  // Webiny's `maxIterations || 50`: 0 (and null) mean the default too. Other values that
+  // are not a positive integer (NaN, -1, 2.5) are refused rather than silently replaced.
+  const maxIterations = definition.maxIterations === 0 || definition.maxIterations == null ? DEFAULT_MAX_ITERATIONS : definition.maxIterations;
   if (!Number.isInteger(maxIterations) || maxIterations < 1) {
     throw invalid("maxIterations must be a positive integer.");
   }
@@ -149,7 +149,7 @@ function resolveRetry(
 }
 
 function validateId(id: unknown): string {
-  if (typeof id !== "string" || !ID_PATTERN.test(id)) throw Errors.definitionIdInvalid(String(id));
+  if (!isValidDefinitionId(id)) throw Errors.definitionIdInvalid(String(id));
   return id;
 }
 

@@ -70,7 +70,8 @@ export interface HookParams<I = TaskInput, O = TaskOutput> {
   task: Task<I, O>;
 }
 export interface BeforeTriggerParams<I = TaskInput> {
-  data: { definitionId: string; name: string; input: I; parentId: string | null };
+  /** As Webiny builds it: `name` defaults to the title, `input` to `{}`; `parentId` is absent without a parent. */
+  data: { definitionId: string; name: string; input: I; parentId?: string };
 }
 
 export type InputValidation = z.ZodType | Record<string, z.ZodType>;
@@ -178,7 +179,7 @@ export interface TaskDefinitionHandle<I = TaskInput, O = TaskOutput> {
   readonly isolation: "none" | "thread" | undefined;
   readonly module: string | null;
   /** Returns invalid fields (Webiny's shape) or null when the input is valid / unchecked. */
-  validateInput(input: unknown): InvalidFields | null;
+  validateInput(input: unknown): Promise<InvalidFields | null>;
   /** JSON Schema of the input (from zod), or null when the definition has no validation. */
   inputJsonSchema(): Record<string, unknown> | null;
   /** `context` reaches plain-object (v5) definitions as `run({ context })`; default `{}`. */

@@ -32,10 +32,10 @@ export const ErrorCode = {
   MaxDelay: "MAX_DELAY_ERROR",
   InvalidDelay: "INVALID_DELAY",
   AbortNotAllowed: "TASK_ABORT_ERROR",
-  TaskNotFound: "TASK_NOT_FOUND",
+  /** Webiny v5's code (handler-graphql `NotFoundError`) for an unknown task id. */
+  TaskNotFound: "NOT_FOUND",
   InvalidId: "INVALID_TASK_ID",
   InvalidArgument: "INVALID_ARGUMENT",
-  TriggerVetoed: "TASK_TRIGGER_VETOED",
   PayloadTooLarge: "PAYLOAD_TOO_LARGE",
   Timeout: "TASK_TIMEOUT",
   LeaseLost: "TASK_LEASE_LOST",
@@ -73,17 +73,15 @@ export const Errors = {
   maxDelay: (delay: number) =>
     new StintError("The maximum delay for a task is 355 days.", ErrorCode.MaxDelay, { delay, max: MAX_DELAY_SECONDS }),
   invalidDelay: (delay: unknown) =>
-    new StintError("The delay must be a number of seconds, zero or more.", ErrorCode.InvalidDelay, { delay: describeValue(delay) }),
+    new StintError("The delay must be a finite number of seconds.", ErrorCode.InvalidDelay, { delay: describeValue(delay) }),
   abortNotAllowed: (id: string, status: string) =>
     new StintError("Cannot abort a task that is not pending or running!", ErrorCode.AbortNotAllowed, { id, status }),
-  taskNotFound: (id: string) =>
-    new StintError(`Task "${id}" cannot be executed because it does not exist.`, ErrorCode.TaskNotFound, { id }),
+  /** Webiny v5's abort of an unknown id: `Task "<id>" was not found!`, code NOT_FOUND. */
+  taskNotFound: (id: string) => new StintError(`Task "${id}" was not found!`, ErrorCode.TaskNotFound, { id }),
   invalidId: (id: unknown) =>
     new StintError(`Task ID "${describeValue(id)}" is not a valid task ID.`, ErrorCode.InvalidId, { id: describeValue(id) }),
   invalidArgument: (argument: string, reason: string) =>
     new StintError(`Invalid ${argument}: ${reason}`, ErrorCode.InvalidArgument, { argument, reason }),
-  triggerVetoed: (definitionId: string, reason: string) =>
-    new StintError(reason, ErrorCode.TriggerVetoed, { definitionId }),
   payloadTooLarge: (what: string, size: number, max: number) =>
     new StintError(`The ${what} is too large: ${size} bytes, at most ${max} allowed.`, ErrorCode.PayloadTooLarge, { size, max }),
   timeout: (seconds: number) =>

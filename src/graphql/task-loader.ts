@@ -4,7 +4,7 @@
  * `id_in` per batch) and every answer is cached for the rest of the request, so a list
  * of 50 logs costs one service call, not 50.
  */
-import type { Task } from "../domain/task.js";
+import type { TaskRecord as Task } from "../domain/task-record.js";
 import type { TaskService } from "../service/types.js";
 
 const MAX_BATCH = 100;

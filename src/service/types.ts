@@ -3,7 +3,8 @@
  * methods and nothing below them. Arguments arrive untrusted (GraphQL, CLI, user code);
  * every method validates them and answers bad input with a StintError, changing nothing.
  */
-import type { Identity, Task, TaskInput, TaskStatus } from "../domain/task.js";
+import type { Identity, TaskInput, TaskStatus } from "../domain/task.js";
+import type { TaskRecord } from "../domain/task-record.js";
 import type { TaskLog } from "../domain/log.js";
 import type { AnyTaskDefinition, TaskDefinitionHandle } from "../definition/types.js";
 
@@ -12,7 +13,7 @@ export interface TriggerParams<I = TaskInput> {
   definition: string | TaskDefinitionHandle<I, any>;
   input?: I;
   name?: string;
-  /** Seconds before the first iteration may start; at most 355 days. */
+  /** Seconds before the first iteration may start; under 355 days. 0 or negative: none (as Webiny). */
   delay?: number;
   parent?: { id: string } | string;
 }
@@ -66,19 +67,24 @@ export interface TriggerOptions {
   createdBy?: Identity;
 }
 
+/**
+ * Tasks come back as Webiny's records (`TaskRecord`): dates as ISO strings, absent fields
+ * undefined. An error thrown by a definition's `onBeforeTrigger` reaches the caller of
+ * `trigger` as it was thrown.
+ */
 export interface TaskService {
-  trigger<I = TaskInput>(params: TriggerParams<I>, options?: TriggerOptions): Promise<Task>;
+  trigger<I = TaskInput>(params: TriggerParams<I>, options?: TriggerOptions): Promise<TaskRecord<I>>;
   /** Many triggers in one transaction: all stored or none. */
-  triggerMany(params: readonly TriggerParams[], options?: TriggerOptions): Promise<Task[]>;
-  abort(params: AbortParams): Promise<Task>;
+  triggerMany(params: readonly TriggerParams[], options?: TriggerOptions): Promise<TaskRecord[]>;
+  abort(params: AbortParams): Promise<TaskRecord>;
   /** null when no task has that id. */
-  getTask(id: string): Promise<Task | null>;
-  listTasks(params?: ListTasksParams): Promise<ListResponse<Task>>;
+  getTask(id: string): Promise<TaskRecord | null>;
+  listTasks(params?: ListTasksParams): Promise<ListResponse<TaskRecord>>;
   listLogs(params?: ListLogsParams): Promise<ListResponse<TaskLog>>;
   /** Public definitions only unless `includePrivate`. */
   listDefinitions(options?: { includePrivate?: boolean }): DefinitionInfo[];
   getDefinition(id: string): AnyTaskDefinition | undefined;
-  /** true when deleted; a TASK_NOT_FOUND error when there was no such task. */
+  /** true when deleted; a NOT_FOUND error (`Task "<id>" was not found!`) when there was no such task. */
   deleteTask(id: string): Promise<boolean>;
 }
 
