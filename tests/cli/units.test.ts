@@ -90,7 +90,7 @@ describe("CLI errors", () => {
 
   it("words every error as one line", () => {
     assert.equal(describeError(new CommanderError(1, "c", "error: unknown command 'x'\n(Did you mean y?)")), "unknown command 'x' (Did you mean y?)");
-    assert.equal(describeError(Errors.taskNotFound("abc")), 'Task "abc" cannot be executed because it does not exist. [TASK_NOT_FOUND]');
+    assert.equal(describeError(Errors.taskNotFound("abc")), 'Task "abc" was not found! [NOT_FOUND]');
   });
 });
 

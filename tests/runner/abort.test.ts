@@ -135,7 +135,7 @@ for (const kind of await storeKinds()) {
       await waitFor(() => f.worker.activeCount, (n) => n === 0);
       const task = (await f.stint.tasks.getTask(id))!;
       assert.equal(task.taskStatus, "aborted");
-      assert.equal(task.output, null, "the done() after the abort stored nothing");
+      assert.equal(task.output, undefined, "the done() after the abort stored nothing");
     });
 
     it("drops a claimed task from the worker's queue when it is aborted, so its run() never starts", async () => {
@@ -220,7 +220,7 @@ for (const kind of await storeKinds()) {
       const quick = createTaskDefinition({ id: "quick", title: "Quick", run: ({ response }) => response.done() });
       const f = await stintFixture(kind, [quick]);
       fixtures.push(f);
-      await assert.rejects(f.stint.tasks.abort({ id: "doesnotexist" }), (e: unknown) => isStintError(e, "TASK_NOT_FOUND"));
+      await assert.rejects(f.stint.tasks.abort({ id: "doesnotexist" }), (e: unknown) => isStintError(e, "NOT_FOUND"));
       await assert.rejects(f.stint.tasks.abort({ id: "bad id; drop table" }), (e: unknown) => isStintError(e, "INVALID_TASK_ID"));
       await assert.rejects(f.stint.tasks.abort({ id: 42 as never }), (e: unknown) => isStintError(e, "INVALID_TASK_ID"));
     });
