@@ -20,6 +20,7 @@ import type { WorkerSignals } from "../worker/signals.js";
 import { logHookFailures, runHooks, type HookFailure } from "../worker/hooks.js";
 import { retryTransient } from "../worker/transient.js";
 import { parseLogListParams, parseTaskListParams } from "./list-query.js";
+import { markUserError } from "./user-error.js";
 import type {
   AbortParams,
   DefinitionInfo,
@@ -206,7 +207,12 @@ export class DefaultTaskService implements TaskService {
     const parentRef = params.parent === undefined || params.parent === null ? undefined : typeof params.parent === "string" ? params.parent : params.parent.id;
 
     if (definition.onBeforeTrigger) {
-      await definition.onBeforeTrigger({ data: { definitionId, name, input, ...(parentRef !== undefined ? { parentId: parentRef } : {}) } });
+      try {
+        await definition.onBeforeTrigger({ data: { definitionId, name, input, ...(parentRef !== undefined ? { parentId: parentRef } : {}) } });
+      } catch (error) {
+        markUserError(error);
+        throw error;
+      }
     }
 
     const delay = effectiveDelay(params.delay);
