@@ -54,7 +54,7 @@ for (const kind of await storeKinds()) {
       const answer = await api.gql(`query { backgroundTasks { listDefinitions { data { id maxIterations inputSchema fields } } } }`);
       const [some, wait] = answer.body.data.backgroundTasks.listDefinitions.data;
       assert.equal(some.maxIterations, 50);
-      assert.equal(some.fields, null);
+      assert.deepEqual(some.fields, []);
       assert.ok(some.inputSchema.properties.steps, JSON.stringify(some.inputSchema));
       assert.equal(wait.inputSchema, null);
     });
