@@ -204,11 +204,12 @@ export class DefaultTaskService implements TaskService {
     }
     const name = (params.name || definition.title).slice(0, MAX_NAME_LENGTH);
     const input = (params.input || {}) as TaskInput;
-    const parentRef = params.parent === undefined || params.parent === null ? undefined : typeof params.parent === "string" ? params.parent : params.parent.id;
+    const hasParent = params.parent !== undefined && params.parent !== null;
+    const parentRef: unknown = !hasParent ? undefined : typeof params.parent === "string" ? params.parent : (params.parent as { id?: unknown }).id;
 
     if (definition.onBeforeTrigger) {
       try {
-        await definition.onBeforeTrigger({ data: { definitionId, name, input, ...(parentRef !== undefined ? { parentId: parentRef } : {}) } });
+        await definition.onBeforeTrigger({ data: { definitionId, name, input, ...(hasParent ? { parentId: parentRef as string } : {}) } });
       } catch (error) {
         markUserError(error);
         throw error;
@@ -228,7 +229,7 @@ export class DefaultTaskService implements TaskService {
     if (invalidFields) throw Errors.validationFailed(invalidFields);
 
     let parentId: string | null = null;
-    if (parentRef !== undefined) {
+    if (hasParent) {
       parentId = this.checkId(parentRef);
       if (!(await this.deps.storage.taskGet(parentId))) throw Errors.taskNotFound(parentId);
     }

@@ -102,6 +102,8 @@ for (const kind of await storeKinds()) {
       );
       await assert.rejects(f.stint.tasks.trigger({ definition: plain, name: 5 as never }), expectError("INVALID_ARGUMENT"));
       await assert.rejects(f.stint.tasks.trigger({ definition: plain, parent: { id: "000000000000nosuch" } }), expectError("NOT_FOUND"));
+      await assert.rejects(f.stint.tasks.trigger({ definition: plain, parent: 5 as never }), expectError("INVALID_TASK_ID"));
+      await assert.rejects(f.stint.tasks.trigger({ definition: plain, parent: {} as never }), expectError("INVALID_TASK_ID"));
       await assertNothingStored();
     });
 
