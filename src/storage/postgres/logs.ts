@@ -13,7 +13,7 @@ import type { Filter, ListResult, LogAppendParams, LogItemField, LogListField, L
 import { itemCondition } from "../item-filters.js";
 import { forBatch, statement, type Db, type Queryable, type Statement } from "./db.js";
 import type { SqlNames } from "./names.js";
-import { buildListQuery, encodeCursor, filterSql, foldAsciiSql, pageLimit, type Binds, type ListColumn, type ListSource } from "./list-query.js";
+import { asciiIlike, buildListQuery, encodeCursor, filterSql, pageLimit, type Binds, type ListColumn, type ListSource } from "./list-query.js";
 import { boolArray, intArray, textArray, timeArray } from "./arrays.js";
 
 interface LogRow {
@@ -177,7 +177,7 @@ export function logOps(db: Db) {
       executionName: { sql: "execution_name", key: "execution_name", kind: "text", nullable: false },
       createdOn: { sql: "created_on", key: "created_on", kind: "date", nullable: false },
     },
-    searchSql: (pattern) => `EXISTS (SELECT 1 FROM ${logItems} i WHERE i.log_id = ${logs}.id AND ${foldAsciiSql("i.message")} LIKE ${pattern})`,
+    searchSql: (pattern) => `EXISTS (SELECT 1 FROM ${logItems} i WHERE i.log_id = ${logs}.id AND ${asciiIlike("i.message", pattern)})`,
   };
   const ITEM_COLUMNS: Record<LogItemField, ListColumn> = {
     message: { sql: "i.message", key: "message", kind: "text", nullable: false },

@@ -7,7 +7,7 @@ import type { Task } from "../../domain/task.js";
 import type { ListResult, TaskCreateParams, TaskListField, TaskListParams, TaskUpdateParams } from "../port/types.js";
 import { statement, type Db } from "./db.js";
 import { mapPgError } from "./errors.js";
-import { buildListQuery, encodeCursor, foldAsciiSql, pageLimit, type ListSource } from "./list-query.js";
+import { asciiIlike, buildListQuery, encodeCursor, pageLimit, type ListSource } from "./list-query.js";
 import type { HandoffOps } from "./handoff.js";
 import { owesWork } from "./claim.js";
 import { encodeEvent } from "./notify.js";
@@ -141,7 +141,7 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
       // The identity's id; COLLATE "C" like every other text column (see 0001_init.sql).
       createdBy: { sql: `(created_by->>'id') COLLATE "C"`, key: "created_by_id", kind: "text", nullable: true },
     },
-    searchSql: (pattern) => `${foldAsciiSql("name")} LIKE ${pattern}`,
+    searchSql: (pattern) => asciiIlike("name", pattern),
   };
 
   return {
