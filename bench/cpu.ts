@@ -1,7 +1,7 @@
 /**
  * CPU time from /proc (Linux), so the drain can report what one task costs each side: the
  * worker process, and the PostgreSQL server when it runs on this machine. A rate alone
- * does not say which side a gap is on (docs/benchmarks-history.md, finding 38).
+ * does not say which side a gap is on (docs/benchmarks-history.md, "Drain CPU and WAL per task").
  *
  * The server's figure is every `postgres` process's user + system time, plus the times
  * its exited backends left to their parent (`cutime`/`cstime`): machine-wide, so other

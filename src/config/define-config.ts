@@ -30,7 +30,10 @@ export interface StintWorkerConfig {
 }
 
 export interface StintApiKey {
-  /** The bearer token clients send. */
+  /**
+   * The bearer token clients send: at least 16 characters (a shorter one is refused at
+   * start), e.g. the output of `openssl rand -hex 32`.
+   */
   key: string;
   /** Any of `r` (read), `w` (trigger, abort), `d` (delete), e.g. `"rwd"`. */
   permissions: string;
@@ -49,7 +52,8 @@ export interface StintServerConfig {
    */
   host?: string;
   /**
-   * Bearer keys; with none, every loopback request is allowed.
+   * Bearer keys; with none, every loopback request is allowed. Failed authentications are
+   * logged and throttled per client address (10 a minute, then 429 until the minute ends).
    * @defaultValue []
    */
   apiKeys?: StintApiKey[];

@@ -7,6 +7,8 @@
  * Presented keys are compared against every configured key in constant time, over
  * SHA-256 digests so the lengths never leak either. With no key configured everything
  * is allowed, which is why the server then only listens on loopback (`assertSafeHost`).
+ * A configured key shorter than `MIN_API_KEY_LENGTH` is refused at start: short keys can
+ * be guessed even through the failed-authentication throttle.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Errors } from "../domain/errors.js";
@@ -31,6 +33,8 @@ interface KeyEntry {
 export const ALL_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(["r", "w", "d"]);
 const NO_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>();
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "::1", "localhost", "[::1]"]);
+/** Shortest key accepted (16 characters; `openssl rand -hex 32` makes a good one). */
+export const MIN_API_KEY_LENGTH = 16;
 
 function digest(value: string): Buffer {
   return createHash("sha256").update(value, "utf8").digest();
@@ -59,19 +63,37 @@ export function parseApiKeysEnv(value: string | undefined): ApiKeyConfig[] {
     });
 }
 
+/** Who a request speaks for, decided once per request from its `Authorization` header. */
+export interface Caller {
+  /** What the key allows: everything without configured keys, nothing for a missing or wrong key. */
+  permissions: ReadonlySet<Permission>;
+  /** The key's identity, stored as a trigger's `createdBy`. */
+  identity: Identity | undefined;
+  /**
+   * Set when keys are configured and an `Authorization` header was sent but matched no key
+   * (a failed authentication, counted by the throttle). A missing header is not a failure.
+   */
+  failure?: "unknown key" | "not a Bearer token";
+}
+
 export interface Authenticator {
   /** True when at least one key is configured. */
   readonly enabled: boolean;
-  /** The permissions of the `Authorization` header's key; none for a missing or wrong key. */
-  permissionsFor(authorization: string | null | undefined): ReadonlySet<Permission>;
-  /** Who the `Authorization` header's key stands for, stored as a trigger's `createdBy`. */
-  identityFor(authorization: string | null | undefined): Identity | undefined;
+  authenticate(authorization: string | null | undefined): Caller;
 }
 
 export function createAuthenticator(keys: readonly ApiKeyConfig[]): Authenticator {
   const entries: KeyEntry[] = keys.map((key, index) => {
     const where = `apiKeys[${index}]${key.name ? ` (${key.name})` : ""}`;
     if (typeof key.key !== "string" || key.key.trim() === "") throw Errors.invalidArgument(where, "the key is empty");
+    const length = key.key.trim().length;
+    if (length < MIN_API_KEY_LENGTH) {
+      // The message gives the length only: never the key, nor a part of it.
+      throw Errors.invalidArgument(
+        where,
+        `the key is ${length} characters long; use at least ${MIN_API_KEY_LENGTH} (e.g. the output of "openssl rand -hex 32")`,
+      );
+    }
     const name = key.name?.trim() || `API key #${index + 1}`;
     return {
       digest: digest(key.key),
@@ -79,9 +101,7 @@ export function createAuthenticator(keys: readonly ApiKeyConfig[]): Authenticato
       identity: { id: `apikey:${index + 1}`, displayName: name, type: "apiKey" },
     };
   });
-  const match = (authorization: string | null | undefined): KeyEntry | undefined => {
-    const presented = bearerToken(authorization);
-    if (presented === null) return undefined;
+  const match = (presented: string): KeyEntry | undefined => {
     const presentedDigest = digest(presented);
     let found: KeyEntry | undefined;
     // No early exit: every key is compared, so timing does not tell which one matched.
@@ -92,18 +112,19 @@ export function createAuthenticator(keys: readonly ApiKeyConfig[]): Authenticato
   };
   return {
     enabled: entries.length > 0,
-    permissionsFor(authorization) {
-      if (entries.length === 0) return ALL_PERMISSIONS;
-      return match(authorization)?.permissions ?? NO_PERMISSIONS;
-    },
-    identityFor(authorization) {
-      return entries.length === 0 ? undefined : match(authorization)?.identity;
+    authenticate(authorization) {
+      if (entries.length === 0) return { permissions: ALL_PERMISSIONS, identity: undefined };
+      if (!authorization) return { permissions: NO_PERMISSIONS, identity: undefined };
+      const presented = bearerToken(authorization);
+      if (presented === null) return { permissions: NO_PERMISSIONS, identity: undefined, failure: "not a Bearer token" };
+      const found = match(presented);
+      if (!found) return { permissions: NO_PERMISSIONS, identity: undefined, failure: "unknown key" };
+      return { permissions: found.permissions, identity: found.identity };
     },
   };
 }
 
-function bearerToken(authorization: string | null | undefined): string | null {
-  if (!authorization) return null;
+function bearerToken(authorization: string): string | null {
   const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
   return match ? match[1].trim() : null;
 }

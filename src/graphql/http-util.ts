@@ -3,13 +3,14 @@
  * error bodies for requests refused before GraphQL runs, and a size-capped body reader.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { API_HEADERS } from "./security-headers.js";
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
     "content-length": String(Buffer.byteLength(text)),
-    "cache-control": "no-store",
+    ...API_HEADERS,
     ...headers,
   });
   res.end(text);

@@ -28,6 +28,18 @@ export interface GraphQLServerOptions {
   staticDir?: string;
   /** Receives errors that are not StintErrors before they are masked. @defaultValue console.error */
   onUnexpectedError?: (error: unknown) => void;
+  /** Told of each failed authentication (never the key). @defaultValue console.warn */
+  onAuthFailure?: (event: AuthFailureEvent) => void;
+}
+
+export interface AuthFailureEvent {
+  /** The client's address as the socket sees it. */
+  address: string;
+  reason: "unknown key" | "not a Bearer token";
+  /** Failures from this address in the current window, this one included. */
+  failures: number;
+  /** True when this failure reached the limit: the address now gets 429 until the window ends. */
+  blocked: boolean;
 }
 
 export type ResolvedServerOptions = Required<Omit<GraphQLServerOptions, "staticDir" | "apiKeys" | "env">> & {
@@ -61,5 +73,6 @@ export function resolveServerOptions(
     maxListLimit: options.maxListLimit ?? SERVER_DEFAULTS.maxListLimit,
     staticDir: options.staticDir,
     onUnexpectedError: options.onUnexpectedError ?? ((error) => console.error("stint graphql: unexpected error", error)),
+    onAuthFailure: options.onAuthFailure ?? ((event) => console.warn("stint graphql: authentication failed", event)),
   };
 }

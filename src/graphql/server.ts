@@ -4,19 +4,24 @@
  *
  * Requests are checked before GraphQL sees them: the body is read with a size cap
  * (413), POST must be JSON (a form or text/plain POST from another site is refused, as
- * there is no CORS), and with no API key configured the Host header must be a loopback
- * name so a DNS-rebinding page cannot reach the unauthenticated API.
+ * there is no CORS; the media type is matched case-insensitively), and with no API key
+ * configured the Host header must be a loopback name so a DNS-rebinding page cannot
+ * reach the unauthenticated API. The caller's key is checked here, once per request:
+ * failed authentications are reported (`onAuthFailure`, never with the key) and an
+ * address with too many of them gets 429 for a while (`auth-throttle.ts`).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ErrorCode } from "../domain/errors.js";
-import { assertSafeHost, createAuthenticator, isLoopbackHost, parseApiKeysEnv, type Authenticator } from "./auth.js";
+import { assertSafeHost, createAuthenticator, isLoopbackHost, parseApiKeysEnv, type Authenticator, type Caller } from "./auth.js";
+import { AuthThrottle } from "./auth-throttle.js";
 import { answerHealth } from "./health.js";
 import { graphqlErrorBody, readBody, sendJson } from "./http-util.js";
 import { resolveServerOptions, type GraphQLServerOptions, type ResolvedServerOptions } from "./options.js";
 import { buildStintSchema } from "./schema.js";
+import { API_HEADERS, pageHeaders } from "./security-headers.js";
 import { serveStatic } from "./static-files.js";
-import { createYogaApp, GRAPHQL_PATH, type StintYoga } from "./yoga-app.js";
+import { createYogaApp, GRAPHQL_PATH, type StintServerContext, type StintYoga } from "./yoga-app.js";
 
 export type { GraphQLServerOptions } from "./options.js";
 
@@ -28,16 +33,18 @@ export interface GraphQLServer {
 }
 
 const CLOSE_GRACE_MS = 5_000;
-const JSON_CONTENT_TYPES = ["application/json", "application/graphql-response+json", "application/graphql+json"];
+/** What yoga parses as a JSON body (it answers an empty 415 to anything else). */
+const JSON_CONTENT_TYPES = ["application/json", "application/graphql+json"];
 
 export async function startGraphQLServer(input: GraphQLServerOptions): Promise<GraphQLServer> {
   const options = resolveServerOptions(input, parseApiKeysEnv);
   const auth = createAuthenticator(options.apiKeys);
   assertSafeHost(options.host, auth);
   const yoga = createYogaApp(buildStintSchema(options.service), options, auth);
+  const throttle = new AuthThrottle();
 
   const server = createServer((req, res) => {
-    handle(req, res, options, auth, yoga).catch((error: unknown) => {
+    handle(req, res, { options, auth, throttle, yoga }).catch((error: unknown) => {
       options.onUnexpectedError(error);
       if (!res.headersSent) sendJson(res, 500, graphqlErrorBody("Internal server error.", "INTERNAL_ERROR"));
       else res.destroy();
@@ -72,20 +79,26 @@ export async function startGraphQLServer(input: GraphQLServerOptions): Promise<G
   };
 }
 
-async function handle(
-  req: IncomingMessage,
-  res: ServerResponse,
-  options: ResolvedServerOptions,
-  auth: Authenticator,
-  yoga: StintYoga,
-): Promise<void> {
+interface Parts {
+  options: ResolvedServerOptions;
+  auth: Authenticator;
+  throttle: AuthThrottle;
+  yoga: StintYoga;
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, parts: Parts): Promise<void> {
+  const { options, auth } = parts;
   const url = new URL(req.url ?? "/", "http://localhost");
   if (!auth.enabled && !isLoopbackHost(hostname(req.headers.host))) {
     sendJson(res, 403, graphqlErrorBody("Without an API key only loopback host names are served.", ErrorCode.NotAuthorized));
     req.resume();
     return;
   }
-  if (url.pathname === GRAPHQL_PATH) return handleGraphQL(req, res, url, options, yoga);
+  if (url.pathname === GRAPHQL_PATH) {
+    const caller = authenticate(req, res, parts);
+    if (!caller) return;
+    return handleGraphQL(req, res, url, options, parts.yoga, caller);
+  }
   if (url.pathname === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
     req.resume();
     return answerHealth(res, options.ping);
@@ -95,16 +108,45 @@ async function handle(
   sendJson(res, 404, graphqlErrorBody(`Nothing at ${url.pathname.slice(0, 100)}; the API is at ${GRAPHQL_PATH}.`, "NOT_FOUND"));
 }
 
+/**
+ * The request's caller, or undefined when it was answered 429: its address has failed
+ * authentication too often. A failure is counted and reported, never with the key.
+ */
+function authenticate(req: IncomingMessage, res: ServerResponse, { options, auth, throttle }: Parts): Caller | undefined {
+  if (!auth.enabled) return auth.authenticate(undefined);
+  const address = req.socket.remoteAddress ?? "unknown";
+  const wait = throttle.retryAfterSeconds(address);
+  if (wait > 0) {
+    req.resume();
+    sendJson(
+      res,
+      429,
+      graphqlErrorBody(`Too many failed authentications from this address; try again in ${wait} s.`, "TOO_MANY_REQUESTS", {
+        retryAfterSeconds: wait,
+      }),
+      { "retry-after": String(wait) },
+    );
+    return undefined;
+  }
+  const caller = auth.authenticate(req.headers.authorization);
+  if (caller.failure) {
+    const failures = throttle.recordFailure(address);
+    options.onAuthFailure({ address, reason: caller.failure, failures, blocked: failures >= throttle.maxFailures });
+  }
+  return caller;
+}
+
 async function handleGraphQL(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
   options: ResolvedServerOptions,
   yoga: StintYoga,
+  caller: Caller,
 ): Promise<void> {
   let body: Buffer | undefined;
+  const contentType = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
   if (req.method === "POST") {
-    const contentType = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
     if (!JSON_CONTENT_TYPES.includes(contentType)) {
       req.resume();
       sendJson(res, 415, graphqlErrorBody('POST requests must be sent as "Content-Type: application/json".', "UNSUPPORTED_MEDIA_TYPE"));
@@ -132,12 +174,19 @@ async function handleGraphQL(
     if (value === undefined) continue;
     for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
   }
-  const response = await yoga.fetch(url.toString(), { method: req.method, headers, body }, {});
+  // Media types are case-insensitive; yoga compares them as written.
+  if (contentType !== "") headers.set("content-type", contentType);
+  const serverContext: StintServerContext = { caller };
+  const response = await yoga.fetch(url.toString(), { method: req.method, headers, body } as RequestInit, serverContext);
   const payload = Buffer.from(await response.arrayBuffer());
   const outHeaders: Record<string, string> = {};
+  // Lower-cased here: yoga's Headers keep the case they were set with.
   response.headers.forEach((value, name) => {
-    outHeaders[name] = value;
+    outHeaders[name.toLowerCase()] = value;
   });
+  // The query page is HTML like the dashboard and gets its policy; the rest is API data.
+  const html = (outHeaders["content-type"] ?? "").startsWith("text/html");
+  Object.assign(outHeaders, html ? pageHeaders(payload.toString("utf8")) : API_HEADERS);
   outHeaders["content-length"] = String(payload.length);
   res.writeHead(response.status, outHeaders);
   res.end(req.method === "HEAD" ? undefined : payload);

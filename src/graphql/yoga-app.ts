@@ -1,36 +1,37 @@
 /**
  * The GraphQL engine: graphql-yoga over the Stint schema, configured for a management
  * API: no CORS (a dashboard is served from the same origin), no batching or uploads,
- * masked unexpected errors unless debug, the depth rule, and the self-contained query
- * page in place of yoga's CDN-loaded GraphiQL.
+ * masked unexpected errors unless debug, the document limits, what callers without `r`
+ * may see, and the self-contained query page in place of yoga's CDN-loaded GraphiQL.
+ *
+ * The caller (its permissions and identity) is decided by the HTTP server, which also
+ * counts failed authentications, and handed in as the server context (`caller`).
  */
-import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
+import { createYoga, type YogaServerInstance } from "graphql-yoga";
 import type { GraphQLSchema } from "graphql";
-import type { Authenticator } from "./auth.js";
+import type { Authenticator, Caller } from "./auth.js";
 import type { GraphQLContext } from "./context.js";
-import { depthLimitRule } from "./depth-limit.js";
-import { fieldCountRule, nestingLimitPlugin } from "./document-limits.js";
+import { DOCUMENT_LIMIT_DEFAULTS, documentLimitsPlugins } from "./document-limits.js";
 import { renderQueryPage } from "./graphiql-page.js";
 import type { ResolvedServerOptions } from "./options.js";
+import { guardTaskFields, readGuardPlugin } from "./read-guard.js";
 import { createTaskLoader } from "./task-loader.js";
 
 export const GRAPHQL_PATH = "/graphql";
-/** Bracket nesting a document may have; real queries (even introspection) stay far below. */
-const MAX_NESTING = 64;
-/** Field selections one document may make (a list of 50 tasks with every field is ~40). */
-const MAX_FIELDS = 1000;
 
-export type StintYoga = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
+/** What the HTTP server passes to every request. */
+export interface StintServerContext {
+  caller?: Caller;
+}
+
+export type StintYoga = YogaServerInstance<StintServerContext, GraphQLContext>;
 
 export function createYogaApp(schema: GraphQLSchema, options: ResolvedServerOptions, auth: Authenticator): StintYoga {
-  const depthPlugin: Plugin = {
-    onValidate({ addValidationRule }) {
-      addValidationRule(depthLimitRule(options.maxDepth));
-      addValidationRule(fieldCountRule(MAX_FIELDS));
-    },
-  };
-  return createYoga<Record<string, unknown>, GraphQLContext>({
-    schema,
+  // Without a caller from the server (yoga used on its own), the header decides.
+  const callerOf = (initial: Record<string, unknown>): Caller =>
+    (initial.caller as Caller | undefined) ?? auth.authenticate((initial.request as Request | undefined)?.headers.get("authorization"));
+  return createYoga<StintServerContext, GraphQLContext>({
+    schema: guardTaskFields(schema),
     graphqlEndpoint: GRAPHQL_PATH,
     graphiql: { title: "Stint · GraphQL" },
     renderGraphiQL: (graphiql) => renderQueryPage({ endpoint: GRAPHQL_PATH, title: graphiql?.title ?? "Stint · GraphQL" }),
@@ -40,16 +41,25 @@ export function createYogaApp(schema: GraphQLSchema, options: ResolvedServerOpti
     multipart: false,
     logging: false,
     maskedErrors: { isDev: options.debug },
-    plugins: [nestingLimitPlugin(MAX_NESTING), depthPlugin],
-    context: ({ request }): GraphQLContext => ({
-      service: options.service,
-      permissions: auth.permissionsFor(request.headers.get("authorization")),
-      identity: auth.identityFor(request.headers.get("authorization")),
-      debug: options.debug,
-      maxListLimit: options.maxListLimit,
-      tasks: createTaskLoader(options.service),
-      nestedLogs: new Map(),
-      onUnexpectedError: options.onUnexpectedError,
-    }),
+    // Validation depends on the caller (introspection needs `r`), so results are not
+    // cached by document; parsed documents still are.
+    parserAndValidationCache: { validationCache: false },
+    plugins: [
+      ...documentLimitsPlugins({ ...DOCUMENT_LIMIT_DEFAULTS, maxDepth: options.maxDepth }),
+      readGuardPlugin((initial) => callerOf(initial).permissions),
+    ],
+    context: (initial): GraphQLContext => {
+      const caller = callerOf(initial as unknown as Record<string, unknown>);
+      return {
+        service: options.service,
+        permissions: caller.permissions,
+        identity: caller.identity,
+        debug: options.debug,
+        maxListLimit: options.maxListLimit,
+        tasks: createTaskLoader(options.service),
+        nestedLogs: new Map(),
+        onUnexpectedError: options.onUnexpectedError,
+      };
+    },
   });
 }

@@ -99,6 +99,72 @@ for (const kind of await storeKinds()) {
       assert.ok(await api.stint.tasks.getTask(id));
     });
 
+    it("w gets back only id and taskStatus from a mutation: another task's input and output are refused", async () => {
+      const secret = await api.stint.tasks.trigger({ definition: "someTask", input: { value: 4242 }, delay: 3600 });
+      const fields = "id taskStatus name input output definitionId eventResponse progress";
+      const abort = await api.gql(
+        `mutation { backgroundTasks { abortTask(id: "${secret.id}") { data { ${fields} } ${ERROR_FIELDS} } } }`,
+        undefined,
+        KEYS.write,
+      );
+      const result = abort.body.data.backgroundTasks.abortTask;
+      assert.equal(result.error, null, "the abort itself went through");
+      assert.deepEqual(result.data, {
+        id: secret.id, taskStatus: "aborted", name: null, input: null, output: null, definitionId: null, eventResponse: null, progress: null,
+      });
+      assert.doesNotMatch(JSON.stringify(abort.body), /4242/);
+      const refused = (abort.body.errors ?? []).map((error: any) => [error.path.at(-1), error.extensions.code]);
+      assert.deepEqual(
+        refused.sort(),
+        ["name", "input", "output", "definitionId", "eventResponse", "progress"].map((field) => [field, "SECURITY_NOT_AUTHORIZED"]).sort(),
+      );
+      assert.match(abort.body.errors?.[0]?.message ?? "", /needs an API key with the "r" permission/);
+
+      const trigger = await api.gql(
+        `mutation { backgroundTasks { triggerTask(definition: someTask, input: { value: 7 }, delay: 3600) { data { id taskStatus input } ${ERROR_FIELDS} } } }`,
+        undefined,
+        KEYS.write,
+      );
+      const triggered = trigger.body.data.backgroundTasks.triggerTask;
+      assert.equal(triggered.error, null);
+      assert.equal(triggered.data.taskStatus, "pending");
+      assert.equal(triggered.data.input, null);
+      assert.deepEqual((await api.stint.tasks.getTask(triggered.data.id))?.input, { value: 7 });
+
+      // The same fields with r: everything comes back.
+      const all = await api.gql(queries.getTask(secret.id).replace("data { id }", `data { ${fields} }`), undefined, KEYS.all);
+      assert.equal(all.body.errors, undefined);
+      assert.deepEqual(all.body.data.backgroundTasks.getTask.data.input, { value: 4242 });
+    });
+
+    it("introspection needs r, and a caller without r gets no field or definition suggestions", async () => {
+      const introspection = `{ __schema { queryType { name } } }`;
+      const typeQuery = `{ __type(name: "WebinyBackgroundTask") { fields { name } } }`;
+      for (const key of [KEYS.write, KEYS.del, undefined]) {
+        for (const query of [introspection, typeQuery]) {
+          const answer = await api.gql(query, undefined, key);
+          assert.equal(answer.body.data, undefined, `${key}: ${query}`);
+          assert.equal(answer.body.errors?.[0]?.extensions?.code, "SECURITY_NOT_AUTHORIZED");
+          assert.match(answer.body.errors![0].message, /Introspection .* needs an API key with the "r" permission/);
+        }
+        const typo = await api.gql(`{ backgroundTasks { listTask { data { id } } } }`, undefined, key);
+        assert.doesNotMatch(JSON.stringify(typo.body), /Did you mean|listTasks/);
+        const enumTypo = await api.gql(`mutation { backgroundTasks { triggerTask(definition: someTas) { data { id } } } }`, undefined, key);
+        assert.doesNotMatch(JSON.stringify(enumTypo.body), /Did you mean|someTask|waitTask/);
+        const variableTypo = await api.gql(
+          `mutation ($d: WebinyBackgroundTaskDefinitionEnum!) { backgroundTasks { triggerTask(definition: $d) { data { id } } } }`,
+          { d: "someTas" },
+          key,
+        );
+        assert.ok(variableTypo.body.errors?.length);
+        assert.doesNotMatch(JSON.stringify(variableTypo.body), /Did you mean|someTask|waitTask/);
+      }
+      const reader = await api.gql(introspection, undefined, KEYS.read);
+      assert.deepEqual(reader.body.data, { __schema: { queryType: { name: "Query" } } });
+      const readerTypo = await api.gql(`{ backgroundTasks { listTask { data { id } } } }`, undefined, KEYS.read);
+      assert.match(JSON.stringify(readerTypo.body), /Did you mean/);
+    });
+
     it("d allows delete only", async () => {
       const id = (await api.stint.tasks.trigger({ definition: "someTask", delay: 3600 })).id;
       const before = await taskCount();

@@ -17,6 +17,7 @@ import { startGraphQLServer, type GraphQLServerOptions } from "../../src/graphql
 import { postGraphQL, rawRequest } from "./helpers.js";
 
 const ERROR_FIELDS = "error { message code data stack }";
+const LONG_KEY = "k".repeat(20);
 
 function fakeTask(id: string): TaskRecord {
   const now = "2024-05-01T12:00:00.000Z";
@@ -81,7 +82,7 @@ describe("GraphQL server", () => {
   });
 
   it("listens on every interface once a key is configured, and on ::1 or localhost without one", async () => {
-    await withServer({ host: "0.0.0.0", apiKeys: [{ key: "secret-key", permissions: "r" }] }, async (url) => {
+    await withServer({ host: "0.0.0.0", apiKeys: [{ key: "secret-key-0123456789", permissions: "r" }] }, async (url) => {
       assert.match(url, /^http:\/\/0\.0\.0\.0:\d+\/graphql$/);
     });
     await withServer({ host: "localhost" }, async (url) => assert.match(url, /^http:\/\/localhost:\d+\/graphql$/));
@@ -89,20 +90,20 @@ describe("GraphQL server", () => {
 
   it("reads keys from STINT_API_KEYS as key:permissions pairs", async () => {
     const service = fakeService({ getTask: async () => null, deleteTask: async () => true });
-    await withServer({ service, env: { STINT_API_KEYS: "reader-key:r, admin:key:rwd" } }, async (url) => {
-      const read = await postGraphQL(url, { query: `{ backgroundTasks { getTask(id: "x") { data { id } ${ERROR_FIELDS} } } }` }, "reader-key");
+    await withServer({ service, env: { STINT_API_KEYS: "reader-key-0123456789:r, admin:key-0123456789:rwd" } }, async (url) => {
+      const read = await postGraphQL(url, { query: `{ backgroundTasks { getTask(id: "x") { data { id } ${ERROR_FIELDS} } } }` }, "reader-key-0123456789");
       assert.deepEqual(read.body.data.backgroundTasks.getTask, { data: null, error: null });
       const mutation = { query: `mutation { backgroundTasks { deleteTask(id: "x") { data ${ERROR_FIELDS} } } }` };
-      const denied = await postGraphQL(url, mutation, "reader-key");
+      const denied = await postGraphQL(url, mutation, "reader-key-0123456789");
       assert.equal(denied.body.data.backgroundTasks.deleteTask.error.code, "SECURITY_NOT_AUTHORIZED");
-      const allowed = await postGraphQL(url, mutation, "admin:key");
+      const allowed = await postGraphQL(url, mutation, "admin:key-0123456789");
       assert.deepEqual(allowed.body.data.backgroundTasks.deleteTask, { data: true, error: null });
     });
     assert.deepEqual(service.calls, ["getTask", "deleteTask"]);
   });
 
   it("refuses malformed key configuration at start", async () => {
-    for (const apiKeys of [[{ key: "k", permissions: "rx" }], [{ key: "k", permissions: "" }], [{ key: " ", permissions: "r" }]]) {
+    for (const apiKeys of [[{ key: LONG_KEY, permissions: "rx" }], [{ key: LONG_KEY, permissions: "" }], [{ key: " ", permissions: "r" }]]) {
       await assert.rejects(startGraphQLServer({ service: fakeService(), ping: async () => {}, port: 0, env: {}, apiKeys }), /Invalid apiKeys\[0\]/);
     }
     await assert.rejects(

@@ -1,0 +1,72 @@
+/**
+ * Headers of the API's answers: GraphQL and other JSON answers are never cached nor
+ * sniffed; the query page gets the same Content-Security-Policy as the dashboard, with
+ * its inline script and style allowed by hash; the JSON media type of a POST is matched
+ * case-insensitively.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { rawRequest } from "./helpers.js";
+import { withBareServer } from "./bare-server.js";
+
+const QUERY = JSON.stringify({ query: "{ backgroundTasks { listDefinitions { data { id } } } }" });
+
+describe("API answer headers", () => {
+  it("sends GraphQL answers with nosniff and no-store, errors and refusals too", async () => {
+    await withBareServer({}, async (server, origin) => {
+      const ok = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json" }, body: QUERY });
+      const invalid = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json" }, body: '{"query":"{ nope }"}' });
+      const refused = await fetch(server.url, { method: "POST", headers: { "content-type": "text/plain" }, body: QUERY });
+      const notFound = await fetch(`${origin}/nothing`);
+      const health = await fetch(`${origin}/healthz`);
+      const get = await fetch(`${server.url}?query=${encodeURIComponent("{ __typename }")}`, { headers: { accept: "application/json" } });
+      for (const [name, response, status] of [["ok", ok, 200], ["invalid", invalid, invalid.status], ["refused", refused, 415], ["404", notFound, 404], ["health", health, 200], ["get", get, 200]] as const) {
+        assert.equal(response.status, status, name);
+        assert.equal(response.headers.get("x-content-type-options"), "nosniff", name);
+        assert.equal(response.headers.get("cache-control"), "no-store", name);
+        assert.match(response.headers.get("content-type") ?? "", /json/, name);
+      }
+    });
+  });
+
+  it("accepts the JSON media type in any case, with parameters", async () => {
+    await withBareServer({}, async (server) => {
+      for (const contentType of ["Application/JSON", "APPLICATION/JSON; charset=UTF-8", "Application/GraphQL+JSON"]) {
+        const answer = await rawRequest(server.url, { headers: { "content-type": contentType, accept: "application/json" }, body: QUERY });
+        assert.equal(answer.status, 200, contentType);
+        assert.deepEqual(JSON.parse(answer.body), { data: { backgroundTasks: { listDefinitions: { data: [] } } } }, contentType);
+      }
+      for (const contentType of ["Application/X-WWW-Form-Urlencoded", "application/graphql-response+json"]) {
+        const refused = await rawRequest(server.url, { headers: { "content-type": contentType }, body: QUERY });
+        assert.equal(refused.status, 415, contentType);
+        assert.equal(JSON.parse(refused.body).errors[0].extensions.code, "UNSUPPORTED_MEDIA_TYPE", contentType);
+      }
+    });
+  });
+
+  it("sends the query page with a CSP hashing its inline script and style, and no framing", async () => {
+    await withBareServer({}, async (server) => {
+      const page = await fetch(server.url, { headers: { accept: "text/html" } });
+      assert.equal(page.status, 200);
+      const html = await page.text();
+      const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1];
+      const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1];
+      assert.ok(script && style, "the page has one inline script and one inline style");
+      const hash = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
+      const csp = page.headers.get("content-security-policy") ?? "";
+      assert.match(csp, new RegExp(`script-src 'self' ${escape(hash(script))}(;|$)`));
+      assert.match(csp, new RegExp(`style-src 'self' ${escape(hash(style))}(;|$)`));
+      assert.match(csp, /connect-src 'self'/);
+      assert.match(csp, /frame-ancestors 'none'/);
+      assert.doesNotMatch(csp, /unsafe-inline/);
+      assert.equal(page.headers.get("x-frame-options"), "DENY");
+      assert.equal(page.headers.get("x-content-type-options"), "nosniff");
+      assert.equal(page.headers.get("referrer-policy"), "no-referrer");
+    });
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
