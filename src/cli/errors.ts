@@ -8,6 +8,7 @@
  */
 import { CommanderError } from "commander";
 import { ErrorCode, isStintError, redactUrl, StintError } from "../domain/errors.js";
+import { isUserError } from "../service/user-error.js";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -82,6 +83,8 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
   if (error instanceof UsageError) return EXIT_USAGE;
   if (isStintError(error) && USAGE_CODES.has(error.code)) return EXIT_USAGE;
+  // The definition's own onBeforeTrigger refused the trigger: the input was not wanted.
+  if (error instanceof Error && isUserError(error)) return EXIT_USAGE;
   return EXIT_FAILURE;
 }
 
@@ -92,7 +95,11 @@ export function describeError(error: unknown): string {
     const detail = validationDetail(error.data);
     return oneLine(`${error.message}${detail ? ` ${detail}` : ""} [${error.code}]`);
   }
-  if (error instanceof Error) return oneLine(error.message || error.name);
+  if (error instanceof Error) {
+    // An error thrown by the definition's own code shows its code, as StintErrors do.
+    const code = isUserError(error) && typeof (error as { code?: unknown }).code === "string" ? (error as { code: string }).code : "";
+    return oneLine(`${error.message || error.name}${code ? ` [${code}]` : ""}`);
+  }
   return oneLine(String(error));
 }
 

@@ -12,6 +12,7 @@ import { renderProgressBar } from "../../src/cli/progress-bar.js";
 import { formatPretty } from "../../src/cli/logger.js";
 import { graphqlLiteral, shellQuote } from "../../src/cli/dev-banner.js";
 import { Errors } from "../../src/domain/errors.js";
+import { markUserError } from "../../src/service/user-error.js";
 import { EXAMPLES_CONFIG } from "./helpers.js";
 
 describe("CLI settings merge defaults, then the config file, then the environment, then flags", () => {
@@ -86,6 +87,17 @@ describe("CLI errors", () => {
     assert.equal(exitCodeFor(new CommanderError(1, "commander.unknownCommand", "error: unknown command 'x'")), 2);
     assert.equal(exitCodeFor(Errors.storageUnavailable("down")), 1);
     assert.equal(exitCodeFor(new Error("boom")), 1);
+  });
+
+  it("treats an error thrown by the definition's onBeforeTrigger as refused input (exit 2), showing its code", () => {
+    const veto = Object.assign(new Error("Quota reached."), { code: "QUOTA_EXCEEDED" });
+    assert.equal(exitCodeFor(veto), 1, "not marked: any error");
+    markUserError(veto);
+    assert.equal(exitCodeFor(veto), 2);
+    assert.equal(describeError(veto), "Quota reached. [QUOTA_EXCEEDED]");
+    const plain = new Error("Not today.");
+    markUserError(plain);
+    assert.equal(describeError(plain), "Not today.");
   });
 
   it("words every error as one line", () => {
