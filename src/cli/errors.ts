@@ -97,7 +97,8 @@ export function describeError(error: unknown): string {
   }
   if (error instanceof Error) {
     // An error thrown by the definition's own code shows its code, as StintErrors do.
-    const code = isUserError(error) && typeof (error as { code?: unknown }).code === "string" ? (error as { code: string }).code : "";
+    const own = (error as { code?: unknown }).code;
+    const code = isUserError(error) && typeof own === "string" ? own : "";
     return oneLine(`${error.message || error.name}${code ? ` [${code}]` : ""}`);
   }
   return oneLine(String(error));
