@@ -62,7 +62,11 @@ export class DefaultTaskService implements TaskService {
     return (await this.triggerStored(list, options)).map((task) => toTaskRecord(task));
   }
 
-  /** Stint-internal: the use cases that hand back stored tasks (`Task`, with Dates). */
+  /**
+   * Stint-internal: the use cases that hand back stored tasks (`Task`, with Dates), for the
+   * runner's child triggers, which keep working on the stored form.
+   * @internal
+   */
   readonly stored = {
     trigger: async (params: TriggerParams<any>, options: TriggerOptions = {}): Promise<Task> => (await this.triggerStored([params], options))[0],
     listChildren: (parentId: string, definitionId?: string): Promise<Task[]> => this.childrenOf(parentId, definitionId),
