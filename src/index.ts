@@ -23,6 +23,8 @@ export type {
   RetryPolicy,
 } from "./definition/types.js";
 export type { TaskResponse, ContinueOptions, TaskResponseError } from "./response/types.js";
+export type { TaskResult, ResultDone, ResultContinue, ResultError, ResultAborted } from "./response/types.js";
+export type { TaskContextSource, PlainHookParams, StateUpdate, TaskUpdate } from "./definition/types.js";
 
 export { TaskStatus, TASK_STATUSES, isTerminalStatus, SYSTEM_IDENTITY } from "./domain/task.js";
 export type { TaskInput, TaskOutput, TaskProgress, Identity } from "./domain/task.js";

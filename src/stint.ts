@@ -104,7 +104,7 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
     databaseUrl,
     createWorker(workerOptions) {
       if (closed) throw Errors.closed();
-      const worker = new Worker({ storage, definitions, clock, children, signals }, { ...options.worker, ...workerOptions });
+      const worker = new Worker({ storage, definitions, clock, children, signals, context: options.context }, { ...options.worker, ...workerOptions });
       workers.add(worker);
       return worker;
     },

@@ -76,6 +76,7 @@ export async function openStint(context: CliContext, extra: { skipMigrations?: b
   return createStint({
     storage, // closed by stint.close(), or by createStint itself when migrating fails
     definitions: context.loaded.config.definitions ?? [],
+    context: context.loaded.config.context,
     worker: { ...context.options.worker, ...extra.worker },
     server: context.options.server,
     useEnv: false, // the environment was already merged, below the flags

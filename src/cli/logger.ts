@@ -51,8 +51,16 @@ export function formatPretty(line: string, color = false): string {
   const time = new Date(Number(record.time) || Date.now()).toTimeString().slice(0, 8);
   const label = LEVELS[level] ?? String(record.level);
   const paint = (text: string) => (color ? `\x1b[${COLORS[level] ?? "0"}m${text}\x1b[0m` : text);
+  // An error's stack reads as lines under the record, not as one escaped JSON string.
+  const err = record.err as { stack?: unknown } | undefined;
+  let stack = "";
+  if (err && typeof err === "object" && typeof err.stack === "string") {
+    const { stack: text, ...rest } = err as { stack: string };
+    record.err = rest;
+    stack = text.split("\n").map((line) => `    ${line.trimStart()}\n`).join("");
+  }
   const fields = Object.entries(record)
     .filter(([key]) => !HIDDEN.has(key))
     .map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`);
-  return `${time} ${paint(label)} ${String(record.msg ?? "")}${fields.length ? ` ${fields.join(" ")}` : ""}\n`;
+  return `${time} ${paint(label)} ${String(record.msg ?? "")}${fields.length ? ` ${fields.join(" ")}` : ""}\n${stack}`;
 }

@@ -6,6 +6,7 @@ import type { TaskService } from "../service/types.js";
 import { addJsonOption, addStoreOptions } from "./common.js";
 import { prepare, withStint, type CommonFlags } from "./context.js";
 import { formatLogItem, printJson, stdio } from "./output.js";
+import type { LogItem, TaskLog } from "../domain/log.js";
 
 interface LogsFlags extends CommonFlags {
   follow?: boolean;
@@ -49,7 +50,7 @@ async function printLogs(service: TaskService, id: string, follow: boolean, json
       const task = await service.getTask(id);
       for (const log of await allLogs(service, id)) {
         for (const item of log.items.slice(printed.get(log.id) ?? 0)) {
-          stdio.out(json ? JSON.stringify({ taskId: id, iteration: log.iteration, ...item }) : formatLogItem(log, item));
+          stdio.out(json ? JSON.stringify({ taskId: id, iteration: log.iteration, ...item }) : formatWithStack(log, item));
         }
         printed.set(log.id, log.items.length);
       }
@@ -59,4 +60,16 @@ async function printLogs(service: TaskService, id: string, follow: boolean, json
   } finally {
     process.off("SIGINT", onSigint);
   }
+}
+
+/**
+ * One line per item as `formatLogItem` writes it; an error's stack (kept in the log item)
+ * follows on indented lines instead of inside the line's compact JSON.
+ */
+export function formatWithStack(log: Pick<TaskLog, "iteration">, item: LogItem): string {
+  const error = item.error as { stack?: unknown } | null | undefined;
+  if (!error || typeof error !== "object" || typeof error.stack !== "string") return formatLogItem(log, item);
+  const { stack, ...rest } = error as { stack: string };
+  const lines = stack.split("\n").map((line) => `    ${line.trimStart()}`);
+  return [formatLogItem(log, { ...item, error: rest }), ...lines].join("\n");
 }

@@ -15,7 +15,9 @@ export function logWorkerEvents(worker: Worker, logger: Logger): void {
     logger.info({ id: task.id, definition: task.definitionId, status, durationMs, ...(applied ? {} : { applied }) }, "iteration ended"),
   );
   events.on("task:done", ({ task }) => logger.info({ id: task.id, definition: task.definitionId, iterations: task.iterations }, "task succeeded"));
-  events.on("task:failed", ({ task }) => logger.warn({ id: task.id, definition: task.definitionId, iterations: task.iterations }, "task failed"));
+  events.on("task:failed", ({ task, error }) =>
+    logger.warn({ id: task.id, definition: task.definitionId, iterations: task.iterations, err: failureInfo(task.output, error) }, "task failed"),
+  );
   events.on("task:aborted", ({ task }) => logger.warn({ id: task.id, definition: task.definitionId }, "task aborted"));
   events.on("task:timeout", ({ task }) => logger.warn({ id: task.id, definition: task.definitionId }, "iteration timed out"));
   events.on("hook:error", ({ task, hook, error }) => logger.error({ id: task.id, hook, err: errorInfo(error) }, "hook failed"));
@@ -26,10 +28,30 @@ export function logStintEvents(stint: Stint, logger: Logger): void {
   stint.events.on("hook:error", ({ task, hook, error }) => logger.error({ id: task.id, hook, err: errorInfo(error) }, "hook failed"));
 }
 
-function errorInfo(error: unknown): { message: string; code?: string } {
+interface ErrorInfo {
+  message: string;
+  code?: string;
+  stack?: string;
+}
+
+function errorInfo(error: unknown): ErrorInfo {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return typeof code === "string" ? { message: error.message, code } : { message: error.message };
+    return { message: error.message, ...(typeof code === "string" ? { code } : {}), ...(error.stack ? { stack: error.stack } : {}) };
   }
   return { message: String(error) };
+}
+
+/**
+ * A failed task's error: the logged one (with the stack of what run() threw) when the
+ * worker has it, else the stored output's (`{ error: { message, code } }`).
+ */
+function failureInfo(output: unknown, logged: unknown): ErrorInfo | undefined {
+  const source = (logged ?? (output as { error?: unknown } | null)?.error) as { message?: unknown; code?: unknown; stack?: unknown } | undefined;
+  if (!source || typeof source !== "object") return undefined;
+  return {
+    message: String(source.message),
+    ...(typeof source.code === "string" ? { code: source.code } : {}),
+    ...(typeof source.stack === "string" ? { stack: source.stack } : {}),
+  };
 }

@@ -2,7 +2,7 @@
  * The shape of `stint.config.ts`. `defineConfig` only gives the file its types; defaults
  * are applied where the config is read, so a config file says only what it changes.
  */
-import type { AnyTaskDefinition } from "../definition/types.js";
+import type { AnyTaskDefinition, TaskContextSource } from "../definition/types.js";
 
 export interface StintWorkerConfig {
   /**
@@ -75,6 +75,13 @@ export interface StintConfig {
    * @defaultValue []
    */
   definitions?: AnyTaskDefinition[];
+  /**
+   * What v5 definitions (`createTaskDefinition`) get as `context` in `run` and in their
+   * hooks: an object, or a function called for each iteration and each hook (it may be
+   * async). v6 definitions never see it (their dependencies come through the constructor).
+   * @defaultValue {}
+   */
+  context?: TaskContextSource;
   worker?: StintWorkerConfig;
   server?: StintServerConfig;
 }

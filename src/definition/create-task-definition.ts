@@ -5,12 +5,15 @@
  */
 import type { TaskInput, TaskOutput } from "../domain/task.js";
 import { normalizeDefinition } from "./normalize.js";
+import { Errors } from "../domain/errors.js";
+import { nextState } from "./state-update.js";
 import type { PlainRunParams, PlainTaskDefinition, RunParams, RunResult, TaskController, TaskDefinitionHandle } from "./types.js";
 
 export function createTaskDefinition<I = TaskInput, O = TaskOutput, C = unknown>(
   definition: PlainTaskDefinition<I, O, C>,
 ): TaskDefinitionHandle<I, O> {
   return normalizeDefinition<I, O>(definition, {
+    plain: true,
     // `definition.run` read at each call (as a spy put on it later expects).
     run: (params, context) => definition.run(plainRunParams<I, O, C>(params, context as C)),
   });
@@ -22,6 +25,7 @@ export function createPrivateTaskDefinition<I = TaskInput, O = TaskOutput, C = u
 ): TaskDefinitionHandle<I, O> {
   return normalizeDefinition<I, O>(definition, {
     isPrivate: true,
+    plain: true,
     run: (params, context) => definition.run(plainRunParams<I, O, C>(params, context as C)),
   });
 }
@@ -81,6 +85,7 @@ class PlainRunView<I, O, C> implements PlainRunParams<I, O, C> {
       getOutput: () => controller.state.getOutput(),
       updateInput: (value) => controller.state.updateInput(value),
       updateOutput: (value) => controller.state.updateOutput(value),
+      updateTask: (update) => updateTask(controller, update),
       // v5 log calls return promises; the v6 logger buffers items and stores them
       // with the iteration, so there is nothing to wait for.
       addInfoLog: async (params) => controller.logger.info(params),
@@ -91,6 +96,33 @@ class PlainRunView<I, O, C> implements PlainRunParams<I, O, C> {
   set store(value) {
     this[PARTS].store = value;
   }
+}
+
+/** Fields of Webiny's `ITaskUpdateData` the runner owns: a task may not set them. */
+const RUNNER_FIELDS = ["name", "taskStatus", "executionName", "startedOn", "finishedOn", "eventResponse", "iterations"];
+
+/**
+ * v5 `store.updateTask(data | (task) => data)`: `input` and `output` are stored as
+ * `updateInput` / `updateOutput` with an object do (input first: a later output write
+ * keeps it). A field the runner owns is refused before anything is written.
+ */
+async function updateTask<I, O>(
+  controller: TaskController<I, O>,
+  update: Parameters<PlainRunParams<I, O>["store"]["updateTask"]>[0],
+): Promise<void> {
+  const data = typeof update === "function" ? update(controller.state.getTask()) : update;
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    throw Errors.invalidArgument("store.updateTask()", "it takes an object (or a callback returning one) with input and/or output.");
+  }
+  const owned = RUNNER_FIELDS.filter((field) => (data as Record<string, unknown>)[field] !== undefined);
+  if (owned.length > 0) {
+    throw Errors.invalidArgument("store.updateTask()", `${owned.join(", ")} ${owned.length === 1 ? "is" : "are"} set by the runner; a task may update only input and output.`);
+  }
+  // Both checked before either is written: a bad output must not leave the input changed.
+  if (data.input !== undefined) nextState("store.updateTask()", "input", controller.state.getInput(), data.input);
+  if (data.output !== undefined) nextState("store.updateTask()", "output", controller.state.getOutput(), data.output);
+  if (data.input !== undefined) await controller.state.updateInput(data.input);
+  if (data.output !== undefined) await controller.state.updateOutput(data.output);
 }
 
 function plainRunParams<I, O, C>(params: RunParams<I, O>, context: C): PlainRunParams<I, O, C> {

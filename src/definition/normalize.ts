@@ -5,16 +5,17 @@
  * bad definition fails when it is created rather than when its first task runs.
  */
 import { Errors } from "../domain/errors.js";
-import type { TaskResponse } from "../response/types.js";
 import { isValidDefinitionId } from "./definition-id.js";
 import { createInputValidator } from "./input-validation.js";
 import type {
-  HookParams,
+  DefinitionSummary,
+  HandleHookParams,
   PlainTaskDefinition,
   ResolvedRetryPolicy,
   RetryPolicy,
   RunParams,
   RunResult,
+  TaskContextSource,
   TaskDefinitionHandle,
   TaskDefinitionInterface,
 } from "./types.js";
@@ -30,6 +31,12 @@ export type RunAdapter<I, O> = (params: RunParams<I, O>, context: unknown) => Ru
 export interface NormalizeOptions<I, O> {
   /** Default: the controller style, `definition.run(params)`. */
   run?: RunAdapter<I, O>;
+  /**
+   * The plain-object style (v5): `run` and the hooks get the resolved `context`, and the
+   * hooks `{ context, task }`. Otherwise (v6) hooks get `{ task, definition }` and the
+   * context is never resolved (its function is not called for v6 definitions).
+   */
+  plain?: boolean;
   /** Forces `isPrivate` (createPrivateTaskDefinition). */
   isPrivate?: boolean;
 }
@@ -108,7 +115,9 @@ export function normalizeDefinition<I, O>(
     validateInput: (input) => validator.validate(input),
     inputJsonSchema: () => validator.jsonSchema(),
     // async: a synchronous throw in user code becomes a rejection the runner handles.
-    run: async (params, context): Promise<TaskResponse<O, I>> => run(params, context ?? {}),
+    run: options.plain
+      ? async (params, context) => run(params, await resolveContext(context))
+      : async (params) => run(params, undefined),
   };
 
   const onBeforeTrigger = optionalMethod(definition, "onBeforeTrigger", invalid);
@@ -120,12 +129,28 @@ export function normalizeDefinition<I, O>(
   for (const name of TERMINAL_HOOKS) {
     const hook = optionalMethod(definition, name, invalid);
     if (hook) {
-      handle[name] = async (params: HookParams<I, O>) => {
-        await hook.call(definition, params);
-      };
+      // Webiny: v5 hooks get `{ context, task }`, v6 hooks `{ task, definition }`.
+      handle[name] = options.plain
+        ? async ({ task }: HandleHookParams<I, O>, context?: TaskContextSource) => {
+            await hook.call(definition, { context: await resolveContext(context), task });
+          }
+        : async ({ task }: HandleHookParams<I, O>) => {
+            await hook.call(definition, { task, definition: summaryOf(handle) });
+          };
     }
   }
   return Object.freeze(handle);
+}
+
+/** The context a v5 `run` or hook sees: the object, or what the function returns now. */
+async function resolveContext(context: TaskContextSource | undefined): Promise<unknown> {
+  if (context === undefined || context === null) return {};
+  return typeof context === "function" ? await (context as () => unknown)() : context;
+}
+
+/** What `run()` and v6 hooks are told about their definition (a fresh object each time: they may change it). */
+export function summaryOf(definition: { id: string; title: string; description: string | null; maxIterations: number }): DefinitionSummary {
+  return { id: definition.id, title: definition.title, description: definition.description, maxIterations: definition.maxIterations };
 }
 
 function resolveRetry(

@@ -12,7 +12,7 @@
  * values themselves, passed to the constructor in order.
  */
 import type { TaskInput, TaskOutput } from "../domain/task.js";
-import type { TaskResponse } from "../response/types.js";
+import type { TaskResponse, TaskResult } from "../response/types.js";
 import { normalizeDefinition } from "./normalize.js";
 import type {
   RunParams as DefinitionRunParams,
@@ -40,7 +40,10 @@ export const TaskDefinition = { createImplementation } as const;
 export declare namespace TaskDefinition {
   type Interface<I = TaskInput, O = TaskOutput> = TaskDefinitionInterface<I, O>;
   type RunParams<I = TaskInput, O = TaskOutput> = DefinitionRunParams<I, O>;
-  /** What `run()` resolves to; `I` is the input type of `continue()`. */
-  type Result<O = TaskOutput, I = TaskInput> = TaskResponse<O, I>;
+  /**
+   * What `run()` resolves to: a `controller.response.*` value or a plain Webiny result
+   * object (`{ status: "done", output }` ...); `I` is the input type of `continue()`.
+   */
+  type Result<O = TaskOutput, I = TaskInput> = TaskResponse<O, I> | TaskResult<O, I>;
   type Handle<I = TaskInput, O = TaskOutput> = TaskDefinitionHandle<I, O>;
 }

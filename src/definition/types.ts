@@ -5,12 +5,31 @@
  */
 import type { z } from "zod";
 import type { Task, TaskInput, TaskOutput, TaskStatus } from "../domain/task.js";
-import type { ContinueOptions, TaskResponse, ResponseDone, ResponseContinue, ResponseError, ResponseAborted } from "../response/types.js";
+import type { TaskRecord } from "../domain/task-record.js";
+import type {
+  ContinueOptions,
+  TaskResponse,
+  TaskResult,
+  ResponseDone,
+  ResponseContinue,
+  ResponseError,
+  ResponseAborted,
+} from "../response/types.js";
+
+/**
+ * What `createStint({ context })` hands to v5 (`createTaskDefinition`) `run` and hooks as
+ * `context`: an object, or a function called for each iteration and each hook (it may
+ * return a promise). Default `{}`.
+ */
+export type TaskContextSource = object | (() => unknown);
+
+/** `updateInput` / `updateOutput` take the fields to merge, or `(current) => next` (Webiny). */
+export type StateUpdate<T> = Partial<T> | ((current: T) => T);
 
 export interface TaskController<I = TaskInput, O = TaskOutput> {
   response: {
     done(output?: O): ResponseDone<O>;
-    done(message: string, output?: O): ResponseDone<O>;
+    done(message: string | undefined, output?: O): ResponseDone<O>;
     continue(input: Partial<I>, options?: ContinueOptions): ResponseContinue<I>;
     error(error: unknown): ResponseError;
     aborted(): ResponseAborted;
@@ -25,12 +44,15 @@ export interface TaskController<I = TaskInput, O = TaskOutput> {
     signal: AbortSignal;
   };
   state: {
-    getTask(): Task<I, O>;
+    /** The task in Webiny's shape (ISO dates, absent fields undefined). */
+    getTask(): TaskRecord<I, O>;
     getStatus(): TaskStatus;
     getInput(): I;
     getOutput(): O | null;
-    updateInput(input: Partial<I>): Promise<void>;
-    updateOutput(output: Partial<O>): Promise<void>;
+    /** Shallow-merges the fields into the stored input, or stores what the callback returns. */
+    updateInput(input: StateUpdate<I>): Promise<void>;
+    /** Shallow-merges the fields into the stored output, or stores what the callback returns. */
+    updateOutput(output: StateUpdate<O>): Promise<void>;
   };
   logger: {
     info(params: { message: string; data?: unknown }): void;
@@ -64,10 +86,27 @@ export interface RunParams<I = TaskInput, O = TaskOutput> {
   definition: DefinitionSummary;
 }
 
-export type RunResult<O = TaskOutput, I = TaskInput> = TaskResponse<O, I> | Promise<TaskResponse<O, I>>;
+/** A `controller.response.*` value or a plain Webiny v6 result object (`TaskResult`). */
+export type RunResult<O = TaskOutput, I = TaskInput> =
+  | TaskResponse<O, I>
+  | TaskResult<O, I>
+  | Promise<TaskResponse<O, I> | TaskResult<O, I>>;
 
+/** v6 hooks (`TaskDefinition.Interface`): the stored task and the definition, as `run` gets it. */
 export interface HookParams<I = TaskInput, O = TaskOutput> {
-  task: Task<I, O>;
+  task: TaskRecord<I, O>;
+  definition: DefinitionSummary;
+}
+
+/** v5 hooks (`createTaskDefinition`): the stored task and the Stint's `context`. */
+export interface PlainHookParams<I = TaskInput, O = TaskOutput, C = unknown> {
+  context: C;
+  task: TaskRecord<I, O>;
+}
+
+/** What the runner hands a handle's hook; the handle adds `definition` or `context`. */
+export interface HandleHookParams<I = TaskInput, O = TaskOutput> {
+  task: TaskRecord<I, O>;
 }
 export interface BeforeTriggerParams<I = TaskInput> {
   /** As Webiny builds it: `name` defaults to the title, `input` to `{}`; `parentId` is absent without a parent. */
@@ -76,8 +115,8 @@ export interface BeforeTriggerParams<I = TaskInput> {
 
 export type InputValidation = z.ZodType | Record<string, z.ZodType>;
 
-/** Members shared by both authoring styles. */
-interface DefinitionCommon<I, O> {
+/** Members shared by both authoring styles; `H` is what the terminal hooks receive. */
+interface DefinitionCommon<I, O, H> {
   id: string;
   title: string;
   description?: string;
@@ -107,10 +146,10 @@ interface DefinitionCommon<I, O> {
   module?: string;
   createInputValidation?(params: { validator: typeof z }): InputValidation;
   onBeforeTrigger?(params: BeforeTriggerParams<I>): void | Promise<void>;
-  onDone?(params: HookParams<I, O>): void | Promise<void>;
-  onError?(params: HookParams<I, O>): void | Promise<void>;
-  onAbort?(params: HookParams<I, O>): void | Promise<void>;
-  onMaxIterations?(params: HookParams<I, O>): void | Promise<void>;
+  onDone?(params: H): void | Promise<void>;
+  onError?(params: H): void | Promise<void>;
+  onAbort?(params: H): void | Promise<void>;
+  onMaxIterations?(params: H): void | Promise<void>;
 }
 
 export interface RetryPolicy {
@@ -129,7 +168,7 @@ export interface RetryPolicy {
 export type ResolvedRetryPolicy = Required<RetryPolicy>;
 
 /** Controller style (Webiny v6). */
-export interface TaskDefinitionInterface<I = TaskInput, O = TaskOutput> extends DefinitionCommon<I, O> {
+export interface TaskDefinitionInterface<I = TaskInput, O = TaskOutput> extends DefinitionCommon<I, O, HookParams<I, O>> {
   run(params: RunParams<I, O>): RunResult<O, I>;
 }
 
@@ -141,12 +180,19 @@ export interface PlainRunParams<I = TaskInput, O = TaskOutput, C = unknown> {
   isCloseToTimeout(seconds?: number): boolean;
   isAborted(): boolean;
   store: {
-    getTask(): Task<I, O>;
+    /** The task in Webiny's shape (ISO dates, absent fields undefined). */
+    getTask(): TaskRecord<I, O>;
     getStatus(): TaskStatus;
     getInput(): I;
     getOutput(): O | null;
-    updateInput(input: Partial<I>): Promise<void>;
-    updateOutput(output: Partial<O>): Promise<void>;
+    updateInput(input: StateUpdate<I>): Promise<void>;
+    updateOutput(output: StateUpdate<O>): Promise<void>;
+    /**
+     * Webiny v5's `store.updateTask(data | (task) => data)`. Stint stores `input` and
+     * `output` (as updateInput/updateOutput with an object); the fields the runner owns
+     * (status, iterations, dates, executionName, name, eventResponse) are refused.
+     */
+    updateTask(update: TaskUpdate<I, O> | ((task: TaskRecord<I, O>) => TaskUpdate<I, O>)): Promise<void>;
     addInfoLog(params: { message: string; data?: unknown }): Promise<void>;
     addErrorLog(params: { message: string; error?: unknown; data?: unknown }): Promise<void>;
     listChildTasks(definitionId?: string): Promise<Task[]>;
@@ -156,7 +202,21 @@ export interface PlainRunParams<I = TaskInput, O = TaskOutput, C = unknown> {
   progress: TaskController<I, O>["progress"];
 }
 
-export interface PlainTaskDefinition<I = TaskInput, O = TaskOutput, C = unknown> extends DefinitionCommon<I, O> {
+/** Webiny v5's `ITaskUpdateData`: the shape `store.updateTask()` takes. */
+export interface TaskUpdate<I = TaskInput, O = TaskOutput> {
+  input?: Partial<I>;
+  output?: Partial<O>;
+  name?: string;
+  taskStatus?: TaskStatus;
+  executionName?: string;
+  startedOn?: string;
+  finishedOn?: string;
+  eventResponse?: Record<string, unknown>;
+  iterations?: number;
+}
+
+export interface PlainTaskDefinition<I = TaskInput, O = TaskOutput, C = unknown>
+  extends DefinitionCommon<I, O, PlainHookParams<I, O, C>> {
   run(params: PlainRunParams<I, O, C>): RunResult<O, I>;
 }
 
@@ -182,13 +242,18 @@ export interface TaskDefinitionHandle<I = TaskInput, O = TaskOutput> {
   validateInput(input: unknown): Promise<InvalidFields | null>;
   /** JSON Schema of the input (from zod), or null when the definition has no validation. */
   inputJsonSchema(): Record<string, unknown> | null;
-  /** `context` reaches plain-object (v5) definitions as `run({ context })`; default `{}`. */
-  run(params: RunParams<I, O>, context?: unknown): Promise<TaskResponse<O, I>>;
+  /**
+   * `context` reaches plain-object (v5) definitions as `run({ context })` (resolved when
+   * it is a function); default `{}`. Resolves to what run() returned, unchecked: the
+   * runner reads it (`readResult`).
+   */
+  run(params: RunParams<I, O>, context?: TaskContextSource): Promise<unknown>;
   onBeforeTrigger?(params: BeforeTriggerParams<I>): Promise<void>;
-  onDone?(params: HookParams<I, O>): Promise<void>;
-  onError?(params: HookParams<I, O>): Promise<void>;
-  onAbort?(params: HookParams<I, O>): Promise<void>;
-  onMaxIterations?(params: HookParams<I, O>): Promise<void>;
+  /** v6 definitions get `{ task, definition }`, v5 ones `{ context, task }`. */
+  onDone?(params: HandleHookParams<I, O>, context?: TaskContextSource): Promise<void>;
+  onError?(params: HandleHookParams<I, O>, context?: TaskContextSource): Promise<void>;
+  onAbort?(params: HandleHookParams<I, O>, context?: TaskContextSource): Promise<void>;
+  onMaxIterations?(params: HandleHookParams<I, O>, context?: TaskContextSource): Promise<void>;
   readonly __types?: { input: I; output: O };
 }
 

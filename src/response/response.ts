@@ -26,10 +26,12 @@ export function createResponse<I = TaskInput, O = TaskOutput>(
   const now = options.now ?? Date.now;
 
   function done(output?: O): ResponseDone<O>;
-  function done(message: string, output?: O): ResponseDone<O>;
+  function done(message: string | undefined, output?: O): ResponseDone<O>;
   function done(first?: string | O, second?: O): ResponseDone<O> {
-    const hasMessage = typeof first === "string";
-    const message = hasMessage && first !== "" ? first : DEFAULT_DONE_MESSAGE;
+    // Webiny: an object alone is the output; otherwise the first argument is the message,
+    // so done(undefined, output) stores the output.
+    const hasMessage = typeof first === "string" || ((first === undefined || first === null) && second !== undefined);
+    const message = typeof first === "string" && first !== "" ? first : DEFAULT_DONE_MESSAGE;
     const output = hasMessage ? second : (first as O | undefined);
     return { status: "done", message, output: storedOutput(output) };
   }

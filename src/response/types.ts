@@ -36,3 +36,30 @@ export type TaskResponse<O = TaskOutput, I = TaskInput> =
   | ResponseAborted;
 
 export type ContinueOptions = { seconds: number } | { date: Date | string | number };
+
+/**
+ * Webiny v6's plain `TaskDefinition.Result` objects, which `run()` may return instead of
+ * calling `controller.response`: the runner stores them alike (`readResult`). `wait` is in
+ * seconds, as Webiny's; a Date is taken as the time to wait until.
+ */
+export interface ResultDone<O = TaskOutput> {
+  status: "done";
+  message?: string;
+  output?: O;
+}
+export interface ResultContinue<I = TaskInput> {
+  status: "continue";
+  input: Partial<I>;
+  wait?: number | Date;
+  message?: string;
+}
+export interface ResultError {
+  status: "error";
+  error?: TaskResponseError | Error | string;
+  message?: string;
+}
+export interface ResultAborted {
+  status: "aborted";
+  message?: string;
+}
+export type TaskResult<O = TaskOutput, I = TaskInput> = ResultDone<O> | ResultContinue<I> | ResultError | ResultAborted;

@@ -9,7 +9,9 @@ import type { StorageAdapter } from "../storage/port/index.js";
 import { Errors } from "../domain/errors.js";
 import { replaceNul } from "../domain/nul.js";
 import { createResponse } from "../response/response.js";
-import { shapeError } from "../response/error-shape.js";
+import { shapeError, stackOf, withStack } from "../response/error-shape.js";
+import { toTaskRecord, type TaskRecord } from "../domain/task-record.js";
+import { nextState } from "../definition/state-update.js";
 import type { LogBuffer } from "./log-buffer.js";
 import type { ProgressTracker } from "./progress.js";
 
@@ -147,6 +149,8 @@ function runtimeOf(scope: IterationScope): TaskController["runtime"] {
 }
 
 function stateOf(scope: IterationScope): TaskController["state"] {
+  // The Webiny-shaped record of scope.task, rebuilt only after the task changed.
+  let record: { of: Task; value: TaskRecord } | undefined;
   async function fencedUpdate(patch: { input?: TaskInput; output?: TaskOutput | null }): Promise<void> {
     patch = replaceNul(patch);
     const applied = await scope.storage.taskUpdate({
@@ -159,23 +163,28 @@ function stateOf(scope: IterationScope): TaskController["state"] {
     scope.task = { ...scope.task, ...patch, savedOn: new Date(scope.clock.now()) } as Task;
   }
   return {
-    getTask: () => scope.task,
+    getTask: () => {
+      if (record?.of !== scope.task) record = { of: scope.task, value: toTaskRecord(scope.task) };
+      return record.value;
+    },
     getStatus: () => scope.task.taskStatus,
     getInput: () => scope.task.input,
     getOutput: () => scope.task.output,
-    updateInput: (input) => fencedUpdate({ input: { ...scope.task.input, ...(input as TaskInput) } }),
-    updateOutput: (output) => fencedUpdate({ output: { ...(scope.task.output ?? {}), ...(output as TaskOutput) } }),
+    // An async body: a refused update is a rejection, like a failed write.
+    updateInput: async (input) => fencedUpdate({ input: nextState("updateInput()", "input", scope.task.input, input) }),
+    updateOutput: async (output) => fencedUpdate({ output: nextState("updateOutput()", "output", scope.task.output, output) }),
   };
 }
 
 function loggerOf(scope: IterationScope): TaskController["logger"] {
   return {
     info: ({ message, data }) => scope.logs.add({ type: "info", message: String(message), ...(data === undefined ? {} : { data }) }),
+    // The stack stays with the logged error (Webiny's logger.error keeps it too).
     error: ({ message, error, data }) =>
       scope.logs.add({
         type: "error",
         message: String(message),
-        ...(error === undefined ? {} : { error: shapeError(error) }),
+        ...(error === undefined ? {} : { error: withStack(shapeError(error), stackOf(error)) }),
         ...(data === undefined ? {} : { data }),
       }),
   };

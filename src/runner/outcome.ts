@@ -8,7 +8,8 @@ import type { TaskResponse, TaskResponseError } from "../response/types.js";
 import { Errors, MAX_DELAY_SECONDS, type StintError } from "../domain/errors.js";
 import type { ResolvedRetryPolicy } from "../definition/types.js";
 import { limitOutputSize } from "../response/output-limit.js";
-import { shapeError } from "../response/error-shape.js";
+import { shapeThrown, stackOf, withStack } from "../response/error-shape.js";
+import { readResult } from "../response/read-result.js";
 
 export type HookName = "onDone" | "onError" | "onAbort" | "onMaxIterations";
 
@@ -27,10 +28,17 @@ export interface IterationOutcome {
   hooks: HookName[];
 }
 
-export function outcomeFromResponse(task: Task, response: TaskResponse, now: number): IterationOutcome {
+/**
+ * `result` is whatever run() resolved to: a response, a plain Webiny v6 result, or
+ * anything else (read by `readResult`, which turns what cannot be stored into an error).
+ */
+export function outcomeFromResponse(task: Task, result: unknown, now: number): IterationOutcome {
+  const response: TaskResponse = readResult(result, now);
   switch (response.status) {
     case "done": {
-      const output = isEmptyOutput(response.output) ? null : limitOutputSize(response.output as TaskOutput);
+      // No output: the stored one stays (one set earlier with state.updateOutput()), as
+      // Webiny's database response skips an empty output.
+      const output = isEmptyOutput(response.output) ? undefined : limitOutputSize(response.output as TaskOutput);
       return {
         status: "success",
         output,
@@ -48,8 +56,15 @@ export function outcomeFromResponse(task: Task, response: TaskResponse, now: num
       };
     case "error":
       return failed(response.error);
-    case "aborted":
-      return { status: "aborted", logItems: [{ type: "info", message: "Task aborted." }], hooks: ["onAbort"] };
+    case "aborted": {
+      // A plain v6 result may say why (`{ status: "aborted", message }`).
+      const message = (response as { message?: unknown }).message;
+      return {
+        status: "aborted",
+        logItems: [{ type: "info", message: typeof message === "string" && message !== "" ? message : "Task aborted." }],
+        hooks: ["onAbort"],
+      };
+    }
     default:
       return failed({
         message: "run() must return one of controller.response.done/continue/error/aborted.",
@@ -58,8 +73,9 @@ export function outcomeFromResponse(task: Task, response: TaskResponse, now: num
   }
 }
 
+/** A throw (or a rejection) of run(): the log item keeps the stack, the output does not. */
 export function outcomeFromThrown(thrown: unknown): IterationOutcome {
-  return failed(shapeError(thrown));
+  return failed(shapeThrown(thrown, "run()"), stackOf(thrown));
 }
 
 export function outcomeFromError(error: StintError): IterationOutcome {
@@ -76,11 +92,11 @@ export function outcomeMaxIterations(task: Task): IterationOutcome {
   };
 }
 
-function failed(error: TaskResponseError): IterationOutcome {
+function failed(error: TaskResponseError, stack?: string): IterationOutcome {
   return {
     status: "failed",
     output: limitOutputSize({ error } as TaskOutput),
-    logItems: [{ type: "error", message: error.message, error }],
+    logItems: [{ type: "error", message: error.message, error: withStack(error, stack) }],
     hooks: ["onError"],
   };
 }

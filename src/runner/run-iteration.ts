@@ -4,15 +4,16 @@
  * outcome. Nothing here writes the outcome; the worker stores it in a batch.
  */
 import type { Task, TaskProgress } from "../domain/task.js";
-import type { TaskResponse } from "../response/types.js";
 import type { LogItem } from "../domain/log.js";
 import type { Clock } from "../domain/clock.js";
-import type { AnyTaskDefinition, DefinitionSummary } from "../definition/types.js";
+import type { AnyTaskDefinition, TaskContextSource } from "../definition/types.js";
+import { summaryOf } from "../definition/normalize.js";
 import type { StorageAdapter } from "../storage/port/index.js";
 import { Errors } from "../domain/errors.js";
 import { replaceNul } from "../domain/nul.js";
 import { createController, type ChildTasks, type IterationScope } from "./controller.js";
 import { LogBuffer } from "./log-buffer.js";
+import { copyInput } from "./copy-input.js";
 import { ProgressTracker } from "./progress.js";
 import { runInThread } from "./isolation/run-in-thread.js";
 import {
@@ -37,6 +38,8 @@ export interface IterationParams {
   /** After the budget's signal fires, how long `run()` may take to return before the slot is taken back. */
   graceMs: number;
   children: ChildTasks;
+  /** `createStint({ context })`, for v5 definitions' run(). */
+  context?: TaskContextSource;
   /** User abort, lost lease, shutdown (LazyAbort): which of them, with a signal built only when read. */
   abort: { readonly userAborted: boolean; readonly stopped: boolean; readonly signal: AbortSignal; onChange(listener: () => void): void };
   logFlushIntervalMs: number;
@@ -130,7 +133,9 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
     thread = params.isolation === "thread" ? runInThread(definition, controller, deadline, params.abort) : undefined;
     const run =
       thread?.response ??
-      Promise.resolve().then(() => definition.run({ input: task.input, controller, definition: summaryOf(definition) }));
+      Promise.resolve().then(() =>
+        definition.run({ input: copyInput(task.input), controller, definition: summaryOf(definition) }, params.context),
+      );
     const winner = await new Promise<{ response: unknown } | undefined>((resolve, reject) => {
       // Unref'd: an abandoned run() that never settles must not keep the process alive.
       cancelTimer = clock.timeout(params.timeoutMs, () => {
@@ -142,7 +147,7 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
     });
     if (winner) {
       // scope.task: the task as run() left it (updateInput/updateOutput replace it).
-      outcome = outcomeFromResponse(scope.task, winner.response as TaskResponse, clock.now());
+      outcome = outcomeFromResponse(scope.task, winner.response, clock.now());
     } else {
       timedOut = true;
       thread?.terminate(); // code that never yields can only be stopped this way
@@ -170,10 +175,6 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
 
 const noop = () => {};
 
-/** What `run()` is told about its definition (its own object: run() may change it). */
-function summaryOf(definition: AnyTaskDefinition): DefinitionSummary {
-  return { id: definition.id, title: definition.title, description: definition.description, maxIterations: definition.maxIterations };
-}
 
 function timeoutError(params: IterationParams) {
   return Errors.timeout(Math.round(params.timeoutMs / 1000));

@@ -6,7 +6,7 @@
 import type { TaskInput } from "../domain/task.js";
 import type { TaskRecord } from "../domain/task-record.js";
 import { isTerminalStatus } from "../domain/task.js";
-import type { AnyTaskDefinition, TaskDefinitionHandle } from "../definition/types.js";
+import type { AnyTaskDefinition, TaskContextSource, TaskDefinitionHandle } from "../definition/types.js";
 import { createStint, type Stint } from "../stint.js";
 import type { WorkerOptions } from "../worker/options.js";
 import type { Worker } from "../worker/worker.js";
@@ -39,12 +39,15 @@ export async function createTestStint(options: {
   database?: string;
   clock?: ManualClock;
   worker?: WorkerOptions;
+  /** As `createStint({ context })`: what v5 run() and hooks get as `context`. */
+  context?: TaskContextSource;
 }): Promise<TestStint> {
   const clock = options.clock ?? new ManualClock();
   const stint = await createStint({
     database: options.database ?? "sqlite::memory:",
     definitions: options.definitions,
     clock,
+    context: options.context,
     useEnv: false,
   });
   const worker = stint.createWorker({ leaseMs: 60_000, ...options.worker });

@@ -13,7 +13,8 @@ export interface WorkerEventMap {
   /** An iteration ended and its outcome was stored (`applied` false: abort or takeover won). */
   "task:iteration": [{ task: Task; status: TaskStatus; applied: boolean; durationMs: number }];
   "task:done": [{ task: Task }];
-  "task:failed": [{ task: Task }];
+  /** `error`: the failure as logged (message, code, data, and the stack of what was thrown). */
+  "task:failed": [{ task: Task; error?: unknown }];
   "task:aborted": [{ task: Task }];
   "task:timeout": [{ task: Task }];
   "hook:error": [{ task: Task; hook: HookName; error: unknown }];

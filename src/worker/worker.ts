@@ -11,7 +11,7 @@
 import type { Clock } from "../domain/clock.js";
 import type { Task } from "../domain/task.js";
 import { isTerminalStatus } from "../domain/task.js";
-import type { AnyTaskDefinition } from "../definition/types.js";
+import type { AnyTaskDefinition, TaskContextSource } from "../definition/types.js";
 import type { ClaimedTask, StorageAdapter, TaskFinishResult } from "../storage/port/index.js";
 import type { ChildTasks } from "../runner/controller.js";
 import { runIteration, type IterationResult } from "../runner/run-iteration.js";
@@ -51,6 +51,8 @@ export interface WorkerDependencies {
   children: ChildTasks;
   /** In-process wake-ups from the TaskService of the same instance. */
   signals?: WorkerSignals;
+  /** `createStint({ context })`: what v5 run() and hooks get as `context`. */
+  context?: TaskContextSource;
 }
 
 interface Execution {
@@ -535,6 +537,7 @@ export class Worker {
       timeoutMs: (definition.timeout ?? this.options.timeoutSeconds) * 1000,
       graceMs: this.options.graceMs,
       children: this.deps.children,
+      context: this.deps.context,
       abort,
       logFlushIntervalMs: this.options.logFlushIntervalMs,
       progressIntervalMs: this.options.progressIntervalMs,
@@ -599,7 +602,7 @@ export class Worker {
       if ((outcome.runAt ?? outcome.retryAt ?? 0) <= this.clock.now()) this.wake();
       return;
     }
-    this.emitTerminal(storedTask);
+    this.emitTerminal(storedTask, outcome);
     if (owesHooks) await this.finishHooks(definition, outcome.hooks, storedTask, claim);
   }
 
@@ -638,7 +641,7 @@ export class Worker {
     await runHooks(definition, hooks, task, { ms: budgetMs, clock: this.clock }, (hook, error) => {
       failures.push({ hook, error });
       this.events.emit("hook:error", { task, hook, error });
-    });
+    }, this.deps.context);
     // Abandoned at shutdown: the hook claim was handed back (another worker runs the hooks).
     if (this.abandoned.delete(task.id)) return;
     // The hooks ran: confirm it even through a store blink. If the store stays away, keep
@@ -655,9 +658,12 @@ export class Worker {
     });
   }
 
-  private emitTerminal(task: Task): void {
+  private emitTerminal(task: Task, outcome: IterationOutcome): void {
     if (task.taskStatus === "success") this.events.emit("task:done", { task });
-    else if (task.taskStatus === "failed") this.events.emit("task:failed", { task });
+    else if (task.taskStatus === "failed") {
+      // The outcome's error item keeps the stack (the stored output does not).
+      this.events.emit("task:failed", { task, error: outcome.logItems.find((item) => item.type === "error")?.error });
+    }
     else if (task.taskStatus === "aborted") this.events.emit("task:aborted", { task });
   }
 

@@ -135,6 +135,24 @@ describe("dashboard in headless Chromium", { skip: hasChromium ? false : `no Chr
     }
   });
 
+  it("shows a failed run's error message with its stack folded under it", async () => {
+    const id = await triggerByApi("longRunning", { steps: 10, stepMs: 1, failAt: 2 }, "Sync that fails");
+    const { context, page } = await openWithKey(ADMIN_KEY);
+    try {
+      await page.goto(`${stint.origin}/#/runs/${id}`);
+      await page.getByTestId("run-detail").and(page.locator('[data-status="failed"]')).waitFor({ timeout: 10_000 });
+      const logs = page.getByTestId("logs");
+      await logs.locator(".log-message", { hasText: "Sync failed at record 2" }).first().waitFor();
+      const stack = logs.getByTestId("log-stack").first();
+      assert.equal(await stack.evaluate((el) => (el as HTMLDetailsElement).open), false, "the stack starts folded");
+      await stack.locator("summary").click();
+      const text = (await stack.locator("pre").textContent()) ?? "";
+      assert.match(text, /^Error: Sync failed at record 2\n\s+at .*long-running\.ts/);
+    } finally {
+      await context.close();
+    }
+  });
+
   it("hides trigger, abort and delete from a read-only key", async () => {
     const id = await triggerByApi("longRunning", { steps: 100_000, stepMs: 50 }, "Sync seen by a reader");
     const { context, page } = await openWithKey(READER_KEY);

@@ -10,6 +10,8 @@ interface LongRunningInput {
   stepMs?: number;
   /** Checkpoint: steps done so far. */
   step?: number;
+  /** Throws (an Error, with its stack) once this many steps are done: a failed run for the tests. */
+  failAt?: number;
 }
 
 /** Works in small steps with progress, and checkpoints every 5 steps until done or aborted. */
@@ -26,6 +28,7 @@ class LongRunning implements TaskDefinition.Interface<LongRunningInput, { steps:
       mode: z.enum(["incremental", "full"]).optional(),
       tags: z.array(z.string()).optional(),
       dryRun: z.boolean().optional(),
+      failAt: z.number().int().min(1).optional(),
     });
   }
 
@@ -36,6 +39,7 @@ class LongRunning implements TaskDefinition.Interface<LongRunningInput, { steps:
       if (controller.runtime.isAborted()) return controller.response.aborted();
       await new Promise((r) => setTimeout(r, stepMs));
       step += 1;
+      if (input.failAt !== undefined && step >= input.failAt) throw new Error(`Sync failed at record ${step}`);
       controller.progress.set({ done: step, total: input.steps, message: `${step} records synced` });
     }
     controller.logger.info({ message: `Synced ${step} of ${input.steps} records`, data: { step } });

@@ -6,6 +6,7 @@ import {
   toControllerRun,
 } from "../../src/definition/create-task-definition.js";
 import type { PlainRunParams } from "../../src/definition/types.js";
+import { toTaskRecord } from "../../src/domain/task-record.js";
 import { fakeController, fakeTask, summary } from "./fake-controller.js";
 
 describe("createTaskDefinition", () => {
@@ -64,7 +65,7 @@ describe("toControllerRun", () => {
 
     assert.equal(plain.isAborted(), false);
     assert.equal(plain.isCloseToTimeout(30), true);
-    assert.equal(plain.store.getTask(), task);
+    assert.deepEqual(plain.store.getTask(), toTaskRecord(task), "the task in Webiny's shape");
     assert.equal(plain.store.getStatus(), "running");
     assert.deepEqual(plain.store.getInput(), { page: 1 });
     assert.equal(plain.store.getOutput(), null);

@@ -2,6 +2,7 @@
 import type { TaskController } from "../../src/definition/types.js";
 import { createResponse } from "../../src/response/response.js";
 import { SYSTEM_IDENTITY, type Task } from "../../src/domain/task.js";
+import { toTaskRecord } from "../../src/domain/task-record.js";
 
 export function fakeTask(overrides: Partial<Task> = {}): Task {
   const now = new Date("2025-01-01T00:00:00.000Z");
@@ -47,7 +48,7 @@ export function fakeController(task: Task = fakeTask()): TaskController & Record
       signal: new AbortController().signal,
     },
     state: {
-      getTask: () => (record("getTask"), task),
+      getTask: () => (record("getTask"), toTaskRecord(task)),
       getStatus: () => (record("getStatus"), task.taskStatus),
       getInput: () => (record("getInput"), task.input),
       getOutput: () => (record("getOutput"), task.output),

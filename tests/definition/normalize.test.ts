@@ -4,6 +4,7 @@ import { normalizeDefinition } from "../../src/definition/normalize.js";
 import { isStintError, StintError } from "../../src/domain/errors.js";
 import type { TaskDefinitionInterface } from "../../src/definition/types.js";
 import { fakeController, fakeTask, summary } from "./fake-controller.js";
+import { toTaskRecord } from "../../src/domain/task-record.js";
 
 const base: TaskDefinitionInterface = {
   id: "myTask",
@@ -175,7 +176,7 @@ describe("normalizeDefinition: run and hooks", () => {
       onMaxIterations: () => void calls.push("max"),
     };
     const handle = normalizeDefinition(definition);
-    const task = fakeTask();
+    const task = toTaskRecord(fakeTask());
     const results = [
       handle.onBeforeTrigger!({ data: { definitionId: "myTask", name: "n", input: {}, parentId: undefined } }),
       handle.onDone!({ task }),

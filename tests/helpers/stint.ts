@@ -3,7 +3,7 @@
  * tests drive with `drain()` (or start as a loop). Closes and cleans up after itself.
  */
 import { createStint, type Stint } from "../../src/stint.js";
-import type { AnyTaskDefinition } from "../../src/definition/types.js";
+import type { AnyTaskDefinition, TaskContextSource } from "../../src/definition/types.js";
 import type { WorkerOptions } from "../../src/worker/options.js";
 import type { Worker } from "../../src/worker/worker.js";
 import { ManualClock } from "../../src/testing/manual-clock.js";
@@ -20,11 +20,11 @@ export interface StintFixture {
 export async function stintFixture(
   kind: StoreKind,
   definitions: AnyTaskDefinition[],
-  options: { worker?: WorkerOptions; clock?: ManualClock } = {},
+  options: { worker?: WorkerOptions; clock?: ManualClock; context?: TaskContextSource } = {},
 ): Promise<StintFixture> {
   const store = await kind.create();
   const clock = options.clock ?? new ManualClock();
-  const stint = await createStint({ storage: store.adapter, definitions, clock, useEnv: false });
+  const stint = await createStint({ storage: store.adapter, definitions, clock, context: options.context, useEnv: false });
   const worker = stint.createWorker({ leaseMs: 60_000, ...options.worker });
   return {
     stint,

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { shapeError } from "../../src/response/error-shape.js";
-import { Errors } from "../../src/domain/errors.js";
+import { shapeError, shapeThrown, stackOf, withStack } from "../../src/response/error-shape.js";
+import { Errors, MAX_OUTPUT_BYTES } from "../../src/domain/errors.js";
 
 describe("shapeError", () => {
   it("turns a string into { message }", () => {
@@ -61,5 +61,29 @@ describe("shapeError", () => {
     };
     assert.deepEqual(shapeError(hostile), { message: "Unknown error." });
     assert.deepEqual(shapeError({ message: Object.create(null) }), { message: "Unknown error." });
+  });
+});
+
+describe("shapeThrown, stackOf and withStack", () => {
+  it("keeps an Error or an object with a message as shapeError does, and a thrown string as the message", () => {
+    assert.deepEqual(shapeThrown(Object.assign(new Error("x"), { code: "C" }), "run()"), { message: "x", code: "C" });
+    assert.deepEqual(shapeThrown({ message: "m", data: { a: 1 } }, "run()"), { message: "m", data: { a: 1 } });
+    assert.deepEqual(shapeThrown("disk full", "run()"), { message: "disk full" });
+  });
+
+  it("names any other thrown value, keeping an object's code", () => {
+    assert.deepEqual(shapeThrown(null, "run()"), { message: "run() threw null, not an Error." });
+    assert.deepEqual(shapeThrown(Symbol("s"), "onDone hook"), { message: "onDone hook threw a symbol (Symbol(s)), not an Error." });
+    assert.deepEqual(shapeThrown("", "run()"), { message: 'run() threw a string (""), not an Error.' });
+    assert.deepEqual(shapeThrown({ code: "E" }, "run()"), { message: "run() threw an object without a message, not an Error.", code: "E" });
+  });
+
+  it("keeps the stack in the logged error unless it would pass the 232 KiB output limit", () => {
+    const error = new Error("boom");
+    assert.equal(stackOf(error), error.stack);
+    assert.equal(stackOf("text"), undefined);
+    assert.deepEqual(withStack({ message: "boom" }, "Error: boom\n    at x"), { message: "boom", stack: "Error: boom\n    at x" });
+    assert.deepEqual(withStack({ message: "boom" }, "x".repeat(MAX_OUTPUT_BYTES)), { message: "boom" });
+    assert.deepEqual(withStack({ message: "boom" }, undefined), { message: "boom" });
   });
 });

@@ -17,6 +17,10 @@ describe("response.done", () => {
     assert.deepEqual(response.done("Imported."), { status: "done", message: "Imported.", output: undefined });
   });
 
+  it("takes done(undefined, output) as the output with the default message (Webiny TaskResponse.done)", () => {
+    assert.deepEqual(response.done(undefined, { count: 2 }), { status: "done", message: "Task done.", output: { count: 2 } });
+  });
+
   it("has no output when called without arguments", () => {
     assert.deepEqual(response.done(), { status: "done", message: "Task done.", output: undefined });
   });

@@ -8,6 +8,7 @@ import { useState } from "preact/hooks";
 import { formatShort } from "../format";
 import { JsonView } from "../components/json-view";
 import type { TaskLog } from "../types";
+import { splitStack } from "../error-stack";
 
 /** Iterations listed until asked for all. */
 const SHOWN = 20;
@@ -65,11 +66,7 @@ export function LogGroups({ logs }: { logs: TaskLog[] }) {
                   <span class={`log-type log-type-${item.type ?? "info"}`}>{item.type ?? "info"}</span>
                   <div class="log-body">
                     <span class="log-message">{item.message}</span>
-                    {item.error !== null && item.error !== undefined ? (
-                      <div class="log-error-data">
-                        <JsonView value={item.error} label="Error" />
-                      </div>
-                    ) : null}
+                    {item.error !== null && item.error !== undefined ? <LoggedError error={item.error} /> : null}
                     {item.data !== null && item.data !== undefined ? (
                       <details class="log-data">
                         <summary>data</summary>
@@ -90,6 +87,22 @@ export function LogGroups({ logs }: { logs: TaskLog[] }) {
             {showAll ? `Show the newest ${SHOWN}` : "Show all"}
           </button>
         </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** A logged error: its fields, then its stack folded under them (where a thrown error's stack is kept). */
+function LoggedError({ error }: { error: unknown }) {
+  const { fields, stack } = splitStack(error);
+  return (
+    <div class="log-error-data">
+      <JsonView value={fields} label="Error" />
+      {stack ? (
+        <details class="log-stack" data-testid="log-stack">
+          <summary>stack</summary>
+          <pre class="mono small">{stack}</pre>
+        </details>
       ) : null}
     </div>
   );

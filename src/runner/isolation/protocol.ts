@@ -1,12 +1,14 @@
 /** Messages between a worker and the thread that runs one isolated iteration. */
-import type { Task, TaskProgress } from "../../domain/task.js";
+import type { TaskProgress } from "../../domain/task.js";
+import type { TaskRecord } from "../../domain/task-record.js";
 import type { LogItem } from "../../domain/log.js";
-import type { TaskResponse, TaskResponseError } from "../../response/types.js";
+import type { TaskResponseError } from "../../response/types.js";
 
 export interface ThreadInit {
   moduleUrl: string;
   definitionId: string;
-  task: Task;
+  /** The task as run() sees it (Webiny's shape). */
+  task: TaskRecord;
   /** Epoch ms at which the iteration's budget ends. */
   deadline: number;
 }
@@ -22,5 +24,6 @@ export type FromThread =
   | { type: "log"; item: Omit<LogItem, "createdOn" | "attempt"> }
   | { type: "progress"; progress: TaskProgress }
   | { type: "rpc"; id: number; method: RpcMethod; args: unknown[] }
-  | { type: "result"; response: TaskResponse }
-  | { type: "thrown"; error: TaskResponseError };
+  /** What run() resolved to, unchecked: the worker reads it (`readResult`). */
+  | { type: "result"; response: unknown }
+  | { type: "thrown"; error: TaskResponseError; stack?: string };

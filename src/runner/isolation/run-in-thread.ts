@@ -5,8 +5,6 @@
 import { Worker as Thread } from "node:worker_threads";
 import type { TaskController } from "../../definition/types.js";
 import type { AnyTaskDefinition } from "../../definition/types.js";
-import type { Task } from "../../domain/task.js";
-import type { TaskResponse } from "../../response/types.js";
 import { shapeError } from "../../response/error-shape.js";
 import type { FromThread, ThreadInit, ToThread } from "./protocol.js";
 
@@ -28,7 +26,7 @@ function startThread(moduleUrl: string, init: ThreadInit): Thread {
 }
 
 export interface ThreadRun {
-  response: Promise<TaskResponse>;
+  response: Promise<unknown>;
   terminate(): void;
 }
 
@@ -42,7 +40,7 @@ export function runInThread(
   const init: ThreadInit = {
     moduleUrl: definition.module!,
     definitionId: definition.id,
-    task: controller.state.getTask() as Task,
+    task: controller.state.getTask(),
     deadline,
   };
   const thread = startThread(init.moduleUrl, init);
@@ -54,7 +52,7 @@ export function runInThread(
   controller.runtime.signal.addEventListener("abort", onAbort, { once: true });
   abort.onChange(onAbort);
 
-  const response = new Promise<TaskResponse>((resolve, reject) => {
+  const response = new Promise<unknown>((resolve, reject) => {
     thread.on("message", (message: FromThread) => {
       switch (message.type) {
         case "log":
@@ -78,7 +76,8 @@ export function runInThread(
           resolve(message.response);
           break;
         case "thrown":
-          reject(Object.assign(new Error(message.error.message), message.error));
+          // The thread's own stack (where run() threw), not this line's.
+          reject(Object.assign(new Error(message.error.message), message.error, message.stack ? { stack: message.stack } : {}));
           break;
       }
     });

@@ -5,9 +5,9 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { TaskController, AnyTaskDefinition } from "../../definition/types.js";
-import type { Task } from "../../domain/task.js";
+import type { TaskRecord } from "../../domain/task-record.js";
 import { createResponse } from "../../response/response.js";
-import { shapeError } from "../../response/error-shape.js";
+import { shapeError, shapeThrown, stackOf, withStack } from "../../response/error-shape.js";
 import type { FromThread, RpcMethod, ThreadInit, ToThread } from "./protocol.js";
 
 const init = workerData as ThreadInit;
@@ -18,7 +18,7 @@ let aborted = false;
 let stopping = false;
 let nextRpc = 1;
 const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
-let task: Task = init.task;
+let task: TaskRecord = init.task;
 
 const post = (message: FromThread) => port.postMessage(message);
 
@@ -65,12 +65,12 @@ async function main() {
       getTask: () => task,
       getStatus: () => task.taskStatus,
       getInput: () => task.input,
-      getOutput: () => task.output,
+      getOutput: () => task.output ?? null,
       updateInput: async (input) => {
-        task = (await rpc("updateInput", input)) as Task;
+        task = (await rpc("updateInput", input)) as TaskRecord;
       },
       updateOutput: async (output) => {
-        task = (await rpc("updateOutput", output)) as Task;
+        task = (await rpc("updateOutput", output)) as TaskRecord;
       },
     },
     logger: {
@@ -81,7 +81,7 @@ async function main() {
           item: {
             type: "error",
             message: String(message),
-            ...(error === undefined ? {} : { error: shapeError(error) }),
+            ...(error === undefined ? {} : { error: withStack(shapeError(error), stackOf(error)) }),
             ...(data === undefined ? {} : { data }),
           },
         }),
@@ -95,11 +95,11 @@ async function main() {
     },
   };
   const response = await definition.run({
-    input: task.input,
+    input: structuredClone(task.input), // as in the worker's thread: run() may change its copy
     controller,
     definition: { id: definition.id, title: definition.title, description: definition.description, maxIterations: definition.maxIterations },
   });
   post({ type: "result", response });
 }
 
-main().catch((error) => post({ type: "thrown", error: shapeError(error) }));
+main().catch((error) => post({ type: "thrown", error: shapeThrown(error, "run()"), stack: stackOf(error) }));
