@@ -86,6 +86,7 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
     clock,
     signals,
     onHookError: (event) => events.emit("hook:error", event),
+    context: options.context,
   });
   const children: ChildTasks = {
     trigger: ({ parentId, ...params }) => tasks.stored.trigger({ ...params, parent: { id: parentId } }),

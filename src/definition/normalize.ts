@@ -122,9 +122,14 @@ export function normalizeDefinition<I, O>(
 
   const onBeforeTrigger = optionalMethod(definition, "onBeforeTrigger", invalid);
   if (onBeforeTrigger) {
-    handle.onBeforeTrigger = async (params) => {
-      await onBeforeTrigger.call(definition, params);
-    };
+    // Webiny: v5 gets `{ context, data }`, v6 `{ data }`.
+    handle.onBeforeTrigger = options.plain
+      ? async (params, context) => {
+          await onBeforeTrigger.call(definition, { context: await resolveContext(context), data: params.data });
+        }
+      : async (params) => {
+          await onBeforeTrigger.call(definition, params);
+        };
   }
   for (const name of TERMINAL_HOOKS) {
     const hook = optionalMethod(definition, name, invalid);

@@ -109,6 +109,8 @@ export interface HandleHookParams<I = TaskInput, O = TaskOutput> {
   task: TaskRecord<I, O>;
 }
 export interface BeforeTriggerParams<I = TaskInput> {
+  /** v5 (createTaskDefinition) definitions only: `createStint({ context })`, resolved; `{}` by default. */
+  context?: unknown;
   /** As Webiny builds it: `name` defaults to the title, `input` to `{}`; `parentId` is absent without a parent. */
   data: { definitionId: string; name: string; input: I; parentId?: string };
 }
@@ -248,7 +250,8 @@ export interface TaskDefinitionHandle<I = TaskInput, O = TaskOutput> {
    * runner reads it (`readResult`).
    */
   run(params: RunParams<I, O>, context?: TaskContextSource): Promise<unknown>;
-  onBeforeTrigger?(params: BeforeTriggerParams<I>): Promise<void>;
+  /** v5 definitions get `{ context, data }`, v6 ones `{ data }`. */
+  onBeforeTrigger?(params: BeforeTriggerParams<I>, context?: TaskContextSource): Promise<void>;
   /** v6 definitions get `{ task, definition }`, v5 ones `{ context, task }`. */
   onDone?(params: HandleHookParams<I, O>, context?: TaskContextSource): Promise<void>;
   onError?(params: HandleHookParams<I, O>, context?: TaskContextSource): Promise<void>;

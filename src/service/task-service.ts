@@ -13,7 +13,7 @@ import type { Clock } from "../domain/clock.js";
 import { Errors, MAX_DELAY_SECONDS, describeValue } from "../domain/errors.js";
 import { isValidId, newId } from "../domain/ids.js";
 import { jsonHasNul, replaceNul } from "../domain/nul.js";
-import type { AnyTaskDefinition } from "../definition/types.js";
+import type { AnyTaskDefinition, TaskContextSource } from "../definition/types.js";
 import type { DefinitionRegistry } from "../definition/registry.js";
 import type { StorageAdapter, TaskCreateParams } from "../storage/port/index.js";
 import type { WorkerSignals } from "../worker/signals.js";
@@ -46,6 +46,8 @@ export interface TaskServiceDependencies {
   serviceId?: string;
   /** How long an abort keeps the task claimed while its onAbort hook runs. */
   hookLeaseMs?: number;
+  /** `createStint({ context })`: what v5 definitions' onBeforeTrigger and onAbort (run by abort()) get as `context`. */
+  context?: TaskContextSource;
   /** A hook this service ran (onAbort, from abort()) threw or ran out of time; it is also written to the task's log. */
   onHookError?: (event: { task: Task } & HookFailure) => void;
 }
@@ -120,7 +122,7 @@ export class DefaultTaskService implements TaskService {
           // A reporter that throws must not fail an abort that is stored, nor skip the
           // hook's confirmation below (a worker would run onAbort again).
         }
-      });
+      }, this.deps.context);
       // The abort is stored and its hook ran: a failed confirmation must not fail abort()
       // (the hook lease lapses and a worker re-runs onAbort only if the store stays away).
       await retryTransient(() => this.deps.storage.taskHooksDone({ items: [{ id, leaseToken: result.leaseToken }] })).catch(
@@ -213,7 +215,10 @@ export class DefaultTaskService implements TaskService {
 
     if (definition.onBeforeTrigger) {
       try {
-        await definition.onBeforeTrigger({ data: { definitionId, name, input, ...(hasParent ? { parentId: parentRef as string } : {}) } });
+        await definition.onBeforeTrigger(
+          { data: { definitionId, name, input, ...(hasParent ? { parentId: parentRef as string } : {}) } },
+          this.deps.context,
+        );
       } catch (error) {
         markUserError(error);
         throw error;

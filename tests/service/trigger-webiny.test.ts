@@ -135,3 +135,57 @@ for (const kind of await storeKinds()) {
     });
   });
 }
+
+describe("TaskService hands v5 definitions createStint's context", () => {
+  it("passes { context, data } to a v5 onBeforeTrigger and { data } to a v6 one (Webiny's trigger)", async () => {
+    const { createStint } = await import("../../src/stint.js");
+    const { TaskDefinition } = await import("../../src/definition/task-definition.js");
+    const seen: unknown[] = [];
+    const v5 = createTaskDefinition({
+      id: "vFive",
+      title: "v5",
+      onBeforeTrigger: (params) => void seen.push(params),
+      run: ({ response }) => response.done(),
+    });
+    class V6 {
+      id = "vSix";
+      title = "v6";
+      run = () => ({ status: "done" as const });
+      onBeforeTrigger(params: unknown) {
+        seen.push(params);
+      }
+    }
+    const v6 = TaskDefinition.createImplementation({ implementation: V6, dependencies: [] });
+    let calls = 0;
+    const stint = await createStint({ database: "sqlite::memory:", definitions: [v5, v6], context: () => ({ tenant: "root", call: ++calls }), useEnv: false });
+    try {
+      await stint.tasks.trigger({ definition: "vFive", input: { a: 1 } });
+      await stint.tasks.trigger({ definition: "vSix" });
+      assert.deepEqual(seen, [
+        { context: { tenant: "root", call: 1 }, data: { definitionId: "vFive", name: "v5", input: { a: 1 } } },
+        { data: { definitionId: "vSix", name: "v6", input: {} } },
+      ]);
+    } finally {
+      await stint.close();
+    }
+  });
+
+  it("passes the context to the v5 onAbort that abort() runs", async () => {
+    const { createStint } = await import("../../src/stint.js");
+    const aborted: unknown[] = [];
+    const v5 = createTaskDefinition({
+      id: "abortable",
+      title: "Abortable",
+      onAbort: ({ context, task }) => void aborted.push([context, task.taskStatus]),
+      run: ({ response }) => response.done(),
+    });
+    const stint = await createStint({ database: "sqlite::memory:", definitions: [v5], context: { tenant: "root" }, useEnv: false });
+    try {
+      const task = await stint.tasks.trigger({ definition: "abortable", delay: 60 });
+      await stint.tasks.abort({ id: task.id });
+      assert.deepEqual(aborted, [[{ tenant: "root" }, "aborted"]]);
+    } finally {
+      await stint.close();
+    }
+  });
+});
