@@ -55,8 +55,9 @@ export function taskRow(task: TaskRecord, now = Date.now()): string[] {
 
 export const TASK_HEADERS = ["ID", "DEFINITION", "STATUS", "ITERATIONS", "PROGRESS", "AGE"] as const;
 
-export function formatLogItem(log: Pick<TaskLog, "iteration">, item: LogItem): string {
-  const time = item.createdOn.toISOString().slice(11, 19);
+/** `item.createdOn`: a Date or an ISO string (TaskService log records carry ISO strings). */
+export function formatLogItem(log: Pick<TaskLog, "iteration">, item: Omit<LogItem, "createdOn"> & { createdOn: Date | string }): string {
+  const time = new Date(item.createdOn).toISOString().slice(11, 19);
   const level = item.type === "error" ? "ERROR" : "info ";
   const data = item.data === undefined ? "" : ` ${compactJson(item.data)}`;
   const error = item.error === undefined ? "" : ` ${compactJson(item.error)}`;

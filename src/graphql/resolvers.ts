@@ -7,7 +7,7 @@
 import { GraphQLError } from "graphql";
 import { Errors } from "../domain/errors.js";
 import type { TaskRecord as Task } from "../domain/task-record.js";
-import type { TaskLog } from "../domain/log.js";
+import type { TaskLogRecord as TaskLog } from "../domain/log-record.js";
 import type { DefinitionInfo, ListTasksParams } from "../service/types.js";
 import { MAX_LIST_LIMIT } from "../service/list-query.js";
 import type { GraphQLContext } from "./context.js";
@@ -149,8 +149,8 @@ export const resolvers = {
   WebinyBackgroundTaskLog: {
     task: async (log: TaskLog, _: unknown, context: GraphQLContext) => {
       try {
-        const task = await context.tasks.load(log.taskId);
-        if (!task) throw Errors.taskNotFound(log.taskId);
+        const task = await context.tasks.load(log.task);
+        if (!task) throw Errors.taskNotFound(log.task);
         return task;
       } catch (error) {
         throw toFieldError(error, context);

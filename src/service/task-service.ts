@@ -8,7 +8,7 @@
 import type { Identity, Task, TaskInput } from "../domain/task.js";
 import { toTaskRecord, type TaskRecord } from "../domain/task-record.js";
 import { SYSTEM_IDENTITY } from "../domain/task.js";
-import type { TaskLog } from "../domain/log.js";
+import { toTaskLogRecord, type TaskLogRecord } from "../domain/log-record.js";
 import type { Clock } from "../domain/clock.js";
 import { Errors, MAX_DELAY_SECONDS, describeValue } from "../domain/errors.js";
 import { isValidId, newId } from "../domain/ids.js";
@@ -155,9 +155,9 @@ export class DefaultTaskService implements TaskService {
     return { items: result.items, meta: { cursor: result.cursor, hasMoreItems: result.hasMoreItems, totalCount: result.totalCount } };
   }
 
-  async listLogs(params: ListLogsParams = {}): Promise<ListResponse<TaskLog>> {
+  async listLogs(params: ListLogsParams = {}): Promise<ListResponse<TaskLogRecord>> {
     const result = await this.deps.storage.logList(parseLogListParams(params ?? {}));
-    return { items: result.items, meta: { cursor: result.cursor, hasMoreItems: result.hasMoreItems, totalCount: result.totalCount } };
+    return { items: result.items.map(toTaskLogRecord), meta: { cursor: result.cursor, hasMoreItems: result.hasMoreItems, totalCount: result.totalCount } };
   }
 
   listDefinitions(options: { includePrivate?: boolean } = {}): DefinitionInfo[] {

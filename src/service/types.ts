@@ -5,7 +5,7 @@
  */
 import type { Identity, TaskInput, TaskStatus } from "../domain/task.js";
 import type { TaskRecord } from "../domain/task-record.js";
-import type { TaskLog } from "../domain/log.js";
+import type { TaskLogRecord } from "../domain/log-record.js";
 import type { AnyTaskDefinition, TaskDefinitionHandle } from "../definition/types.js";
 
 export interface TriggerParams<I = TaskInput> {
@@ -80,7 +80,7 @@ export interface TaskService {
   /** null when no task has that id. */
   getTask(id: string): Promise<TaskRecord | null>;
   listTasks(params?: ListTasksParams): Promise<ListResponse<TaskRecord>>;
-  listLogs(params?: ListLogsParams): Promise<ListResponse<TaskLog>>;
+  listLogs(params?: ListLogsParams): Promise<ListResponse<TaskLogRecord>>;
   /** Public definitions only unless `includePrivate`. */
   listDefinitions(options?: { includePrivate?: boolean }): DefinitionInfo[];
   getDefinition(id: string): AnyTaskDefinition | undefined;

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { StintError, isStintError } from "../../src/domain/errors.js";
 import { SYSTEM_IDENTITY } from "../../src/domain/task.js";
 import type { TaskRecord } from "../../src/domain/task-record.js";
-import type { TaskLog } from "../../src/domain/log.js";
+import type { TaskLogRecord } from "../../src/domain/log-record.js";
 import type { TaskService } from "../../src/service/types.js";
 import { startGraphQLServer, type GraphQLServerOptions } from "../../src/graphql/server.js";
 import { postGraphQL, rawRequest } from "./helpers.js";
@@ -27,8 +27,8 @@ function fakeTask(id: string): TaskRecord {
   };
 }
 
-function fakeLog(taskId: string, iteration: number): TaskLog {
-  return { id: `${taskId}-log${iteration}`, taskId, iteration, executionName: "w", items: [], createdOn: new Date(), createdBy: SYSTEM_IDENTITY };
+function fakeLog(taskId: string, iteration: number): TaskLogRecord {
+  return { id: `${taskId}-log${iteration}`, task: taskId, iteration, executionName: "w", items: [], createdOn: new Date().toISOString(), createdBy: SYSTEM_IDENTITY };
 }
 
 /** A service whose every method fails unless overridden; counts the calls made. */

@@ -75,7 +75,7 @@ for (const kind of await storeKinds()) {
       const [first] = (await f.stint.tasks.listTasks({ where: { name: "job 1" } })).items;
       const logs = await f.stint.tasks.listLogs({ where: { task: first.id } });
       assert.equal(logs.items.length, 1);
-      assert.equal(logs.items[0].taskId, first.id);
+      assert.equal(logs.items[0].task, first.id);
       assert.equal(logs.items[0].items[0].type, "error");
       assert.equal(logs.items[0].items[0].message, "nope");
       const all = await f.stint.tasks.listLogs({ where: { iteration: 1 }, limit: 2 });

@@ -133,6 +133,21 @@ for (const kind of await storeKinds()) {
       assert.equal(aborted.taskStatus, "aborted");
       assert.equal(typeof aborted.finishedOn, "string");
     });
+
+    it("returns logs in Webiny's log record shape: the task's id as `task`, ISO dates", async () => {
+      const task = await f.stint.tasks.trigger({ definition: "plain", delay: 60 });
+      await f.stint.tasks.abort({ id: task.id, message: "Stop." });
+      const [log] = (await f.stint.tasks.listLogs({ where: { task: task.id } })).items;
+      assert.deepEqual(Object.keys(log).sort(), ["createdBy", "createdOn", "executionName", "id", "items", "iteration", "task"]);
+      assert.equal(log.task, task.id);
+      assert.equal(log.iteration, 1);
+      assert.equal(new Date(log.createdOn).toISOString(), log.createdOn);
+      assert.equal(log.items.length, 1);
+      assert.equal(log.items[0].message, "Stop.");
+      assert.equal(log.items[0].type, "info");
+      assert.equal(typeof log.items[0].createdOn, "string");
+      assert.equal("data" in log.items[0], false, "absent fields are left out");
+    });
   });
 }
 
