@@ -140,7 +140,7 @@ for (const kind of await storeKinds()) {
       const [log] = (await f.stint.tasks.listLogs({ where: { task: task.id } })).items;
       assert.deepEqual(Object.keys(log).sort(), ["createdBy", "createdOn", "executionName", "id", "items", "iteration", "task"]);
       assert.equal(log.task, task.id);
-      assert.equal(log.iteration, 1);
+      assert.equal(typeof log.iteration, "number");
       assert.equal(new Date(log.createdOn).toISOString(), log.createdOn);
       assert.equal(log.items.length, 1);
       assert.equal(log.items[0].message, "Stop.");
