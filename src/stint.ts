@@ -17,6 +17,7 @@ import { StintEvents } from "./service/events.js";
 import type { ChildTasks } from "./runner/controller.js";
 import type { GraphQLServerOptions } from "./graphql/options.js";
 
+/** Options of {@link createStint}: the config file's keys, plus what only code can give. */
 export interface CreateStintOptions extends StintConfig {
   /** An adapter to use instead of opening `database` (then `close()` closes it too). */
   storage?: StorageAdapter;
@@ -28,18 +29,21 @@ export interface CreateStintOptions extends StintConfig {
   useEnv?: boolean;
 }
 
+/** The running API server of {@link Stint.startServer}. */
 export interface ServerHandle {
   /** The GraphQL endpoint, e.g. `http://127.0.0.1:4000/graphql`. */
   url: string;
   port: number;
   /** Where the dashboard is served, or null when no dashboard build was found. */
   dashboardUrl: string | null;
+  /** Stops the server (in-flight requests finish). */
   close(): Promise<void>;
 }
 
 /** Server options (see `GraphQLServerOptions` for each one's default). */
 export type StartServerOptions = Omit<GraphQLServerOptions, "service" | "ping">;
 
+/** One Stint instance: the store, the registered definitions, the TaskService, and the workers and servers started from it. */
 export interface Stint {
   readonly tasks: DefaultTaskService;
   readonly storage: StorageAdapter;

@@ -41,8 +41,7 @@ export async function loadConfig(explicit: string | undefined, cwd = process.cwd
     if (isStintError(error)) throw error;
     throw Errors.configInvalid(path, firstLine(error));
   }
-  const config = (module.default ?? module.config) as unknown;
-  return { path, config: checkConfig(path, config) };
+  return { path, config: checkConfig(path, exportedConfig(module)) };
 }
 
 async function importConfigModule(path: string): Promise<Record<string, unknown>> {
@@ -60,6 +59,20 @@ async function importConfigModule(path: string): Promise<Record<string, unknown>
     throw Errors.configInvalid(path, "loading a TypeScript config needs the tsx package (npm install tsx), or use stint.config.js");
   }
   return tsx.tsImport(url, import.meta.url);
+}
+
+/**
+ * The config a module exports. A `.ts` config in a CommonJS app (a package.json without
+ * `"type": "module"`, what `npm init` writes) is compiled to CommonJS, and importing that
+ * gives its whole `exports` object as `default`: the config is one level further down.
+ */
+function exportedConfig(module: Record<string, unknown>): unknown {
+  const value = module.default ?? module.config;
+  if (value && typeof value === "object" && (value as { __esModule?: unknown }).__esModule === true) {
+    const exports = value as Record<string, unknown>;
+    return exports.default ?? exports.config;
+  }
+  return value;
 }
 
 /** Shape checks only; definitions are checked by the registry when Stint starts. */

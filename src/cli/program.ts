@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { registerAbort } from "./abort.js";
 import { registerDefinitions } from "./definitions.js";
 import { registerDev } from "./dev.js";
+import { registerInit } from "./init.js";
 import { registerLogs } from "./logs.js";
 import { registerMigrate } from "./migrate.js";
 import { registerServe } from "./serve.js";
@@ -26,9 +27,11 @@ Bad input (unknown command or definition, invalid JSON, missing or broken config
 database URL scheme, a store without Stint's tables for tasks/logs/abort, an in-memory
 store for anything but dev) prints one line and exits with code 2.
 
-Start here, in this repository (in your project, stint dev loads ./stint.config.ts):
+Start here, in your app: stint init (writes ./stint.config.ts and npm scripts), then
+stint dev. In this repository:
   stint dev --config examples/stint.config.ts`,
   );
+  registerInit(program);
   registerDev(program);
   registerWorker(program);
   registerServe(program);

@@ -9,16 +9,18 @@
  * is written synchronously, so the line was out before the listener was in).
  */
 import type { Logger } from "./logger.js";
+import { watchNpmParent } from "./npm-parent.js";
 
 export function waitForShutdown(logger: Logger, close: () => Promise<void>): Promise<number> {
   return new Promise((resolve) => {
     let closing = false;
-    const onSignal = (signal: NodeJS.Signals) => {
+    const onSignal = (signal: NodeJS.Signals | "parent exited") => {
       if (closing) {
         logger.warn({ signal }, "second signal: exiting now");
         process.exit(130);
       }
       closing = true;
+      stopWatching();
       logger.info({ signal }, "shutting down (send the signal again to force)");
       close().then(
         () => {
@@ -33,5 +35,6 @@ export function waitForShutdown(logger: Logger, close: () => Promise<void>): Pro
     };
     process.on("SIGTERM", onSignal);
     process.on("SIGINT", onSignal);
+    const stopWatching = watchNpmParent(() => onSignal("parent exited"));
   });
 }

@@ -8,8 +8,10 @@ import { resolve } from "node:path";
 import { Errors } from "../domain/errors.js";
 import type { StorageAdapter } from "../storage/port/index.js";
 
+/** The store when nothing else is set: a SQLite file under `./.stint/`. */
 export const DEFAULT_DATABASE_URL = "sqlite:./.stint/stint.db";
 
+/** What a database URL names: a SQLite file (or `:memory:`) or a PostgreSQL connection string. */
 export type DatabaseTarget =
   | { kind: "sqlite"; filename: string }
   | { kind: "postgres"; connectionString: string };
@@ -17,6 +19,7 @@ export type DatabaseTarget =
 /** SQLite's spellings of a private in-memory database: `:memory:`, `file::memory:[?...]`, `file:x?mode=memory`. */
 const MEMORY_FORMS = /^(?::memory:|file::memory:(?:\?.*)?|file:[^?]*\?(?:.*&)?mode=memory(?:&.*)?)$/;
 
+/** Parses a database URL (`sqlite:<file>`, `sqlite::memory:`, `postgres://...`); throws `INVALID_DATABASE_URL` for anything else. */
 export function parseDatabaseUrl(url: unknown): DatabaseTarget {
   if (typeof url !== "string" || url.trim() === "") throw Errors.invalidDatabaseUrl(String(url));
   const value = url.trim();
@@ -57,6 +60,7 @@ export interface OpenStorageOptions {
   mustExist?: boolean;
 }
 
+/** Opens the storage adapter a database URL names (the adapter module is loaded only when used). */
 export async function openStorage(url: string, options: OpenStorageOptions = {}): Promise<StorageAdapter> {
   const target = parseDatabaseUrl(url);
   if (target.kind === "sqlite") {

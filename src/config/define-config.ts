@@ -4,6 +4,7 @@
  */
 import type { AnyTaskDefinition, TaskContextSource } from "../definition/types.js";
 
+/** The config file's `worker` section (every worker option is accepted: see `WorkerOptions`). */
 export interface StintWorkerConfig {
   /**
    * Iterations run at once by one worker process.
@@ -29,6 +30,7 @@ export interface StintWorkerConfig {
   timeoutSeconds?: number;
 }
 
+/** One API key of the GraphQL server. */
 export interface StintApiKey {
   /**
    * The bearer token clients send: at least 16 characters (a shorter one is refused at
@@ -41,6 +43,7 @@ export interface StintApiKey {
   name?: string;
 }
 
+/** The config file's `server` section: the GraphQL API and dashboard of `stint dev` and `stint serve`. */
 export interface StintServerConfig {
   /**
    * @defaultValue 4000
@@ -64,6 +67,7 @@ export interface StintServerConfig {
   debug?: boolean;
 }
 
+/** The shape of `stint.config.ts` (also the options of `createStint`). Every key is optional; docs/config.md lists them with their defaults. */
 export interface StintConfig {
   /**
    * `sqlite:<file>`, `sqlite::memory:` or `postgres://...`; env `STINT_DATABASE_URL` wins.
@@ -82,7 +86,9 @@ export interface StintConfig {
    * @defaultValue {}
    */
   context?: TaskContextSource;
+  /** Worker settings; `--concurrency` overrides `concurrency`. */
   worker?: StintWorkerConfig;
+  /** API server settings; `STINT_PORT`, `STINT_HOST` and the flags override them. */
   server?: StintServerConfig;
 }
 

@@ -9,6 +9,7 @@ import { Errors } from "../domain/errors.js";
 import { nextState } from "./state-update.js";
 import type { PlainRunParams, PlainTaskDefinition, RunParams, RunResult, TaskController, TaskDefinitionHandle } from "./types.js";
 
+/** The Webiny v5 style: a definition from a plain object with `id`, `title`, `run()` and optional settings and hooks. */
 export function createTaskDefinition<I = TaskInput, O = TaskOutput, C = unknown>(
   definition: PlainTaskDefinition<I, O, C>,
 ): TaskDefinitionHandle<I, O> {

@@ -6,10 +6,12 @@
 import { Errors } from "../domain/errors.js";
 import type { AnyTaskDefinition } from "./types.js";
 
+/** The definitions a Stint knows, by id (`stint.definitions`). */
 export class DefinitionRegistry {
   // A Map keeps registration order, which is the order listDefinitions shows.
   private readonly definitions = new Map<string, AnyTaskDefinition>();
 
+  /** Adds one definition; a duplicate id throws `TASK_DEFINITION_DUPLICATE`. */
   register(definition: AnyTaskDefinition): this {
     assertHandle(definition);
     if (this.definitions.has(definition.id)) throw Errors.definitionDuplicate(definition.id);
@@ -31,10 +33,12 @@ export class DefinitionRegistry {
     return this;
   }
 
+  /** The definition with this id, or undefined. */
   get(id: string): AnyTaskDefinition | undefined {
     return this.definitions.get(id);
   }
 
+  /** Whether a definition with this id is registered. */
   has(id: string): boolean {
     return this.definitions.has(id);
   }

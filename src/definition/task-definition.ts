@@ -20,12 +20,15 @@ import type {
   TaskDefinitionInterface,
 } from "./types.js";
 
+/** The parameters of `TaskDefinition.createImplementation`: the class and its constructor arguments. */
 export interface CreateImplementationParams<I, O, D extends readonly unknown[]> {
+  /** A class implementing {@link TaskDefinition.Interface}. */
   implementation: new (...dependencies: D) => TaskDefinitionInterface<I, O>;
   /** Constructor arguments, in order. */
   dependencies?: D;
 }
 
+/** Makes a definition of a class instance built with `dependencies` (the instance is used as it is, so its methods keep `this`). */
 function createImplementation<I = TaskInput, O = TaskOutput, D extends readonly unknown[] = []>(
   params: CreateImplementationParams<I, O, D>,
 ): TaskDefinitionHandle<I, O> {
@@ -34,16 +37,24 @@ function createImplementation<I = TaskInput, O = TaskOutput, D extends readonly 
   return normalizeDefinition<I, O>(instance);
 }
 
-export const TaskDefinition = { createImplementation } as const;
+/** The Webiny v6 style: `TaskDefinition.createImplementation({ implementation, dependencies })` turns a class into a definition. */
+export const TaskDefinition = {
+  /** Makes a definition of a class: `TaskDefinition.createImplementation({ implementation: MyTask, dependencies: [db] })`. */
+  createImplementation,
+} as const;
 
 // Type-only members merged with the value above: `TaskDefinition.Interface<I, O>` etc.
+/** Types of the Webiny v6 style: `TaskDefinition.Interface`, `TaskDefinition.RunParams`, `TaskDefinition.Handle`. */
 export declare namespace TaskDefinition {
+  /** What a definition class implements: `id`, `title`, `run()` and the optional settings and hooks. */
   type Interface<I = TaskInput, O = TaskOutput> = TaskDefinitionInterface<I, O>;
+  /** The parameters of a definition class's `run()`: `input`, `controller`, `definition`. */
   type RunParams<I = TaskInput, O = TaskOutput> = DefinitionRunParams<I, O>;
   /**
    * What `run()` resolves to: a `controller.response.*` value or a plain Webiny result
    * object (`{ status: "done", output }` ...); `I` is the input type of `continue()`.
    */
   type Result<O = TaskOutput, I = TaskInput> = TaskResponse<O, I> | TaskResult<O, I>;
+  /** A definition as registered: what `createImplementation` returns. */
   type Handle<I = TaskInput, O = TaskOutput> = TaskDefinitionHandle<I, O>;
 }

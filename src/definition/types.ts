@@ -26,19 +26,28 @@ export type TaskContextSource = object | (() => unknown);
 /** `updateInput` / `updateOutput` take the fields to merge, or `(current) => next` (Webiny). */
 export type StateUpdate<T> = Partial<T> | ((current: T) => T);
 
+/** What `run()` gets in the Webiny v6 style (`controller`): the response to return, the time budget, the task's state, its logger, child tasks and progress. */
 export interface TaskController<I = TaskInput, O = TaskOutput> {
   response: {
+    /** Finishes the task with `output`: status `success`, then `onDone`. */
     done(output?: O): ResponseDone<O>;
+    /** Finishes the task with a message and `output`: status `success`, then `onDone`. */
     done(message: string | undefined, output?: O): ResponseDone<O>;
+    /** Checkpoint: merges `input` into the stored input and runs the next iteration (after `options.seconds` or at `options.date`, when given). */
     continue(input: Partial<I>, options?: ContinueOptions): ResponseContinue<I>;
+    /** Fails the task with this error: status `failed` (or a retry, when the definition has a retry policy), then `onError`. */
     error(error: unknown): ResponseError;
+    /** Ends the task as `aborted`, then `onAbort`. */
     aborted(): ResponseAborted;
   };
   runtime: {
+    /** True once the task has been aborted by a user. */
     isAborted(): boolean;
     /** Remaining time under `seconds` (default: the definition's threshold, 3 minutes). */
     isCloseToTimeout(seconds?: number): boolean;
+    /** Seconds left of this iteration's time budget. */
     getRemainingSeconds(): number;
+    /** Milliseconds left of this iteration's time budget. */
     getRemainingMilliseconds(): number;
     /** Fires on abort and at the iteration's hard time budget. */
     signal: AbortSignal;
@@ -46,8 +55,11 @@ export interface TaskController<I = TaskInput, O = TaskOutput> {
   state: {
     /** The task in Webiny's shape (ISO dates, absent fields undefined). */
     getTask(): TaskRecord<I, O>;
+    /** The task's status. */
     getStatus(): TaskStatus;
+    /** The task's current input. */
     getInput(): I;
+    /** The task's current output, or null. */
     getOutput(): O | null;
     /** Shallow-merges the fields into the stored input, or stores what the callback returns. */
     updateInput(input: StateUpdate<I>): Promise<void>;
@@ -55,24 +67,30 @@ export interface TaskController<I = TaskInput, O = TaskOutput> {
     updateOutput(output: StateUpdate<O>): Promise<void>;
   };
   logger: {
+    /** Appends an info item to the task's log. */
     info(params: { message: string; data?: unknown }): void;
+    /** Appends an error item to the task's log. */
     error(params: { message: string; error?: unknown; data?: unknown }): void;
   };
   task: {
+    /** Triggers a child task of this task (its parent id is this task's). */
     trigger<CI = TaskInput>(params: {
       definition: string | TaskDefinitionHandle<CI, any>;
       input?: CI;
       name?: string;
       delay?: number;
     }): Promise<Task<CI>>;
+    /** The child tasks of this task, optionally of one definition. */
     listChildren(definitionId?: string): Promise<Task[]>;
   };
   /** Stint: coalesced progress, stored on the task as `progress`. */
   progress: {
+    /** Sets the task's progress (written at most once per `progressIntervalMs`). */
     set(progress: { done: number; total?: number; message?: string }): void;
   };
 }
 
+/** The definition as `run()` sees it in `params.definition`. */
 export interface DefinitionSummary {
   readonly id: string;
   readonly title: string;
@@ -80,6 +98,7 @@ export interface DefinitionSummary {
   readonly maxIterations: number;
 }
 
+/** The parameters of `run()` in the Webiny v6 style (`TaskDefinition.createImplementation`). */
 export interface RunParams<I = TaskInput, O = TaskOutput> {
   input: I;
   controller: TaskController<I, O>;
@@ -108,6 +127,7 @@ export interface PlainHookParams<I = TaskInput, O = TaskOutput, C = unknown> {
 export interface HandleHookParams<I = TaskInput, O = TaskOutput> {
   task: TaskRecord<I, O>;
 }
+/** The parameters of `onBeforeTrigger`: what is about to be stored. Throw to refuse the trigger. */
 export interface BeforeTriggerParams<I = TaskInput> {
   /** v5 (createTaskDefinition) definitions only: `createStint({ context })`, resolved; `{}` by default. */
   context?: unknown;
@@ -115,6 +135,7 @@ export interface BeforeTriggerParams<I = TaskInput> {
   data: { definitionId: string; name: string; input: I; parentId?: string };
 }
 
+/** A zod schema for the input, or an object of zod schemas (one per input field). */
 export type InputValidation = z.ZodType | Record<string, z.ZodType>;
 
 /** Members shared by both authoring styles; `H` is what the terminal hooks receive. */
@@ -146,14 +167,21 @@ interface DefinitionCommon<I, O, H> {
   isolation?: "none" | "thread";
   /** Stint: URL of the module exporting this definition (`import.meta.url`), for isolation. */
   module?: string;
+  /** The input's zod schema; a trigger with an input it refuses fails with `VALIDATION_FAILED_INVALID_FIELDS`. */
   createInputValidation?(params: { validator: typeof z }): InputValidation;
+  /** Runs before a task of this definition is stored; throwing refuses the trigger (`TASK_TRIGGER_VETOED`). */
   onBeforeTrigger?(params: BeforeTriggerParams<I>): void | Promise<void>;
+  /** Runs once after the task succeeded. */
   onDone?(params: H): void | Promise<void>;
+  /** Runs once after the task failed. */
   onError?(params: H): void | Promise<void>;
+  /** Runs once after the task was aborted. */
   onAbort?(params: H): void | Promise<void>;
+  /** Runs once after the task failed by reaching `maxIterations`. */
   onMaxIterations?(params: H): void | Promise<void>;
 }
 
+/** How a failed task is retried: `attempts` in all, with exponential backoff between them. */
 export interface RetryPolicy {
   /** Runs of one iteration in all, the first included (3 = up to 2 retries). */
   attempts: number;
@@ -167,10 +195,12 @@ export interface RetryPolicy {
   jitter?: boolean;
 }
 
+/** A {@link RetryPolicy} with every default filled in. */
 export type ResolvedRetryPolicy = Required<RetryPolicy>;
 
 /** Controller style (Webiny v6). */
 export interface TaskDefinitionInterface<I = TaskInput, O = TaskOutput> extends DefinitionCommon<I, O, HookParams<I, O>> {
+  /** One iteration of the task: returns `done`, `continue` (a checkpoint), `error` or `aborted`. */
   run(params: RunParams<I, O>): RunResult<O, I>;
 }
 
@@ -179,15 +209,22 @@ export interface PlainRunParams<I = TaskInput, O = TaskOutput, C = unknown> {
   context: C;
   input: I;
   response: TaskController<I, O>["response"];
+  /** True when less than `seconds` (default: the definition's `closeToTimeoutSeconds`) of the budget is left: time to `continue`. */
   isCloseToTimeout(seconds?: number): boolean;
+  /** True once the task has been aborted by a user. */
   isAborted(): boolean;
   store: {
     /** The task in Webiny's shape (ISO dates, absent fields undefined). */
     getTask(): TaskRecord<I, O>;
+    /** The task's status. */
     getStatus(): TaskStatus;
+    /** The task's current input. */
     getInput(): I;
+    /** The task's current output, or null. */
     getOutput(): O | null;
+    /** Merges `input` into the task's stored input. */
     updateInput(input: StateUpdate<I>): Promise<void>;
+    /** Merges `output` into the task's stored output. */
     updateOutput(output: StateUpdate<O>): Promise<void>;
     /**
      * Webiny v5's `store.updateTask(data | (task) => data)`. Stint stores `input` and
@@ -195,10 +232,14 @@ export interface PlainRunParams<I = TaskInput, O = TaskOutput, C = unknown> {
      * (status, iterations, dates, executionName, name, eventResponse) are refused.
      */
     updateTask(update: TaskUpdate<I, O> | ((task: TaskRecord<I, O>) => TaskUpdate<I, O>)): Promise<void>;
+    /** Appends an info item to the task's log. */
     addInfoLog(params: { message: string; data?: unknown }): Promise<void>;
+    /** Appends an error item to the task's log. */
     addErrorLog(params: { message: string; error?: unknown; data?: unknown }): Promise<void>;
+    /** The child tasks of this task, optionally of one definition. */
     listChildTasks(definitionId?: string): Promise<Task[]>;
   };
+  /** Triggers a child task of this task. */
   trigger: TaskController<I, O>["task"]["trigger"];
   /** Stint addition: coalesced progress, as `controller.progress`. */
   progress: TaskController<I, O>["progress"];
@@ -217,8 +258,10 @@ export interface TaskUpdate<I = TaskInput, O = TaskOutput> {
   iterations?: number;
 }
 
+/** A definition in the Webiny v5 style, as given to `createTaskDefinition`. */
 export interface PlainTaskDefinition<I = TaskInput, O = TaskOutput, C = unknown>
   extends DefinitionCommon<I, O, PlainHookParams<I, O, C>> {
+  /** One iteration of the task: returns `response.done`, `continue` (a checkpoint), `error` or `aborted`. */
   run(params: PlainRunParams<I, O, C>): RunResult<O, I>;
 }
 
@@ -250,18 +293,23 @@ export interface TaskDefinitionHandle<I = TaskInput, O = TaskOutput> {
    * runner reads it (`readResult`).
    */
   run(params: RunParams<I, O>, context?: TaskContextSource): Promise<unknown>;
-  /** v5 definitions get `{ context, data }`, v6 ones `{ data }`. */
+  /** Runs before a task of this definition is stored; throwing refuses the trigger. v5 definitions get `{ context, data }`, v6 ones `{ data }`. */
   onBeforeTrigger?(params: BeforeTriggerParams<I>, context?: TaskContextSource): Promise<void>;
   /** v6 definitions get `{ task, definition }`, v5 ones `{ context, task }`. */
   onDone?(params: HandleHookParams<I, O>, context?: TaskContextSource): Promise<void>;
+  /** Runs once after the task failed. */
   onError?(params: HandleHookParams<I, O>, context?: TaskContextSource): Promise<void>;
+  /** Runs once after the task was aborted. */
   onAbort?(params: HandleHookParams<I, O>, context?: TaskContextSource): Promise<void>;
+  /** Runs once after the task reached `maxIterations`. */
   onMaxIterations?(params: HandleHookParams<I, O>, context?: TaskContextSource): Promise<void>;
   readonly __types?: { input: I; output: O };
 }
 
+/** A definition of any input and output, as registries and configs hold them. */
 export type AnyTaskDefinition = TaskDefinitionHandle<any, any>;
 
+/** Why an input was refused, by field path: zod's code and message for each. */
 export type InvalidFields = Record<string, { code: string; message: string; data: { path: (string | number)[] } }>;
 
 export type { TaskResponse };

@@ -3,6 +3,7 @@
  * this clock, so tests can move time instead of sleeping.
  */
 export interface Clock {
+  /** Milliseconds since the epoch. */
   now(): number;
   /** Resolves after `ms` of this clock's time, or early when `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
@@ -16,6 +17,7 @@ export interface Clock {
   onAdvance?(listener: () => void): () => void;
 }
 
+/** The real clock (`Date.now()` and timers); `createStint` uses it unless given another. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   timeout: (ms, callback, options) => {

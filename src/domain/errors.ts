@@ -4,6 +4,7 @@
  * Webiny has are Webiny's (WEBINY-COMPAT "Errors"); Stint's own follow the same style.
  */
 
+/** The error Stint throws for anything a caller can act on: a stable `code` (see {@link ErrorCode}), a message and structured `data`; GraphQL returns it as `{ message, code, data }`. */
 export class StintError extends Error {
   readonly code: string;
   readonly data: Record<string, unknown> | null;
@@ -15,15 +16,18 @@ export class StintError extends Error {
     this.data = data;
   }
 
+  /** The `{ message, code, data }` shape GraphQL and the CLI's `--json` return. */
   toJSON(): { message: string; code: string; data: Record<string, unknown> | null } {
     return { message: this.message, code: this.code, data: this.data };
   }
 }
 
+/** True when `error` is a {@link StintError} (and, given `code`, has that code). */
 export function isStintError(error: unknown, code?: string): error is StintError {
   return error instanceof StintError && (code === undefined || error.code === code);
 }
 
+/** Every {@link StintError} code, by name. Webiny's codes where Webiny has the error. */
 export const ErrorCode = {
   DefinitionNotFound: "TASK_DEFINITION_ERROR",
   DefinitionInvalid: "TASK_DEFINITION_INVALID",
@@ -53,61 +57,86 @@ export const ErrorCode = {
   NotAuthorized: "SECURITY_NOT_AUTHORIZED",
   Closed: "STINT_CLOSED",
 } as const;
+/** One of the {@link ErrorCode} values. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** Factories of every {@link StintError}, worded once for all entry points. */
 export const Errors = {
+  /** No registered definition has this id. */
   definitionNotFound: (id: string) =>
     new StintError("Task definition was not found!", ErrorCode.DefinitionNotFound, { id }),
+  /** A definition id that is not camelCase. */
   definitionIdInvalid: (id: string) =>
     new StintError(
       `Task ID "${id}" is invalid. It must be in camelCase format, for example: "myCustomTask".`,
       ErrorCode.DefinitionInvalid,
       { id },
     ),
+  /** Two definitions registered with one id. */
   definitionDuplicate: (id: string) =>
     new StintError(`Task definition "${id}" is already registered.`, ErrorCode.DefinitionDuplicate, { id }),
+  /** A definition Stint cannot run (e.g. no `run`, a bad `maxIterations`). */
   definitionInvalid: (id: string, reason: string) =>
     new StintError(`Task definition "${id}" is invalid: ${reason}`, ErrorCode.DefinitionInvalid, { id, reason }),
+  /** The input failed the definition's zod schema; `data.invalidFields` says where. */
   validationFailed: (invalidFields: Record<string, { code: string; message: string; data: { path: (string | number)[] } }>) =>
     new StintError("Validation failed.", ErrorCode.ValidationFailed, { invalidFields }),
+  /** A delay or wait longer than {@link MAX_DELAY_SECONDS}. */
   maxDelay: (delay: number) =>
     new StintError("The maximum delay for a task is 355 days.", ErrorCode.MaxDelay, { delay, max: MAX_DELAY_SECONDS }),
+  /** A delay that is not a finite number of seconds. */
   invalidDelay: (delay: unknown) =>
     new StintError("The delay must be a finite number of seconds.", ErrorCode.InvalidDelay, { delay: describeValue(delay) }),
+  /** Abort of a task that is already finished. */
   abortNotAllowed: (id: string, status: string) =>
     new StintError("Cannot abort a task that is not pending or running!", ErrorCode.AbortNotAllowed, { id, status }),
-  /** Webiny v5's abort of an unknown id: `Task "<id>" was not found!`, code NOT_FOUND. */
+  /** No task has this id: Webiny v5's abort of an unknown id, `Task "<id>" was not found!`, code NOT_FOUND. */
   taskNotFound: (id: string) => new StintError(`Task "${id}" was not found!`, ErrorCode.TaskNotFound, { id }),
+  /** A value that cannot be a task id. */
   invalidId: (id: unknown) =>
     new StintError(`Task ID "${describeValue(id)}" is not a valid task ID.`, ErrorCode.InvalidId, { id: describeValue(id) }),
+  /** An option or argument out of its range; `data.argument` names it. */
   invalidArgument: (argument: string, reason: string) =>
     new StintError(`Invalid ${argument}: ${reason}`, ErrorCode.InvalidArgument, { argument, reason }),
+  /** An input, output or log item above its size limit. */
   payloadTooLarge: (what: string, size: number, max: number) =>
     new StintError(`The ${what} is too large: ${size} bytes, at most ${max} allowed.`, ErrorCode.PayloadTooLarge, { size, max }),
+  /** An iteration ran past its time budget. */
   timeout: (seconds: number) =>
     new StintError(`Task iteration exceeded its time budget of ${seconds} seconds.`, ErrorCode.Timeout, { seconds }),
+  /** A lifecycle hook ran past its time budget. */
   hookTimeout: (hook: string, seconds: number) =>
     new StintError(`Task hook ${hook} exceeded its time budget of ${seconds} seconds and was left behind.`, ErrorCode.Timeout, { hook, seconds }),
+  /** Another worker took the task over (this worker's lease lapsed). */
   leaseLost: (id: string) =>
     new StintError(`Task "${id}" lease was taken over by another worker.`, ErrorCode.LeaseLost, { id }),
+  /** The task reached its definition's `maxIterations`. */
   maxIterations: () => new StintError("Task reached max iterations.", ErrorCode.MaxIterations),
+  /** A database URL of no supported scheme. */
   invalidDatabaseUrl: (url: string) =>
     new StintError(
       `Unsupported database URL "${redactUrl(url)}": use sqlite:<file>, sqlite::memory: or postgres://...`,
       ErrorCode.InvalidDatabaseUrl,
       { url: redactUrl(url) },
     ),
+  /** The store cannot be reached or refused the operation. */
   storageUnavailable: (reason: string, cause?: unknown) =>
     new StintError(`The task store is unavailable: ${reason}`, ErrorCode.StorageUnavailable, null, { cause }),
+  /** A store that must exist (a SQLite file, a PostgreSQL schema with Stint's tables) does not. */
   storeNotFound: (filename: string, cause?: unknown) =>
     new StintError(`No Stint database at ${filename}.`, ErrorCode.StoreNotFound, { filename }, { cause }),
+  /** The store is out of space; nothing was written. */
   storageFull: (cause?: unknown) =>
     new StintError("The task store is out of space; the write was not stored.", ErrorCode.StorageFull, null, { cause }),
+  /** The config file given does not exist. */
   configNotFound: (path: string) =>
     new StintError(`Config file "${path}" was not found.`, ErrorCode.ConfigNotFound, { path }),
+  /** The config file cannot be loaded or has the wrong shape. */
   configInvalid: (path: string, reason: string) =>
     new StintError(`Config file "${path}" is invalid: ${reason}`, ErrorCode.ConfigInvalid, { path, reason }),
+  /** An API request without the permission it needs. */
   notAuthorized: () => new StintError("Not authorized!", ErrorCode.NotAuthorized),
+  /** A call on a Stint that was closed. */
   closed: () => new StintError("Stint has been closed.", ErrorCode.Closed),
 };
 

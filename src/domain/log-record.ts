@@ -6,6 +6,7 @@
 import type { LogItemType, TaskLog } from "./log.js";
 import type { Identity } from "./task.js";
 
+/** One item of a log record, as `listLogs` returns it (`createdOn` an ISO string). */
 export interface LogItemRecord {
   message: string;
   /** ISO 8601. */
@@ -17,6 +18,7 @@ export interface LogItemRecord {
   attempt?: number;
 }
 
+/** A task's log of one iteration, as `listLogs` returns it: Webiny's log record. */
 export interface TaskLogRecord {
   id: string;
   /** The task's id (Webiny's field name). */

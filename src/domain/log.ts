@@ -4,8 +4,10 @@
  */
 import type { Identity } from "./task.js";
 
+/** The kind of a log item. */
 export type LogItemType = "info" | "error";
 
+/** One log line of an iteration, with its data or error. */
 export interface LogItem {
   message: string;
   createdOn: Date;
@@ -16,6 +18,7 @@ export interface LogItem {
   attempt?: number;
 }
 
+/** The log of one iteration of a task: its items in the order written. */
 export interface TaskLog {
   id: string;
   taskId: string;

@@ -7,6 +7,7 @@
  */
 import type { Identity, Task, TaskInput, TaskOutput, TaskProgress, TaskStatus } from "./task.js";
 
+/** A task as user code sees it (run params, hooks, TaskService results): Webiny's shape, dates as ISO strings, absent fields `undefined`. */
 export interface TaskRecord<I = TaskInput, O = TaskOutput> {
   id: string;
   name: string;

@@ -3,6 +3,7 @@
  * (WEBINY-COMPAT "Task record") so GraphQL clients and ported code see the same shape.
  */
 
+/** A task's status: `pending` (waiting to run), `running`, and the terminal `success`, `failed`, `aborted`. */
 export const TaskStatus = {
   Pending: "pending",
   Running: "running",
@@ -10,24 +11,31 @@ export const TaskStatus = {
   Failed: "failed",
   Aborted: "aborted",
 } as const;
+/** One of the {@link TaskStatus} values. */
 export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus];
 
+/** Every status, in lifecycle order. */
 export const TASK_STATUSES: readonly TaskStatus[] = Object.values(TaskStatus);
+/** The statuses a task never leaves. */
 export const TERMINAL_STATUSES: readonly TaskStatus[] = [
   TaskStatus.Success,
   TaskStatus.Failed,
   TaskStatus.Aborted,
 ];
 
+/** True for `success`, `failed` and `aborted`: the task is finished. */
 export function isTerminalStatus(status: TaskStatus): boolean {
   return status === "success" || status === "failed" || status === "aborted";
 }
 
 // `any` values, not `unknown`: users' own `interface`s (which have no index signature)
 // must pass where a task input or output is expected.
+/** A task's input: a JSON object. */
 export type TaskInput = Record<string, any>;
+/** A task's output: a JSON object. */
 export type TaskOutput = Record<string, any>;
 
+/** Who triggered a task (`createdBy`): an API key's name, or the system. */
 export interface Identity {
   id: string;
   displayName: string;
@@ -41,6 +49,7 @@ export interface TaskProgress {
   message?: string;
 }
 
+/** A stored task: one run of a definition, with its input, output, status and timestamps (Webiny's field names). */
 export interface Task<I = TaskInput, O = TaskOutput> {
   id: string;
   name: string;
@@ -68,6 +77,7 @@ export interface Task<I = TaskInput, O = TaskOutput> {
   attempt: number;
 }
 
+/** The identity of tasks triggered by Stint itself or without an API key. */
 export const SYSTEM_IDENTITY: Identity = Object.freeze({
   id: "stint",
   displayName: "Stint",

@@ -8,6 +8,7 @@ import type { TaskRecord } from "../domain/task-record.js";
 import type { TaskLogRecord } from "../domain/log-record.js";
 import type { AnyTaskDefinition, TaskDefinitionHandle } from "../definition/types.js";
 
+/** What to trigger: a definition, its input, and optionally a name, a delay and a parent task. */
 export interface TriggerParams<I = TaskInput> {
   /** A definition id, or a typed definition handle (then `input` is type-checked). */
   definition: string | TaskDefinitionHandle<I, any>;
@@ -18,6 +19,7 @@ export interface TriggerParams<I = TaskInput> {
   parent?: { id: string } | string;
 }
 
+/** Which task to abort, and the message stored with the abort. */
 export interface AbortParams {
   id: string;
   message?: string;
@@ -29,6 +31,7 @@ export interface AbortParams {
  */
 export type ListWhere = Record<string, unknown>;
 
+/** Filter, sort and page of a task list (Webiny's `where`, `sort`, `limit`, `after`, `search`). */
 export interface ListTasksParams {
   where?: ListWhere;
   /** `createdOn_DESC` style, or Webiny v6's `values_createdOn_DESC`. Default newest first. */
@@ -39,19 +42,23 @@ export interface ListTasksParams {
   search?: string | null;
 }
 
+/** Filter, sort and page of a log list. */
 export interface ListLogsParams extends ListTasksParams {}
 
+/** Paging of a list: the cursor of the next page, whether there is one, and the total. */
 export interface ListMeta {
   cursor: string | null;
   hasMoreItems: boolean;
   totalCount: number;
 }
 
+/** One page of a list. */
 export interface ListResponse<T> {
   items: T[];
   meta: ListMeta;
 }
 
+/** A registered definition as lists and the GraphQL API show it. */
 export interface DefinitionInfo {
   id: string;
   title: string;
@@ -62,27 +69,35 @@ export interface DefinitionInfo {
   inputSchema: Record<string, unknown> | null;
 }
 
+/** Who triggers (for the API's API keys). */
 export interface TriggerOptions {
   /** Who triggers; stored as `createdBy`. Default: the system identity. */
   createdBy?: Identity;
 }
 
 /**
- * Tasks come back as Webiny's records (`TaskRecord`): dates as ISO strings, absent fields
+ * The use cases: trigger, abort, read and delete tasks, read logs and definitions (`stint.tasks`).
+ * Bad input throws a {@link StintError} and changes nothing. Tasks and logs come back as
+ * Webiny's records (`TaskRecord`, `TaskLogRecord`): dates as ISO strings, absent fields
  * undefined. An error thrown by a definition's `onBeforeTrigger` reaches the caller of
  * `trigger` as it was thrown.
  */
 export interface TaskService {
+  /** Runs `onBeforeTrigger`, checks the delay and the input, and stores a task (`pending`, or `running` when an idle worker takes it at once). */
   trigger<I = TaskInput>(params: TriggerParams<I>, options?: TriggerOptions): Promise<TaskRecord<I>>;
   /** Many triggers in one transaction: all stored or none. */
   triggerMany(params: readonly TriggerParams[], options?: TriggerOptions): Promise<TaskRecord[]>;
+  /** Aborts a pending or running task: stored as `aborted` at once, the running iteration gets its signal, `onAbort` runs once. */
   abort(params: AbortParams): Promise<TaskRecord>;
   /** null when no task has that id. */
   getTask(id: string): Promise<TaskRecord | null>;
+  /** A page of tasks, newest first unless `sort` says otherwise. */
   listTasks(params?: ListTasksParams): Promise<ListResponse<TaskRecord>>;
+  /** A page of iteration logs (filter by `where: { task: "<task id>" }`). */
   listLogs(params?: ListLogsParams): Promise<ListResponse<TaskLogRecord>>;
   /** Public definitions only unless `includePrivate`. */
   listDefinitions(options?: { includePrivate?: boolean }): DefinitionInfo[];
+  /** The registered definition with this id, private ones included. */
   getDefinition(id: string): AnyTaskDefinition | undefined;
   /** true when deleted; a NOT_FOUND error (`Task "<id>" was not found!`) when there was no such task. */
   deleteTask(id: string): Promise<boolean>;

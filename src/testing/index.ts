@@ -14,6 +14,7 @@ import { ManualClock } from "./manual-clock.js";
 
 export { ManualClock };
 
+/** A {@link Stint} for tests, with a manual clock and a worker that `runTask` drives step by step. */
 export interface TestStint extends Stint {
   readonly clock: ManualClock;
   /** The worker `runTask` drives (not started as a loop). */
@@ -33,6 +34,7 @@ export interface TestStint extends Stint {
   runUntilFinished(id: string, maxSteps?: number): Promise<TaskRecord>;
 }
 
+/** A Stint over an in-memory SQLite store and a {@link ManualClock}, for your tasks' tests: `runTask()` runs a task to its end without sleeping. */
 export async function createTestStint(options: {
   definitions: AnyTaskDefinition[];
   /** Defaults to an in-memory SQLite store. */

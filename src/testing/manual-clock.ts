@@ -13,6 +13,7 @@ export class ManualClock implements Clock {
     this.current = typeof start === "number" ? start : start.getTime();
   }
 
+  /** The clock's current time, in milliseconds since the epoch. */
   now(): number {
     return this.current;
   }
@@ -51,6 +52,7 @@ export class ManualClock implements Clock {
     this.set(this.current + ms);
   }
 
+  /** Moves the clock to `time` (never backwards): due timers and sleeps fire. */
   set(time: number | Date): void {
     const next = typeof time === "number" ? time : time.getTime();
     if (next < this.current) throw new Error("ManualClock cannot go backwards");

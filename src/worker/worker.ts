@@ -65,6 +65,7 @@ interface Execution {
   done: Promise<void>;
 }
 
+/** Runs task iterations: claims due tasks, runs up to `concurrency` at once, stores their outcomes and runs their hooks. Made by `stint.createWorker()` / `stint.startWorker()`; `stop()` shuts it down gracefully. */
 export class Worker {
   readonly events = new WorkerEvents();
   readonly options: ResolvedWorkerOptions;

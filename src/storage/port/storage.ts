@@ -51,6 +51,7 @@ export interface MigrateResult {
   version: number;
 }
 
+/** The storage port: everything Stint stores goes through it. `stint/sqlite` and `stint/postgres` implement it; the contract suite (tests/storage/contract) says what each method guarantees. */
 export interface StorageAdapter {
   readonly name: "sqlite" | "postgres";
   readonly capabilities: StorageCapabilities;
@@ -69,12 +70,16 @@ export interface StorageAdapter {
   storedVersion(): Promise<number | null>;
   /** Cheap round trip, for health checks. Throws when the store is unreachable. */
   ping(): Promise<void>;
+  /** Closes the store's connections; further calls fail. */
   close(): Promise<void>;
 
   /** Inserts tasks in one transaction (all or nothing) and returns them as stored. */
   taskCreateMany(params: readonly TaskCreateParams[]): Promise<Task[]>;
+  /** The task, or null when no task has this id. */
   taskGet(id: string): Promise<Task | null>;
+  /** The tasks of these ids that exist. */
   taskGetMany(ids: readonly string[]): Promise<Task[]>;
+  /** A page of tasks (filters, sort and cursor already checked by the TaskService). */
   taskList(params: TaskListParams): Promise<ListResult<Task>>;
   /** Deletes the task and its logs; false when it did not exist. */
   taskDelete(id: string): Promise<boolean>;
@@ -105,6 +110,7 @@ export interface StorageAdapter {
 
   /** Appends log items to the task's log record of `iteration` (created on first use). */
   logAppend(params: LogAppendParams): Promise<void>;
+  /** A page of iteration logs. */
   logList(params: LogListParams): Promise<ListResult<TaskLog>>;
 
   /**
@@ -112,5 +118,6 @@ export interface StorageAdapter {
    * `subscribe` delivers them to this process. Adapters without it make both no-ops.
    */
   publish(event: StorageEvent): Promise<void>;
+  /** Delivers published events to `listener`; returns an unsubscribe. */
   subscribe(listener: (event: StorageEvent) => void): () => void;
 }

@@ -231,6 +231,7 @@ export interface LogListParams extends ListParams<LogListField> {
   itemFilters?: readonly Filter<LogItemField>[];
 }
 
+/** What an adapter can do beyond the contract (cross-process wake-ups, skip-locked claims, several processes), so callers can adapt. */
 export interface StorageCapabilities {
   /** Cross-process wake-ups (PostgreSQL LISTEN/NOTIFY). */
   supportsNotify: boolean;

@@ -5,6 +5,7 @@
  */
 import { Errors } from "../../domain/errors.js";
 
+/** Options of {@link createPostgresStorage}. */
 export interface PostgresStorageOptions {
   /** `postgres://user:pass@host:port/db`; a `?schema=name` parameter selects the schema. */
   connectionString: string;
@@ -37,7 +38,9 @@ export interface ResolvedPostgresOptions {
   countEstimateThreshold: number;
 }
 
+/** The schema of Stint's tables unless `schema` or `?schema=` says otherwise. */
 export const DEFAULT_SCHEMA = "stint";
+/** Connections in the adapter's pool unless `poolSize` says otherwise. */
 export const DEFAULT_POOL_SIZE = 10;
 export const DEFAULT_COUNT_ESTIMATE_THRESHOLD = 100_000;
 
@@ -45,6 +48,7 @@ export const DEFAULT_COUNT_ESTIMATE_THRESHOLD = 100_000;
 // PostgreSQL's 63-byte identifier limit.
 const SCHEMA_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,56}$/;
 
+/** Returns the schema name when PostgreSQL and Stint's notification channel accept it; throws `INVALID_ARGUMENT` otherwise. */
 export function validateSchemaName(schema: string): string {
   if (!SCHEMA_PATTERN.test(schema)) {
     throw Errors.invalidArgument(

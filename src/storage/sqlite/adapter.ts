@@ -17,6 +17,7 @@ import { logAppend, logList } from "./logs.js";
 import { migrate, storedVersion } from "./migrate.js";
 import { taskCreateMany, taskDelete, taskGet, taskGetMany, taskList } from "./tasks.js";
 
+/** Options of {@link createSqliteStorage}. */
 export interface SqliteStorageOptions {
   /** Database file, created with its directory when missing; ":memory:" for a private one. */
   filename: string;
