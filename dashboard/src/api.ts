@@ -3,7 +3,7 @@
  * API key. Every `backgroundTasks` field answers in Webiny's `{ data, error }` envelope;
  * `unwrap` turns an envelope error into an `ApiError` carrying the API's message and code.
  */
-import { getApiKey } from "./auth-store";
+import { getApiKey } from "./auth-store.js";
 
 export interface ApiErrorShape {
   message: string;

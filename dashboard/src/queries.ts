@@ -1,10 +1,13 @@
 /** Every operation the dashboard sends, each a thin typed wrapper over `graphql()`. */
-import { graphql, unwrap, type ApiErrorShape } from "./api";
-import type { Definition, ListMeta, TaskDetail, TaskLog, TaskRow, TaskStatus } from "./types";
+import { graphql, unwrap, type ApiErrorShape } from "./api.js";
+import type { Definition, ListMeta, TaskDetail, TaskLog, TaskRow, TaskStatus } from "./types.js";
 
 const ERROR = "error { message code data }";
+// Only what the pages show: a polled list of 50 rows must not carry the tasks' inputs
+// and outputs (up to 1 MiB each; the server reads only the columns selected). The
+// run page shows input and output, so its task query reads them, but not eventResponse.
 const ROW = "id name definitionId parentId iterations taskStatus progress createdOn startedOn finishedOn";
-const DETAIL = `${ROW} executionName input output savedOn eventResponse createdBy { id displayName type }`;
+const DETAIL = `${ROW} executionName input output createdBy { id displayName type }`;
 
 interface Env<T> {
   data: T | null;
@@ -47,7 +50,7 @@ export async function listTasks(filter: TaskFilter, limit: number, after?: strin
 }
 
 export async function getTask(id: string): Promise<{ task: TaskDetail | null; logs: TaskLog[] }> {
-  const data = await graphql<{ backgroundTasks: { getTask: Env<TaskDetail & { logs: TaskLog[] }> } }>(
+  const data = await graphql<{ backgroundTasks: { getTask: Env<TaskDetail & { logs: TaskLog[] | null }> } }>(
     `query Run($id: ID!) { backgroundTasks { getTask(id: $id) {
       data { ${DETAIL} logs(limit: 1000) { id iteration executionName createdOn items { message createdOn type data error } } }
       ${ERROR} } } }`,
@@ -56,7 +59,8 @@ export async function getTask(id: string): Promise<{ task: TaskDetail | null; lo
   const task = unwrap(data.backgroundTasks.getTask);
   if (!task) return { task: null, logs: [] };
   const { logs, ...rest } = task;
-  return { task: rest, logs };
+  // logs is null when the server could not read them (its error is in `errors`).
+  return { task: rest, logs: logs ?? [] };
 }
 
 export async function listDefinitions(): Promise<Definition[]> {

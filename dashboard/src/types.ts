@@ -26,8 +26,6 @@ export interface TaskDetail extends TaskRow {
   executionName: string | null;
   input: unknown;
   output: unknown;
-  savedOn: string | null;
-  eventResponse: unknown;
   createdBy: { id: string; displayName: string; type: string | null };
 }
 

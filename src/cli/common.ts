@@ -18,7 +18,7 @@ export function addJsonOption(command: Command): Command {
 export function addServerOptions(command: Command): Command {
   return command
     .addOption(new Option("-p, --port <port>", "API port; 0 picks a free one (env STINT_PORT; default 4000)"))
-    .addOption(new Option("--host <host>", "API host; without API keys only loopback is allowed (env STINT_HOST; default 127.0.0.1)"));
+    .addOption(new Option("--host <host>", "API host (an IPv6 literal with or without brackets: ::1, [::1]); without API keys only loopback is allowed (env STINT_HOST; default 127.0.0.1)"));
 }
 
 export function addWorkerOptions(command: Command): Command {

@@ -71,7 +71,8 @@ export async function openStint(context: CliContext, extra: { skipMigrations?: b
     storage = await openStorage(database, { mustExist: context.needs.store === "existing" });
   } catch (error) {
     if (!isStintError(error, ErrorCode.StoreNotFound)) throw error;
-    throw CliErrors.storeNotFound(String(error.data?.filename), database, sources.database);
+    const reason = typeof error.data?.reason === "string" ? error.data.reason : undefined;
+    throw CliErrors.storeNotFound(String(error.data?.filename), database, sources.database, reason);
   }
   return createStint({
     storage, // closed by stint.close(), or by createStint itself when migrating fails

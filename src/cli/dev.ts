@@ -6,6 +6,8 @@ import type { Command } from "commander";
 import { addServerOptions, addStoreOptions, addWorkerOptions } from "./common.js";
 import { openStint, prepare, type CommonFlags } from "./context.js";
 import { devBanner } from "./dev-banner.js";
+import { checkCanListen } from "./listen-check.js";
+import { logAuthFailures } from "./server-settings.js";
 import { createLogger } from "./logger.js";
 import { stdio } from "./output.js";
 import { waitForShutdown } from "./shutdown.js";
@@ -18,6 +20,8 @@ export function registerDev(program: Command): void {
   addWorkerOptions(addServerOptions(addStoreOptions(command)));
   command.action(async (flags: CommonFlags) => {
     const context = await prepare(flags, { command: "dev", definitions: true, store: "create", inMemory: true, server: true });
+    // Before the store is opened: a port in use or a wrong host changes nothing.
+    await checkCanListen(context.options);
     const logger = createLogger();
     const stint = await openStint(context);
     logStintEvents(stint, logger);
@@ -27,7 +31,7 @@ export function registerDev(program: Command): void {
       const worker = stint.createWorker();
       logWorkerEvents(worker, logger);
       worker.start();
-      const server = await stint.startServer();
+      const server = await stint.startServer(logAuthFailures(logger));
       const definitions = stint.tasks.listDefinitions({ includePrivate: true });
       stdio.out(devBanner(context, { server, concurrency: worker.options.concurrency, definitions }));
     } catch (error) {

@@ -26,11 +26,14 @@ export class UsageError extends Error {
 
 /** The CLI's refusals, worded once; `source` names where the setting came from (see options.ts). */
 export const CliErrors = {
-  storeNotFound: (filename: string, url: string, source: string) =>
+  /** `reason`: something else is there (another application's database, a directory), which no command may turn into a store. */
+  storeNotFound: (filename: string, url: string, source: string, reason?: string) =>
     new StintError(
-      `No Stint database at ${filename} (${redactUrl(url)}, ${fromSource(source)}); ${checkHint(source)}, or create the store with: stint migrate`,
+      reason
+        ? `No Stint database at ${filename} (${reason}; ${redactUrl(url)}, ${fromSource(source)}); ${checkHint(source)}`
+        : `No Stint database at ${filename} (${redactUrl(url)}, ${fromSource(source)}); ${checkHint(source)}, or create the store with: stint migrate`,
       ErrorCode.StoreNotFound,
-      { filename, url: redactUrl(url), source },
+      { filename, url: redactUrl(url), source, ...(reason ? { reason } : {}) },
     ),
   storeInMemory: (command: string, url: string, source: string) =>
     new StintError(

@@ -11,6 +11,14 @@ import type { StintConfig } from "../config/define-config.js";
 
 export const CONFIG_FILE_NAMES = ["stint.config.ts", "stint.config.js", "stint.config.mjs"] as const;
 
+/**
+ * How long loading the config may take (its imports and any top-level await) before the
+ * command gives up with CONFIG_INVALID: a top-level await that never settles would
+ * otherwise hang the command, or end it silently with exit 0 once nothing else is
+ * pending. `STINT_CONFIG_TIMEOUT_MS` overrides it.
+ */
+export const CONFIG_TIMEOUT_MS = 30_000;
+
 export interface LoadedConfig {
   /** Absolute path of the file, or null when none was given or found. */
   path: string | null;
@@ -36,7 +44,7 @@ export async function loadConfig(explicit: string | undefined, cwd = process.cwd
   if (!path) return { path: null, config: {} };
   let module: Record<string, unknown>;
   try {
-    module = await importConfigModule(path);
+    module = await withinTimeout(importConfigModule(path), path, configTimeoutMs(path));
   } catch (error) {
     if (isStintError(error)) throw error;
     throw Errors.configInvalid(path, firstLine(error));
@@ -59,6 +67,26 @@ async function importConfigModule(path: string): Promise<Record<string, unknown>
     throw Errors.configInvalid(path, "loading a TypeScript config needs the tsx package (npm install tsx), or use stint.config.js");
   }
   return tsx.tsImport(url, import.meta.url);
+}
+
+function configTimeoutMs(path: string): number {
+  const text = process.env.STINT_CONFIG_TIMEOUT_MS;
+  if (text === undefined || text === "") return CONFIG_TIMEOUT_MS;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms <= 0) throw Errors.configInvalid(path, `STINT_CONFIG_TIMEOUT_MS must be a whole number of milliseconds above 0, got "${text}"`);
+  return ms;
+}
+
+/** The import, or CONFIG_INVALID after `ms`. The timer is referenced: it holds the process until then. */
+function withinTimeout<T>(loading: Promise<T>, path: string, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const seconds = ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+      reject(Errors.configInvalid(path, `it did not finish loading within ${seconds} (a top-level await that never settles?); STINT_CONFIG_TIMEOUT_MS sets the limit`));
+    }, ms);
+  });
+  return Promise.race([loading, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**

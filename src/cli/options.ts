@@ -82,7 +82,7 @@ export function resolveCliOptions(
   return {
     database: String(database.value),
     worker,
-    server: { ...config.server, port: integer(port.source, port.value, 0, 65535), host: String(host.value) },
+    server: { ...config.server, port: integer(port.source, port.value, 0, 65535), host: unbracketed(String(host.value)) },
     sources: { database: database.source, port: port.source, host: host.source },
   };
 }
@@ -91,6 +91,14 @@ export function resolveCliOptions(
 export function named(error: unknown, source: string): unknown {
   if (!isStintError(error)) return error;
   return new StintError(`${source}: ${error.message}`, error.code, error.data, { cause: error });
+}
+
+/**
+ * An IPv6 literal as a URL writes it (`[::1]`) is the address `::1` for listen(), which
+ * takes no brackets (it would look `[::1]` up as a name); the printed URL adds them back.
+ */
+export function unbracketed(host: string): string {
+  return /^\[[0-9a-f:.%]+\]$/i.test(host) ? host.slice(1, -1) : host;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

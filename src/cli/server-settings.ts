@@ -5,6 +5,8 @@
  */
 import { ErrorCode, Errors, isStintError } from "../domain/errors.js";
 import { assertSafeHost, createAuthenticator, parseApiKeysEnv } from "../graphql/auth.js";
+import type { AuthFailureEvent } from "../graphql/options.js";
+import type { Logger } from "./logger.js";
 import type { ResolvedCliOptions } from "./options.js";
 
 export function checkServerSettings(
@@ -21,4 +23,9 @@ export function checkServerSettings(
     }
     throw error;
   }
+}
+
+/** Failed authentications go to the command's log (as JSON lines in production), not to console.warn. */
+export function logAuthFailures(logger: Logger): { onAuthFailure: (event: AuthFailureEvent) => void } {
+  return { onAuthFailure: (event) => logger.warn({ ...event }, "authentication failed") };
 }

@@ -6,6 +6,7 @@ import { prepare, withStint, type CommonFlags } from "./context.js";
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, UsageError } from "./errors.js";
 import { integer } from "./options.js";
 import { printJson, stdio } from "./output.js";
+import { checkTrigger } from "./trigger-checks.js";
 import { watchTask } from "./watch.js";
 
 interface TriggerFlags extends CommonFlags {
@@ -43,10 +44,12 @@ async function trigger(definitionId: string, flags: TriggerFlags): Promise<numbe
   const delay = flags.delay === undefined ? undefined : Number(flags.delay);
   const intervalMs = integer("--interval", flags.interval ?? "200", 10, 60_000);
   const context = await prepare(flags, { command: "trigger", definitions: true, store: "create" });
-  if (!context.registry.has(definitionId)) {
+  const definition = context.registry.get(definitionId);
+  if (!definition) {
     const known = context.registry.ids();
     throw new UsageError(`unknown task definition "${definitionId}" in ${context.loaded.path}${known.length ? `; known: ${known.join(", ")}` : ""}`);
   }
+  await checkTrigger(definition, { input, name: flags.name, delay });
 
   return withStint(context, async (stint) => {
     const task = await stint.tasks.trigger({ definition: definitionId, input, name: flags.name, delay });

@@ -65,6 +65,12 @@ export interface StintServerConfig {
    * @defaultValue false
    */
   debug?: boolean;
+  /**
+   * The most bytes one request may read from the store (inputs, outputs, log items…);
+   * past it the answer is RESPONSE_TOO_LARGE, asking for fewer rows or fields.
+   * @defaultValue 33554432 (32 MiB)
+   */
+  maxResponseBytes?: number;
 }
 
 /** The shape of `stint.config.ts` (also the options of `createStint`). Every key is optional; docs/config.md lists them with their defaults. */

@@ -41,6 +41,8 @@ export const ErrorCode = {
   InvalidId: "INVALID_TASK_ID",
   InvalidArgument: "INVALID_ARGUMENT",
   PayloadTooLarge: "PAYLOAD_TOO_LARGE",
+  /** A read would return more than the caller's byte budget (e.g. the API's maxResponseBytes). */
+  ResponseTooLarge: "RESPONSE_TOO_LARGE",
   Timeout: "TASK_TIMEOUT",
   LeaseLost: "TASK_LEASE_LOST",
   MaxIterations: "TASK_MAX_ITERATIONS",
@@ -101,6 +103,13 @@ export const Errors = {
   /** An input, output or log item above its size limit. */
   payloadTooLarge: (what: string, size: number, max: number) =>
     new StintError(`The ${what} is too large: ${size} bytes, at most ${max} allowed.`, ErrorCode.PayloadTooLarge, { size, max }),
+  /** A read passed the caller's byte budget (the API's maxResponseBytes). */
+  responseTooLarge: (max: number) =>
+    new StintError(
+      `The response would be larger than ${max} bytes: ask for fewer rows (a smaller limit) or fewer fields (leave out input, output, eventResponse, progress or log items).`,
+      ErrorCode.ResponseTooLarge,
+      { max },
+    ),
   /** An iteration ran past its time budget. */
   timeout: (seconds: number) =>
     new StintError(`Task iteration exceeded its time budget of ${seconds} seconds.`, ErrorCode.Timeout, { seconds }),

@@ -6,6 +6,7 @@ import type { TaskService } from "../service/types.js";
 import type { Identity } from "../domain/task.js";
 import type { Permission } from "./auth.js";
 import type { TaskLoader } from "./task-loader.js";
+import type { ReadBudget } from "../storage/port/types.js";
 
 export interface GraphQLContext {
   service: TaskService;
@@ -17,6 +18,8 @@ export interface GraphQLContext {
   debug: boolean;
   /** The largest `limit` a list accepts. */
   maxListLimit: number;
+  /** The request's byte budget (maxResponseBytes), charged by every store read it makes. */
+  budget: ReadBudget;
   /** Batches and caches `WebinyBackgroundTaskLog.task` look-ups within the request. */
   tasks: TaskLoader;
   /** Memoises `WebinyBackgroundTask.logs` within the request (same task, same args). */

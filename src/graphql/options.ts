@@ -3,6 +3,7 @@
  */
 import type { TaskService } from "../service/types.js";
 import type { ApiKeyConfig } from "./auth.js";
+import { Errors, describeValue } from "../domain/errors.js";
 
 export interface GraphQLServerOptions {
   service: TaskService;
@@ -24,6 +25,12 @@ export interface GraphQLServerOptions {
   maxDepth?: number;
   /** Largest `limit` a list accepts. @defaultValue 1000 */
   maxListLimit?: number;
+  /**
+   * The most bytes one request may read from the store (task inputs, outputs, log items…,
+   * counted as rows are read). A request over it gets a RESPONSE_TOO_LARGE error asking for
+   * fewer rows or fields, instead of the server loading it all. @defaultValue 32 MiB
+   */
+  maxResponseBytes?: number;
   /** A folder served at `/` (e.g. a dashboard build). @defaultValue none */
   staticDir?: string;
   /** Receives errors that are not StintErrors before they are masked. @defaultValue console.error */
@@ -54,6 +61,7 @@ export const SERVER_DEFAULTS = {
   maxBodyBytes: 1024 * 1024,
   maxDepth: 12,
   maxListLimit: 1000,
+  maxResponseBytes: 32 * 1024 * 1024,
 } as const;
 
 export function resolveServerOptions(
@@ -64,15 +72,25 @@ export function resolveServerOptions(
   return {
     service: options.service,
     ping: options.ping,
-    host: options.host ?? SERVER_DEFAULTS.host,
+    // An IPv6 literal may come as a URL writes it (`[::1]`); listen() wants it bare.
+    host: (options.host ?? SERVER_DEFAULTS.host).replace(/^\[(.*)\]$/, "$1"),
     port: options.port ?? SERVER_DEFAULTS.port,
     apiKeys: [...(options.apiKeys ?? []), ...parseEnvKeys(env.STINT_API_KEYS)],
     debug: options.debug ?? SERVER_DEFAULTS.debug,
     maxBodyBytes: options.maxBodyBytes ?? SERVER_DEFAULTS.maxBodyBytes,
     maxDepth: options.maxDepth ?? SERVER_DEFAULTS.maxDepth,
     maxListLimit: options.maxListLimit ?? SERVER_DEFAULTS.maxListLimit,
+    maxResponseBytes: positiveInteger("maxResponseBytes", options.maxResponseBytes ?? SERVER_DEFAULTS.maxResponseBytes),
     staticDir: options.staticDir,
     onUnexpectedError: options.onUnexpectedError ?? ((error) => console.error("stint graphql: unexpected error", error)),
     onAuthFailure: options.onAuthFailure ?? ((event) => console.warn("stint graphql: authentication failed", event)),
   };
+}
+
+/** A byte limit must be a whole number ≥ 1: anything else would refuse (or allow) every read. */
+function positiveInteger(name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw Errors.invalidArgument(name, `expected a whole number of bytes ≥ 1, got ${describeValue(value)}`);
+  }
+  return value;
 }

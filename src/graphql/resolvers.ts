@@ -4,7 +4,7 @@
  * strings); the service validates them. Only `limit` is checked here too, against the
  * server's own cap, so an oversized page is refused before any work is done.
  */
-import { GraphQLError } from "graphql";
+import { GraphQLError, type GraphQLResolveInfo } from "graphql";
 import { Errors } from "../domain/errors.js";
 import type { TaskRecord as Task } from "../domain/task-record.js";
 import type { TaskLogRecord as TaskLog } from "../domain/log-record.js";
@@ -13,6 +13,9 @@ import { MAX_LIST_LIMIT } from "../service/list-query.js";
 import type { GraphQLContext } from "./context.js";
 import { envelope, listEnvelope, toEnvelopeError } from "./envelope.js";
 import { DateTimeScalar, JSONScalar, NumberScalar } from "./scalars.js";
+import { selectedDataFields, selectedFields } from "./selection-fields.js";
+import { checkWriteSelection } from "./write-selection.js";
+import { wantsLogItems } from "../storage/port/types.js";
 
 interface ListArgs {
   where?: Record<string, unknown> | null;
@@ -58,7 +61,7 @@ function nestedLogsLimit(limit: number | null | undefined): number {
   return limit;
 }
 
-async function allLogs(task: Task, args: NestedLogsArgs, context: GraphQLContext): Promise<TaskLog[]> {
+async function allLogs(task: Task, args: NestedLogsArgs, context: GraphQLContext, fields: string[]): Promise<TaskLog[]> {
   const wanted = nestedLogsLimit(args.limit);
   const pageSize = Math.min(context.maxListLimit, MAX_LIST_LIMIT);
   const logs: TaskLog[] = [];
@@ -69,6 +72,7 @@ async function allLogs(task: Task, args: NestedLogsArgs, context: GraphQLContext
       sort: args.sort ?? ["createdOn_ASC"],
       limit: Math.min(pageSize, wanted - logs.length),
       after,
+      ...readOptions(context, fields),
     });
     logs.push(...page.items);
     after = page.meta.cursor;
@@ -86,6 +90,11 @@ function listParams(args: ListArgs, context: GraphQLContext): ListTasksParams {
   };
 }
 
+/** Reads name the fields the selection uses (the rest stay unread) and charge the request's budget. */
+function readOptions(context: GraphQLContext, fields: string[]): { fields: string[]; budget: GraphQLContext["budget"] } {
+  return { fields, budget: context.budget };
+}
+
 /** Nested fields have no envelope: their errors become GraphQL field errors. */
 function toFieldError(error: unknown, context: GraphQLContext): GraphQLError {
   const { message, code, data, stack } = toEnvelopeError(error, context);
@@ -101,40 +110,50 @@ export const resolvers = {
   Mutation: { backgroundTasks: () => ({}) },
 
   WebinyBackgroundTaskQuery: {
-    getTask: (_: unknown, args: { id: string }, context: GraphQLContext) =>
-      envelope(context, "r", () => context.service.getTask(args.id)),
-    listTasks: (_: unknown, args: ListArgs, context: GraphQLContext) =>
-      listEnvelope(context, "r", () => context.service.listTasks(listParams(args, context))),
+    getTask: (_: unknown, args: { id: string }, context: GraphQLContext, info: GraphQLResolveInfo) =>
+      envelope(context, "r", () => context.service.getTask(args.id, readOptions(context, selectedDataFields(info)))),
+    listTasks: (_: unknown, args: ListArgs, context: GraphQLContext, info: GraphQLResolveInfo) =>
+      listEnvelope(context, "r", () =>
+        context.service.listTasks({ ...listParams(args, context), ...readOptions(context, selectedDataFields(info)) }),
+      ),
     listDefinitions: (_: unknown, __: unknown, context: GraphQLContext) =>
       envelope(context, "r", () => context.service.listDefinitions()),
-    listLogs: (_: unknown, args: ListArgs, context: GraphQLContext) =>
-      listEnvelope(context, "r", () => context.service.listLogs(listParams(args, context))),
+    listLogs: (_: unknown, args: ListArgs, context: GraphQLContext, info: GraphQLResolveInfo) =>
+      listEnvelope(context, "r", () =>
+        context.service.listLogs({ ...listParams(args, context), ...readOptions(context, selectedDataFields(info)) }),
+      ),
   },
 
   WebinyBackgroundTaskMutation: {
-    triggerTask: (_: unknown, args: TriggerArgs, context: GraphQLContext) =>
-      envelope(context, "w", () =>
-        context.service.trigger({
+    triggerTask: (_: unknown, args: TriggerArgs, context: GraphQLContext, info: GraphQLResolveInfo) =>
+      envelope(context, "w", () => {
+        checkWriteSelection(context, info);
+        return context.service.trigger({
           definition: args.definition,
           input: (args.input ?? undefined) as Record<string, unknown> | undefined,
           name: args.name ?? undefined,
           delay: args.delay ?? undefined,
-        }, context.identity ? { createdBy: context.identity } : {}),
-      ),
-    abortTask: (_: unknown, args: { id: string; message?: string | null }, context: GraphQLContext) =>
-      envelope(context, "w", () => context.service.abort({ id: args.id, message: args.message ?? undefined })),
+        }, context.identity ? { createdBy: context.identity } : {});
+      }),
+    abortTask: (_: unknown, args: { id: string; message?: string | null }, context: GraphQLContext, info: GraphQLResolveInfo) =>
+      envelope(context, "w", () => {
+        checkWriteSelection(context, info);
+        return context.service.abort({ id: args.id, message: args.message ?? undefined });
+      }),
     deleteTask: (_: unknown, args: { id: string }, context: GraphQLContext) =>
       envelope(context, "d", () => context.service.deleteTask(args.id)),
   },
 
   WebinyBackgroundTask: {
-    logs: async (task: Task, args: NestedLogsArgs, context: GraphQLContext) => {
-      const key = JSON.stringify([task.id, args.where ?? null, args.sort ?? null, args.limit ?? null]);
+    logs: async (task: Task, args: NestedLogsArgs, context: GraphQLContext, info: GraphQLResolveInfo) => {
+      const fields = selectedFields(info);
+      // With or without items read: two selections of the same logs must not share one answer.
+      const key = JSON.stringify([task.id, args.where ?? null, args.sort ?? null, args.limit ?? null, wantsLogItems(fields)]);
       let logs = context.nestedLogs.get(key);
       if (!logs) {
         logs = (async () => {
           if (!context.permissions.has("r")) throw Errors.notAuthorized();
-          return allLogs(task, args, context);
+          return allLogs(task, args, context, fields);
         })();
         context.nestedLogs.set(key, logs);
       }
@@ -147,9 +166,9 @@ export const resolvers = {
   },
 
   WebinyBackgroundTaskLog: {
-    task: async (log: TaskLog, _: unknown, context: GraphQLContext) => {
+    task: async (log: TaskLog, _: unknown, context: GraphQLContext, info: GraphQLResolveInfo) => {
       try {
-        const task = await context.tasks.load(log.task);
+        const task = await context.tasks.load(log.task, selectedFields(info));
         if (!task) throw Errors.taskNotFound(log.task);
         return task;
       } catch (error) {

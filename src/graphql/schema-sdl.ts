@@ -61,8 +61,11 @@ type WebinyBackgroundTask {
   eventResponse: JSON
   "Stint: what the task reported last through controller.progress.set()."
   progress: JSON
-  "The task's logs, one per iteration, oldest first unless sorted otherwise."
-  logs(where: WebinyBackgroundTaskLogListWhereInput, limit: Number, sort: [WebinyBackgroundTaskLogListSorter!]): [WebinyBackgroundTaskLog!]!
+  # Nullable on purpose (it was non-null): an error here (no read permission, a limit
+  # too high, the response budget) must null only this field, not the whole task, or a
+  # triggerTask/abortTask that did its write would answer data: null and lose the id.
+  "The task's logs, one per iteration, oldest first unless sorted otherwise. Null, with the reason in the response's errors, when they cannot be read: the task around them still comes back."
+  logs(where: WebinyBackgroundTaskLogListWhereInput, limit: Number, sort: [WebinyBackgroundTaskLogListSorter!]): [WebinyBackgroundTaskLog!]
 }
 
 type WebinyTaskLog_Items {

@@ -16,6 +16,7 @@ import { renderQueryPage } from "./graphiql-page.js";
 import type { ResolvedServerOptions } from "./options.js";
 import { guardTaskFields, readGuardPlugin } from "./read-guard.js";
 import { createTaskLoader } from "./task-loader.js";
+import { ByteBudget } from "../storage/read-budget.js";
 
 export const GRAPHQL_PATH = "/graphql";
 
@@ -50,13 +51,16 @@ export function createYogaApp(schema: GraphQLSchema, options: ResolvedServerOpti
     ],
     context: (initial): GraphQLContext => {
       const caller = callerOf(initial as unknown as Record<string, unknown>);
+      // One budget per request, shared by every read it makes (lists, nested logs and tasks).
+      const budget = new ByteBudget(options.maxResponseBytes);
       return {
         service: options.service,
         permissions: caller.permissions,
         identity: caller.identity,
         debug: options.debug,
         maxListLimit: options.maxListLimit,
-        tasks: createTaskLoader(options.service),
+        budget,
+        tasks: createTaskLoader(options.service, budget),
         nestedLogs: new Map(),
         onUnexpectedError: options.onUnexpectedError,
       };

@@ -26,6 +26,11 @@ export class LogBuffer {
       clock: Clock;
       /** While the iteration runs, pending items are written this often. */
       flushIntervalMs: number;
+      /**
+       * The iteration's claim: flushes are fenced with its token (read at each flush: a
+       * re-claim by this worker renews it), so none lands after an abort's message.
+       */
+      lease?: { readonly leaseToken: number };
     },
   ) {}
 
@@ -62,6 +67,7 @@ export class LogBuffer {
           executionName: this.options.executionName,
           now: this.options.clock.now(),
           items,
+          ...(this.options.lease ? { leaseToken: this.options.lease.leaseToken } : {}),
         })
         .catch(() => {
           this.pending = items.concat(this.pending);

@@ -67,6 +67,7 @@ export async function runIteration(params: IterationParams): Promise<IterationRe
     enabled: definition.databaseLogs,
     clock,
     flushIntervalMs: params.logFlushIntervalMs,
+    lease: params.lease,
   });
 
   // Every attempt is checked: a takeover keeps the iteration's number, and an iteration

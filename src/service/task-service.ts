@@ -21,6 +21,7 @@ import { logHookFailures, runHooks, type HookFailure } from "../worker/hooks.js"
 import { retryTransient } from "../worker/transient.js";
 import { parseLogListParams, parseTaskListParams } from "./list-query.js";
 import { markUserError } from "./user-error.js";
+import { parseReadOptions, type ReadOptions } from "./read-options.js";
 import type {
   AbortParams,
   DefinitionInfo,
@@ -92,7 +93,8 @@ export class DefaultTaskService implements TaskService {
       throw Errors.invalidArgument("message", "expected a string");
     }
     const message = replaceNul((params.message || "Task aborted.").slice(0, MAX_MESSAGE_LENGTH));
-    const existing = await this.deps.storage.taskGet(id);
+    // Only its definition is needed here (the abort itself returns the whole task).
+    const existing = await this.deps.storage.taskGet(id, { fields: ["definitionId"] });
     if (!existing) throw Errors.taskNotFound(id);
     const definition = this.deps.definitions.get(existing.definitionId);
     // An unknown definition (another process's) may still have an onAbort: leave the
@@ -140,8 +142,8 @@ export class DefaultTaskService implements TaskService {
     return toTaskRecord(result.task);
   }
 
-  async getTask(id: string): Promise<TaskRecord | null> {
-    const task = await this.deps.storage.taskGet(this.checkId(id));
+  async getTask(id: string, options?: ReadOptions): Promise<TaskRecord | null> {
+    const task = await this.deps.storage.taskGet(this.checkId(id), parseReadOptions(options));
     return task ? toTaskRecord(task) : null;
   }
 
@@ -151,12 +153,12 @@ export class DefaultTaskService implements TaskService {
   }
 
   private async listStored(params: ListTasksParams): Promise<ListResponse<Task>> {
-    const result = await this.deps.storage.taskList(parseTaskListParams(params ?? {}));
+    const result = await this.deps.storage.taskList({ ...parseTaskListParams(params ?? {}), ...parseReadOptions(params ?? {}) });
     return { items: result.items, meta: { cursor: result.cursor, hasMoreItems: result.hasMoreItems, totalCount: result.totalCount } };
   }
 
   async listLogs(params: ListLogsParams = {}): Promise<ListResponse<TaskLogRecord>> {
-    const result = await this.deps.storage.logList(parseLogListParams(params ?? {}));
+    const result = await this.deps.storage.logList({ ...parseLogListParams(params ?? {}), ...parseReadOptions(params ?? {}) });
     return { items: result.items.map(toTaskLogRecord), meta: { cursor: result.cursor, hasMoreItems: result.hasMoreItems, totalCount: result.totalCount } };
   }
 
@@ -240,7 +242,7 @@ export class DefaultTaskService implements TaskService {
     let parentId: string | null = null;
     if (hasParent) {
       parentId = this.checkId(parentRef);
-      if (!(await this.deps.storage.taskGet(parentId))) throw Errors.taskNotFound(parentId);
+      if (!(await this.deps.storage.taskGet(parentId, { fields: ["id"] }))) throw Errors.taskNotFound(parentId);
     }
 
     const runAt = now + Math.round(delay * 1000);
@@ -283,7 +285,7 @@ export function toDefinitionInfo(definition: AnyTaskDefinition): DefinitionInfo 
  * Functions wait that cannot take one; Stint waits a fractional delay to the millisecond
  * and holds it to the same maximum. A value that is not a finite number is refused.
  */
-function effectiveDelay(delay: unknown): number {
+export function effectiveDelay(delay: unknown): number {
   if (delay === undefined || delay === null) return 0;
   if (typeof delay !== "number" || !Number.isFinite(delay)) throw Errors.invalidDelay(delay);
   if (delay <= 0) return 0;

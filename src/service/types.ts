@@ -7,6 +7,7 @@ import type { Identity, TaskInput, TaskStatus } from "../domain/task.js";
 import type { TaskRecord } from "../domain/task-record.js";
 import type { TaskLogRecord } from "../domain/log-record.js";
 import type { AnyTaskDefinition, TaskDefinitionHandle } from "../definition/types.js";
+import type { ReadOptions } from "./read-options.js";
 
 /** What to trigger: a definition, its input, and optionally a name, a delay and a parent task. */
 export interface TriggerParams<I = TaskInput> {
@@ -31,8 +32,8 @@ export interface AbortParams {
  */
 export type ListWhere = Record<string, unknown>;
 
-/** Filter, sort and page of a task list (Webiny's `where`, `sort`, `limit`, `after`, `search`). */
-export interface ListTasksParams {
+/** Filter, sort and page of a task list (Webiny's `where`, `sort`, `limit`, `after`, `search`), and the read options (fields, budget). */
+export interface ListTasksParams extends ReadOptions {
   where?: ListWhere;
   /** `createdOn_DESC` style, or Webiny v6's `values_createdOn_DESC`. Default newest first. */
   sort?: readonly string[];
@@ -90,7 +91,7 @@ export interface TaskService {
   /** Aborts a pending or running task: stored as `aborted` at once, the running iteration gets its signal, `onAbort` runs once. */
   abort(params: AbortParams): Promise<TaskRecord>;
   /** null when no task has that id. */
-  getTask(id: string): Promise<TaskRecord | null>;
+  getTask(id: string, options?: ReadOptions): Promise<TaskRecord | null>;
   /** A page of tasks, newest first unless `sort` says otherwise. */
   listTasks(params?: ListTasksParams): Promise<ListResponse<TaskRecord>>;
   /** A page of iteration logs (filter by `where: { task: "<task id>" }`). */

@@ -73,10 +73,15 @@ export function finishPlan(p: TaskFinishParams): FinishPlan {
 /**
  * The log a finish stores (`TaskFinishParams.outcomeLogItems`): all of it when the finish
  * applied; otherwise without the outcome's own items, and nothing when only those remain.
+ * Nothing at all when the finish was fenced out by an abort (`aborted`: the task as it
+ * stands is aborted): the abort's message ends the log, and what the aborted iteration
+ * logged since its last flush would land after it.
  */
-export function keptLog(p: TaskFinishParams, applied: boolean): LogAppendParams | undefined {
+export function keptLog(p: TaskFinishParams, applied: boolean, aborted = false): LogAppendParams | undefined {
   const log = p.log;
-  if (!log || applied || !p.outcomeLogItems) return log;
+  if (!log || applied) return log;
+  if (aborted) return undefined;
+  if (!p.outcomeLogItems) return log;
   const own = log.items.length - Math.min(p.outcomeLogItems, log.items.length);
   return own > 0 ? { ...log, items: log.items.slice(0, own) } : undefined;
 }

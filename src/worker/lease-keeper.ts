@@ -1,5 +1,5 @@
 import type { Clock } from "../domain/clock.js";
-import type { LeaseState, StorageAdapter } from "../storage/port/index.js";
+import type { AbortWatch, LeaseState, StorageAdapter } from "../storage/port/index.js";
 
 export interface HeldLease {
   id: string;
@@ -13,12 +13,18 @@ export interface HeldLease {
 /**
  * Renews every lease this worker holds in one store call per beat. A lease the store
  * reports aborted or lost, or one that ran out locally because the store could not be
- * reached, is reported to its holder so the running iteration stops.
+ * reached, is reported to its holder so the running iteration stops. On a store that
+ * watches for aborts (SQLite: `watchAborts`; PostgreSQL notifies instead), an abort from
+ * another process is reported within that watch's period, not at the next beat: the
+ * watch is on only while leases are held.
  */
 export class LeaseKeeper {
   readonly leases = new Map<string, HeldLease>();
   private timer: NodeJS.Timeout | undefined;
   private renewing = false;
+  private readonly watch: AbortWatch | undefined;
+  /** Leases already told of an abort by the watch (it reports a task at each change until released). */
+  private readonly told = new WeakSet<HeldLease>();
 
   constructor(
     private readonly options: {
@@ -29,25 +35,38 @@ export class LeaseKeeper {
       intervalMs: number;
       onError: (error: unknown) => void;
     },
-  ) {}
+  ) {
+    this.watch = options.storage.watchAborts?.({
+      held: () => this.leases.values(),
+      onAborted: (id) => {
+        const lease = this.leases.get(id);
+        if (!lease || this.told.has(lease)) return;
+        this.told.add(lease);
+        lease.onLost("aborted");
+      },
+    });
+  }
 
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => void this.renew(), this.options.intervalMs);
     this.timer.unref();
+    if (this.leases.size > 0) this.watch?.active(true);
   }
 
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.watch?.stop();
   }
 
   hold(lease: HeldLease): void {
     this.leases.set(lease.id, lease);
+    if (this.timer && this.leases.size === 1) this.watch?.active(true);
   }
 
   release(id: string): void {
-    this.leases.delete(id);
+    if (this.leases.delete(id) && this.leases.size === 0) this.watch?.active(false);
   }
 
   async renew(): Promise<void> {

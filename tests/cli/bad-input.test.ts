@@ -52,7 +52,7 @@ describe("bad input prints one line, exits 2 and stores nothing", () => {
     assertUsageError(result, /Unsupported database URL "mysql:\/\/root:\*\*\*@localhost\/db"/);
   });
 
-  it("an input the definition's zod schema refuses (the store is opened, no task is stored)", async () => {
+  it("an input the definition's zod schema refuses (refused before the store is opened; no task is stored)", async () => {
     const result = await runCli(["trigger", "importCsv", "--input", '{"chunkBytes":1}', "--config", EXAMPLES_CONFIG, "--database", database]);
     assertUsageError(result, /Validation failed\. \(file: .*chunkBytes: .*\) \[VALIDATION_FAILED_INVALID_FIELDS\]/);
     const stint = await createStint({ database, useEnv: false });

@@ -44,7 +44,9 @@ describe("GraphQL schema", () => {
       "triggerTask(definition: WebinyBackgroundTaskDefinitionEnum!, input: JSON, name: String, delay: Number): WebinyBackgroundTaskTriggerResponse!",
       "abortTask(id: ID!, message: String): WebinyBackgroundTaskResponse!",
       "deleteTask(id: ID!): WebinyBackgroundTaskDeleteResponse!",
-      "logs(where: WebinyBackgroundTaskLogListWhereInput, limit: Number, sort: [WebinyBackgroundTaskLogListSorter!]): [WebinyBackgroundTaskLog!]!",
+      // Nullable (ends the line without "!"): a nested logs error must null only the
+      // logs, never a mutation's task, whose id the client needs (tests/graphql/write-results.test.ts).
+      "logs(where: WebinyBackgroundTaskLogListWhereInput, limit: Number, sort: [WebinyBackgroundTaskLogListSorter!]): [WebinyBackgroundTaskLog!]\n",
       "task: WebinyBackgroundTask!",
       "progress: JSON",
     ]) {

@@ -3,6 +3,7 @@
  * `/healthz` when the store is down, debug stacks and masking, the `Empty` enum, the
  * static folder, and batched task look-ups for log lists.
  */
+import { createServer as createNetServer } from "node:net";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -86,6 +87,13 @@ describe("GraphQL server", () => {
       assert.match(url, /^http:\/\/0\.0\.0\.0:\d+\/graphql$/);
     });
     await withServer({ host: "localhost" }, async (url) => assert.match(url, /^http:\/\/localhost:\d+\/graphql$/));
+  });
+
+  it("takes an IPv6 literal bare or in brackets, and prints it in brackets", async (t) => {
+    if (!(await hasIpv6Loopback())) return t.skip("no IPv6 loopback on this machine");
+    for (const host of ["::1", "[::1]"]) {
+      await withServer({ host }, async (url) => assert.match(url, /^http:\/\/\[::1\]:\d+\/graphql$/));
+    }
   });
 
   it("reads keys from STINT_API_KEYS as key:permissions pairs", async () => {
@@ -182,7 +190,11 @@ describe("GraphQL server", () => {
       );
     });
     assert.deepEqual(service.calls, ["listLogs", "listTasks"]);
-    assert.deepEqual(listTasksArgs, [{ where: { id_in: ["a", "b", "c"] }, limit: 3 }]);
+    // Only the fields `task { id }` selects (no heavy one: fields []), under the request's budget.
+    const [{ budget, ...args }] = listTasksArgs as { budget?: { charge: unknown } }[];
+    assert.deepEqual(listTasksArgs.length, 1);
+    assert.deepEqual(args, { where: { id_in: ["a", "b", "c"] }, limit: 3, fields: [] });
+    assert.equal(typeof budget?.charge, "function");
   });
 
   it("serves a static folder at / without leaving it", async () => {
@@ -206,3 +218,12 @@ describe("GraphQL server", () => {
     }
   });
 });
+
+/** Whether this machine can listen on ::1 (containers may have IPv6 off). */
+function hasIpv6Loopback(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createNetServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(0, "::1", () => probe.close(() => resolve(true)));
+  });
+}

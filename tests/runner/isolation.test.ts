@@ -4,7 +4,8 @@ import { sqliteStore, type TestStore } from "../helpers/stores.js";
 import { waitFor } from "../helpers/stint.js";
 import { createStint } from "../../src/stint.js";
 import { createTaskDefinition } from "../../src/definition/create-task-definition.js";
-import { crunch, outlast, spin, wrapUp } from "../fixtures/isolated-definitions.js";
+import { BroadcastChannel } from "node:worker_threads";
+import { crunch, outlast, OUTLAST_CHANNEL, spin, wrapUp } from "../fixtures/isolated-definitions.js";
 
 describe("isolation in worker threads", () => {
   const stores: TestStore[] = [];
@@ -65,13 +66,19 @@ describe("isolation in worker threads", () => {
     stores.push(store);
     const stint = await createStint({ storage: store.adapter, definitions: [outlast], useEnv: false });
     await stint.startWorker({ graceMs: 8_000 });
-    const { id } = await stint.tasks.trigger({ definition: outlast });
-    const messages = async () => (await stint.tasks.listLogs({ where: { task: id } })).items.flatMap((l) => l.items.map((i) => i.message));
-    await waitFor(messages, (m) => m.includes("past the budget"), 10_000);
-    await stint.tasks.abort({ id });
-    const seen = await waitFor(messages, (m) => m.some((x) => x.startsWith("sawAborted=")), 10_000);
-    assert.ok(seen.includes("sawAborted=true"), seen.join(" | "));
-    assert.equal((await stint.tasks.getTask(id))!.taskStatus, "aborted");
+    const channel = new BroadcastChannel(OUTLAST_CHANNEL);
+    const seen = new Promise<unknown>((resolve) => (channel.onmessage = (event) => resolve((event as { data: unknown }).data)));
+    try {
+      const { id } = await stint.tasks.trigger({ definition: outlast });
+      const messages = async () => (await stint.tasks.listLogs({ where: { task: id } })).items.flatMap((l) => l.items.map((i) => i.message));
+      await waitFor(messages, (m) => m.includes("past the budget"), 10_000);
+      await stint.tasks.abort({ id });
+      assert.equal(await seen, "sawAborted=true");
+      assert.equal((await stint.tasks.getTask(id))!.taskStatus, "aborted");
+      assert.deepEqual(await messages(), ["past the budget", "Task aborted."], "the abort's message ends the log");
+    } finally {
+      channel.close();
+    }
     await stint.close();
   });
 

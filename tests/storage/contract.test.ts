@@ -15,6 +15,7 @@ import { listTasksContract } from "./contract/list-tasks.contract.js";
 import { logsContract } from "./contract/logs.contract.js";
 import { migrateContract } from "./contract/migrate.contract.js";
 import { nextDueContract } from "./contract/next-due.contract.js";
+import { readFieldsContract } from "./contract/read-fields.contract.js";
 
 for (const kind of await storeKinds()) {
   describe(`storage contract: ${kind.name}`, () => {
@@ -26,6 +27,7 @@ for (const kind of await storeKinds()) {
     abortContract(kind);
     nextDueContract(kind);
     listTasksContract(kind);
+    readFieldsContract(kind);
     logsContract(kind);
     deleteContract(kind);
     migrateContract(kind);

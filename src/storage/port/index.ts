@@ -1,2 +1,2 @@
-export type { MigrateResult, StorageAdapter } from "./storage.js";
+export type { AbortWatch, AbortWatchOptions, MigrateResult, StorageAdapter } from "./storage.js";
 export type * from "./types.js";

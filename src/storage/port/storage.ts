@@ -33,12 +33,26 @@ import type {
   TaskFinishResult,
   TaskHooksDoneParams,
   TaskListParams,
+  TaskReadOptions,
   TaskRenewLeasesParams,
   TaskRenewLeasesResult,
   TaskUpdateParams,
 } from "./types.js";
 import type { Task } from "../../domain/task.js";
 import type { TaskLog } from "../../domain/log.js";
+
+/** What `watchAborts` needs from the worker. */
+export interface AbortWatchOptions {
+  /** The leases held now (read at each check). */
+  held(): Iterable<{ readonly id: string; readonly leaseToken: number }>;
+  onAborted(id: string): void;
+}
+
+export interface AbortWatch {
+  /** On while the worker holds tasks (a timer runs), off when it holds none. */
+  active(on: boolean): void;
+  stop(): void;
+}
 
 /** What one `migrate()` call did. */
 export interface MigrateResult {
@@ -75,10 +89,10 @@ export interface StorageAdapter {
 
   /** Inserts tasks in one transaction (all or nothing) and returns them as stored. */
   taskCreateMany(params: readonly TaskCreateParams[]): Promise<Task[]>;
-  /** The task, or null when no task has this id. */
-  taskGet(id: string): Promise<Task | null>;
-  /** The tasks of these ids that exist. */
-  taskGetMany(ids: readonly string[]): Promise<Task[]>;
+  /** The task, or null when no task has this id. `options`: the fields wanted and a byte budget (`TaskReadOptions`); default every field. */
+  taskGet(id: string, options?: TaskReadOptions): Promise<Task | null>;
+  /** The tasks of these ids that exist (`options` as for taskGet). */
+  taskGetMany(ids: readonly string[], options?: TaskReadOptions): Promise<Task[]>;
   /** A page of tasks (filters, sort and cursor already checked by the TaskService). */
   taskList(params: TaskListParams): Promise<ListResult<Task>>;
   /** Deletes the task and its logs; false when it did not exist. */
@@ -112,6 +126,15 @@ export interface StorageAdapter {
   logAppend(params: LogAppendParams): Promise<void>;
   /** A page of iteration logs. */
   logList(params: LogListParams): Promise<ListResult<TaskLog>>;
+
+  /**
+   * Optional: watches the tasks a worker holds for aborts by other processes, for stores
+   * without `supportsNotify` (SQLite). `held()` gives the leases held now; `onAborted` is
+   * called (possibly more than once) for each held task another process aborted since its
+   * claim. The watch costs nothing until `active(true)`: the worker turns it on only while
+   * it holds tasks. Aborts by the same connection come through the in-process signals.
+   */
+  watchAborts?(options: AbortWatchOptions): AbortWatch;
 
   /**
    * Cross-process signals (capability `supportsNotify`): `publish` is sent by writers,

@@ -176,6 +176,73 @@ export interface LogAppendParams {
   executionName: string;
   now: number;
   items: readonly LogItem[];
+  /**
+   * The running iteration's lease token (its log buffer's flushes): the items are stored
+   * only while the task is `running` under this token, and dropped otherwise. An abort
+   * moves the token on, so nothing the aborted iteration logged lands after the abort's
+   * message. Undefined: unfenced (hook failures, a handed-back attempt's note).
+   */
+  leaseToken?: number;
+}
+
+/* ---------------------------------------------------------------- reads ---- */
+
+/**
+ * The task fields whose stored JSON can be large (an input up to 1 MiB, an output, the
+ * event response, the progress): a read loads them only when asked for. Every other field
+ * is small and always read.
+ */
+export const HEAVY_TASK_FIELDS = ["input", "output", "eventResponse", "progress"] as const;
+export type HeavyTaskField = (typeof HEAVY_TASK_FIELDS)[number];
+
+/**
+ * What a task read must return (`taskGet`, `taskGetMany`, `taskList`).
+ * - `fields`: the task fields the caller will use. Heavy fields left out are not read and
+ *   come back empty (`input` as `{}`, the others null); the cheap ones are always there.
+ *   Undefined: every field.
+ * - `budget`: charged with the bytes read as rows arrive; its `charge` throws (a
+ *   StintError `RESPONSE_TOO_LARGE`) once the caller's limit is passed, and the read stops
+ *   there instead of loading the rest.
+ */
+export interface TaskReadOptions {
+  fields?: readonly string[];
+  budget?: ReadBudget;
+}
+
+/**
+ * What a log read must return (`logList`), as `TaskReadOptions`: the one heavy log field
+ * is `items` (messages, data, errors), read only when `fields` names it (else `[]`).
+ */
+export interface LogReadOptions {
+  fields?: readonly string[];
+  budget?: ReadBudget;
+}
+
+/** Whether a log read must load the items. */
+export function wantsLogItems(fields: readonly string[] | undefined): boolean {
+  return fields === undefined || fields.includes("items");
+}
+
+/** A per-request allowance of bytes read; `charge` throws once it is spent. */
+export interface ReadBudget {
+  charge(bytes: number): void;
+}
+
+/** The heavy task fields a read must load: every one when `fields` is undefined. */
+export function heavyFieldsOf(fields: readonly string[] | undefined): ReadonlySet<HeavyTaskField> {
+  if (fields === undefined) return ALL_HEAVY;
+  return new Set(HEAVY_TASK_FIELDS.filter((field) => fields.includes(field)));
+}
+const ALL_HEAVY: ReadonlySet<HeavyTaskField> = new Set(HEAVY_TASK_FIELDS);
+
+/** What a budget is charged per row for the cheap columns (ids, name, dates, identity). */
+export const ROW_BASE_BYTES = 256;
+/** The same per log item, on top of its message, data and error text. */
+export const LOG_ITEM_BASE_BYTES = 64;
+
+/** What a log item row costs a budget: its text plus the fixed part. */
+export function logItemBytes(row: { message: string; data: string | null; error: string | null }): number {
+  return LOG_ITEM_BASE_BYTES + row.message.length + (row.data?.length ?? 0) + (row.error?.length ?? 0);
 }
 
 /* ---------------------------------------------------------------- lists ---- */
@@ -221,8 +288,8 @@ export interface ListResult<T> {
   totalCount: number;
 }
 
-export type TaskListParams = ListParams<TaskListField>;
-export interface LogListParams extends ListParams<LogListField> {
+export type TaskListParams = ListParams<TaskListField> & TaskReadOptions;
+export interface LogListParams extends ListParams<LogListField>, LogReadOptions {
   /**
    * Webiny's `items` filter, about the log's items: a positive filter holds when some item
    * matches; a negated one (`not`, `not_in`, `not_contains`, `not_startsWith`,

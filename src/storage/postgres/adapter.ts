@@ -51,8 +51,8 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageA
     },
 
     taskCreateMany: (params) => tasks.createMany(params),
-    taskGet: (id) => tasks.get(id),
-    taskGetMany: (ids) => tasks.getMany(ids),
+    taskGet: (id, options) => tasks.get(id, options),
+    taskGetMany: (ids, options) => tasks.getMany(ids, options),
     taskList: (params) => tasks.list(params),
     taskDelete: (id) => tasks.delete(id),
 

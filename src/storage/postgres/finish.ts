@@ -216,8 +216,9 @@ export function finishOps(db: Db): FinishOps {
         await appendLogs(tx, APPEND, [
           {
             taskId: task.id,
-            // The current iteration's record, as on SQLite (sqlite/finish.ts taskAbort).
-            iteration: task.iterations,
+            // The current iteration's record, as on SQLite (sqlite/finish.ts taskAbort);
+            // iteration 1's for a task that never ran (Webiny).
+            iteration: Math.max(1, task.iterations),
             executionName: task.executionName,
             now: params.now,
             items: [{ message: params.message, type: "info", createdOn: new Date(params.now) }],

@@ -9,8 +9,9 @@
 import { newId } from "../../domain/ids.js";
 import type { Identity } from "../../domain/task.js";
 import type { LogItem, LogItemType, TaskLog } from "../../domain/log.js";
-import type { Filter, ListResult, LogAppendParams, LogItemField, LogListField, LogListParams } from "../port/types.js";
+import { logItemBytes, ROW_BASE_BYTES, wantsLogItems, type Filter, type ListResult, type LogAppendParams, type LogItemField, type LogListField, type LogListParams } from "../port/types.js";
 import { itemCondition } from "../item-filters.js";
+import { readCharged } from "./charged-read.js";
 import { forBatch, statement, type Db, type Queryable, type Statement } from "./db.js";
 import type { SqlNames } from "./names.js";
 import { asciiIlike, buildListQuery, encodeCursor, filterSql, pageLimit, type Binds, type ListColumn, type ListSource } from "./list-query.js";
@@ -47,12 +48,15 @@ interface LogItemRow {
  */
 export function appendLogsCtes(
   { logs, logItems }: SqlNames,
-  options: { param: number; taskSource: string; after?: string; outcomeIfApplied?: string },
+  options: { param: number; taskSource: string; after?: string; outcomeIfApplied?: string; leaseToken?: string },
 ): string {
   const $ = (offset: number) => `$${options.param + offset}`;
   // outcomeIfApplied names the CTE of the finishes that applied (its `id`): an outcome's
   // own items (appendLogsValues' `outcome` flags) are stored only for those, and a record
-  // is created only for items that are stored (its `own` flag: run() logged something).
+  // is created only for items that are stored (its `own` flag: run() logged something),
+  // and none for a finish fenced out by an abort (`taskSource` holds the rows as they were
+  // before the finish: `aborted` there means an abort beat it), so no item of the aborted
+  // iteration lands after the abort's message (keptLog).
   // IN, not EXISTS: under the OR, PostgreSQL hashes an IN's subquery once (a hashed
   // SubPlan) where it would scan the CTE again for every row with EXISTS.
   const applied = (alias: string) => `${alias}.task_id IN (SELECT id FROM ${options.outcomeIfApplied})`;
@@ -65,8 +69,9 @@ export function appendLogsCtes(
       SELECT w.id, w.task_id, w.iteration, w.execution_name, w.created_on, t.created_by
       FROM ${options.after ? `${options.after}, ` : ""}wanted w JOIN ${options.taskSource} t ON t.id = w.task_id${
         fenced ? `
-      WHERE w.own OR ${applied("w")}` : ""
-      }
+      WHERE (w.own AND t.status <> 'aborted') OR ${applied("w")}` : ""
+      }${options.leaseToken ? `
+      WHERE t.lease_token = ${options.leaseToken} AND t.status = 'running'` : ""}
       ORDER BY w.ord
       ON CONFLICT (task_id, iteration) DO UPDATE SET iteration = EXCLUDED.iteration
       RETURNING id, task_id, iteration
@@ -89,13 +94,15 @@ export function appendLogsCtes(
  * a foreign key check would take: a task deleted meanwhile gets no record, and a delete
  * waits until this append has committed, then removes what it wrote (tasks.ts).
  */
-export function appendLogsSql(names: SqlNames): string {
+export function appendLogsSql(names: SqlNames, fenced = false): string {
+  // Fenced (LogAppendParams.leaseToken, bound last as $13): the record and its items only
+  // while the task is running under that token.
   return `WITH owner AS (
-      SELECT t.id, t.created_by FROM ${names.tasks} t
+      SELECT t.id, t.created_by${fenced ? ", t.lease_token, t.status" : ""} FROM ${names.tasks} t
       WHERE t.id = ANY($2::text[])
       ORDER BY t.id
       FOR KEY SHARE OF t
-    ), ${appendLogsCtes(names, { param: 1, taskSource: "owner" })} SELECT 1`;
+    ), ${appendLogsCtes(names, { param: 1, taskSource: "owner", ...(fenced ? { leaseToken: "$13::int" } : {}) })} SELECT 1`;
 }
 
 /**
@@ -156,8 +163,8 @@ export function logItemColumns(items: readonly { item: LogItem; now: number }[])
 }
 
 /** The append as a named statement (its text is fixed per schema). */
-export function appendLogsStatement(names: SqlNames): Statement {
-  return statement(names, "log_append", appendLogsSql(names));
+export function appendLogsStatement(names: SqlNames, fenced = false): Statement {
+  return statement(names, fenced ? "log_append_fenced" : "log_append", appendLogsSql(names, fenced));
 }
 
 /** Appends on `q` (a transaction, or the pool for a single statement). */
@@ -196,8 +203,13 @@ export function logOps(db: Db) {
     FROM ${logItems} WHERE log_id = ANY($1::text[]) ORDER BY log_id, seq`;
 
   const APPEND = appendLogsStatement(db.names);
+  const APPEND_FENCED = appendLogsStatement(db.names, true);
   return {
-    append: (params: LogAppendParams) => appendLogs(db, APPEND, [params]),
+    async append(params: LogAppendParams) {
+      if (params.leaseToken === undefined) return appendLogs(db, APPEND, [params]);
+      const laid = appendLogsValues([params]);
+      if (laid) await db.query(forBatch(APPEND_FENCED, laid.itemCount), [...laid.values, params.leaseToken]);
+    },
 
     async list(params: LogListParams): Promise<ListResult<TaskLog>> {
       const query = buildListQuery(SOURCE, params, itemConditions(params.itemFilters));
@@ -212,7 +224,20 @@ export function logOps(db: Db) {
       ]);
       const hasMoreItems = rows.length > limit;
       const page = hasMoreItems ? rows.slice(0, limit) : rows;
-      const items = page.length > 0 ? await db.query<LogItemRow>(ITEMS, [page.map((r) => r.id)]) : [];
+      const { budget } = params;
+      budget?.charge(page.length * ROW_BASE_BYTES);
+      // Items only when asked for (LogReadOptions); through a cursor, charged, under a budget.
+      let items: LogItemRow[] = [];
+      if (page.length > 0 && wantsLogItems(params.fields)) {
+        const ids = [page.map((r) => r.id)];
+        items = budget
+          ? await readCharged<LogItemRow>(db, ITEMS, ids, (row) => {
+              const bytes = logItemBytes(row);
+              budget.charge(bytes);
+              return bytes;
+            })
+          : await db.query<LogItemRow>(ITEMS, ids);
+      }
       const byLog = new Map<string, LogItem[]>();
       for (const row of items) {
         const list = byLog.get(row.log_id) ?? [];

@@ -4,7 +4,7 @@
  * every statement binds JSON and times the same way.
  */
 import { isTerminalStatus, type Identity, type Task, type TaskProgress, type TaskStatus } from "../../domain/task.js";
-import type { ClaimedTask } from "../port/types.js";
+import { ROW_BASE_BYTES, type ClaimedTask, type HeavyTaskField } from "../port/types.js";
 
 /** The columns every task-returning statement selects (and `RETURNING`s). */
 export const TASK_COLUMNS = [
@@ -12,6 +12,65 @@ export const TASK_COLUMNS = [
   "input", "output", "status", "started_on", "finished_on", "event_response", "created_on",
   "saved_on", "created_by", "progress", "run_at", "attempt", "lease_token", "lease_expires_at",
 ].join(", ");
+
+/** The column of each heavy task field (`TaskReadOptions.fields`). */
+const HEAVY_COLUMNS: Readonly<Record<HeavyTaskField, keyof TaskRow>> = {
+  input: "input",
+  output: "output",
+  eventResponse: "event_response",
+  progress: "progress",
+};
+const HEAVY_COLUMN_NAMES: ReadonlySet<string> = new Set(Object.values(HEAVY_COLUMNS));
+
+/**
+ * The select list of a task row reading only the heavy columns in `heavy`; the others are
+ * `NULL AS <name>`. `asText`: the heavy columns come as JSON text (`::text`), for a reader
+ * that charges a budget with their size before parsing them (`parseHeavyText`).
+ */
+export function taskColumnsFor(heavy: ReadonlySet<HeavyTaskField>, asText = false): string {
+  if (heavy.size === HEAVY_COLUMN_NAMES.size && !asText) return TASK_COLUMNS;
+  const wanted = new Set([...heavy].map((field) => HEAVY_COLUMNS[field] as string));
+  return TASK_COLUMNS.split(", ")
+    .map((name) => {
+      if (!HEAVY_COLUMN_NAMES.has(name)) return name;
+      if (!wanted.has(name)) return `NULL AS ${name}`;
+      return asText ? `${name}::text AS ${name}` : name;
+    })
+    .join(", ");
+}
+
+/**
+ * A short key naming the projection of `heavy` (for named statements, one per projection):
+ * a bit per heavy field, since a statement's name must stay under PostgreSQL's 63 bytes.
+ */
+export function projectionKey(heavy: ReadonlySet<HeavyTaskField>): string {
+  let mask = 0;
+  HEAVY_FIELD_ORDER.forEach((field, bit) => {
+    if (heavy.has(field)) mask |= 1 << bit;
+  });
+  return `p${mask}`;
+}
+const HEAVY_FIELD_ORDER = Object.keys(HEAVY_COLUMNS) as HeavyTaskField[];
+
+/**
+ * A row read with `taskColumnsFor(heavy, true)`: charges the budget with its size (the
+ * heavy JSON text plus the rest) before parsing its heavy columns in place, as pg's jsonb
+ * parser would have (a row over budget is never parsed). Returns the size.
+ */
+export function chargeAndParse(row: TaskRow, charge: (bytes: number) => void): number {
+  const raw = row as unknown as Record<string, unknown>;
+  let bytes = ROW_BASE_BYTES;
+  for (const name of HEAVY_COLUMN_NAMES) {
+    const value = raw[name];
+    if (typeof value === "string") bytes += value.length;
+  }
+  charge(bytes);
+  for (const name of HEAVY_COLUMN_NAMES) {
+    const value = raw[name];
+    if (typeof value === "string") raw[name] = JSON.parse(value);
+  }
+  return bytes;
+}
 
 /** Same columns, qualified by a table alias (for joins and UPDATE … FROM). */
 export function taskColumns(alias: string): string {
@@ -50,7 +109,8 @@ export function rowToTask(row: TaskRow): Task {
     parentId: row.parent_id,
     executionName: row.execution_name,
     iterations: row.iterations,
-    input: row.input,
+    // input is NOT NULL: null here is a projection that left it out (taskColumnsFor).
+    input: row.input ?? {},
     output: row.output,
     taskStatus: row.status,
     startedOn: row.started_on,

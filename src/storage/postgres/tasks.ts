@@ -4,20 +4,32 @@
  * delete, the fenced partial update and the next due time.
  */
 import type { Task } from "../../domain/task.js";
-import type { ListResult, TaskCreateParams, TaskListField, TaskListParams, TaskUpdateParams } from "../port/types.js";
-import { statement, type Db } from "./db.js";
+import {
+  heavyFieldsOf,
+  ROW_BASE_BYTES,
+  type HeavyTaskField,
+  type ListResult,
+  type ReadBudget,
+  type TaskCreateParams,
+  type TaskListField,
+  type TaskListParams,
+  type TaskReadOptions,
+  type TaskUpdateParams,
+} from "../port/types.js";
+import { readCharged } from "./charged-read.js";
+import { statement, type Db, type Statement } from "./db.js";
 import { mapPgError } from "./errors.js";
 import { asciiIlike, buildListQuery, encodeCursor, pageLimit, type ListSource } from "./list-query.js";
 import type { HandoffOps } from "./handoff.js";
 import { owesWork } from "./claim.js";
 import { encodeEvent } from "./notify.js";
 import { intArray, textArray, timeArray } from "./arrays.js";
-import { json, rowToTask, TASK_COLUMNS, ts, type TaskRow } from "./row.js";
+import { chargeAndParse, json, projectionKey, rowToTask, TASK_COLUMNS, taskColumnsFor, ts, type TaskRow } from "./row.js";
 
 export interface TaskOps {
   createMany(params: readonly TaskCreateParams[]): Promise<Task[]>;
-  get(id: string): Promise<Task | null>;
-  getMany(ids: readonly string[]): Promise<Task[]>;
+  get(id: string, options?: TaskReadOptions): Promise<Task | null>;
+  getMany(ids: readonly string[], options?: TaskReadOptions): Promise<Task[]>;
   list(params: TaskListParams): Promise<ListResult<Task>>;
   delete(id: string): Promise<boolean>;
   update(params: TaskUpdateParams): Promise<boolean>;
@@ -47,8 +59,35 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
     )
     SELECT ins.*, (SELECT pg_notify('${db.names.channel}', $11)) IS NULL AS notified FROM ins`);
 
-  const GET_MANY = statement(db.names, "get_many", `SELECT ${TASK_COLUMNS} FROM ${tasks} WHERE id = ANY($1::text[])`);
-  const GET = statement(db.names, "get", `SELECT ${TASK_COLUMNS} FROM ${tasks} WHERE id = $1`);
+  // One named statement per projection (at most 16 per kind), made on first use.
+  const gets = new Map<string, Statement>();
+  function getStatement(kind: "get" | "get_many", heavy: ReadonlySet<HeavyTaskField>, asText: boolean): Statement {
+    const key = `${kind}_${projectionKey(heavy)}${asText ? "_text" : ""}`;
+    let found = gets.get(key);
+    if (!found) {
+      const where = kind === "get" ? "id = $1" : "id = ANY($1::text[])";
+      // The unprojected statements keep their historical names ("get", "get_many").
+      const name = heavy.size === 4 && !asText ? kind : key;
+      found = statement(db.names, name, `SELECT ${taskColumnsFor(heavy, asText)} FROM ${tasks} WHERE ${where}`);
+      gets.set(key, found);
+    }
+    return found;
+  }
+
+  /**
+   * A read charged to `budget` row by row (the first `limit` rows). With heavy columns it
+   * goes through a cursor (charged-read.ts); without them the rows are small: one query.
+   */
+  async function chargedRows(sql: string, values: readonly unknown[], heavy: ReadonlySet<HeavyTaskField>, budget: ReadBudget, limit = Infinity): Promise<TaskRow[]> {
+    if (heavy.size === 0) {
+      const rows = await db.query<TaskRow>(sql, values);
+      for (let i = 0; i < Math.min(rows.length, limit); i += 1) budget.charge(ROW_BASE_BYTES);
+      return rows;
+    }
+    const charge = (bytes: number) => budget.charge(bytes);
+    const free = () => {};
+    return readCharged<TaskRow>(db, sql, values, (row, index) => chargeAndParse(row, index < limit ? charge : free));
+  }
 
   // The task first (its row lock waits for a log append in flight), then, in a second
   // statement of the same transaction (a fresh snapshot, which sees what that append
@@ -179,28 +218,38 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
       return inOrder(params.map((p) => p.id), rows.map(rowToTask));
     },
 
-    async get(id) {
-      const rows = await db.query<TaskRow>(GET, [id]);
-      return rows.length > 0 ? rowToTask(rows[0]) : null;
+    async get(id, options = {}) {
+      const heavy = heavyFieldsOf(options.fields);
+      const { budget } = options;
+      const rows = await db.query<TaskRow>(getStatement("get", heavy, budget !== undefined), [id]);
+      if (rows.length === 0) return null;
+      if (budget) chargeAndParse(rows[0], (bytes) => budget.charge(bytes));
+      return rowToTask(rows[0]);
     },
 
-    async getMany(ids) {
+    async getMany(ids, options = {}) {
       if (ids.length === 0) return [];
-      const rows = await db.query<TaskRow>(GET_MANY, [[...new Set(ids)]]);
+      const heavy = heavyFieldsOf(options.fields);
+      const { budget } = options;
+      const unique = [[...new Set(ids)]];
+      const rows = budget
+        ? await chargedRows(getStatement("get_many", heavy, true).text, unique, heavy, budget)
+        : await db.query<TaskRow>(getStatement("get_many", heavy, false), unique);
       return inOrder(ids, rows.map(rowToTask));
     },
 
     async list(params) {
       const query = buildListQuery(LIST_SOURCE, params);
       const limit = pageLimit(params.limit);
+      const heavy = heavyFieldsOf(params.fields);
+      const { budget } = params;
+      // Only the heavy columns asked for (as text when a budget is to be charged).
+      const sql = `SELECT ${taskColumnsFor(heavy, budget !== undefined)}, created_by->>'id' AS created_by_id FROM ${tasks}
+           WHERE ${query.pageWhere} ORDER BY ${query.orderBy} LIMIT ${limit + 1}`;
       // Page and count run side by side on two pooled connections.
       const unfiltered = params.filters.length === 0 && !params.search;
       const [rows, count] = await Promise.all([
-        db.query<TaskRow & { created_by_id: string | null }>(
-          `SELECT ${TASK_COLUMNS}, created_by->>'id' AS created_by_id FROM ${tasks}
-           WHERE ${query.pageWhere} ORDER BY ${query.orderBy} LIMIT ${limit + 1}`,
-          query.pageValues,
-        ),
+        budget ? chargedRows(sql, query.pageValues, heavy, budget, limit) : db.query<TaskRow & { created_by_id: string | null }>(sql, query.pageValues),
         totalCount(query.where, query.whereValues, unfiltered),
       ]);
       const hasMoreItems = rows.length > limit;

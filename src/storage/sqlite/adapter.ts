@@ -4,22 +4,28 @@
  * promise (the port is async for PostgreSQL), and any throw becomes a rejection.
  */
 import { existsSync } from "node:fs";
-import Database from "better-sqlite3";
-import { Errors, isStintError } from "../../domain/errors.js";
-import type { StorageAdapter } from "../port/storage.js";
+import { Errors } from "../../domain/errors.js";
+import type { AbortWatchOptions, StorageAdapter } from "../port/storage.js";
 import type { StorageCapabilities } from "../port/types.js";
 import { taskClaim, taskHooksDone, taskNextDueAt, taskReleaseLeases, taskRenewLeases } from "./claims.js";
+import { watchAborts } from "./abort-watch.js";
 import { startCheckpointer } from "./checkpointer.js";
 import { openDb, usesWal } from "./connection.js";
 import { translateError } from "./errors.js";
 import { taskAbort, taskFinishMany, taskUpdate } from "./finish.js";
 import { logAppend, logList } from "./logs.js";
 import { migrate, storedVersion } from "./migrate.js";
+import { assertCreatable, assertStintFile } from "./store-file.js";
 import { taskCreateMany, taskDelete, taskGet, taskGetMany, taskList } from "./tasks.js";
 
 /** Options of {@link createSqliteStorage}. */
 export interface SqliteStorageOptions {
-  /** Database file, created with its directory when missing; ":memory:" for a private one. */
+  /**
+   * Database file, created with its directory when missing; ":memory:" for a private one.
+   * A file that is there must be a Stint store, an empty file or an empty database:
+   * anything else (another application's database, not a database, a directory) fails
+   * with STORE_NOT_FOUND and is left as it was.
+   */
   filename: string;
   /**
    * Refuse to create a missing file (and its directory): opening fails with
@@ -34,6 +40,12 @@ export interface SqliteStorageOptions {
    * @defaultValue 5000
    */
   busyTimeoutMs?: number;
+  /**
+   * How long a task list may hold the thread before it yields to other work and reads on
+   * (SQLite calls are synchronous; tasks.ts `taskList`).
+   * @defaultValue 20
+   */
+  readSliceMs?: number;
 }
 
 const CAPABILITIES: StorageCapabilities = Object.freeze({
@@ -45,33 +57,17 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
   supportsHandoff: false,
 });
 
-/**
- * `fileMustExist`: the file is there and holds a Stint store, checked read-only before
- * the real open, which would switch any SQLite file to WAL mode (a change to another
- * application's database). Missing, not a database, or without Stint's tables: STORE_NOT_FOUND.
- */
-function assertStintFile(filename: string): void {
-  let probe: Database.Database | undefined;
-  try {
-    probe = new Database(filename, { readonly: true, fileMustExist: true });
-    const table = probe.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'stint_migrations'`).get();
-    if (!table) throw Errors.storeNotFound(filename);
-  } catch (error) {
-    if (isStintError(error)) throw error;
-    // Missing (or its directory), or not a database: either way no store of ours is there.
-    const code = (error as { code?: string }).code ?? "";
-    if (!existsSync(filename) || code.startsWith("SQLITE_NOTADB") || code.startsWith("SQLITE_CANTOPEN")) throw Errors.storeNotFound(filename, error);
-    throw translateError(error);
-  } finally {
-    probe?.close();
-  }
-}
-
 export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapter {
-  if (options.fileMustExist && options.filename !== ":memory:") assertStintFile(options.filename);
+  // Checked read-only before the real open, which would switch any SQLite file to WAL
+  // mode (a change to another application's database) and migrations add tables to it.
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  if (options.filename !== ":memory:") {
+    if (options.fileMustExist) assertStintFile(options.filename, busyTimeoutMs);
+    else assertCreatable(options.filename, busyTimeoutMs);
+  }
   let db: ReturnType<typeof openDb>;
   try {
-    db = openDb(options.filename, options.busyTimeoutMs ?? 5000, { fileMustExist: options.fileMustExist });
+    db = openDb(options.filename, busyTimeoutMs, { fileMustExist: options.fileMustExist });
   } catch (error) {
     // SQLite already refused the open; existsSync only tells a missing file (or directory)
     // from one that exists but cannot be opened (permissions, not a database).
@@ -105,9 +101,16 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
     },
 
     taskCreateMany: op((params) => taskCreateMany(db, params)),
-    taskGet: op((id) => taskGet(db, id)),
-    taskGetMany: op((ids) => taskGetMany(db, ids)),
-    taskList: op((params) => taskList(db, params)),
+    taskGet: op((id, options) => taskGet(db, id, options)),
+    taskGetMany: op((ids, options) => taskGetMany(db, ids, options)),
+    // Async (it yields between slices): awaited so its errors are translated too.
+    taskList: async (params) => {
+      try {
+        return await taskList(db, params, options.readSliceMs);
+      } catch (error) {
+        throw translateError(error);
+      }
+    },
     taskDelete: op((id) => taskDelete(db, id)),
 
     taskClaim: op((params) => taskClaim(db, params)),
@@ -122,6 +125,9 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
 
     logAppend: op((params) => logAppend(db, params)),
     logList: op((params) => logList(db, params)),
+
+    // Only a file has other connections: in memory, every abort is this process's own.
+    ...(usesWal(options.filename) ? { watchAborts: (watch: AbortWatchOptions) => watchAborts(db, watch) } : {}),
 
     // No cross-process signal in SQLite: workers poll (capability supportsNotify: false).
     publish: async () => {},

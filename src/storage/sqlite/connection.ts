@@ -2,7 +2,7 @@
  * One better-sqlite3 connection with the settings every Stint process uses on a shared
  * file, a prepared-statement cache, and the two transaction kinds the adapter needs.
  */
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { BACKSTOP_PAGES } from "./checkpointer.js";
@@ -61,11 +61,24 @@ export interface OpenDbOptions {
   fileMustExist?: boolean;
 }
 
+/**
+ * A store holds every task's input and output: readable by its owner only. The folders
+ * made for it are 0700 and a new file 0600 (created here, empty, before SQLite opens it:
+ * SQLite would create it 0644). SQLite gives the -wal and -shm files the database file's
+ * mode. An existing folder or file keeps its mode.
+ */
+function createPrivately(filename: string): void {
+  mkdirSync(dirname(filename), { recursive: true, mode: 0o700 });
+  try {
+    closeSync(openSync(filename, "wx", 0o600));
+  } catch (error) {
+    if ((error as { code?: string }).code !== "EEXIST") throw error;
+  }
+}
+
 export function openDb(filename: string, busyTimeoutMs: number, options: OpenDbOptions = {}): Db {
   const fileMustExist = options.fileMustExist ?? false;
-  if (!fileMustExist && filename !== ":memory:" && !filename.startsWith("file:")) {
-    mkdirSync(dirname(filename), { recursive: true });
-  }
+  if (!fileMustExist && filename !== ":memory:" && !filename.startsWith("file:")) createPrivately(filename);
   // `timeout` is SQLite's busy_timeout: how long a statement waits for another writer.
   // `fileMustExist` opens without SQLITE_OPEN_CREATE: SQLite itself refuses a missing
   // file, so no other process can slip one in between a check and the open.

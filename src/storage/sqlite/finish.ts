@@ -81,12 +81,14 @@ export function taskFinishMany(db: Db, params: readonly TaskFinishParams[]): Tas
     const results: TaskFinishResult[] = [];
     for (const run of runsOfDistinctIds(params)) results.push(...finishRun(db, run));
     // Logs always, in the same transaction: a fenced-out finish still keeps what run()
-    // wrote, but not its outcome's own items (keptLog), so the updates go first. Finishes
+    // wrote, but not its outcome's own items, and nothing once the task is aborted
+    // (keptLog), so the updates go first. Finishes
     // never change what an append depends on (the task exists, its createdBy), so the
     // batch's appends go together, in the order given (results follow params).
     const logs: LogAppendParams[] = [];
     params.forEach((p, i) => {
-      const log = keptLog(p, results[i]!.applied);
+      const result = results[i]!;
+      const log = keptLog(p, result.applied, result.task?.taskStatus === "aborted");
       if (log) logs.push(log);
     });
     appendInTransaction(db, logs);
@@ -189,8 +191,9 @@ export function taskAbort(db: Db, p: TaskAbortParams): TaskAbortResult {
         // The current iteration's record (created if a running one has logged nothing
         // yet), not the latest that exists: the running iteration's own items, stored
         // later, would otherwise follow the message in a newer record, as if the task
-        // went on after the abort. No other record is ever newer (docs/storage.md).
-        iteration: task.iterations,
+        // went on after the abort. No other record is ever newer (docs/storage.md). A
+        // task that never ran (iterations 0) gets iteration 1's record, as on Webiny.
+        iteration: Math.max(1, task.iterations),
         executionName: task.executionName,
         now: p.now,
         items: [{ message: p.message, type: "info", createdOn: new Date(p.now) }],

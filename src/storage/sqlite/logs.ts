@@ -5,7 +5,7 @@
  */
 import { newId } from "../../domain/ids.js";
 import type { LogItem, TaskLog } from "../../domain/log.js";
-import type { Filter, ListResult, LogAppendParams, LogItemField, LogListField, LogListParams } from "../port/types.js";
+import { logItemBytes, ROW_BASE_BYTES, wantsLogItems, type Filter, type ListResult, type LogAppendParams, type LogItemField, type LogListField, type LogListParams } from "../port/types.js";
 import { itemCondition } from "../item-filters.js";
 import { jsonList, type Db } from "./connection.js";
 import { buildListQuery, encodeCursor, filterSql, type ListColumn, type ListSource } from "./list-query.js";
@@ -77,8 +77,14 @@ function itemConditions(filters: readonly Filter<LogItemField>[] = []): { sql: s
   });
 }
 
+// A fenced append (LogAppendParams.leaseToken) goes in only while its iteration holds the task.
+const HOLDS = `SELECT 1 FROM stint_tasks WHERE id = ? AND lease_token = ? AND status = 'running'`;
+
 export function logAppend(db: Db, params: LogAppendParams): void {
-  db.write(() => appendInTransaction(db, [params]));
+  db.write(() => {
+    if (params.leaseToken !== undefined && params.items.length > 0 && !db.stmt(HOLDS, "pluck").get(params.taskId, params.leaseToken)) return;
+    appendInTransaction(db, [params]);
+  });
 }
 
 /**
@@ -129,7 +135,21 @@ export function logList(db: Db, params: LogListParams): ListResult<TaskLog> {
     const { count } = db.stmt(`SELECT COUNT(*) AS count FROM stint_logs WHERE ${query.where}`).get(...query.whereArgs) as { count: number };
     const hasMoreItems = rows.length > limit;
     const page = hasMoreItems ? rows.slice(0, limit) : rows;
-    const items = page.length > 0 ? (db.stmt(SELECT_ITEMS).all(jsonList(page.map((r) => r.id))) as LogItemRow[]) : [];
+    const { budget } = params;
+    budget?.charge(page.length * ROW_BASE_BYTES);
+    // Items only when asked for (LogReadOptions); charged one by one under a budget.
+    let items: LogItemRow[] = [];
+    if (page.length > 0 && wantsLogItems(params.fields)) {
+      const statement = db.stmt(SELECT_ITEMS);
+      if (budget) {
+        for (const item of statement.iterate(jsonList(page.map((r) => r.id))) as IterableIterator<LogItemRow>) {
+          budget.charge(logItemBytes(item));
+          items.push(item);
+        }
+      } else {
+        items = statement.all(jsonList(page.map((r) => r.id))) as LogItemRow[];
+      }
+    }
     const itemsByLog = new Map<string, LogItemRow[]>();
     for (const item of items) {
       const list = itemsByLog.get(item.log_id);

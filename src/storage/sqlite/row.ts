@@ -1,6 +1,7 @@
 /** Task and log rows as SQLite returns them, and their mapping to the domain records. */
 import type { Identity, Task, TaskProgress, TaskStatus } from "../../domain/task.js";
 import type { LogItem, LogItemType, TaskLog } from "../../domain/log.js";
+import { ROW_BASE_BYTES, type HeavyTaskField } from "../port/types.js";
 
 export interface TaskRow {
   id: string;
@@ -72,6 +73,49 @@ export function taskColumnsOf(alias: string): string {
   return TASK_COLUMN_NAMES.map((name) => `${alias}.${name}`).join(", ");
 }
 
+/** The column of each heavy task field (`TaskReadOptions.fields`). */
+const HEAVY_COLUMNS: Readonly<Record<HeavyTaskField, TaskColumn>> = {
+  input: "input",
+  output: "output",
+  eventResponse: "event_response",
+  progress: "progress",
+};
+const HEAVY_COLUMN_NAMES: ReadonlySet<TaskColumn> = new Set(Object.values(HEAVY_COLUMNS));
+
+const projections = new Map<string, string>();
+
+/**
+ * The select list of a task row reading only the heavy columns in `heavy`: every other
+ * heavy column is `NULL AS <name>` in its place, so raw rows keep `col`'s positions and
+ * object rows their keys. At most 16 distinct lists, kept (statements are cached by text).
+ */
+export function taskColumnsFor(heavy: ReadonlySet<HeavyTaskField>): string {
+  if (heavy.size === HEAVY_COLUMN_NAMES.size) return TASK_COLUMNS;
+  const wanted = new Set([...heavy].map((field) => HEAVY_COLUMNS[field]));
+  const key = [...wanted].sort().join(",");
+  let list = projections.get(key);
+  if (list === undefined) {
+    list = TASK_COLUMN_NAMES.map((name) => (HEAVY_COLUMN_NAMES.has(name) && !wanted.has(name) ? `NULL AS ${name}` : name)).join(", ");
+    projections.set(key, list);
+  }
+  return list;
+}
+
+/** What a raw task row costs a read budget: the heavy JSON text it carries plus the rest. */
+export function taskValuesBytes(v: TaskValues): number {
+  return ROW_BASE_BYTES + textLength(v[col.input]) + textLength(v[col.output]) + textLength(v[col.event_response]) + textLength(v[col.progress]);
+}
+
+/** The same for a row read as an object. */
+export function taskRowBytes(row: TaskRow): number {
+  return ROW_BASE_BYTES + textLength(row.input) + textLength(row.output) + textLength(row.event_response) + textLength(row.progress);
+}
+
+/** Characters of a TEXT value (close enough to its bytes for a budget; 0 for NULL). */
+export function textLength(value: unknown): number {
+  return typeof value === "string" ? value.length : 0;
+}
+
 /** A raw task row: the values of `TASK_COLUMNS`, in order. */
 export type TaskValues = readonly unknown[];
 
@@ -92,7 +136,8 @@ export function valuesToTask(v: TaskValues): Task {
     parentId: v[col.parent_id] as string | null,
     executionName: v[col.execution_name] as string,
     iterations: v[col.iterations] as number,
-    input: JSON.parse(v[col.input] as string) as Record<string, unknown>,
+    // input is NOT NULL: NULL here is a projection that left it out (taskColumnsFor).
+    input: v[col.input] === null ? {} : (JSON.parse(v[col.input] as string) as Record<string, unknown>),
     output: parseJson<Record<string, unknown>>(v[col.output] as string | null),
     taskStatus: v[col.status] as TaskStatus,
     startedOn: toDate(v[col.started_on] as number | null),

@@ -1,11 +1,11 @@
 /** Task rows: create, read, list and delete (docs/storage.md "Operations", "Lists"). */
 import { Errors } from "../../domain/errors.js";
 import type { Task } from "../../domain/task.js";
-import type { ListResult, TaskCreateParams, TaskListField, TaskListParams } from "../port/types.js";
+import { heavyFieldsOf, type ListResult, type TaskCreateParams, type TaskListField, type TaskListParams, type TaskReadOptions } from "../port/types.js";
 import { jsonList, type Db } from "./connection.js";
 import { isUniqueViolation } from "./errors.js";
-import { buildListQuery, encodeCursor, UNFILTERED, type ListSource } from "./list-query.js";
-import { col, rowToTask, TASK_COLUMNS, toJson, valuesToTask, type TaskRow, type TaskValues } from "./row.js";
+import { buildListQuery, encodeCursor, UNFILTERED, type ListQuery, type ListSource } from "./list-query.js";
+import { col, rowToTask, taskColumnsFor, taskRowBytes, taskValuesBytes, toJson, valuesToTask, type TaskRow, type TaskValues } from "./row.js";
 
 const INSERT_TASK = `
   INSERT INTO stint_tasks (
@@ -18,8 +18,8 @@ const INSERT_TASK = `
     0, @runAt, 0
   ) RETURNING *`;
 
-const SELECT_TASK = `SELECT ${TASK_COLUMNS} FROM stint_tasks WHERE id = ?`;
-const SELECT_TASKS = `SELECT ${TASK_COLUMNS} FROM stint_tasks WHERE id IN (SELECT value FROM json_each(?))`;
+const selectTask = (columns: string) => `SELECT ${columns} FROM stint_tasks WHERE id = ?`;
+const selectTasks = (columns: string) => `SELECT ${columns} FROM stint_tasks WHERE id IN (SELECT value FROM json_each(?))`;
 const DELETE_TASK = `DELETE FROM stint_tasks WHERE id = ?`;
 const COUNT_ALL_TASKS = `SELECT n AS count FROM stint_task_count WHERE id = 1`;
 
@@ -68,15 +68,28 @@ export function taskCreateMany(db: Db, params: readonly TaskCreateParams[]): Tas
   }
 }
 
-export function taskGet(db: Db, id: string): Task | null {
-  const row = db.stmt(SELECT_TASK, "raw").get(id) as TaskValues | undefined;
+export function taskGet(db: Db, id: string, options: TaskReadOptions = {}): Task | null {
+  const row = db.stmt(selectTask(taskColumnsFor(heavyFieldsOf(options.fields))), "raw").get(id) as TaskValues | undefined;
+  if (row && options.budget) options.budget.charge(taskValuesBytes(row));
   return row ? valuesToTask(row) : null;
 }
 
 /** The tasks that exist, in the order their ids were given. */
-export function taskGetMany(db: Db, ids: readonly string[]): Task[] {
+export function taskGetMany(db: Db, ids: readonly string[], options: TaskReadOptions = {}): Task[] {
   if (ids.length === 0) return [];
-  const rows = db.stmt(SELECT_TASKS, "raw").all(jsonList(ids)) as TaskValues[];
+  const statement = db.stmt(selectTasks(taskColumnsFor(heavyFieldsOf(options.fields))), "raw");
+  const { budget } = options;
+  let rows: TaskValues[];
+  if (budget) {
+    // Row by row, so a budget that runs out stops the read there.
+    rows = [];
+    for (const row of statement.iterate(jsonList(ids)) as IterableIterator<TaskValues>) {
+      budget.charge(taskValuesBytes(row));
+      rows.push(row);
+    }
+  } else {
+    rows = statement.all(jsonList(ids)) as TaskValues[];
+  }
   const byId = new Map(rows.map((row) => [row[col.id] as string, row]));
   return ids.flatMap((id) => {
     const row = byId.get(id);
@@ -89,26 +102,64 @@ export function taskDelete(db: Db, id: string): boolean {
   return db.stmt(DELETE_TASK).run(id).changes > 0;
 }
 
-export function taskList(db: Db, params: TaskListParams): ListResult<Task> {
-  const query = buildListQuery(TASK_LIST_SOURCE, params);
+/**
+ * How long one list read may hold the thread (SQLite calls are synchronous) before it
+ * yields to the event loop and goes on after the last row read. Rows with a large input
+ * cost about 1 ms each even when the input is not selected: the columns stored after it
+ * (status, dates…) are reached through its overflow pages. 800 such rows would stall
+ * every other request, /healthz included, for about a second.
+ */
+export const DEFAULT_READ_SLICE_MS = 20;
+
+/**
+ * The page, read in slices of at most `sliceMs` each, every slice its own read
+ * transaction continuing after the previous slice's last row (the keyset, as a client's
+ * next page would): a long read lets other requests run between slices. The count comes
+ * with the first slice.
+ */
+export async function taskList(db: Db, params: TaskListParams, sliceMs = DEFAULT_READ_SLICE_MS): Promise<ListResult<Task>> {
   const limit = Math.max(1, Math.floor(params.limit));
-  return db.read(() => {
-    const rows = db
-      .stmt(`SELECT * FROM stint_tasks WHERE ${query.pageWhere} ORDER BY ${query.orderBy} LIMIT ?`)
-      .all(...query.pageArgs, limit + 1) as TaskRow[];
-    // Unfiltered: the count the triggers keep (migration 0002), not a walk of every row.
-    const { count } = (
-      query.where === UNFILTERED
-        ? db.stmt(COUNT_ALL_TASKS).get()
-        : db.stmt(`SELECT COUNT(*) AS count FROM stint_tasks WHERE ${query.where}`).get(...query.whereArgs)
-    ) as { count: number };
-    const hasMoreItems = rows.length > limit;
-    const page = hasMoreItems ? rows.slice(0, limit) : rows;
-    return {
-      items: page.map(rowToTask),
-      cursor: hasMoreItems ? encodeCursor(page[page.length - 1] as unknown as Record<string, unknown>, query.sortColumns) : null,
-      hasMoreItems,
-      totalCount: count,
-    };
-  });
+  const { budget } = params;
+  const rows: TaskRow[] = [];
+  let count = 0;
+  let after = params.after;
+  let sortColumns: ListQuery["sortColumns"] = [];
+  for (let slice = 0; ; slice += 1) {
+    const query = buildListQuery(TASK_LIST_SOURCE, { ...params, after });
+    sortColumns = query.sortColumns;
+    // Only the heavy columns asked for (taskColumnsFor), plus the generated identity id
+    // when the cursor needs it: `*` would compute it (json_extract) for every row.
+    const sortsByCreator = query.sortColumns.some((c) => c.name === "created_by_id");
+    const columns = `${taskColumnsFor(heavyFieldsOf(params.fields))}${sortsByCreator ? ", created_by_id" : ""}`;
+    const sliceEnd = performance.now() + sliceMs;
+    const finished = db.read(() => {
+      if (slice === 0) {
+        // Unfiltered: the count the triggers keep (migration 0002), not a walk of every row.
+        count = (
+          (query.where === UNFILTERED
+            ? db.stmt(COUNT_ALL_TASKS).get()
+            : db.stmt(`SELECT COUNT(*) AS count FROM stint_tasks WHERE ${query.where}`).get(...query.whereArgs)) as { count: number }
+        ).count;
+      }
+      const statement = db.stmt(`SELECT ${columns} FROM stint_tasks WHERE ${query.pageWhere} ORDER BY ${query.orderBy} LIMIT ?`);
+      // Row by row: a budget that runs out stops the read at the row that passes it.
+      for (const row of statement.iterate(...query.pageArgs, limit + 1 - rows.length) as IterableIterator<TaskRow>) {
+        if (budget && rows.length < limit) budget.charge(taskRowBytes(row));
+        rows.push(row);
+        if (rows.length <= limit && performance.now() >= sliceEnd) return false;
+      }
+      return true;
+    });
+    if (finished) break;
+    after = encodeCursor(rows[rows.length - 1] as unknown as Record<string, unknown>, query.sortColumns);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  const hasMoreItems = rows.length > limit;
+  const page = hasMoreItems ? rows.slice(0, limit) : rows;
+  return {
+    items: page.map(rowToTask),
+    cursor: hasMoreItems ? encodeCursor(page[page.length - 1] as unknown as Record<string, unknown>, sortColumns) : null,
+    hasMoreItems,
+    totalCount: count,
+  };
 }

@@ -11,7 +11,7 @@ export function abortContract(kind: StoreKind): void {
       return (await store.adapter.logList({ filters: [{ field: "task", op: "eq", value: taskId }], sort: LOGS_OLDEST_FIRST, limit: 100 })).items;
     }
 
-    it("aborts a pending task so it never runs, logging the message in a new record", async () => {
+    it("aborts a pending task so it never runs, logging the message in a new record: iteration 1's (Webiny)", async () => {
       const task = await createTask(store.adapter, { runAt: T0 + 1_000 });
       const result = await store.adapter.taskAbort({ id: task.id, now: T0 + 10, message: "Not needed.", workerId: "api" });
       assert.equal(result.outcome, "aborted");
@@ -25,7 +25,7 @@ export function abortContract(kind: StoreKind): void {
       assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), null);
       const logs = await logsOf(task.id);
       assert.equal(logs.length, 1);
-      assert.equal(logs[0].iteration, 0);
+      assert.equal(logs[0].iteration, 1);
       assert.deepEqual(logs[0].items.map((i) => [i.type, i.message, i.createdOn.getTime()]), [["info", "Not needed.", T0 + 10]]);
     });
 
@@ -69,7 +69,7 @@ export function abortContract(kind: StoreKind): void {
       ]);
     });
 
-    it("puts the abort message in the running iteration's record even before it logged anything, and the fenced-out finish after it keeps run()'s items, not its outcome's", async () => {
+    it("puts the abort message in the running iteration's record even before it logged anything, and the fenced-out finish after it stores no item after it", async () => {
       const task = await createTask(store.adapter);
       const info = (message: string, at: number) => ({ message, type: "info" as const, createdOn: new Date(at) });
       const first = await claimOne(store.adapter);
@@ -106,8 +106,41 @@ export function abortContract(kind: StoreKind): void {
       const logs = await logsOf(task.id);
       assert.deepEqual(logs.map((l) => [l.iteration, l.items.map((i) => i.message)]), [
         [1, ["Task continuing."]],
-        [2, ["Stop it.", "Checkpoint at 42"]],
+        [2, ["Stop it."]],
       ]);
+    });
+
+    it("fences log appends with the lease token: stored while the iteration holds the task, dropped after an abort", async () => {
+      const task = await createTask(store.adapter);
+      const held = await claimOne(store.adapter);
+      const item = (message: string, at: number) => ({ message, type: "info" as const, createdOn: new Date(at) });
+      const append = (message: string, at: number, leaseToken?: number) =>
+        store.adapter.logAppend({ taskId: task.id, iteration: 1, executionName: "worker-a", now: at, items: [item(message, at)], ...(leaseToken === undefined ? {} : { leaseToken }) });
+      await append("flushed before", T0 + 1, held.leaseToken);
+      await append("stale token", T0 + 2, held.leaseToken - 1);
+      await store.adapter.taskAbort({ id: task.id, now: T0 + 3, message: "Stop.", workerId: "api" });
+      await append("flushed after", T0 + 4, held.leaseToken);
+      assert.equal(await store.adapter.taskUpdate({ id: task.id, leaseToken: held.leaseToken, now: T0 + 5, progress: { done: 9 } }), false);
+      // An unfenced append (a hook's failure, written by whoever ran it) still goes in.
+      await append("hook note", T0 + 6);
+      const logs = await logsOf(task.id);
+      assert.deepEqual(logs.map((l) => [l.iteration, l.items.map((i) => i.message)]), [[1, ["flushed before", "Stop.", "hook note"]]]);
+      assert.equal((await store.adapter.taskGet(task.id))?.progress, null, "no progress lands after the abort");
+    });
+
+    it("drops a fenced append after a takeover too, and makes no record for it", async () => {
+      const task = await createTask(store.adapter);
+      const first = await claimOne(store.adapter);
+      await claimOne(store.adapter, { workerId: "worker-b", now: T0 + LEASE_MS + 1 });
+      await store.adapter.logAppend({
+        taskId: task.id,
+        iteration: 1,
+        executionName: "worker-a",
+        now: T0 + LEASE_MS + 2,
+        items: [{ message: "late", type: "info", createdOn: new Date(T0 + LEASE_MS + 2) }],
+        leaseToken: first.leaseToken,
+      });
+      assert.deepEqual(await logsOf(task.id), []);
     });
 
     it("keeps an aborted task claimed for hookLeaseMs, then offers its hook to a worker", async () => {

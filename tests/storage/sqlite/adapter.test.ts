@@ -35,12 +35,13 @@ describe("SQLite adapter", () => {
     new Database(filename).close(); // a new file, still in rollback-journal mode
     // Another connection (a thread, so it can let go while this one waits) holds the write
     // lock for 300 ms. Switching to WAL then fails at once with SQLITE_BUSY, whatever the
-    // busy timeout: the adapter must retry it.
+    // busy timeout: the adapter must retry it. (The other connection's table is Stint's
+    // migrations table: a file holding other tables only is refused as not a store.)
     const driver = createRequire(import.meta.url).resolve("better-sqlite3");
     const holder = new Worker(
       `const { workerData, parentPort } = require("node:worker_threads");
        const db = new (require(workerData.driver))(workerData.filename);
-       db.exec("CREATE TABLE t (x); BEGIN; INSERT INTO t VALUES (1)");
+       db.exec("CREATE TABLE stint_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_on INTEGER NOT NULL) STRICT; BEGIN; INSERT INTO stint_migrations VALUES (0, 'held', 0)");
        parentPort.postMessage("holding");
        setTimeout(() => { db.exec("COMMIT"); db.close(); }, 300);`,
       { eval: true, workerData: { driver, filename } },
