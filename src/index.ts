@@ -27,8 +27,13 @@ export type { TaskResult, ResultDone, ResultContinue, ResultError, ResultAborted
 export type { TaskContextSource, PlainHookParams, StateUpdate, TaskUpdate } from "./definition/types.js";
 
 export { TaskStatus, TASK_STATUSES, isTerminalStatus, SYSTEM_IDENTITY } from "./domain/task.js";
-export type { Task, TaskInput, TaskOutput, TaskProgress, Identity } from "./domain/task.js";
-export type { TaskLog, LogItem, LogItemType } from "./domain/log.js";
+export type { TaskInput, TaskOutput, TaskProgress, Identity } from "./domain/task.js";
+// A task as user code sees it (TaskService results, run params, hooks): Webiny's record,
+// dates as ISO strings and absent fields undefined. `Task` is the same type, by Webiny's name.
+export type { TaskRecord, TaskRecord as Task } from "./domain/task-record.js";
+export type { LogItem, LogItemType } from "./domain/log.js";
+// A log as TaskService.listLogs returns it: Webiny's record (`task` id, ISO dates).
+export type { TaskLogRecord, TaskLogRecord as TaskLog, LogItemRecord } from "./domain/log-record.js";
 export { StintError, ErrorCode, Errors, isStintError, MAX_DELAY_SECONDS, MAX_OUTPUT_BYTES } from "./domain/errors.js";
 export type { Clock } from "./domain/clock.js";
 export { systemClock } from "./domain/clock.js";

@@ -90,10 +90,11 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
     clock,
     signals,
     onHookError: (event) => events.emit("hook:error", event),
+    context: options.context,
   });
   const children: ChildTasks = {
-    trigger: ({ parentId, ...params }) => tasks.trigger({ ...params, parent: { id: parentId } }),
-    list: (parentId, definitionId) => tasks.listChildren(parentId, definitionId),
+    trigger: ({ parentId, ...params }) => tasks.stored.trigger({ ...params, parent: { id: parentId } }),
+    list: (parentId, definitionId) => tasks.stored.listChildren(parentId, definitionId),
   };
   const workers = new Set<Worker>();
   const servers = new Set<ServerHandle>();

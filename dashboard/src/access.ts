@@ -1,7 +1,7 @@
 /**
  * What the current key may do. The API exposes no permission list, so the dashboard
  * probes: a read is tried for `r`; for `w` and `d`, `abortTask` and `deleteTask` of the
- * id "0" (which no task has) answer TASK_NOT_FOUND or a harmless result when allowed and
+ * id "0" (which no task has) answer NOT_FOUND or a harmless result when allowed and
  * SECURITY_NOT_AUTHORIZED when not. Neither probe changes anything.
  */
 import { ApiError, graphql, NOT_AUTHORIZED } from "./api";

@@ -5,6 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import { createTaskDefinition, type Task } from "../../src/index.js";
+
+/** What aggregate reads of a child task. */
+type ChildTask = Pick<Task, "taskStatus"> & { input: unknown; output?: unknown };
 import type { ChecksumDirectoryOutput } from "./checksum-directory.js";
 
 export interface ChecksumTreeInput {
@@ -59,7 +62,7 @@ export const checksumTree = createTaskDefinition<ChecksumTreeInput, ChecksumTree
   },
 });
 
-function aggregate(children: Task[]): ChecksumTreeOutput {
+function aggregate(children: readonly ChildTask[]): ChecksumTreeOutput {
   const lines: string[] = [];
   const failed: ChecksumTreeOutput["failed"] = [];
   let files = 0;

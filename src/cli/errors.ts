@@ -8,6 +8,7 @@
  */
 import { CommanderError } from "commander";
 import { ErrorCode, isStintError, redactUrl, StintError } from "../domain/errors.js";
+import { isUserError } from "../service/user-error.js";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -71,7 +72,6 @@ const USAGE_CODES: ReadonlySet<string> = new Set([
   ErrorCode.TaskNotFound,
   ErrorCode.InvalidId,
   ErrorCode.InvalidArgument,
-  ErrorCode.TriggerVetoed,
   ErrorCode.PayloadTooLarge,
   ErrorCode.InvalidDatabaseUrl,
   ErrorCode.ConfigNotFound,
@@ -86,6 +86,8 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
   if (error instanceof UsageError) return EXIT_USAGE;
   if (isStintError(error) && USAGE_CODES.has(error.code)) return EXIT_USAGE;
+  // The definition's own onBeforeTrigger refused the trigger: the input was not wanted.
+  if (error instanceof Error && isUserError(error)) return EXIT_USAGE;
   return EXIT_FAILURE;
 }
 
@@ -96,7 +98,12 @@ export function describeError(error: unknown): string {
     const detail = validationDetail(error.data);
     return oneLine(`${error.message}${detail ? ` ${detail}` : ""} [${error.code}]`);
   }
-  if (error instanceof Error) return oneLine(error.message || error.name);
+  if (error instanceof Error) {
+    // An error thrown by the definition's own code shows its code, as StintErrors do.
+    const own = (error as { code?: unknown }).code;
+    const code = isUserError(error) && typeof own === "string" ? own : "";
+    return oneLine(`${error.message || error.name}${code ? ` [${code}]` : ""}`);
+  }
   return oneLine(String(error));
 }
 

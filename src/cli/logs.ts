@@ -66,7 +66,7 @@ async function printLogs(service: TaskService, id: string, follow: boolean, json
  * One line per item as `formatLogItem` writes it; an error's stack (kept in the log item)
  * follows on indented lines instead of inside the line's compact JSON.
  */
-export function formatWithStack(log: Pick<TaskLog, "iteration">, item: LogItem): string {
+export function formatWithStack(log: Pick<TaskLog, "iteration">, item: Omit<LogItem, "createdOn"> & { createdOn: Date | string }): string {
   const error = item.error as { stack?: unknown } | null | undefined;
   if (!error || typeof error !== "object" || typeof error.stack !== "string") return formatLogItem(log, item);
   const { stack, ...rest } = error as { stack: string };

@@ -1,5 +1,6 @@
 /** Plain-text tables and `--json` output; every command prints through here. */
-import type { Task, TaskProgress } from "../domain/task.js";
+import type { TaskProgress } from "../domain/task.js";
+import type { TaskRecord } from "../domain/task-record.js";
 import type { TaskLog, LogItem } from "../domain/log.js";
 
 export interface Output {
@@ -24,8 +25,9 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
   return all.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd()).join("\n");
 }
 
-export function formatAge(from: Date, now = Date.now()): string {
-  const seconds = Math.max(0, Math.round((now - from.getTime()) / 1000));
+/** `from`: a Date or an ISO string (TaskService records carry ISO strings). */
+export function formatAge(from: Date | string, now = Date.now()): string {
+  const seconds = Math.max(0, Math.round((now - new Date(from).getTime()) / 1000));
   if (seconds < 60) return `${seconds}s`;
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes}m`;
@@ -34,13 +36,13 @@ export function formatAge(from: Date, now = Date.now()): string {
   return `${Math.floor(hours / 24)}d`;
 }
 
-export function formatProgress(progress: TaskProgress | null): string {
+export function formatProgress(progress: TaskProgress | null | undefined): string {
   if (!progress) return "-";
   if (progress.total && progress.total > 0) return `${Math.floor((progress.done / progress.total) * 100)}%`;
   return String(progress.done);
 }
 
-export function taskRow(task: Task, now = Date.now()): string[] {
+export function taskRow(task: TaskRecord, now = Date.now()): string[] {
   return [
     task.id,
     task.definitionId,
@@ -53,8 +55,9 @@ export function taskRow(task: Task, now = Date.now()): string[] {
 
 export const TASK_HEADERS = ["ID", "DEFINITION", "STATUS", "ITERATIONS", "PROGRESS", "AGE"] as const;
 
-export function formatLogItem(log: Pick<TaskLog, "iteration">, item: LogItem): string {
-  const time = item.createdOn.toISOString().slice(11, 19);
+/** `item.createdOn`: a Date or an ISO string (TaskService log records carry ISO strings). */
+export function formatLogItem(log: Pick<TaskLog, "iteration">, item: Omit<LogItem, "createdOn"> & { createdOn: Date | string }): string {
+  const time = new Date(item.createdOn).toISOString().slice(11, 19);
   const level = item.type === "error" ? "ERROR" : "info ";
   const data = item.data === undefined ? "" : ` ${compactJson(item.data)}`;
   const error = item.error === undefined ? "" : ` ${compactJson(item.error)}`;

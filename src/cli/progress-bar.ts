@@ -4,7 +4,7 @@
  */
 import type { TaskProgress } from "../domain/task.js";
 
-export function renderProgressBar(progress: TaskProgress | null, iterations: number, width = 30): string {
+export function renderProgressBar(progress: TaskProgress | null | undefined, iterations: number, width = 30): string {
   const iteration = `iteration ${iterations}`;
   if (!progress) return `[${" ".repeat(width)}] ${iteration}`;
   const message = progress.message ? ` ${progress.message}` : "";

@@ -6,21 +6,19 @@
  * is left to the service, once the store is open.
  */
 import type { AnyTaskDefinition } from "../definition/types.js";
-import { Errors, MAX_DELAY_SECONDS } from "../domain/errors.js";
+import { Errors } from "../domain/errors.js";
 import { hasUnstorableChar } from "../domain/nul.js";
 import { UNSTORABLE_TEXT_REASON, describeJsonPath, findUnsafeJson } from "../domain/json-safety.js";
-import { MAX_INPUT_BYTES } from "../service/task-service.js";
+import { effectiveDelay, MAX_INPUT_BYTES } from "../service/task-service.js";
 
-export function checkTrigger(definition: AnyTaskDefinition, params: { input: Record<string, unknown>; name?: string; delay?: number }): void {
+export async function checkTrigger(definition: AnyTaskDefinition, params: { input: Record<string, unknown>; name?: string; delay?: number }): Promise<void> {
   const json = JSON.stringify(params.input);
   const size = Buffer.byteLength(json, "utf8");
   if (size > MAX_INPUT_BYTES) throw Errors.payloadTooLarge("input", size, MAX_INPUT_BYTES);
   const unsafe = findUnsafeJson(params.input, json);
   if (unsafe) throw Errors.invalidArgument(describeJsonPath("input", unsafe.path), unsafe.reason);
   if (params.name !== undefined && hasUnstorableChar(params.name)) throw Errors.invalidArgument("name", UNSTORABLE_TEXT_REASON);
-  const delay = params.delay ?? 0;
-  if (!Number.isFinite(delay) || delay < 0) throw Errors.invalidDelay(delay);
-  if (delay > MAX_DELAY_SECONDS) throw Errors.maxDelay(delay);
-  const invalidFields = definition.validateInput(params.input);
+  effectiveDelay(params.delay);
+  const invalidFields = await definition.validateInput(params.input);
   if (invalidFields) throw Errors.validationFailed(invalidFields);
 }

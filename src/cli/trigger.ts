@@ -1,6 +1,6 @@
 /** `stint trigger <definition> --input '<json>' [--watch]` */
 import type { Command } from "commander";
-import type { Task } from "../domain/task.js";
+import type { TaskRecord as Task } from "../domain/task-record.js";
 import { addJsonOption, addStoreOptions, parseJsonInput } from "./common.js";
 import { prepare, withStint, type CommonFlags } from "./context.js";
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, UsageError } from "./errors.js";
@@ -49,7 +49,7 @@ async function trigger(definitionId: string, flags: TriggerFlags): Promise<numbe
     const known = context.registry.ids();
     throw new UsageError(`unknown task definition "${definitionId}" in ${context.loaded.path}${known.length ? `; known: ${known.join(", ")}` : ""}`);
   }
-  checkTrigger(definition, { input, name: flags.name, delay });
+  await checkTrigger(definition, { input, name: flags.name, delay });
 
   return withStint(context, async (stint) => {
     const task = await stint.tasks.trigger({ definition: definitionId, input, name: flags.name, delay });

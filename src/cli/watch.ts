@@ -4,7 +4,7 @@
  * process on the same database. Ctrl-C offers to abort the task (see `interrupts`).
  */
 import { createInterface } from "node:readline";
-import type { Task } from "../domain/task.js";
+import type { TaskRecord as Task } from "../domain/task-record.js";
 import { isTerminalStatus } from "../domain/task.js";
 import type { TaskService } from "../service/types.js";
 import { formatLogItem } from "./output.js";

@@ -16,14 +16,15 @@ import { Errors } from "../domain/errors.js";
 import type { InputValidation, InvalidFields } from "./types.js";
 
 export interface InputValidator {
-  validate(input: unknown): InvalidFields | null;
+  /** Parses with `safeParseAsync`, as Webiny does: schemas may use async refinements. */
+  validate(input: unknown): Promise<InvalidFields | null>;
   jsonSchema(): Record<string, unknown> | null;
 }
 
 /** Key used when an issue concerns the input as a whole (e.g. it is not an object). */
 export const ROOT_FIELD = "input";
 
-const NO_VALIDATION: InputValidator = { validate: () => null, jsonSchema: () => null };
+const NO_VALIDATION: InputValidator = { validate: async () => null, jsonSchema: () => null };
 
 export function createInputValidator(
   definitionId: string,
@@ -35,8 +36,8 @@ export function createInputValidator(
   const getSchema = (): z.ZodType => (schema ??= buildSchema(definitionId, createValidation));
 
   return {
-    validate(input) {
-      const result = getSchema().safeParse(input);
+    async validate(input) {
+      const result = await getSchema().safeParseAsync(input);
       return result.success ? null : toInvalidFields(result.error.issues);
     },
     jsonSchema() {
@@ -62,6 +63,10 @@ function buildSchema(
     const reason = error instanceof Error ? error.message : String(error);
     throw Errors.definitionInvalid(definitionId, `createInputValidation threw: ${reason}`);
   }
+  // Webiny's getZodSchema: nothing → any object; an object schema → the same, loose (extra
+  // keys pass, even for a strictObject); any other schema as it is; a map → a loose object.
+  if (validation === undefined || validation === null) return z.looseObject({});
+  if (validation instanceof z.ZodObject) return validation.loose();
   if (isZodSchema(validation)) return validation;
   if (isSchemaMap(validation)) return z.looseObject(validation);
   throw Errors.definitionInvalid(

@@ -5,6 +5,7 @@
  * bad definition fails when it is created rather than when its first task runs.
  */
 import { Errors } from "../domain/errors.js";
+import { isValidDefinitionId } from "./definition-id.js";
 import { createInputValidator } from "./input-validation.js";
 import type {
   DefinitionSummary,
@@ -21,9 +22,6 @@ import type {
 
 export const DEFAULT_MAX_ITERATIONS = 50;
 export const DEFAULT_CLOSE_TO_TIMEOUT_SECONDS = 180;
-
-/** Webiny's rule: camelCase, starting with a lower-case letter. */
-const ID_PATTERN = /^[a-z][a-zA-Z0-9]*$/;
 
 const TERMINAL_HOOKS = ["onDone", "onError", "onAbort", "onMaxIterations"] as const;
 
@@ -63,7 +61,9 @@ export function normalizeDefinition<I, O>(
   }
   if (typeof definition.run !== "function") throw invalid("run must be a function.");
 
-  const maxIterations = definition.maxIterations ?? DEFAULT_MAX_ITERATIONS;
+  // Webiny's `maxIterations || 50`: 0 (and null) mean the default too. Other values that
+  // are not a positive integer (NaN, -1, 2.5) are refused rather than silently replaced.
+  const maxIterations = definition.maxIterations === 0 || definition.maxIterations == null ? DEFAULT_MAX_ITERATIONS : definition.maxIterations;
   if (!Number.isInteger(maxIterations) || maxIterations < 1) {
     throw invalid("maxIterations must be a positive integer.");
   }
@@ -122,9 +122,14 @@ export function normalizeDefinition<I, O>(
 
   const onBeforeTrigger = optionalMethod(definition, "onBeforeTrigger", invalid);
   if (onBeforeTrigger) {
-    handle.onBeforeTrigger = async (params) => {
-      await onBeforeTrigger.call(definition, params);
-    };
+    // Webiny: v5 gets `{ context, data }`, v6 `{ data }`.
+    handle.onBeforeTrigger = options.plain
+      ? async (params, context) => {
+          await onBeforeTrigger.call(definition, { context: await resolveContext(context), data: params.data });
+        }
+      : async (params) => {
+          await onBeforeTrigger.call(definition, params);
+        };
   }
   for (const name of TERMINAL_HOOKS) {
     const hook = optionalMethod(definition, name, invalid);
@@ -174,7 +179,7 @@ function resolveRetry(
 }
 
 function validateId(id: unknown): string {
-  if (typeof id !== "string" || !ID_PATTERN.test(id)) throw Errors.definitionIdInvalid(String(id));
+  if (!isValidDefinitionId(id)) throw Errors.definitionIdInvalid(String(id));
   return id;
 }
 

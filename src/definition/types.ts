@@ -129,7 +129,10 @@ export interface HandleHookParams<I = TaskInput, O = TaskOutput> {
 }
 /** The parameters of `onBeforeTrigger`: what is about to be stored. Throw to refuse the trigger. */
 export interface BeforeTriggerParams<I = TaskInput> {
-  data: { definitionId: string; name: string; input: I; parentId: string | null };
+  /** v5 (createTaskDefinition) definitions only: `createStint({ context })`, resolved; `{}` by default. */
+  context?: unknown;
+  /** As Webiny builds it: `name` defaults to the title, `input` to `{}`; `parentId` is absent without a parent. */
+  data: { definitionId: string; name: string; input: I; parentId?: string };
 }
 
 /** A zod schema for the input, or an object of zod schemas (one per input field). */
@@ -281,7 +284,7 @@ export interface TaskDefinitionHandle<I = TaskInput, O = TaskOutput> {
   readonly isolation: "none" | "thread" | undefined;
   readonly module: string | null;
   /** Returns invalid fields (Webiny's shape) or null when the input is valid / unchecked. */
-  validateInput(input: unknown): InvalidFields | null;
+  validateInput(input: unknown): Promise<InvalidFields | null>;
   /** JSON Schema of the input (from zod), or null when the definition has no validation. */
   inputJsonSchema(): Record<string, unknown> | null;
   /**
@@ -290,8 +293,8 @@ export interface TaskDefinitionHandle<I = TaskInput, O = TaskOutput> {
    * runner reads it (`readResult`).
    */
   run(params: RunParams<I, O>, context?: TaskContextSource): Promise<unknown>;
-  /** Runs before a task of this definition is stored; throwing refuses the trigger. */
-  onBeforeTrigger?(params: BeforeTriggerParams<I>): Promise<void>;
+  /** Runs before a task of this definition is stored; throwing refuses the trigger. v5 definitions get `{ context, data }`, v6 ones `{ data }`. */
+  onBeforeTrigger?(params: BeforeTriggerParams<I>, context?: TaskContextSource): Promise<void>;
   /** v6 definitions get `{ task, definition }`, v5 ones `{ context, task }`. */
   onDone?(params: HandleHookParams<I, O>, context?: TaskContextSource): Promise<void>;
   /** Runs once after the task failed. */

@@ -36,10 +36,10 @@ export const ErrorCode = {
   MaxDelay: "MAX_DELAY_ERROR",
   InvalidDelay: "INVALID_DELAY",
   AbortNotAllowed: "TASK_ABORT_ERROR",
-  TaskNotFound: "TASK_NOT_FOUND",
+  /** Webiny v5's code (handler-graphql `NotFoundError`) for an unknown task id. */
+  TaskNotFound: "NOT_FOUND",
   InvalidId: "INVALID_TASK_ID",
   InvalidArgument: "INVALID_ARGUMENT",
-  TriggerVetoed: "TASK_TRIGGER_VETOED",
   PayloadTooLarge: "PAYLOAD_TOO_LARGE",
   /** A read would return more than the caller's byte budget (e.g. the API's maxResponseBytes). */
   ResponseTooLarge: "RESPONSE_TOO_LARGE",
@@ -90,24 +90,20 @@ export const Errors = {
   /** A delay or wait longer than {@link MAX_DELAY_SECONDS}. */
   maxDelay: (delay: number) =>
     new StintError("The maximum delay for a task is 355 days.", ErrorCode.MaxDelay, { delay, max: MAX_DELAY_SECONDS }),
-  /** A delay that is not a number of seconds, zero or more. */
+  /** A delay that is not a finite number of seconds. */
   invalidDelay: (delay: unknown) =>
-    new StintError("The delay must be a number of seconds, zero or more.", ErrorCode.InvalidDelay, { delay: describeValue(delay) }),
+    new StintError("The delay must be a finite number of seconds.", ErrorCode.InvalidDelay, { delay: describeValue(delay) }),
   /** Abort of a task that is already finished. */
   abortNotAllowed: (id: string, status: string) =>
     new StintError("Cannot abort a task that is not pending or running!", ErrorCode.AbortNotAllowed, { id, status }),
-  /** No task has this id. */
-  taskNotFound: (id: string) =>
-    new StintError(`Task "${id}" cannot be executed because it does not exist.`, ErrorCode.TaskNotFound, { id }),
+  /** No task has this id: Webiny v5's abort of an unknown id, `Task "<id>" was not found!`, code NOT_FOUND. */
+  taskNotFound: (id: string) => new StintError(`Task "${id}" was not found!`, ErrorCode.TaskNotFound, { id }),
   /** A value that cannot be a task id. */
   invalidId: (id: unknown) =>
     new StintError(`Task ID "${describeValue(id)}" is not a valid task ID.`, ErrorCode.InvalidId, { id: describeValue(id) }),
   /** An option or argument out of its range; `data.argument` names it. */
   invalidArgument: (argument: string, reason: string) =>
     new StintError(`Invalid ${argument}: ${reason}`, ErrorCode.InvalidArgument, { argument, reason }),
-  /** The definition's `onBeforeTrigger` refused the trigger. */
-  triggerVetoed: (definitionId: string, reason: string) =>
-    new StintError(reason, ErrorCode.TriggerVetoed, { definitionId }),
   /** An input, output or log item above its size limit. */
   payloadTooLarge: (what: string, size: number, max: number) =>
     new StintError(`The ${what} is too large: ${size} bytes, at most ${max} allowed.`, ErrorCode.PayloadTooLarge, { size, max }),

@@ -5,6 +5,7 @@
  * nothing) and turns any thrown error into the envelope's `error`.
  */
 import { Errors, isStintError } from "../domain/errors.js";
+import { isUserError } from "../service/user-error.js";
 import type { ListMeta, ListResponse } from "../service/types.js";
 import type { Permission } from "./auth.js";
 import type { GraphQLContext } from "./context.js";
@@ -27,13 +28,37 @@ export interface ListEnvelope<T> extends Envelope<T[]> {
 
 const INTERNAL_ERROR_CODE = "INTERNAL_ERROR";
 
-/** Maps any thrown value to the envelope's error: StintErrors as they are, the rest masked. */
+/**
+ * Maps any thrown value to the envelope's error: StintErrors as they are; an error thrown
+ * by the user's own code (onBeforeTrigger) as Webiny's ErrorResponse shows it (its message,
+ * its code or "", its data or null); anything else is a Stint failure, masked.
+ */
 export function toEnvelopeError(error: unknown, context: Pick<GraphQLContext, "debug" | "onUnexpectedError">): EnvelopeError {
   const stack = context.debug && error instanceof Error ? (error.stack ?? null) : null;
   if (isStintError(error)) return { message: error.message, code: error.code, data: error.data, stack };
+  if (isUserError(error)) return { ...userErrorFields(error), stack };
   context.onUnexpectedError(error);
   const message = context.debug && error instanceof Error ? error.message : "Internal server error.";
   return { message, code: INTERNAL_ERROR_CODE, data: null, stack };
+}
+
+/** Webiny's ErrorResponse: `code || ""`, `message || ""`, `data || null`; data only when it is JSON. */
+function userErrorFields(error: unknown): Omit<EnvelopeError, "stack"> {
+  if (typeof error !== "object" || error === null) return { message: String(error), code: "", data: null };
+  const { message, code, data } = error as { message?: unknown; code?: unknown; data?: unknown };
+  return {
+    message: typeof message === "string" ? message : "",
+    code: typeof code === "string" ? code : "",
+    data: data && isJson(data) ? data : null,
+  };
+}
+
+function isJson(value: unknown): boolean {
+  try {
+    return JSON.stringify(value) !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 function assertAllowed(context: GraphQLContext, permission: Permission): void {

@@ -6,9 +6,10 @@
  */
 import { GraphQLError, type GraphQLResolveInfo } from "graphql";
 import { Errors } from "../domain/errors.js";
-import type { Task } from "../domain/task.js";
-import type { TaskLog } from "../domain/log.js";
+import type { TaskRecord as Task } from "../domain/task-record.js";
+import type { TaskLogRecord as TaskLog } from "../domain/log-record.js";
 import type { DefinitionInfo, ListTasksParams } from "../service/types.js";
+import { MAX_LIST_LIMIT } from "../service/list-query.js";
 import type { GraphQLContext } from "./context.js";
 import { envelope, listEnvelope, toEnvelopeError } from "./envelope.js";
 import { DateTimeScalar, JSONScalar, NumberScalar } from "./scalars.js";
@@ -43,6 +44,40 @@ function checkedLimit(limit: number | null | undefined, context: GraphQLContext)
     throw Errors.invalidArgument("limit", `at most ${context.maxListLimit} items can be listed at once, got ${limit}`);
   }
   return limit;
+}
+
+/**
+ * Webiny's `WebinyBackgroundTask.logs` reads `limit: 10000` unless the query gives a limit:
+ * all of a task's log records (one per iteration) in practice. Stint reads them in pages
+ * of the server's list limit, so no single query or page is larger than a listLogs one.
+ */
+export const NESTED_LOGS_LIMIT = 10_000;
+
+function nestedLogsLimit(limit: number | null | undefined): number {
+  if (limit === null || limit === undefined) return NESTED_LOGS_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > NESTED_LOGS_LIMIT) {
+    throw Errors.invalidArgument("limit", `the logs of a task are listed 1 to ${NESTED_LOGS_LIMIT} at a time, got ${limit}`);
+  }
+  return limit;
+}
+
+async function allLogs(task: Task, args: NestedLogsArgs, context: GraphQLContext, fields: string[]): Promise<TaskLog[]> {
+  const wanted = nestedLogsLimit(args.limit);
+  const pageSize = Math.min(context.maxListLimit, MAX_LIST_LIMIT);
+  const logs: TaskLog[] = [];
+  let after: string | null = null;
+  do {
+    const page: { items: TaskLog[]; meta: { cursor: string | null } } = await context.service.listLogs({
+      where: { ...args.where, task: task.id },
+      sort: args.sort ?? ["createdOn_ASC"],
+      limit: Math.min(pageSize, wanted - logs.length),
+      after,
+      ...readOptions(context, fields),
+    });
+    logs.push(...page.items);
+    after = page.meta.cursor;
+  } while (after !== null && logs.length < wanted);
+  return logs;
 }
 
 function listParams(args: ListArgs, context: GraphQLContext): ListTasksParams {
@@ -118,13 +153,7 @@ export const resolvers = {
       if (!logs) {
         logs = (async () => {
           if (!context.permissions.has("r")) throw Errors.notAuthorized();
-          const { items } = await context.service.listLogs({
-            where: { ...args.where, task: task.id },
-            sort: args.sort ?? ["createdOn_ASC"],
-            limit: checkedLimit(args.limit, context),
-            ...readOptions(context, fields),
-          });
-          return items;
+          return allLogs(task, args, context, fields);
         })();
         context.nestedLogs.set(key, logs);
       }
@@ -139,8 +168,8 @@ export const resolvers = {
   WebinyBackgroundTaskLog: {
     task: async (log: TaskLog, _: unknown, context: GraphQLContext, info: GraphQLResolveInfo) => {
       try {
-        const task = await context.tasks.load(log.taskId, selectedFields(info));
-        if (!task) throw Errors.taskNotFound(log.taskId);
+        const task = await context.tasks.load(log.task, selectedFields(info));
+        if (!task) throw Errors.taskNotFound(log.task);
         return task;
       } catch (error) {
         throw toFieldError(error, context);
@@ -149,7 +178,8 @@ export const resolvers = {
   },
 
   WebinyBackgroundTaskDefinition: {
-    fields: () => null,
+    // Webiny's definitions without fields answer `fields: []`; Stint's have none.
+    fields: () => [],
     inputSchema: (definition: DefinitionInfo) => definition.inputSchema,
   },
 };

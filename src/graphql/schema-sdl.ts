@@ -5,6 +5,7 @@
  */
 import {
   LOG_FILTER_FIELDS,
+  LOG_NESTED_FILTERS,
   LOG_SORT_FIELDS,
   TASK_FILTER_FIELDS,
   TASK_SORT_FIELDS,
@@ -163,7 +164,7 @@ export function buildSchemaSdl(definitionIds: readonly string[]): string {
     STATIC_SDL.trim(),
     `"One value per public task definition id; the single value Empty when there is none."\nenum WebinyBackgroundTaskDefinitionEnum {\n${enumValues}\n}`,
     whereInputSdl("WebinyBackgroundTaskListWhereInput", TASK_FILTER_FIELDS),
-    whereInputSdl("WebinyBackgroundTaskLogListWhereInput", LOG_FILTER_FIELDS),
+    whereInputSdl("WebinyBackgroundTaskLogListWhereInput", LOG_FILTER_FIELDS, LOG_NESTED_FILTERS),
     sorterEnumSdl("WebinyBackgroundTaskListSorter", TASK_SORT_FIELDS),
     sorterEnumSdl("WebinyBackgroundTaskLogListSorter", LOG_SORT_FIELDS),
   ].join("\n\n") + "\n";

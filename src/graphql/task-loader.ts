@@ -7,7 +7,7 @@
  * batched and cached apart (a task read without its input must not answer one that
  * selects it). Every read is charged to the request's byte budget.
  */
-import type { Task } from "../domain/task.js";
+import type { TaskRecord as Task } from "../domain/task-record.js";
 import type { TaskService } from "../service/types.js";
 import { heavyFieldsOf, type ReadBudget } from "../storage/port/types.js";
 

@@ -11,6 +11,7 @@ import type {
   Filter,
   FilterOp,
   ListParams,
+  LogItemField,
   LogListField,
   LogListParams,
   Sort,
@@ -25,14 +26,22 @@ export const MAX_CURSOR_LENGTH = 1000;
 export const MAX_SEARCH_LENGTH = 200;
 /** Bounds `x_in` lists so one query cannot carry an unbounded number of parameters. */
 export const MAX_IN_VALUES = 1000;
+/**
+ * Longest value of a `_contains` / `_startsWith` filter (and their negations). A pattern
+ * this long already matches almost nothing; longer ones only cost the store work (SQLite
+ * refuses a LIKE pattern over 50,000 bytes with an internal error).
+ */
+export const MAX_MATCH_LENGTH = 1000;
 
 type FieldKind = "text" | "number" | "date";
 
 const OPS_BY_KIND: Record<FieldKind, readonly FilterOp[]> = {
   text: ["eq", "not", "in", "not_in", "contains", "not_contains", "startsWith", "not_startsWith"],
   number: ["eq", "not", "in", "not_in", "lt", "lte", "gt", "gte", "between", "not_between"],
-  date: ["eq", "not", "in", "not_in", "lt", "lte", "gt", "gte"],
+  date: ["eq", "not", "in", "not_in", "lt", "lte", "gt", "gte", "between", "not_between"],
 };
+
+const MATCH_OPS: readonly FilterOp[] = ["contains", "not_contains", "startsWith", "not_startsWith"];
 
 const TASK_FIELDS: Record<TaskListField, FieldKind> = {
   id: "text",
@@ -64,6 +73,14 @@ const TASK_SORT_FIELDS: readonly TaskListField[] = [
 ];
 const LOG_SORT_FIELDS: readonly LogListField[] = ["id", "task", "executionName", "iteration", "createdOn"];
 
+/** The fields of Webiny's `items` filter (`WebinyTaskLog_ItemsWhereInput`). */
+const LOG_ITEM_FIELDS: Record<LogItemField, FieldKind> = {
+  message: "text",
+  createdOn: "date",
+  type: "text",
+};
+const LOG_ITEM_TYPES = ["info", "error"];
+
 interface ListSchema<F extends string> {
   fields: Record<F, FieldKind>;
   sortFields: readonly F[];
@@ -81,13 +98,37 @@ const TASK_SCHEMA: ListSchema<TaskListField> = {
   },
 };
 const LOG_SCHEMA: ListSchema<LogListField> = { fields: LOG_FIELDS, sortFields: LOG_SORT_FIELDS };
+const LOG_ITEM_SCHEMA: ListSchema<LogItemField> = {
+  fields: LOG_ITEM_FIELDS,
+  sortFields: [],
+  checkText(field, value, key) {
+    if (field === "type" && !LOG_ITEM_TYPES.includes(value)) {
+      throw whereError(`"items.${key}" must be one of ${LOG_ITEM_TYPES.join(", ")}; got "${clip(value)}".`);
+    }
+  },
+};
 
 export function parseTaskListParams(params: ListTasksParams | null | undefined = {}): TaskListParams {
   return parseListParams(params, TASK_SCHEMA);
 }
 
+/**
+ * A log list may also take Webiny's `items` filter: `where: { items: { message_contains:
+ * "x", type: "error" } }`. Each of its filters is about the log's items, as Webiny's CMS
+ * filters a list field: a positive filter holds when some item matches, a negated one
+ * (`_not`, `_not_in`, `_not_contains`, ...) when no item matches its positive form.
+ */
 export function parseLogListParams(params: ListLogsParams | null | undefined = {}): LogListParams {
-  return parseListParams(params, LOG_SCHEMA);
+  if (!isPlainObject(params) || !isPlainObject(params.where) || !Object.hasOwn(params.where, "items")) {
+    return parseListParams(params, LOG_SCHEMA);
+  }
+  const { items, ...where } = params.where;
+  const parsed: LogListParams = parseListParams({ ...params, where }, LOG_SCHEMA);
+  if (items === undefined || items === null) return parsed;
+  if (!isPlainObject(items)) throw whereError('"items" must be an object of item filters, e.g. { message_contains: "x" }.');
+  const itemFilters = parseWhere(items, LOG_ITEM_SCHEMA);
+  if (itemFilters.length > 0) parsed.itemFilters = itemFilters;
+  return parsed;
 }
 
 function parseListParams<F extends string>(
@@ -156,6 +197,9 @@ function parseFilterValue(
       if (typeof value !== "string") throw whereError(`"${key}" needs a string; got ${describe(value)}.`);
       // No stored text holds NUL (PostgreSQL cannot store it), and its driver refuses it.
       if (value.includes("\u0000")) throw whereError(`"${key}" must not contain the NUL character (U+0000).`);
+      if (MATCH_OPS.includes(op) && value.length > MAX_MATCH_LENGTH) {
+        throw whereError(`"${key}" takes at most ${MAX_MATCH_LENGTH} characters; got ${value.length}.`);
+      }
       // Membership checks only make sense for whole values, not for substrings.
       if (op === "eq" || op === "not" || op === "in" || op === "not_in") checkText(value);
       return value;
@@ -175,7 +219,8 @@ function parseFilterValue(
     case "not_in":
       if (!Array.isArray(raw) || raw.length === 0) throw whereError(`"${key}" needs a non-empty array; got ${describe(raw)}.`);
       if (raw.length > MAX_IN_VALUES) throw whereError(`"${key}" takes at most ${MAX_IN_VALUES} values; got ${raw.length}.`);
-      return raw.map(scalar);
+      // Webiny's `[String]`: an item may be null, and then the list also matches "no value".
+      return raw.map((value) => (value === null ? null : scalar(value)));
     case "between":
     case "not_between":
       if (!Array.isArray(raw) || raw.length !== 2) throw whereError(`"${key}" needs an array of two values [from, to]; got ${describe(raw)}.`);

@@ -1,22 +1,27 @@
 /**
  * TaskService: the use cases. Every argument is checked here before anything is stored,
  * so GraphQL, the CLI and user code get the same typed errors and no half-done writes.
+ * Tasks leave the service as Webiny's records (`TaskRecord`: ISO dates, absent fields
+ * undefined); inside Stint they stay `Task`s. `stored` gives the inner form to the parts
+ * of Stint that keep working on it (the runner's child triggers).
  */
 import type { Identity, Task, TaskInput } from "../domain/task.js";
+import { toTaskRecord, type TaskRecord } from "../domain/task-record.js";
 import { SYSTEM_IDENTITY } from "../domain/task.js";
-import type { TaskLog } from "../domain/log.js";
+import { toTaskLogRecord, type TaskLogRecord } from "../domain/log-record.js";
 import type { Clock } from "../domain/clock.js";
-import { Errors, MAX_DELAY_SECONDS, describeValue, isStintError } from "../domain/errors.js";
+import { Errors, MAX_DELAY_SECONDS, describeValue } from "../domain/errors.js";
 import { isValidId, newId } from "../domain/ids.js";
 import { hasUnstorableChar, replaceNul, sliceText } from "../domain/nul.js";
 import { UNSTORABLE_TEXT_REASON, describeJsonPath, findUnsafeJson } from "../domain/json-safety.js";
-import type { AnyTaskDefinition } from "../definition/types.js";
+import type { AnyTaskDefinition, TaskContextSource } from "../definition/types.js";
 import type { DefinitionRegistry } from "../definition/registry.js";
 import type { StorageAdapter, TaskCreateParams } from "../storage/port/index.js";
 import type { WorkerSignals } from "../worker/signals.js";
 import { logHookFailures, runHooks, type HookFailure } from "../worker/hooks.js";
 import { retryTransient } from "../worker/transient.js";
 import { parseLogListParams, parseTaskListParams } from "./list-query.js";
+import { markUserError } from "./user-error.js";
 import { parseReadOptions, type ReadOptions } from "./read-options.js";
 import type {
   AbortParams,
@@ -43,6 +48,8 @@ export interface TaskServiceDependencies {
   serviceId?: string;
   /** How long an abort keeps the task claimed while its onAbort hook runs. */
   hookLeaseMs?: number;
+  /** `createStint({ context })`: what v5 definitions' onBeforeTrigger and onAbort (run by abort()) get as `context`. */
+  context?: TaskContextSource;
   /** A hook this service ran (onAbort, from abort()) threw or ran out of time; it is also written to the task's log. */
   onHookError?: (event: { task: Task } & HookFailure) => void;
 }
@@ -50,12 +57,26 @@ export interface TaskServiceDependencies {
 export class DefaultTaskService implements TaskService {
   constructor(private readonly deps: TaskServiceDependencies) {}
 
-  async trigger<I = TaskInput>(params: TriggerParams<I>, options: TriggerOptions = {}): Promise<Task> {
-    const [task] = await this.triggerMany([params as TriggerParams], options);
-    return task;
+  async trigger<I = TaskInput>(params: TriggerParams<I>, options: TriggerOptions = {}): Promise<TaskRecord<I>> {
+    const [task] = await this.triggerStored([params as TriggerParams], options);
+    return toTaskRecord(task) as TaskRecord<I>;
   }
 
-  async triggerMany(list: readonly TriggerParams[], options: TriggerOptions = {}): Promise<Task[]> {
+  async triggerMany(list: readonly TriggerParams[], options: TriggerOptions = {}): Promise<TaskRecord[]> {
+    return (await this.triggerStored(list, options)).map((task) => toTaskRecord(task));
+  }
+
+  /**
+   * Stint-internal: the use cases that hand back stored tasks (`Task`, with Dates), for the
+   * runner's child triggers, which keep working on the stored form.
+   * @internal
+   */
+  readonly stored = {
+    trigger: async (params: TriggerParams<any>, options: TriggerOptions = {}): Promise<Task> => (await this.triggerStored([params], options))[0],
+    listChildren: (parentId: string, definitionId?: string): Promise<Task[]> => this.childrenOf(parentId, definitionId),
+  };
+
+  private async triggerStored(list: readonly TriggerParams[], options: TriggerOptions): Promise<Task[]> {
     if (!Array.isArray(list)) throw Errors.invalidArgument("triggers", "expected an array");
     if (list.length === 0) return [];
     const now = this.deps.clock.now();
@@ -66,7 +87,7 @@ export class DefaultTaskService implements TaskService {
     return tasks;
   }
 
-  async abort(params: AbortParams): Promise<Task> {
+  async abort(params: AbortParams): Promise<TaskRecord> {
     if (!params || typeof params !== "object") throw Errors.invalidArgument("abort", "expected { id, message? }");
     const id = this.checkId(params.id);
     if (params.message !== undefined && params.message !== null && typeof params.message !== "string") {
@@ -104,7 +125,7 @@ export class DefaultTaskService implements TaskService {
           // A reporter that throws must not fail an abort that is stored, nor skip the
           // hook's confirmation below (a worker would run onAbort again).
         }
-      });
+      }, this.deps.context);
       // The abort is stored and its hook ran: a failed confirmation must not fail abort()
       // (the hook lease lapses and a worker re-runs onAbort only if the store stays away).
       await retryTransient(() => this.deps.storage.taskHooksDone({ items: [{ id, leaseToken: result.leaseToken }] })).catch(
@@ -119,21 +140,27 @@ export class DefaultTaskService implements TaskService {
     } else if (!definition) {
       this.deps.signals?.emit("tasks-available");
     }
-    return result.task;
+    return toTaskRecord(result.task);
   }
 
-  async getTask(id: string, options?: ReadOptions): Promise<Task | null> {
-    return this.deps.storage.taskGet(this.checkId(id), parseReadOptions(options));
+  async getTask(id: string, options?: ReadOptions): Promise<TaskRecord | null> {
+    const task = await this.deps.storage.taskGet(this.checkId(id), parseReadOptions(options));
+    return task ? toTaskRecord(task) : null;
   }
 
-  async listTasks(params: ListTasksParams = {}): Promise<ListResponse<Task>> {
+  async listTasks(params: ListTasksParams = {}): Promise<ListResponse<TaskRecord>> {
+    const result = await this.listStored(params);
+    return { items: result.items.map((task) => toTaskRecord(task)), meta: result.meta };
+  }
+
+  private async listStored(params: ListTasksParams): Promise<ListResponse<Task>> {
     const result = await this.deps.storage.taskList({ ...parseTaskListParams(params ?? {}), ...parseReadOptions(params ?? {}) });
     return { items: result.items, meta: { cursor: result.cursor, hasMoreItems: result.hasMoreItems, totalCount: result.totalCount } };
   }
 
-  async listLogs(params: ListLogsParams = {}): Promise<ListResponse<TaskLog>> {
+  async listLogs(params: ListLogsParams = {}): Promise<ListResponse<TaskLogRecord>> {
     const result = await this.deps.storage.logList({ ...parseLogListParams(params ?? {}), ...parseReadOptions(params ?? {}) });
-    return { items: result.items, meta: { cursor: result.cursor, hasMoreItems: result.hasMoreItems, totalCount: result.totalCount } };
+    return { items: result.items.map(toTaskLogRecord), meta: { cursor: result.cursor, hasMoreItems: result.hasMoreItems, totalCount: result.totalCount } };
   }
 
   listDefinitions(options: { includePrivate?: boolean } = {}): DefinitionInfo[] {
@@ -151,19 +178,29 @@ export class DefaultTaskService implements TaskService {
   }
 
   /** All children of a task (paged internally; the parent_id index keeps it cheap). */
-  async listChildren(parentId: string, definitionId?: string): Promise<Task[]> {
+  async listChildren(parentId: string, definitionId?: string): Promise<TaskRecord[]> {
+    return (await this.childrenOf(parentId, definitionId)).map((task) => toTaskRecord(task));
+  }
+
+  private async childrenOf(parentId: string, definitionId?: string): Promise<Task[]> {
     const where: Record<string, unknown> = { parentId: this.checkId(parentId) };
     if (definitionId !== undefined) where.definitionId = definitionId;
     const children: Task[] = [];
     let after: string | null = null;
     do {
-      const page: ListResponse<Task> = await this.listTasks({ where, sort: ["createdOn_ASC"], limit: 1000, after });
+      const page: ListResponse<Task> = await this.listStored({ where, sort: ["createdOn_ASC"], limit: 1000, after });
       children.push(...page.items);
       after = page.meta.cursor;
     } while (after);
     return children;
   }
 
+  /**
+   * Webiny's order: the definition, then `onBeforeTrigger` (with the data as Webiny builds
+   * it), then the delay, then the input. An error thrown by onBeforeTrigger reaches the
+   * caller as it was thrown. Stint's own checks (sizes, NUL, the parent) follow, so a
+   * refused trigger stores nothing whichever check refuses it.
+   */
   private async prepare(params: TriggerParams, now: number, createdBy: Identity): Promise<TaskCreateParams> {
     if (!params || typeof params !== "object") throw Errors.invalidArgument("trigger", "expected { definition, input?, name?, delay?, parent? }");
     const definitionId = typeof params.definition === "string" ? params.definition : params.definition?.id;
@@ -171,40 +208,43 @@ export class DefaultTaskService implements TaskService {
     const definition = this.deps.definitions.get(definitionId);
     if (!definition) throw Errors.definitionNotFound(definitionId);
 
-    const input = (params.input ?? {}) as TaskInput;
+    if (params.name !== undefined && params.name !== null && typeof params.name !== "string") {
+      throw Errors.invalidArgument("name", "expected a string");
+    }
+    const name = sliceText(params.name || definition.title, MAX_NAME_LENGTH);
+    const input = (params.input || {}) as TaskInput;
+    const hasParent = params.parent !== undefined && params.parent !== null;
+    const parentRef: unknown = !hasParent ? undefined : typeof params.parent === "string" ? params.parent : (params.parent as { id?: unknown }).id;
+
+    if (definition.onBeforeTrigger) {
+      try {
+        await definition.onBeforeTrigger(
+          { data: { definitionId, name, input, ...(hasParent ? { parentId: parentRef as string } : {}) } },
+          this.deps.context,
+        );
+      } catch (error) {
+        markUserError(error);
+        throw error;
+      }
+    }
+
+    const delay = effectiveDelay(params.delay);
+
     if (typeof input !== "object" || Array.isArray(input)) throw Errors.invalidArgument("input", "expected an object");
     const json = toJson(input);
     const size = Buffer.byteLength(json, "utf8");
     if (size > MAX_INPUT_BYTES) throw Errors.payloadTooLarge("input", size, MAX_INPUT_BYTES);
     const unsafe = findUnsafeJson(input, json);
     if (unsafe) throw Errors.invalidArgument(describeJsonPath("input", unsafe.path), unsafe.reason);
+    if (hasUnstorableChar(name)) throw Errors.invalidArgument("name", UNSTORABLE_TEXT_REASON);
 
-    if (params.name !== undefined && params.name !== null && typeof params.name !== "string") {
-      throw Errors.invalidArgument("name", "expected a string");
-    }
-    if (typeof params.name === "string" && hasUnstorableChar(params.name)) throw Errors.invalidArgument("name", UNSTORABLE_TEXT_REASON);
-    const name = sliceText(params.name || definition.title, MAX_NAME_LENGTH);
-
-    const delay = params.delay ?? 0;
-    if (typeof delay !== "number" || !Number.isFinite(delay) || delay < 0) throw Errors.invalidDelay(delay);
-    if (delay > MAX_DELAY_SECONDS) throw Errors.maxDelay(delay);
-
-    let parentId: string | null = null;
-    if (params.parent !== undefined && params.parent !== null) {
-      parentId = this.checkId(typeof params.parent === "string" ? params.parent : params.parent.id);
-      if (!(await this.deps.storage.taskGet(parentId, { fields: ["id"] }))) throw Errors.taskNotFound(parentId);
-    }
-
-    const invalidFields = definition.validateInput(input);
+    const invalidFields = await definition.validateInput(input);
     if (invalidFields) throw Errors.validationFailed(invalidFields);
 
-    if (definition.onBeforeTrigger) {
-      try {
-        await definition.onBeforeTrigger({ data: { definitionId, name, input, parentId } });
-      } catch (error) {
-        if (isStintError(error)) throw error;
-        throw Errors.triggerVetoed(definitionId, error instanceof Error ? error.message : describeValue(error));
-      }
+    let parentId: string | null = null;
+    if (hasParent) {
+      parentId = this.checkId(parentRef);
+      if (!(await this.deps.storage.taskGet(parentId, { fields: ["id"] }))) throw Errors.taskNotFound(parentId);
     }
 
     const runAt = now + Math.round(delay * 1000);
@@ -238,6 +278,21 @@ export function toDefinitionInfo(definition: AnyTaskDefinition): DefinitionInfo 
     isPrivate: definition.isPrivate,
     inputSchema: definition.inputJsonSchema(),
   };
+}
+
+/**
+ * The delay in seconds, as Webiny reads it: absent, 0 or negative means none (Webiny skips
+ * its check and starts the task at once); 355 days or more is refused (MAX_DELAY_ERROR).
+ * Webiny checks the maximum for whole numbers only and then hands a fraction to a Step
+ * Functions wait that cannot take one; Stint waits a fractional delay to the millisecond
+ * and holds it to the same maximum. A value that is not a finite number is refused.
+ */
+export function effectiveDelay(delay: unknown): number {
+  if (delay === undefined || delay === null) return 0;
+  if (typeof delay !== "number" || !Number.isFinite(delay)) throw Errors.invalidDelay(delay);
+  if (delay <= 0) return 0;
+  if (delay >= MAX_DELAY_SECONDS) throw Errors.maxDelay(delay);
+  return delay;
 }
 
 function toJson(value: unknown): string {

@@ -3,8 +3,9 @@
  * methods and nothing below them. Arguments arrive untrusted (GraphQL, CLI, user code);
  * every method validates them and answers bad input with a StintError, changing nothing.
  */
-import type { Identity, Task, TaskInput, TaskStatus } from "../domain/task.js";
-import type { TaskLog } from "../domain/log.js";
+import type { Identity, TaskInput, TaskStatus } from "../domain/task.js";
+import type { TaskRecord } from "../domain/task-record.js";
+import type { TaskLogRecord } from "../domain/log-record.js";
 import type { AnyTaskDefinition, TaskDefinitionHandle } from "../definition/types.js";
 import type { ReadOptions } from "./read-options.js";
 
@@ -14,7 +15,7 @@ export interface TriggerParams<I = TaskInput> {
   definition: string | TaskDefinitionHandle<I, any>;
   input?: I;
   name?: string;
-  /** Seconds before the first iteration may start; at most 355 days. */
+  /** Seconds before the first iteration may start; under 355 days. 0 or negative: none (as Webiny). */
   delay?: number;
   parent?: { id: string } | string;
 }
@@ -75,25 +76,31 @@ export interface TriggerOptions {
   createdBy?: Identity;
 }
 
-/** The use cases: trigger, abort, read and delete tasks, read logs and definitions (`stint.tasks`). Bad input throws a {@link StintError} and changes nothing. */
+/**
+ * The use cases: trigger, abort, read and delete tasks, read logs and definitions (`stint.tasks`).
+ * Bad input throws a {@link StintError} and changes nothing. Tasks and logs come back as
+ * Webiny's records (`TaskRecord`, `TaskLogRecord`): dates as ISO strings, absent fields
+ * undefined. An error thrown by a definition's `onBeforeTrigger` reaches the caller of
+ * `trigger` as it was thrown.
+ */
 export interface TaskService {
-  /** Validates the input against the definition and stores a task (`pending`, or `running` when an idle worker takes it at once). */
-  trigger<I = TaskInput>(params: TriggerParams<I>, options?: TriggerOptions): Promise<Task>;
+  /** Runs `onBeforeTrigger`, checks the delay and the input, and stores a task (`pending`, or `running` when an idle worker takes it at once). */
+  trigger<I = TaskInput>(params: TriggerParams<I>, options?: TriggerOptions): Promise<TaskRecord<I>>;
   /** Many triggers in one transaction: all stored or none. */
-  triggerMany(params: readonly TriggerParams[], options?: TriggerOptions): Promise<Task[]>;
+  triggerMany(params: readonly TriggerParams[], options?: TriggerOptions): Promise<TaskRecord[]>;
   /** Aborts a pending or running task: stored as `aborted` at once, the running iteration gets its signal, `onAbort` runs once. */
-  abort(params: AbortParams): Promise<Task>;
+  abort(params: AbortParams): Promise<TaskRecord>;
   /** null when no task has that id. */
-  getTask(id: string, options?: ReadOptions): Promise<Task | null>;
+  getTask(id: string, options?: ReadOptions): Promise<TaskRecord | null>;
   /** A page of tasks, newest first unless `sort` says otherwise. */
-  listTasks(params?: ListTasksParams): Promise<ListResponse<Task>>;
+  listTasks(params?: ListTasksParams): Promise<ListResponse<TaskRecord>>;
   /** A page of iteration logs (filter by `where: { task: "<task id>" }`). */
-  listLogs(params?: ListLogsParams): Promise<ListResponse<TaskLog>>;
+  listLogs(params?: ListLogsParams): Promise<ListResponse<TaskLogRecord>>;
   /** Public definitions only unless `includePrivate`. */
   listDefinitions(options?: { includePrivate?: boolean }): DefinitionInfo[];
   /** The registered definition with this id, private ones included. */
   getDefinition(id: string): AnyTaskDefinition | undefined;
-  /** true when deleted; a TASK_NOT_FOUND error when there was no such task. */
+  /** true when deleted; a NOT_FOUND error (`Task "<id>" was not found!`) when there was no such task. */
   deleteTask(id: string): Promise<boolean>;
 }
 

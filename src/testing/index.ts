@@ -3,7 +3,8 @@
  * with a manual clock, and `runTask()` that runs one task to its end synchronously,
  * moving the clock over its waits instead of sleeping.
  */
-import type { Task, TaskInput } from "../domain/task.js";
+import type { TaskInput } from "../domain/task.js";
+import type { TaskRecord } from "../domain/task-record.js";
 import { isTerminalStatus } from "../domain/task.js";
 import type { AnyTaskDefinition, TaskContextSource, TaskDefinitionHandle } from "../definition/types.js";
 import { createStint, type Stint } from "../stint.js";
@@ -28,9 +29,9 @@ export interface TestStint extends Stint {
     name?: string;
     delay?: number;
     maxSteps?: number;
-  }): Promise<Task>;
+  }): Promise<TaskRecord>;
   /** Runs due work until the given task is finished. */
-  runUntilFinished(id: string, maxSteps?: number): Promise<Task>;
+  runUntilFinished(id: string, maxSteps?: number): Promise<TaskRecord>;
 }
 
 /** A Stint over an in-memory SQLite store and a {@link ManualClock}, for your tasks' tests: `runTask()` runs a task to its end without sleeping. */
@@ -53,7 +54,7 @@ export async function createTestStint(options: {
   });
   const worker = stint.createWorker({ leaseMs: 60_000, ...options.worker });
 
-  async function runUntilFinished(id: string, maxSteps = 10_000): Promise<Task> {
+  async function runUntilFinished(id: string, maxSteps = 10_000): Promise<TaskRecord> {
     for (let step = 0; step <= maxSteps; step++) {
       await worker.drain();
       const task = await stint.tasks.getTask(id);

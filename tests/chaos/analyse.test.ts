@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { analyse } from "./run.js";
 import type { ChaosInput, JournalEntry } from "../fixtures/chaos-definitions.js";
-import type { Task } from "../../src/domain/task.js";
+import type { TaskRecord as Task } from "../../src/domain/task-record.js";
 
 const ID = "t1";
 const input: ChaosInput = { k: 3 };
@@ -65,7 +65,7 @@ describe("chaos checker", () => {
   });
 
   it("flags a task left running and a hook that never completed", () => {
-    const result = run([start(1, []), start(2, [1])], task({ taskStatus: "running", output: null }));
+    const result = run([start(1, []), start(2, [1])], task({ taskStatus: "running", output: undefined }));
     assert.match(result.problems.join("\n"), /status running/);
     assert.match(result.problems.join("\n"), /never completed/);
   });

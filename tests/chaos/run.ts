@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createStint } from "../../src/stint.js";
-import type { Task } from "../../src/domain/task.js";
+import type { TaskRecord as Task } from "../../src/domain/task-record.js";
 import { isPostgresReachable, postgresStore, sqliteStore, type StoreKind } from "../helpers/stores.js";
 import { chaosTask, type ChaosInput, type JournalEntry } from "../fixtures/chaos-definitions.js";
 

@@ -44,9 +44,9 @@ describe("a missing default config file", () => {
     const tasks = await runCli(["tasks", "--database", database], { cwd: dir });
     assert.deepEqual([tasks.code, tasks.stdout, tasks.stderr], [0, "No tasks.\n", ""]);
     const logs = await runCli(["logs", "0123456789abcdef01234567", "--database", database], { cwd: dir });
-    assertUsageError(logs, /does not exist\. \[TASK_NOT_FOUND\]$/);
+    assertUsageError(logs, /was not found! \[NOT_FOUND\]$/);
     const abort = await runCli(["abort", "0123456789abcdef01234567", "--database", database], { cwd: dir });
-    assertUsageError(abort, /\[TASK_NOT_FOUND\]$/);
+    assertUsageError(abort, /\[NOT_FOUND\]$/);
     assert.equal(existsSync(join(dir, ".stint")), false);
   });
 

@@ -12,6 +12,7 @@ import { renderProgressBar } from "../../src/cli/progress-bar.js";
 import { formatPretty } from "../../src/cli/logger.js";
 import { graphqlLiteral, shellQuote } from "../../src/cli/dev-banner.js";
 import { Errors } from "../../src/domain/errors.js";
+import { markUserError } from "../../src/service/user-error.js";
 import { EXAMPLES_CONFIG } from "./helpers.js";
 
 describe("CLI settings merge defaults, then the config file, then the environment, then flags", () => {
@@ -88,9 +89,20 @@ describe("CLI errors", () => {
     assert.equal(exitCodeFor(new Error("boom")), 1);
   });
 
+  it("treats an error thrown by the definition's onBeforeTrigger as refused input (exit 2), showing its code", () => {
+    const veto = Object.assign(new Error("Quota reached."), { code: "QUOTA_EXCEEDED" });
+    assert.equal(exitCodeFor(veto), 1, "not marked: any error");
+    markUserError(veto);
+    assert.equal(exitCodeFor(veto), 2);
+    assert.equal(describeError(veto), "Quota reached. [QUOTA_EXCEEDED]");
+    const plain = new Error("Not today.");
+    markUserError(plain);
+    assert.equal(describeError(plain), "Not today.");
+  });
+
   it("words every error as one line", () => {
     assert.equal(describeError(new CommanderError(1, "c", "error: unknown command 'x'\n(Did you mean y?)")), "unknown command 'x' (Did you mean y?)");
-    assert.equal(describeError(Errors.taskNotFound("abc")), 'Task "abc" cannot be executed because it does not exist. [TASK_NOT_FOUND]');
+    assert.equal(describeError(Errors.taskNotFound("abc")), 'Task "abc" was not found! [NOT_FOUND]');
   });
 });
 

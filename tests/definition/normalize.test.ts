@@ -22,14 +22,15 @@ function refused(fn: () => unknown, message: string, code = "TASK_DEFINITION_INV
 }
 
 describe("normalizeDefinition: id", () => {
-  it("accepts camelCase ids", () => {
-    for (const id of ["a", "myTask", "importCsv2", "aB3c"]) {
+  it("accepts ids equal to lodash's camelCase of themselves", () => {
+    for (const id of ["a", "myTask", "importCsv2", "v2Task", "my1stTask", "aB3", "aB"]) {
       assert.equal(normalizeDefinition({ ...base, id }).id, id);
     }
   });
 
   it("refuses ids that are not camelCase with Webiny's message", () => {
-    for (const id of ["MyTask", "my-task", "my_task", "1task", "my task", "", "myTask!"]) {
+    // "myID" → "myId", "aB3c" → "aB3C", "task1a" → "task1A", "myHTTPTask" → "myHttpTask".
+    for (const id of ["MyTask", "my-task", "my_task", "1task", "my task", "", "myTask!", "myID", "aB3c", "task1a", "myHTTPTask", "fooBAR"]) {
       refused(
         () => normalizeDefinition({ ...base, id }),
         `Task ID "${id}" is invalid. It must be in camelCase format, for example: "myCustomTask".`,
@@ -47,7 +48,7 @@ describe("normalizeDefinition: id", () => {
 });
 
 describe("normalizeDefinition: members", () => {
-  it("applies the defaults", () => {
+  it("applies the defaults", async () => {
     const handle = normalizeDefinition(base);
     assert.equal(handle.title, "My task");
     assert.equal(handle.description, null);
@@ -57,7 +58,7 @@ describe("normalizeDefinition: members", () => {
     assert.equal(handle.timeout, undefined);
     assert.equal(handle.closeToTimeoutSeconds, 180);
     assert.equal(handle.onDone, undefined);
-    assert.equal(handle.validateInput({ anything: 1 }), null);
+    assert.equal(await handle.validateInput({ anything: 1 }), null);
     assert.equal(handle.inputJsonSchema(), null);
     assert.ok(Object.isFrozen(handle));
   });
@@ -101,8 +102,14 @@ describe("normalizeDefinition: members", () => {
     );
   });
 
+  it("reads maxIterations 0 (or null) as the default 50, as Webiny's `maxIterations || 50`", () => {
+    assert.equal(normalizeDefinition({ ...base, maxIterations: 0 }).maxIterations, 50);
+    assert.equal(normalizeDefinition({ ...base, maxIterations: null as unknown as number }).maxIterations, 50);
+    assert.equal(normalizeDefinition({ ...base, maxIterations: undefined }).maxIterations, 50);
+  });
+
   it("refuses maxIterations that is not a positive integer", () => {
-    for (const maxIterations of [0, -1, 1.5, Number.NaN, Infinity, "5" as unknown as number]) {
+    for (const maxIterations of [-1, 1.5, Number.NaN, Infinity, "5" as unknown as number]) {
       refused(
         () => normalizeDefinition({ ...base, maxIterations }),
         'Task definition "myTask" is invalid: maxIterations must be a positive integer.',
@@ -171,7 +178,7 @@ describe("normalizeDefinition: run and hooks", () => {
     const handle = normalizeDefinition(definition);
     const task = toTaskRecord(fakeTask());
     const results = [
-      handle.onBeforeTrigger!({ data: { definitionId: "myTask", name: "n", input: {}, parentId: null } }),
+      handle.onBeforeTrigger!({ data: { definitionId: "myTask", name: "n", input: {}, parentId: undefined } }),
       handle.onDone!({ task }),
       handle.onError!({ task }),
       handle.onAbort!({ task }),
@@ -190,7 +197,7 @@ describe("normalizeDefinition: run and hooks", () => {
       },
     });
     await assert.rejects(
-      handle.onBeforeTrigger!({ data: { definitionId: "myTask", name: "n", input: {}, parentId: null } }),
+      handle.onBeforeTrigger!({ data: { definitionId: "myTask", name: "n", input: {}, parentId: undefined } }),
       /Not today\./,
     );
   });

@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { createTaskDefinition } from "../../src/definition/create-task-definition.js";
 import { Errors } from "../../src/domain/errors.js";
-import type { Task } from "../../src/domain/task.js";
+import type { TaskRecord as Task } from "../../src/domain/task-record.js";
 import type { StorageAdapter } from "../../src/storage/port/index.js";
 
 export interface StepsInput {

@@ -69,10 +69,11 @@ for (const kind of await storeKinds()) {
       assert.equal(await status(id), "success");
     });
 
-    it("answers the abort of an unknown task with TASK_NOT_FOUND", async () => {
+    it("answers the abort of an unknown task with Webiny v5's NOT_FOUND and message", async () => {
       const answer = await api.gql(`mutation { backgroundTasks { abortTask(id: "noSuchTask") { data { id } ${ERROR_FIELDS} } } }`);
       assert.equal(answer.body.data.backgroundTasks.abortTask.data, null);
-      assert.equal(answer.body.data.backgroundTasks.abortTask.error.code, "TASK_NOT_FOUND");
+      assert.equal(answer.body.data.backgroundTasks.abortTask.error.code, "NOT_FOUND");
+      assert.equal(answer.body.data.backgroundTasks.abortTask.error.message, 'Task "noSuchTask" was not found!');
     });
   });
 }

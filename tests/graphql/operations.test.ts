@@ -54,7 +54,7 @@ for (const kind of await storeKinds()) {
       const answer = await api.gql(`query { backgroundTasks { listDefinitions { data { id maxIterations inputSchema fields } } } }`);
       const [some, wait] = answer.body.data.backgroundTasks.listDefinitions.data;
       assert.equal(some.maxIterations, 50);
-      assert.equal(some.fields, null);
+      assert.deepEqual(some.fields, []);
       assert.ok(some.inputSchema.properties.steps, JSON.stringify(some.inputSchema));
       assert.equal(wait.inputSchema, null);
     });
@@ -189,7 +189,7 @@ for (const kind of await storeKinds()) {
       assert.deepEqual(answer.body.data.backgroundTasks.getTask, { data: null, error: null });
     });
 
-    it("deletes a task and answers true, then TASK_NOT_FOUND for a second delete", async () => {
+    it("deletes a task and answers true, then NOT_FOUND (Webiny v5's code) for a second delete", async () => {
       const trigger = await api.gql(`mutation { backgroundTasks { triggerTask(definition: someTask, delay: 600) { data { id } } } }`);
       const id = trigger.body.data.backgroundTasks.triggerTask.data.id;
       const first = await api.gql(`mutation ($id: ID!) { backgroundTasks { deleteTask(id: $id) { data ${ERROR_FIELDS} } } }`, { id });
@@ -198,7 +198,8 @@ for (const kind of await storeKinds()) {
       assert.equal(gone.body.data.backgroundTasks.getTask.data, null);
       const second = await api.gql(`mutation ($id: ID!) { backgroundTasks { deleteTask(id: $id) { data ${ERROR_FIELDS} } } }`, { id });
       assert.equal(second.body.data.backgroundTasks.deleteTask.data, null);
-      assert.equal(second.body.data.backgroundTasks.deleteTask.error.code, "TASK_NOT_FOUND");
+      assert.equal(second.body.data.backgroundTasks.deleteTask.error.code, "NOT_FOUND");
+      assert.equal(second.body.data.backgroundTasks.deleteTask.error.message, `Task "${id}" was not found!`);
     });
   });
 }

@@ -67,7 +67,7 @@ describe("GraphQL schema", () => {
       assert.match(tasks, new RegExp(`\\n  iterations${op}: `));
     }
     for (const field of ["startedOn", "finishedOn", "createdOn", "savedOn"]) {
-      for (const op of ["", "_not", "_in", "_not_in", "_lt", "_lte", "_gt", "_gte"]) {
+      for (const op of ["", "_not", "_in", "_not_in", "_lt", "_lte", "_gt", "_gte", "_between", "_not_between"]) {
         assert.match(tasks, new RegExp(`\\n  ${field}${op}: `));
       }
     }
@@ -78,6 +78,30 @@ describe("GraphQL schema", () => {
     for (const value of ["createdOn_DESC", "values_createdOn_DESC", "iterations_ASC", "values_taskStatus_ASC"]) {
       assert.match(sdl, new RegExp(`\\n  ${value}\\n`));
     }
+  });
+
+  it("types the where inputs as Webiny's filter renderer does (id: ID, _in: [String] with null items, ranges [X!])", async () => {
+    const sdl = await servedSdl(api);
+    const input = (name: string) => sdl.slice(sdl.indexOf(`input ${name} {`), sdl.indexOf("}", sdl.indexOf(`input ${name} {`)));
+    const tasks = input("WebinyBackgroundTaskListWhereInput");
+    for (const line of [
+      "id: ID", "id_not: ID", "id_in: [ID!]", "id_not_in: [ID!]", "createdBy: ID", "createdBy_in: [ID!]",
+      "name: String", "name_in: [String]", "name_not_in: [String]", "taskStatus_in: [String]",
+      "iterations: Number", "iterations_in: [Number]", "iterations_between: [Number!]",
+      "createdOn: DateTime", "createdOn_in: [DateTime]", "createdOn_between: [DateTime!]", "createdOn_not_between: [DateTime!]",
+      "finishedOn_between: [DateTime!]",
+    ]) {
+      assert.match(tasks, new RegExp(`\\n  ${line.replace(/[[\]]/g, "\\$&")}\\n`), line);
+    }
+    const logs = input("WebinyBackgroundTaskLogListWhereInput");
+    assert.match(logs, /\n  id: ID\n/);
+    assert.match(logs, /\n  task_in: \[String\]\n/);
+    assert.match(logs, /\n  items: WebinyTaskLog_ItemsWhereInput\n/);
+    const items = input("WebinyTaskLog_ItemsWhereInput");
+    for (const line of ["message_contains: String", "type: String", "type_in: [String]", "createdOn_between: [DateTime!]"]) {
+      assert.match(items, new RegExp(`\\n  ${line.replace(/[[\]]/g, "\\$&")}\\n`), line);
+    }
+    assert.match(sdl, /ignore the case of the ASCII letters A-Z only/);
   });
 
   it("builds the definition enum from public definitions only", async () => {

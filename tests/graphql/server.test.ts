@@ -10,8 +10,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StintError, isStintError } from "../../src/domain/errors.js";
-import { SYSTEM_IDENTITY, type Task } from "../../src/domain/task.js";
-import type { TaskLog } from "../../src/domain/log.js";
+import { SYSTEM_IDENTITY } from "../../src/domain/task.js";
+import type { TaskRecord } from "../../src/domain/task-record.js";
+import type { TaskLogRecord } from "../../src/domain/log-record.js";
 import type { TaskService } from "../../src/service/types.js";
 import { startGraphQLServer, type GraphQLServerOptions } from "../../src/graphql/server.js";
 import { postGraphQL, rawRequest } from "./helpers.js";
@@ -19,17 +20,16 @@ import { postGraphQL, rawRequest } from "./helpers.js";
 const ERROR_FIELDS = "error { message code data stack }";
 const LONG_KEY = "k".repeat(20);
 
-function fakeTask(id: string): Task {
-  const now = new Date("2024-05-01T12:00:00.000Z");
+function fakeTask(id: string): TaskRecord {
+  const now = "2024-05-01T12:00:00.000Z";
   return {
-    id, name: id, definitionId: "someTask", parentId: null, executionName: "", iterations: 0, input: {}, output: null,
-    taskStatus: "pending", startedOn: null, finishedOn: null, eventResponse: null, createdOn: now, savedOn: now,
-    createdBy: SYSTEM_IDENTITY, progress: null, maxIterations: 50, runAt: now, attempt: 1,
+    id, name: id, definitionId: "someTask", executionName: "", iterations: 0, input: {},
+    taskStatus: "pending", createdOn: now, savedOn: now, createdBy: SYSTEM_IDENTITY, maxIterations: 50, runAt: now, attempt: 1,
   };
 }
 
-function fakeLog(taskId: string, iteration: number): TaskLog {
-  return { id: `${taskId}-log${iteration}`, taskId, iteration, executionName: "w", items: [], createdOn: new Date(), createdBy: SYSTEM_IDENTITY };
+function fakeLog(taskId: string, iteration: number): TaskLogRecord {
+  return { id: `${taskId}-log${iteration}`, task: taskId, iteration, executionName: "w", items: [], createdOn: new Date().toISOString(), createdBy: SYSTEM_IDENTITY };
 }
 
 /** A service whose every method fails unless overridden; counts the calls made. */

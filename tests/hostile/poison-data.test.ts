@@ -197,7 +197,7 @@ for (const kind of await storeKinds()) {
       });
       const logs = { items: await everyPage((after) => stint.tasks.listLogs({ limit: 1000, after })) };
       for (const log of logs.items) {
-        for (const item of log.items) assert.ok(!hasUnstorableChar(item.message) && clean(item.data) && clean(item.error), `log of ${log.taskId}`);
+        for (const item of log.items) assert.ok(!hasUnstorableChar(item.message) && clean(item.data) && clean(item.error), `log of ${log.task}`);
       }
       const mixed = batches.filter((batch) => batch.some((id) => neighbourIds.has(id)) && batch.some((id) => !neighbourIds.has(id))).length;
       assert.ok(mixed > 0, "neighbours shared finish batches with producing tasks");

@@ -26,8 +26,8 @@ describe("shapeError", () => {
 
   it("keeps a StintError's code and data", () => {
     assert.deepEqual(shapeError(Errors.taskNotFound("t1")), {
-      message: 'Task "t1" cannot be executed because it does not exist.',
-      code: "TASK_NOT_FOUND",
+      message: 'Task "t1" was not found!',
+      code: "NOT_FOUND",
       data: { id: "t1" },
     });
     assert.deepEqual(shapeError(Errors.maxIterations()), { message: "Task reached max iterations.", code: "TASK_MAX_ITERATIONS" });

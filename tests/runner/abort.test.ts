@@ -157,8 +157,8 @@ for (const kind of await storeKinds()) {
         await waitFor(() => f.worker.activeCount, (n) => n === 0);
         const task = (await f.stint.tasks.getTask(id))!;
         assert.equal(task.taskStatus, "aborted");
-        assert.equal(task.output, null);
-        assert.equal(task.progress, null, "progress set after the abort is not stored");
+        assert.equal(task.output, undefined);
+        assert.equal(task.progress, undefined, "progress set after the abort is not stored");
         const logs = await f.stint.tasks.listLogs({ where: { task: id } });
         assert.deepEqual(logs.items.map((l) => [l.iteration, l.items.map((i) => i.message)]), [[1, ["before the abort", "Aborted elsewhere."]]]);
       } finally {
@@ -194,7 +194,7 @@ for (const kind of await storeKinds()) {
       await waitFor(() => f.worker.activeCount, (n) => n === 0);
       const task = (await f.stint.tasks.getTask(id))!;
       assert.equal(task.taskStatus, "aborted");
-      assert.equal(task.output, null, "the done() after the abort stored nothing");
+      assert.equal(task.output, undefined, "the done() after the abort stored nothing");
     });
 
     it("drops a claimed task from the worker's queue when it is aborted, so its run() never starts", async () => {
@@ -279,7 +279,7 @@ for (const kind of await storeKinds()) {
       const quick = createTaskDefinition({ id: "quick", title: "Quick", run: ({ response }) => response.done() });
       const f = await stintFixture(kind, [quick]);
       fixtures.push(f);
-      await assert.rejects(f.stint.tasks.abort({ id: "doesnotexist" }), (e: unknown) => isStintError(e, "TASK_NOT_FOUND"));
+      await assert.rejects(f.stint.tasks.abort({ id: "doesnotexist" }), (e: unknown) => isStintError(e, "NOT_FOUND"));
       await assert.rejects(f.stint.tasks.abort({ id: "bad id; drop table" }), (e: unknown) => isStintError(e, "INVALID_TASK_ID"));
       await assert.rejects(f.stint.tasks.abort({ id: 42 as never }), (e: unknown) => isStintError(e, "INVALID_TASK_ID"));
     });

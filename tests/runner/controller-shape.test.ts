@@ -118,7 +118,7 @@ for (const kind of await storeKinds()) {
       await new Promise((r) => setTimeout(r, 50));
       const task = (await f.stint.tasks.getTask(id))!;
       assert.equal(task.taskStatus, "running", "waiting for its next iteration, lease still valid");
-      assert.equal(task.progress, null);
+      assert.equal(task.progress, undefined);
     });
   });
 }

@@ -157,7 +157,7 @@ describe("parseTaskListParams: where", () => {
   it("refuses unknown operators and operators of another field kind", () => {
     refuses(() => where({ name_gt: "a" }), "where", /"name_gt": unknown operator "gt" for text field "name"/);
     refuses(() => where({ iterations_contains: 1 }), "where", /"iterations_contains": unknown operator "contains" for number field/);
-    refuses(() => where({ createdOn_between: [1, 2] }), "where", /"createdOn_between": unknown operator "between" for date field/);
+    refuses(() => where({ iterations_startsWith: "1" }), "where", /"iterations_startsWith": unknown operator "startsWith" for number field/);
     refuses(() => where({ createdOn_startsWith: "2025" }), "where", /unknown operator "startsWith"/);
     refuses(() => where({ name_like: "a" }), "where", /"name_like": unknown operator "like"/);
     refuses(() => where({ name_eq: "a" }), "where", /"name_eq": unknown operator "eq"; write "name" instead/);
@@ -331,5 +331,52 @@ describe("parseLogListParams", () => {
     refuses(() => parseLogListParams({ where: { iterations: 1 } }), "where", /unknown field "iterations"/);
     refuses(() => parseLogListParams({ where: { task_gt: "a" } }), "where", /unknown operator "gt" for text field "task"/);
     refuses(() => parseLogListParams({ sort: ["name_ASC"] }), "sort", /unknown sorter "name_ASC"/);
+  });
+});
+
+describe("Webiny's filter inputs", () => {
+  it("takes _between and _not_between on date fields (Webiny's createdOn_between: [DateTime!])", () => {
+    assert.deepEqual(where({ createdOn_between: ["2025-01-01", "2025-02-01"], finishedOn_not_between: [0, 1000] }), [
+      { field: "createdOn", op: "between", value: [new Date("2025-01-01"), new Date("2025-02-01")] },
+      { field: "finishedOn", op: "not_between", value: [new Date(0), new Date(1000)] },
+    ]);
+    refuses(() => where({ savedOn_between: ["2025-01-01"] }), "where", /needs an array of two values/);
+  });
+
+  it("takes null items in _in lists, as Webiny's [String] allows", () => {
+    assert.deepEqual(where({ parentId_in: ["a", null], iterations_not_in: [null, 2] }), [
+      { field: "parentId", op: "in", value: ["a", null] },
+      { field: "iterations", op: "not_in", value: [null, 2] },
+    ]);
+  });
+
+  it("caps a _contains or _startsWith value at 1,000 characters with a typed error", () => {
+    const long = "x".repeat(1001);
+    for (const key of ["name_contains", "name_not_contains", "definitionId_startsWith", "executionName_not_startsWith"]) {
+      refuses(() => where({ [key]: long }), "where", new RegExp(`"${key}" takes at most 1000 characters; got 1001`));
+    }
+    assert.equal(where({ name_contains: "x".repeat(1000) }).length, 1);
+    // Equality is not a pattern: a long exact value is fine.
+    assert.equal(where({ name: long }).length, 1);
+  });
+
+  it("reads the log list's items filter into item filters (Webiny's WebinyTaskLog_ItemsWhereInput)", () => {
+    const parsed = parseLogListParams({ where: { task: "t1", items: { message_contains: "disk", type_not: "error", createdOn_gte: 5 } } });
+    assert.deepEqual(parsed.filters, [{ field: "task", op: "eq", value: "t1" }]);
+    assert.deepEqual(parsed.itemFilters, [
+      { field: "message", op: "contains", value: "disk" },
+      { field: "type", op: "not", value: "error" },
+      { field: "createdOn", op: "gte", value: new Date(5) },
+    ]);
+    assert.equal(parseLogListParams({ where: { items: {} } }).itemFilters, undefined);
+    assert.equal(parseLogListParams({ where: { items: null } }).itemFilters, undefined);
+  });
+
+  it("refuses a bad items filter", () => {
+    refuses(() => parseLogListParams({ where: { items: "disk" } }), "where", /"items" must be an object of item filters/);
+    refuses(() => parseLogListParams({ where: { items: { data: 1 } } }), "where", /unknown field "data"/);
+    refuses(() => parseLogListParams({ where: { items: { type: "warning" } } }), "where", /must be one of info, error/);
+    refuses(() => parseLogListParams({ where: { items: { message_contains: "x".repeat(1001) } } }), "where", /at most 1000 characters/);
+    refuses(() => parseTaskListParams({ where: { items: {} } }), "where", /unknown field "items"/);
   });
 });

@@ -4,7 +4,7 @@ import { storeKinds } from "../helpers/stores.js";
 import { stintFixture, type StintFixture } from "../helpers/stint.js";
 import { createTaskDefinition, createPrivateTaskDefinition } from "../../src/definition/create-task-definition.js";
 import { isStintError } from "../../src/domain/errors.js";
-import type { Task } from "../../src/domain/task.js";
+import type { TaskRecord as Task } from "../../src/domain/task-record.js";
 
 for (const kind of await storeKinds()) {
   describe(`listing tasks, logs and definitions (${kind.name})`, () => {
@@ -30,7 +30,7 @@ for (const kind of await storeKinds()) {
       assert.equal(page.meta.hasMoreItems, false);
       assert.equal(page.meta.cursor, null);
       assert.equal(page.items[0].name, "pending one");
-      const times = page.items.map((t) => t.createdOn.getTime());
+      const times = page.items.map((t) => Date.parse(t.createdOn));
       assert.deepEqual(times, [...times].sort((a, b) => b - a));
     });
 
@@ -75,7 +75,7 @@ for (const kind of await storeKinds()) {
       const [first] = (await f.stint.tasks.listTasks({ where: { name: "job 1" } })).items;
       const logs = await f.stint.tasks.listLogs({ where: { task: first.id } });
       assert.equal(logs.items.length, 1);
-      assert.equal(logs.items[0].taskId, first.id);
+      assert.equal(logs.items[0].task, first.id);
       assert.equal(logs.items[0].items[0].type, "error");
       assert.equal(logs.items[0].items[0].message, "nope");
       const all = await f.stint.tasks.listLogs({ where: { iteration: 1 }, limit: 2 });

@@ -256,6 +256,8 @@ export type TaskListField =
   | "id" | "name" | "definitionId" | "parentId" | "executionName" | "taskStatus"
   | "iterations" | "startedOn" | "finishedOn" | "createdOn" | "savedOn" | "createdBy";
 export type LogListField = "id" | "task" | "iteration" | "executionName" | "createdOn";
+/** Fields of a log's items that Webiny's `items` filter reaches. */
+export type LogItemField = "message" | "createdOn" | "type";
 
 /** Values are already validated and typed by the service: strings, numbers, Dates or null. */
 export interface Filter<F extends string> {
@@ -287,7 +289,14 @@ export interface ListResult<T> {
 }
 
 export type TaskListParams = ListParams<TaskListField> & TaskReadOptions;
-export type LogListParams = ListParams<LogListField> & LogReadOptions;
+export interface LogListParams extends ListParams<LogListField>, LogReadOptions {
+  /**
+   * Webiny's `items` filter, about the log's items: a positive filter holds when some item
+   * matches; a negated one (`not`, `not_in`, `not_contains`, `not_startsWith`,
+   * `not_between`) when no item matches its positive form. Counted in `totalCount`.
+   */
+  itemFilters?: readonly Filter<LogItemField>[];
+}
 
 /** What an adapter can do beyond the contract (cross-process wake-ups, skip-locked claims, several processes), so callers can adapt. */
 export interface StorageCapabilities {

@@ -7,7 +7,9 @@
  *   NULLS LAST, since PostgreSQL's default is the opposite);
  * - negated operators (`not`, `not_in`, `not_contains`, `not_startsWith`, `not_between`)
  *   also match NULL ("not equal to x" holds for a task without x);
- * - text matching (`contains`, `startsWith`, search) ignores case (ILIKE).
+ * - text matching (`contains`, `startsWith`, search) ignores the case of ASCII letters A-Z
+ *   and of nothing else, as SQLite's LIKE does: ILIKE under the "C" collation (asciiIlike),
+ *   since under the database's own locale ILIKE may also fold "É" to "é".
  */
 import { Errors } from "../../domain/errors.js";
 import { decodeCursor as decodeKeyset, encodeCursor as encodeKeyset } from "../cursor.js";
@@ -47,7 +49,7 @@ interface SortKey {
 }
 
 /** Collects bind values and hands out their `$n` placeholders. */
-class Binds {
+export class Binds {
   readonly values: unknown[];
   constructor(initial: readonly unknown[] = []) {
     this.values = [...initial];
@@ -58,9 +60,15 @@ class Binds {
   }
 }
 
-export function buildListQuery<F extends string>(source: ListSource<F>, params: ListParams<F>): ListQuery {
+/** `extra`: conditions of the caller's own (the log list's items filter), ANDed with the rest. */
+export function buildListQuery<F extends string>(
+  source: ListSource<F>,
+  params: ListParams<F>,
+  extra: readonly ((binds: Binds) => string)[] = [],
+): ListQuery {
   const binds = new Binds();
-  const conditions = params.filters.map((filter) => filterSql(columnOf(source, filter.field), filter, binds));
+  const conditions = extra.map((condition) => condition(binds));
+  conditions.push(...params.filters.map((filter) => filterSql(columnOf(source, filter.field), filter, binds)));
   if (params.search) conditions.push(source.searchSql(binds.add(`%${escapeLike(params.search)}%`)));
   const where = conditions.length > 0 ? conditions.join(" AND ") : "TRUE";
 
@@ -138,7 +146,7 @@ function columnOf<F extends string>(source: ListSource<F>, field: F): ListColumn
   return column;
 }
 
-function filterSql(column: ListColumn, filter: Filter<string>, binds: Binds): string {
+export function filterSql(column: ListColumn, filter: Filter<string>, binds: Binds): string {
   const c = column.sql;
   const cast = castOf(column);
   const { op, value } = filter;
@@ -158,10 +166,10 @@ function filterSql(column: ListColumn, filter: Filter<string>, binds: Binds): st
     }
     case "contains":
     case "startsWith":
-      return `${c} ILIKE ${binds.add(likePattern(op, filter, value))}`;
+      return asciiIlike(c, binds.add(likePattern(op, filter, value)));
     case "not_contains":
     case "not_startsWith":
-      return `(${c} IS NULL OR ${c} NOT ILIKE ${binds.add(likePattern(op, filter, value))})`;
+      return `(${c} IS NULL OR NOT ${asciiIlike(c, binds.add(likePattern(op, filter, value)))})`;
     case "lt":
     case "lte":
     case "gt":
@@ -221,7 +229,16 @@ export function pageLimit(limit: number): number {
   return Number.isFinite(limit) ? Math.max(1, Math.floor(limit)) : 1;
 }
 
-/** `%`, `_` and `\` match literally (backslash is ILIKE's default escape). */
+/**
+ * `expression ILIKE pattern`, ignoring the case of A-Z only (SQLite LIKE's notion of case)
+ * whatever the database's locale: under the "C" collation PostgreSQL folds ASCII letters
+ * only. As fast as a plain ILIKE (a `translate()` on both sides was 18 times slower).
+ */
+export function asciiIlike(expression: string, pattern: string): string {
+  return `${expression} COLLATE "C" ILIKE ${pattern}`;
+}
+
+/** `%`, `_` and `\` match literally (backslash is LIKE's default escape). */
 export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 }

@@ -9,11 +9,12 @@
 import { newId } from "../../domain/ids.js";
 import type { Identity } from "../../domain/task.js";
 import type { LogItem, LogItemType, TaskLog } from "../../domain/log.js";
-import { logItemBytes, ROW_BASE_BYTES, wantsLogItems, type ListResult, type LogAppendParams, type LogListField, type LogListParams } from "../port/types.js";
+import { logItemBytes, ROW_BASE_BYTES, wantsLogItems, type Filter, type ListResult, type LogAppendParams, type LogItemField, type LogListField, type LogListParams } from "../port/types.js";
+import { itemCondition } from "../item-filters.js";
 import { readCharged } from "./charged-read.js";
 import { forBatch, statement, type Db, type Queryable, type Statement } from "./db.js";
 import type { SqlNames } from "./names.js";
-import { buildListQuery, encodeCursor, pageLimit, type ListSource } from "./list-query.js";
+import { asciiIlike, buildListQuery, encodeCursor, filterSql, pageLimit, type Binds, type ListColumn, type ListSource } from "./list-query.js";
 import { boolArray, intArray, textArray, timeArray } from "./arrays.js";
 import { mapPgError } from "./errors.js";
 
@@ -189,8 +190,20 @@ export function logOps(db: Db) {
       executionName: { sql: "execution_name", key: "execution_name", kind: "text", nullable: false },
       createdOn: { sql: "created_on", key: "created_on", kind: "date", nullable: false },
     },
-    searchSql: (pattern) => `EXISTS (SELECT 1 FROM ${logItems} i WHERE i.log_id = ${logs}.id AND i.message ILIKE ${pattern})`,
+    searchSql: (pattern) => `EXISTS (SELECT 1 FROM ${logItems} i WHERE i.log_id = ${logs}.id AND ${asciiIlike("i.message", pattern)})`,
   };
+  const ITEM_COLUMNS: Record<LogItemField, ListColumn> = {
+    message: { sql: "i.message", key: "message", kind: "text", nullable: false },
+    type: { sql: "i.type", key: "type", kind: "text", nullable: false },
+    createdOn: { sql: "i.created_on", key: "created_on", kind: "date", nullable: false },
+  };
+  /** Webiny's `items` filter: one (NOT) EXISTS over the log's items per filter (item-filters.ts). */
+  const itemConditions = (filters: readonly Filter<LogItemField>[] = []) =>
+    filters.map((given) => (binds: Binds) => {
+      const { filter, none } = itemCondition(given);
+      const condition = filterSql(ITEM_COLUMNS[filter.field], filter, binds);
+      return `${none ? "NOT " : ""}EXISTS (SELECT 1 FROM ${logItems} i WHERE i.log_id = ${logs}.id AND ${condition})`;
+    });
   const ITEMS = `
     SELECT log_id, type, message, created_on, data::text AS data, error::text AS error, attempt
     FROM ${logItems} WHERE log_id = ANY($1::text[]) ORDER BY log_id, seq`;
@@ -205,7 +218,7 @@ export function logOps(db: Db) {
     },
 
     async list(params: LogListParams): Promise<ListResult<TaskLog>> {
-      const query = buildListQuery(SOURCE, params);
+      const query = buildListQuery(SOURCE, params, itemConditions(params.itemFilters));
       const limit = pageLimit(params.limit);
       const [rows, [{ count }]] = await Promise.all([
         db.query<LogRow>(

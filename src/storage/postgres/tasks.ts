@@ -19,7 +19,7 @@ import {
 import { readCharged } from "./charged-read.js";
 import { statement, type Db, type Statement } from "./db.js";
 import { mapPgError } from "./errors.js";
-import { buildListQuery, encodeCursor, pageLimit, type ListSource } from "./list-query.js";
+import { asciiIlike, buildListQuery, encodeCursor, pageLimit, type ListSource } from "./list-query.js";
 import type { HandoffOps } from "./handoff.js";
 import { owesWork } from "./claim.js";
 import { encodeEvent } from "./notify.js";
@@ -180,7 +180,7 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
       // The identity's id; COLLATE "C" like every other text column (see 0001_init.sql).
       createdBy: { sql: `(created_by->>'id') COLLATE "C"`, key: "created_by_id", kind: "text", nullable: true },
     },
-    searchSql: (pattern) => `name ILIKE ${pattern}`,
+    searchSql: (pattern) => asciiIlike("name", pattern),
   };
 
   return {

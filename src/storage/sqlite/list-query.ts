@@ -46,9 +46,18 @@ interface SortKey {
   direction: "asc" | "desc";
 }
 
-export function buildListQuery<F extends string>(source: ListSource<F>, params: ListParams<F>): ListQuery {
+/** `extra`: conditions of the caller's own (the log list's items filter), ANDed with the rest. */
+export function buildListQuery<F extends string>(
+  source: ListSource<F>,
+  params: ListParams<F>,
+  extra: readonly { sql: string; args: unknown[] }[] = [],
+): ListQuery {
   const conditions: string[] = [];
   const args: unknown[] = [];
+  for (const condition of extra) {
+    conditions.push(condition.sql);
+    args.push(...condition.args);
+  }
   for (const filter of params.filters) {
     const built = filterSql(columnOf(source, filter.field), filter);
     conditions.push(built.sql);
@@ -131,7 +140,7 @@ function columnOf<F extends string>(source: ListSource<F>, field: F): ListColumn
   return column;
 }
 
-function filterSql(column: ListColumn, filter: Filter<string>): { sql: string; args: unknown[] } {
+export function filterSql(column: ListColumn, filter: Filter<string>): { sql: string; args: unknown[] } {
   const c = column.name;
   const { op, value } = filter;
   switch (op) {

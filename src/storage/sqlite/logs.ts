@@ -5,9 +5,10 @@
  */
 import { newId } from "../../domain/ids.js";
 import type { LogItem, TaskLog } from "../../domain/log.js";
-import { logItemBytes, ROW_BASE_BYTES, wantsLogItems, type ListResult, type LogAppendParams, type LogListField, type LogListParams } from "../port/types.js";
+import { logItemBytes, ROW_BASE_BYTES, wantsLogItems, type Filter, type ListResult, type LogAppendParams, type LogItemField, type LogListField, type LogListParams } from "../port/types.js";
+import { itemCondition } from "../item-filters.js";
 import { jsonList, type Db } from "./connection.js";
-import { buildListQuery, encodeCursor, type ListSource } from "./list-query.js";
+import { buildListQuery, encodeCursor, filterSql, type ListColumn, type ListSource } from "./list-query.js";
 import { rowToLog, toOptionalJson, type LogItemRow, type LogRow } from "./row.js";
 
 // Appends go in two statements for a whole batch, the rows passed as one JSON array each
@@ -58,6 +59,24 @@ const LOG_LIST_SOURCE: ListSource<LogListField> = {
   searchSql: `EXISTS (SELECT 1 FROM stint_log_items i WHERE i.log_id = stint_logs.id AND i.message LIKE ? ESCAPE '\\')`,
 };
 
+const LOG_ITEM_COLUMNS: Record<LogItemField, ListColumn> = {
+  message: { name: "i.message", kind: "text", nullable: false },
+  type: { name: "i.type", kind: "text", nullable: false },
+  createdOn: { name: "i.created_on", kind: "date", nullable: false },
+};
+
+/** Webiny's `items` filter: one (NOT) EXISTS over the log's items per filter (item-filters.ts). */
+function itemConditions(filters: readonly Filter<LogItemField>[] = []): { sql: string; args: unknown[] }[] {
+  return filters.map((given) => {
+    const { filter, none } = itemCondition(given);
+    const built = filterSql(LOG_ITEM_COLUMNS[filter.field], filter);
+    return {
+      sql: `${none ? "NOT " : ""}EXISTS (SELECT 1 FROM stint_log_items i WHERE i.log_id = stint_logs.id AND ${built.sql})`,
+      args: built.args,
+    };
+  });
+}
+
 // A fenced append (LogAppendParams.leaseToken) goes in only while its iteration holds the task.
 const HOLDS = `SELECT 1 FROM stint_tasks WHERE id = ? AND lease_token = ? AND status = 'running'`;
 
@@ -107,7 +126,7 @@ function itemValues(key: string, position: number, item: LogItem, now: number): 
 }
 
 export function logList(db: Db, params: LogListParams): ListResult<TaskLog> {
-  const query = buildListQuery(LOG_LIST_SOURCE, params);
+  const query = buildListQuery(LOG_LIST_SOURCE, params, itemConditions(params.itemFilters));
   const limit = Math.max(1, Math.floor(params.limit));
   return db.read(() => {
     const rows = db

@@ -94,6 +94,21 @@ export function listTasksContract(kind: StoreKind): void {
       assert.deepEqual(await where("id", "eq", idOf("t2")), ["t2"]);
     });
 
+    it("ignores the case of A-Z only in partial matches and search, never of other letters (both stores alike)", async () => {
+      const cafe = await createTask(store.adapter, { name: "Café Crème", createdOn: T0 + 1 });
+      const street = await createTask(store.adapter, { name: "Straße", createdOn: T0 + 2 });
+      const ids = async (op: Filter<TaskListField>["op"], value: string) =>
+        (await list({ filters: [{ field: "name", op, value }] })).items.map((t) => t.id);
+      assert.deepEqual(await ids("contains", "CAFé"), [cafe.id]);
+      assert.deepEqual(await ids("contains", "CAFÉ"), [], "É is not é");
+      assert.deepEqual(await ids("startsWith", "cafÉ"), []);
+      assert.deepEqual(await ids("startsWith", "STRAßE"), [street.id]);
+      assert.deepEqual(await ids("contains", "STRASSE"), [], "ß is not ss");
+      assert.deepEqual(await ids("not_contains", "É"), [street.id, cafe.id]);
+      assert.deepEqual((await list({ search: "CRÈME" })).items.map((t) => t.id), [], "È is not è");
+      assert.deepEqual((await list({ search: "cRèME" })).items.map((t) => t.id), [cafe.id]);
+    });
+
     it("matches % and _ literally in partial text matches", async () => {
       labels = await seed(store.adapter);
       assert.deepEqual(await where("name", "contains", "100%"), ["t3"]);

@@ -112,6 +112,38 @@ export function logsContract(kind: StoreKind): void {
       assert.deepEqual(await shape({ sort: [{ field: "createdOn", direction: "desc" }, { field: "id", direction: "desc" }] }), ["b1", "a2", "a1"]);
     });
 
+    it("filters records by their items: some item matches a positive filter, none a negated one", async () => {
+      const task = await createTask(store.adapter);
+      const append = (iteration: number, items: LogItem[]) =>
+        store.adapter.logAppend({ taskId: task.id, iteration, executionName: "w", now: T0 + iteration, items });
+      await append(1, [info("Copied 10 files", T0 + 1), { message: "Disk full", type: "error", createdOn: new Date(T0 + 2) }]);
+      await append(2, [info("copied 5 files", T0 + 3)]);
+      await append(3, [info("Done", T0 + 4)]);
+      const iterations = async (itemFilters: LogListParams["itemFilters"], extra: Partial<LogListParams> = {}) => {
+        const result = await list({ itemFilters, filters: [{ field: "task", op: "eq", value: task.id }], ...extra });
+        assert.equal(result.totalCount, result.items.length);
+        return result.items.map((log) => log.iteration);
+      };
+      assert.deepEqual(await iterations([{ field: "message", op: "contains", value: "COPIED" }]), [1, 2]);
+      assert.deepEqual(await iterations([{ field: "type", op: "eq", value: "error" }]), [1]);
+      assert.deepEqual(await iterations([{ field: "type", op: "not", value: "error" }]), [2, 3]);
+      assert.deepEqual(await iterations([{ field: "message", op: "not_contains", value: "copied" }]), [3]);
+      assert.deepEqual(await iterations([{ field: "message", op: "in", value: ["Done", "Disk full"] }]), [1, 3]);
+      assert.deepEqual(await iterations([{ field: "message", op: "not_in", value: ["Done"] }]), [1, 2]);
+      assert.deepEqual(await iterations([{ field: "message", op: "startsWith", value: "d" }]), [1, 3]);
+      assert.deepEqual(await iterations([{ field: "createdOn", op: "gte", value: new Date(T0 + 2) }]), [1, 2, 3]);
+      assert.deepEqual(await iterations([{ field: "createdOn", op: "between", value: [new Date(T0 + 2), new Date(T0 + 3)] }]), [1, 2]);
+      assert.deepEqual(await iterations([{ field: "createdOn", op: "not_between", value: [new Date(T0 + 1), new Date(T0 + 3)] }]), [3]);
+      // Filters hold each on its own (Webiny): log 1 has a "copied" item and an error item.
+      assert.deepEqual(await iterations([{ field: "message", op: "contains", value: "copied" }, { field: "type", op: "eq", value: "error" }]), [1]);
+      // With the other filters, search and paging.
+      assert.deepEqual(await iterations([{ field: "message", op: "contains", value: "copied" }], { search: "disk" }), [1]);
+      const page = await list({ itemFilters: [{ field: "type", op: "eq", value: "info" }], filters: [{ field: "task", op: "eq", value: task.id }], limit: 2 });
+      assert.deepEqual([page.items.map((log) => log.iteration), page.totalCount, page.hasMoreItems], [[1, 2], 3, true]);
+      const rest = await list({ itemFilters: [{ field: "type", op: "eq", value: "info" }], filters: [{ field: "task", op: "eq", value: task.id }], limit: 2, after: page.cursor! });
+      assert.deepEqual(rest.items.map((log) => log.iteration), [3]);
+    });
+
     it("searches item messages, ignoring case", async () => {
       const task = await createTask(store.adapter);
       await store.adapter.logAppend({ taskId: task.id, iteration: 1, executionName: "w", now: T0 + 1, items: [info("Sending mail"), info("ok")] });
