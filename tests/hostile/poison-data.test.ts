@@ -185,7 +185,7 @@ for (const kind of await storeKinds()) {
         const context = `case ${i} (seed ${SEED})`;
         assert.equal(task.taskStatus, p.end === "done" ? "success" : "failed", context);
         if (p.end === "done") {
-          assert.deepEqual(task.output, Object.keys(p.output).length === 0 ? null : asStored(p.output), context);
+          assert.deepEqual(task.output, Object.keys(p.output).length === 0 ? undefined : asStored(p.output), context);
         } else {
           // An empty message is shaped as any (error-shape.ts): the Error's name, or "Unknown error.".
           const message = p.message !== "" ? replaceNul(p.message) : p.end === "throw" ? "Error" : "Unknown error.";
