@@ -63,6 +63,11 @@ interface Execution {
   storing: boolean;
   /** What a lost lease stops (kept so a re-claim of our own task can keep it). */
   onLost: (state: "aborted" | "lost") => void;
+  /**
+   * A claim of this task that came while its outcome was being stored: the task's next
+   * run, not this one's (see take). It is queued once this execution has settled.
+   */
+  claimedAgain?: ClaimedTask;
   done: Promise<void>;
 }
 
@@ -330,7 +335,17 @@ export class Worker {
   private take(claim: ClaimedTask): void {
     const inFlight = this.executions.get(claim.task.id);
     if (inFlight) {
-      this.adopt(inFlight.claim, claim, inFlight.onLost);
+      // run() returned and its outcome is being written: the store may have committed it
+      // (a continue that released the claim, due now) and given the task to this claim
+      // before the write's answer came back. This claim is the next run, not this one's
+      // (adopting it would store nothing under it and drop it). If the lease had lapsed
+      // instead, the write is fenced out and this claim runs the iteration again.
+      if (!inFlight.storing) return this.adopt(inFlight.claim, claim, inFlight.onLost);
+      // Renewed from now on (the stored outcome's lease needs no renewal: its write is fenced).
+      inFlight.claimedAgain = claim;
+      this.leases.hold(this.leaseFor(claim, () => {
+        if (inFlight.claimedAgain === claim) inFlight.claimedAgain = undefined;
+      }));
       return;
     }
     // Only a task whose lease we hold can be queued here (rare: its lease lapsed).
@@ -504,8 +519,10 @@ export class Worker {
     if (this.offersHandoff && !this.stopping && this.queue.length === 0 && this.offerLeft <= this.offerSize / 2) this.wake();
     this.gate.slot(); // a claim is released: the loop may claim again
     // Continue in place: the next iteration is already ours; it runs before anything
-    // claimed later. Not if the task was aborted while this iteration's outcome was
+    // claimed later. So does a claim of the task that came while the outcome was being
+    // stored (take). Not if the task was aborted while this iteration's outcome was
     // being stored: the abort moved the token on, so the kept claim is void.
+    next = execution.claimedAgain ?? next;
     if (!next || abort.userAborted) return;
     if (!this.stopping) {
       const kept = next;
