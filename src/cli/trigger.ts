@@ -6,7 +6,7 @@ import { prepare, withStint, type CommonFlags } from "./context.js";
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, UsageError } from "./errors.js";
 import { integer } from "./options.js";
 import { printJson, stdio } from "./output.js";
-import { checkTrigger } from "./trigger-checks.js";
+import { checkTriggerValues } from "../service/trigger-values.js";
 import { watchTask } from "./watch.js";
 
 interface TriggerFlags extends CommonFlags {
@@ -49,7 +49,8 @@ async function trigger(definitionId: string, flags: TriggerFlags): Promise<numbe
     const known = context.registry.ids();
     throw new UsageError(`unknown task definition "${definitionId}" in ${context.loaded.path}${known.length ? `; known: ${known.join(", ")}` : ""}`);
   }
-  await checkTrigger(definition, { input, name: flags.name, delay });
+  // The service's own value checks, before any store is opened: a refused trigger creates none.
+  await checkTriggerValues(definition, { input, name: flags.name ?? definition.title, delay });
 
   return withStint(context, async (stint) => {
     const task = await stint.tasks.trigger({ definition: definitionId, input, name: flags.name, delay });

@@ -10,10 +10,9 @@ import { toTaskRecord, type TaskRecord } from "../domain/task-record.js";
 import { SYSTEM_IDENTITY } from "../domain/task.js";
 import { toTaskLogRecord, type TaskLogRecord } from "../domain/log-record.js";
 import type { Clock } from "../domain/clock.js";
-import { Errors, MAX_DELAY_SECONDS, describeValue } from "../domain/errors.js";
+import { Errors, describeValue } from "../domain/errors.js";
 import { isValidId, newId } from "../domain/ids.js";
-import { hasUnstorableChar, replaceNul, sliceText } from "../domain/nul.js";
-import { UNSTORABLE_TEXT_REASON, describeJsonPath, findUnsafeJson } from "../domain/json-safety.js";
+import { replaceNul, sliceText } from "../domain/nul.js";
 import type { AnyTaskDefinition, TaskContextSource } from "../definition/types.js";
 import type { DefinitionRegistry } from "../definition/registry.js";
 import type { StorageAdapter, TaskCreateParams } from "../storage/port/index.js";
@@ -22,6 +21,7 @@ import { logHookFailures, runHooks, type HookFailure } from "../worker/hooks.js"
 import { retryTransient } from "../worker/transient.js";
 import { parseLogListParams, parseTaskListParams } from "./list-query.js";
 import { markUserError } from "./user-error.js";
+import { checkTriggerValues } from "./trigger-values.js";
 import { parseReadOptions, type ReadOptions } from "./read-options.js";
 import type {
   AbortParams,
@@ -35,7 +35,6 @@ import type {
 } from "./types.js";
 
 /** Largest input accepted at trigger, JSON-encoded. */
-export const MAX_INPUT_BYTES = 1024 * 1024;
 const MAX_NAME_LENGTH = 255;
 const MAX_MESSAGE_LENGTH = 10_000;
 
@@ -228,18 +227,7 @@ export class DefaultTaskService implements TaskService {
       }
     }
 
-    const delay = effectiveDelay(params.delay);
-
-    if (typeof input !== "object" || Array.isArray(input)) throw Errors.invalidArgument("input", "expected an object");
-    const json = toJson(input);
-    const size = Buffer.byteLength(json, "utf8");
-    if (size > MAX_INPUT_BYTES) throw Errors.payloadTooLarge("input", size, MAX_INPUT_BYTES);
-    const unsafe = findUnsafeJson(input, json);
-    if (unsafe) throw Errors.invalidArgument(describeJsonPath("input", unsafe.path), unsafe.reason);
-    if (hasUnstorableChar(name)) throw Errors.invalidArgument("name", UNSTORABLE_TEXT_REASON);
-
-    const invalidFields = await definition.validateInput(input);
-    if (invalidFields) throw Errors.validationFailed(invalidFields);
+    const delay = await checkTriggerValues(definition, { input, name, delay: params.delay });
 
     let parentId: string | null = null;
     if (hasParent) {
@@ -278,27 +266,4 @@ export function toDefinitionInfo(definition: AnyTaskDefinition): DefinitionInfo 
     isPrivate: definition.isPrivate,
     inputSchema: definition.inputJsonSchema(),
   };
-}
-
-/**
- * The delay in seconds, as Webiny reads it: absent, 0 or negative means none (Webiny skips
- * its check and starts the task at once); 355 days or more is refused (MAX_DELAY_ERROR).
- * Webiny checks the maximum for whole numbers only and then hands a fraction to a Step
- * Functions wait that cannot take one; Stint waits a fractional delay to the millisecond
- * and holds it to the same maximum. A value that is not a finite number is refused.
- */
-export function effectiveDelay(delay: unknown): number {
-  if (delay === undefined || delay === null) return 0;
-  if (typeof delay !== "number" || !Number.isFinite(delay)) throw Errors.invalidDelay(delay);
-  if (delay <= 0) return 0;
-  if (delay >= MAX_DELAY_SECONDS) throw Errors.maxDelay(delay);
-  return delay;
-}
-
-function toJson(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? "";
-  } catch {
-    throw Errors.invalidArgument("input", "must be JSON-serialisable");
-  }
 }
