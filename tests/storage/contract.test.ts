@@ -17,6 +17,8 @@ import { migrateContract } from "./contract/migrate.contract.js";
 import { nextDueContract } from "./contract/next-due.contract.js";
 import { readFieldsContract } from "./contract/read-fields.contract.js";
 import { refusedValuesContract } from "./contract/refused-values.contract.js";
+import { taskStatsContract } from "./contract/task-stats.contract.js";
+import { workersContract } from "./contract/workers.contract.js";
 
 for (const kind of await storeKinds()) {
   describe(`storage contract: ${kind.name}`, () => {
@@ -33,5 +35,7 @@ for (const kind of await storeKinds()) {
     deleteContract(kind);
     migrateContract(kind);
     refusedValuesContract(kind);
+    workersContract(kind);
+    taskStatsContract(kind);
   });
 }

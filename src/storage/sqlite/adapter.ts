@@ -16,6 +16,7 @@ import { taskAbort, taskFinishMany, taskUpdate } from "./finish.js";
 import { logAppend, logList } from "./logs.js";
 import { migrate, storedVersion } from "./migrate.js";
 import { assertCreatable, assertStintFile } from "./store-file.js";
+import { taskStats, workerList, workerUnregister } from "./workers.js";
 import { taskCreateMany, taskDelete, taskGet, taskGetMany, taskList } from "./tasks.js";
 
 /** Options of {@link createSqliteStorage}. */
@@ -122,6 +123,10 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
     taskAbort: op((params) => taskAbort(db, params)),
     taskNextDueAt: op((definitionIds) => taskNextDueAt(db, definitionIds)),
     taskWithdrawHandoff: async () => [],
+    taskStats: op((params) => taskStats(db, params)),
+
+    workerList: op((params) => workerList(db, params)),
+    workerUnregister: op((params) => workerUnregister(db, params)),
 
     logAppend: op((params) => logAppend(db, params)),
     logList: op((params) => logList(db, params)),
