@@ -19,6 +19,7 @@ import { hooksForTerminal, type HookName, type IterationOutcome } from "../runne
 import { Errors } from "../domain/errors.js";
 import { CompletionBatcher } from "./completion-batcher.js";
 import { LeaseKeeper } from "./lease-keeper.js";
+import { workerRegistration } from "./registration.js";
 import { WorkerEvents } from "./events.js";
 import { hasAnyHook, logHookFailures, runHooks, type HookFailure } from "./hooks.js";
 import { isValueRefusedError, retryTransient } from "./transient.js";
@@ -125,6 +126,7 @@ export class Worker {
       leaseMs: this.options.leaseMs,
       intervalMs: this.options.heartbeatMs,
       onError: (error) => this.reportError(error, "renew leases"),
+      registration: workerRegistration(this.options),
     });
     this.offersHandoff = this.storage.capabilities.supportsHandoff && this.options.handoff;
     // An idle worker claims every pollIntervalMs, renewing its offer; a dead one's lapses
@@ -231,7 +233,7 @@ export class Worker {
       }
     }
     await Promise.all(this.pendingReleases);
-    this.leases.stop();
+    await this.leases.stop();
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     this.stopListeningInProcess();
     if (this.loopPromise) this.events.emit("worker:stop", { workerId: this.workerId });
