@@ -10,6 +10,7 @@ import { registerServe } from "./serve.js";
 import { registerTasks } from "./tasks.js";
 import { registerTrigger } from "./trigger.js";
 import { registerWorker } from "./worker.js";
+import { registerWorkers } from "./workers.js";
 import { STINT_VERSION } from "../version.js";
 
 export function createProgram(): Command {
@@ -42,6 +43,7 @@ stint dev. In this repository:
   registerLogs(program);
   registerAbort(program);
   registerDefinitions(program);
+  registerWorkers(program);
   for (const command of program.commands) command.exitOverride().configureOutput({ outputError: () => {} });
   return program;
 }

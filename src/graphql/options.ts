@@ -3,6 +3,7 @@
  */
 import type { TaskService } from "../service/types.js";
 import type { ApiKeyConfig } from "./auth.js";
+import type { MetricsSource } from "../metrics/http.js";
 import { Errors, describeValue } from "../domain/errors.js";
 
 export interface GraphQLServerOptions {
@@ -31,6 +32,13 @@ export interface GraphQLServerOptions {
    * fewer rows or fields, instead of the server loading it all. @defaultValue 32 MiB
    */
   maxResponseBytes?: number;
+  /** Served at `/metrics` (Prometheus text): a Stint's `metrics`. @defaultValue none (no `/metrics`) */
+  metrics?: MetricsSource;
+  /**
+   * A bearer key for scrapers that reads `/metrics` only. With it or with API keys,
+   * `/metrics` needs a key (this one, or an API key with `r`). @defaultValue none
+   */
+  metricsKey?: string;
   /** A folder served at `/` (e.g. a dashboard build). @defaultValue none */
   staticDir?: string;
   /** Receives errors that are not StintErrors before they are masked. @defaultValue console.error */
@@ -49,8 +57,10 @@ export interface AuthFailureEvent {
   blocked: boolean;
 }
 
-export type ResolvedServerOptions = Required<Omit<GraphQLServerOptions, "staticDir" | "apiKeys" | "env">> & {
+export type ResolvedServerOptions = Required<Omit<GraphQLServerOptions, "staticDir" | "apiKeys" | "env" | "metrics" | "metricsKey">> & {
   staticDir: string | undefined;
+  metrics: MetricsSource | undefined;
+  metricsKey: string | undefined;
   apiKeys: readonly ApiKeyConfig[];
 };
 
@@ -82,6 +92,8 @@ export function resolveServerOptions(
     maxListLimit: options.maxListLimit ?? SERVER_DEFAULTS.maxListLimit,
     maxResponseBytes: positiveInteger("maxResponseBytes", options.maxResponseBytes ?? SERVER_DEFAULTS.maxResponseBytes),
     staticDir: options.staticDir,
+    metrics: options.metrics,
+    metricsKey: options.metricsKey,
     onUnexpectedError: options.onUnexpectedError ?? ((error) => console.error("stint graphql: unexpected error", error)),
     onAuthFailure: options.onAuthFailure ?? ((event) => console.warn("stint graphql: authentication failed", event)),
   };
