@@ -107,7 +107,8 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
   };
   const metrics = metricsConfig.enabled ? new StintMetrics({ storage, clock, cacheSeconds: metricsConfig.cacheSeconds }) : null;
   if (metrics) events.on("hook:error", ({ hook }) => metrics.hookFailed(hook));
-  const hasRetryPolicy = (definitionId: string) => definitions.get(definitionId)?.retry !== undefined;
+  // A definition without retries (normalized: retry null) re-runs an attempt only after a lost lease.
+  const hasRetryPolicy = (definitionId: string) => (definitions.get(definitionId)?.retry?.attempts ?? 1) > 1;
   const workers = new Set<Worker>();
   const servers = new Set<ServerHandle>();
   let closed = false;
