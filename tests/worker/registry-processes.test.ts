@@ -78,7 +78,7 @@ describe("worker registry across processes (postgres)", { skip: reachable ? fals
     });
     const doomed = startCli(["worker", "--config", config, "--metrics-port", "0"]);
     workers.push(doomed);
-    const doomedMetrics = (await doomed.waitForOutput(/"url":"(http:[^"]+\/metrics)"/))[1];
+    const doomedMetrics = (await doomed.waitForOutput(/"url":"(http:[^"]+\/metrics)"/, 90_000))[1];
 
     const task = await stint.tasks.trigger({ definition: "sleepy" });
     const held = await waitFor(
@@ -97,7 +97,7 @@ describe("worker registry across processes (postgres)", { skip: reachable ? fals
 
     const survivor = startCli(["worker", "--config", config, "--metrics-port", "0"], { env: { STINT_TEST_QUICK: "1" } });
     workers.push(survivor);
-    const survivorMetrics = (await survivor.waitForOutput(/"url":"(http:[^"]+\/metrics)"/))[1];
+    const survivorMetrics = (await survivor.waitForOutput(/"url":"(http:[^"]+\/metrics)"/, 90_000))[1];
     await waitFor(() => stint.tasks.listWorkers(), (list) => list.length === 2, 20_000);
 
     doomed.kill("SIGKILL");
