@@ -41,7 +41,7 @@ export function WorkersPage({ definitions }: { definitions: Definition[] }) {
               <th scope="col">Worker</th>
               <th scope="col">Host · PID</th>
               <th scope="col">Version</th>
-              <th scope="col">Up</th>
+              <th scope="col">Started</th>
               <th scope="col">Last heartbeat</th>
               <th scope="col" class="num">Slots</th>
               <th scope="col">Running</th>
@@ -76,11 +76,11 @@ function WorkerLine({ worker, now, titles }: { worker: WorkerRow; now: number; t
         {worker.host} · {worker.pid}
       </td>
       <td data-label="Version">{worker.version}</td>
-      <td data-label="Up" title={worker.startedOn}>
+      <td data-label="Started" title={worker.startedOn}>
         {formatAge(worker.startedOn, now)}
       </td>
       <td data-label="Last heartbeat" title={`${worker.lastHeartbeatOn} (every ${formatDuration(worker.heartbeatMs)}, lease ${formatDuration(worker.leaseMs)})`}>
-        {formatAge(worker.lastHeartbeatOn, now)} ago
+        {formatAge(worker.lastHeartbeatOn, now)}
       </td>
       <td data-label="Slots" class="num">
         {formatNumber(worker.tasks.length)} / {formatNumber(worker.concurrency)}
