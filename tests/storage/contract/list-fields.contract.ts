@@ -70,18 +70,18 @@ function argumentsFor(op: FilterOp, field: ListField, present: readonly Value[])
       return [null, missing(field), ...(some ? [first, last] : [])];
     case "in":
     case "not_in":
-      return [[missing(field)], [null, missing(field)], ...(some ? [[first, missing(field)], [middle, null, last]] : [])];
+      return some ? [[first, missing(field)], [middle, null, last]] : [[null, missing(field)]];
     case "contains":
     case "not_contains":
-      return some ? [swapCase(String(first).slice(1, 4)), swapCase(String(last).slice(-3)), "%", "_"] : ["x"];
+      return some ? [swapCase(String(first).slice(1, 4)), swapCase(String(last).slice(-3)), "%"] : ["x"];
     case "startsWith":
     case "not_startsWith":
-      return some ? [swapCase(String(first).slice(0, 3)), swapCase(String(last).slice(0, 1)), "%"] : ["x"];
+      return some ? [swapCase(String(first).slice(0, 3)), "_"] : ["x"];
     case "between":
     case "not_between":
-      return some ? [[first, middle], [middle, last], [last, first]] : [];
+      return some ? [[first, middle], [middle, last]] : [];
     default:
-      return some ? [first, middle, last] : [];
+      return some ? [first, middle] : [];
   }
 }
 
