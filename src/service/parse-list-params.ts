@@ -4,6 +4,8 @@
  * so every storage adapter receives the same clean `ListParams` and never has to decide
  * what `createdOn_gt: "yesterday"` means. Anything not understood is refused, never
  * ignored: a silently dropped filter would return (and let a client delete) the wrong tasks.
+ * Which fields exist, their kinds, operators and sorters: the port's table
+ * (storage/port/list-fields.ts).
  */
 import { Errors } from "../domain/errors.js";
 import {
