@@ -14,7 +14,7 @@ describe("the shipped Grafana dashboard", () => {
     const stint = await createStint({ database: "sqlite::memory:", useEnv: false });
     try {
       const metrics = await stint.metrics!.registry.getMetricsAsJSON();
-      const exposed = new Set(metrics.flatMap((metric) => (metric.type === "histogram" ? [`${metric.name}_bucket`, `${metric.name}_sum`, `${metric.name}_count`] : [metric.name])));
+      const exposed = new Set(metrics.flatMap((metric) => (String(metric.type) === "histogram" ? [`${metric.name}_bucket`, `${metric.name}_sum`, `${metric.name}_count`] : [metric.name])));
       for (const name of used) assert.ok(exposed.has(name), `${name} is not exposed`);
       for (const metric of metrics.filter((m) => m.name.startsWith("stint_"))) {
         assert.ok([...used].some((name) => name.startsWith(metric.name)), `no panel shows ${metric.name}`);
