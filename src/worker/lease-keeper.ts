@@ -86,8 +86,13 @@ export class LeaseKeeper {
     if (this.leases.delete(id) && this.leases.size === 0) this.watch?.active(false);
   }
 
+  /** Only a started keeper registers: a worker that just drains is never listed. */
+  private get registering(): boolean {
+    return this.options.registration !== undefined && this.timer !== undefined;
+  }
+
   renew(): Promise<void> {
-    if (this.renewing || (this.leases.size === 0 && !this.options.registration)) return Promise.resolve();
+    if (this.renewing || (this.leases.size === 0 && !this.registering)) return Promise.resolve();
     this.inFlight = this.beat();
     return this.inFlight;
   }
@@ -96,7 +101,8 @@ export class LeaseKeeper {
     this.renewing = true;
     const now = this.options.clock.now();
     const batch = [...this.leases.values()];
-    const { registration, workerId, leaseMs } = this.options;
+    const { workerId, leaseMs } = this.options;
+    const registration = this.registering ? this.options.registration : undefined;
     try {
       const result = await this.options.storage.taskRenewLeases({
         workerId,
