@@ -60,7 +60,7 @@ export async function createTestStint(options: {
       const task = await stint.tasks.getTask(id);
       if (!task) throw new Error(`Task ${id} does not exist`);
       if (isTerminalStatus(task.taskStatus)) return task;
-      const nextDue = await stint.storage.taskNextDueAt(stint.definitions.ids());
+      const nextDue = await stint.storage.taskNextDueAt({ definitionIds: stint.definitions.ids() });
       if (nextDue === null) throw new Error(`Task ${id} is ${task.taskStatus} but nothing is due`);
       clock.set(Math.max(clock.now(), nextDue));
     }

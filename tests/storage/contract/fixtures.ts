@@ -60,7 +60,7 @@ export function taskParams(overrides: Partial<TaskCreateParams> = {}): TaskCreat
 }
 
 export async function createTask(adapter: StorageAdapter, overrides: Partial<TaskCreateParams> = {}): Promise<Task> {
-  const [task] = await adapter.taskCreateMany([taskParams(overrides)]);
+  const [task] = await adapter.taskCreateMany({ tasks: [taskParams(overrides)] });
   return task;
 }
 

@@ -20,9 +20,9 @@ export function logsContract(kind: StoreKind): void {
       const task = await createTask(store.adapter);
       await store.adapter.logAppend({ taskId: task.id, iteration: 1, executionName: "worker-a", now: T0 + 10, items: [] });
       const held = await claimOne(store.adapter, { now: T0 + 20 });
-      await store.adapter.taskFinishMany([
+      await store.adapter.taskFinishMany({ finishes: [
         { id: task.id, leaseToken: held.leaseToken, now: T0 + 30, status: "success", log: { taskId: task.id, iteration: 2, executionName: "worker-a", now: T0 + 30, items: [] } },
-      ]);
+      ] });
       assert.equal((await list()).totalCount, 0);
     });
 

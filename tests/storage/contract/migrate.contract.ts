@@ -11,7 +11,7 @@ export function migrateContract(kind: StoreKind): void {
       const task = await createTask(store.adapter);
       await store.adapter.migrate();
       await store.adapter.migrate();
-      assert.deepEqual(await store.adapter.taskGet(task.id), task);
+      assert.deepEqual(await store.adapter.taskGet({ id: task.id }), task);
     });
 
     it("says it applied nothing to a current store, and the version it is at", async () => {
@@ -25,7 +25,7 @@ export function migrateContract(kind: StoreKind): void {
       const results = await Promise.all([store.adapter.migrate(), store.adapter.migrate(), store.adapter.migrate()]);
       assert.ok(results.every((r) => r.applied.length === 0));
       const task = await createTask(store.adapter);
-      assert.equal((await store.adapter.taskGet(task.id))?.id, task.id);
+      assert.equal((await store.adapter.taskGet({ id: task.id }))?.id, task.id);
     });
 
     it("answers a ping and names itself", async () => {

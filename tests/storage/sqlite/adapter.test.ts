@@ -62,7 +62,7 @@ describe("SQLite adapter", () => {
     const adapter = createSqliteStorage({ filename: ":memory:" });
     await adapter.migrate();
     const task = await createTask(adapter);
-    assert.equal((await adapter.taskGet(task.id))?.id, task.id);
+    assert.equal((await adapter.taskGet({ id: task.id }))?.id, task.id);
     await adapter.close();
   });
 

@@ -57,7 +57,7 @@ describe("SQLite shared by several processes", () => {
       const filename = join(dir, "stint.db");
       const adapter = createSqliteStorage({ filename });
       await adapter.migrate();
-      const created = await adapter.taskCreateMany(Array.from({ length: 600 }, () => taskParams({ runAt: 0, createdOn: 0 })));
+      const created = await adapter.taskCreateMany({ tasks: Array.from({ length: 600 }, () => taskParams({ runAt: 0, createdOn: 0 })) });
       await adapter.close();
 
       const claims = (await runTogether(filename, ["p1", "p2", "p3"], "claim")) as { id: string; workerId: string }[];
