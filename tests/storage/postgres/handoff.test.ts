@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { isPostgresReachable, postgresStore, withAdminClient as admin, type TestStore } from "../../helpers/stores.js";
 import { createPostgresStorage } from "../../../src/storage/postgres/index.js";
 import type { ClaimedTask, StorageAdapter, StorageEvent } from "../../../src/storage/port/index.js";
-import { claim, DEF, LEASE_MS, T0, taskParams } from "../contract/fixtures.js";
+import { claim, DEF, LEASE_MS, T0, taskParams } from "../../../src/testing/contract/fixtures.js";
 
 const reachable = await isPostgresReachable();
 const UNTIL = T0 + 5_000;

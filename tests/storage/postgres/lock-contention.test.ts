@@ -7,7 +7,7 @@
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
 import { isPostgresReachable, postgresStore, withAdminClient, type TestStore } from "../../helpers/stores.js";
-import { claim, T0, taskParams } from "../contract/fixtures.js";
+import { claim, T0, taskParams } from "../../../src/testing/contract/fixtures.js";
 
 const reachable = await isPostgresReachable();
 

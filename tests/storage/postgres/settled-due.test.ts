@@ -6,7 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { isPostgresReachable, postgresStore, withAdminClient as admin } from "../../helpers/stores.js";
-import { claim, claimOne, createTask, DEF, T0 } from "../contract/fixtures.js";
+import { claim, claimOne, createTask, DEF, T0 } from "../../../src/testing/contract/fixtures.js";
 
 const reachable = await isPostgresReachable();
 

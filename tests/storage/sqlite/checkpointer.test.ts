@@ -7,7 +7,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { createSqliteStorage } from "../../../src/storage/sqlite/index.js";
 import { BACKSTOP_PAGES } from "../../../src/storage/sqlite/checkpointer.js";
-import { taskParams, T0 } from "../contract/fixtures.js";
+import { taskParams, T0 } from "../../../src/testing/contract/fixtures.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

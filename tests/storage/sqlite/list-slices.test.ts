@@ -10,7 +10,7 @@ import type { StorageAdapter } from "../../../src/storage/port/index.js";
 import type { TaskListParams } from "../../../src/storage/port/types.js";
 import { isStintError } from "../../../src/domain/errors.js";
 import { ByteBudget } from "../../../src/storage/read-budget.js";
-import { NEWEST_FIRST, T0, taskParams } from "../contract/fixtures.js";
+import { NEWEST_FIRST, T0, taskParams } from "../../../src/testing/contract/fixtures.js";
 
 const TASKS = 30;
 

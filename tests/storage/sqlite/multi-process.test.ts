@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { createSqliteStorage } from "../../../src/storage/sqlite/index.js";
-import { taskParams } from "../contract/fixtures.js";
+import { taskParams } from "../../../src/testing/contract/fixtures.js";
 
 const fixture = join(import.meta.dirname, "claimer.fixture.ts");
 

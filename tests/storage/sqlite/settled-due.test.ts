@@ -11,7 +11,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { createSqliteStorage } from "../../../src/storage/sqlite/index.js";
 import type { StorageAdapter } from "../../../src/storage/port/index.js";
-import { claim, claimOne, createTask, DEF, T0 } from "../contract/fixtures.js";
+import { claim, claimOne, createTask, DEF, T0 } from "../../../src/testing/contract/fixtures.js";
 
 /** A migrated SQLite store in a file of its own, closed and removed afterwards. */
 async function withFileStore(fn: (adapter: StorageAdapter, filename: string) => Promise<void>): Promise<void> {

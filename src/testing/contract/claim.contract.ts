@@ -1,11 +1,11 @@
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { StoreKind } from "../../helpers/stores.js";
+import type { ContractSuite } from "./suite.js";
 import { claim, claimOne, createTask, DEF, ids, LEASE_MS, sorted, T0, useStore } from "./fixtures.js";
 
-export function claimContract(kind: StoreKind): void {
+export function claimContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("taskClaim", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
 
     it("claims due tasks oldest due first, at most limit of them", async () => {
       const late = await createTask(store.adapter, { runAt: T0 + 30 });

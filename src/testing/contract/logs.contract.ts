@@ -1,16 +1,16 @@
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { isStintError } from "../../../src/domain/errors.js";
-import type { LogItem } from "../../../src/domain/log.js";
-import type { LogListParams } from "../../../src/storage/port/types.js";
-import type { StoreKind } from "../../helpers/stores.js";
+import { isStintError } from "../../domain/errors.js";
+import type { LogItem } from "../../domain/log.js";
+import type { LogListParams } from "../../storage/port/types.js";
+import type { ContractSuite } from "./suite.js";
 import { claimOne, createTask, LOGS_OLDEST_FIRST, T0, useStore } from "./fixtures.js";
 
 const info = (message: string, at = T0, extra: Partial<LogItem> = {}): LogItem => ({ message, type: "info", createdOn: new Date(at), ...extra });
 
-export function logsContract(kind: StoreKind): void {
+export function logsContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("logAppend / logList", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
 
     function list(params: Partial<LogListParams> = {}) {
       return store.adapter.logList({ filters: [], sort: LOGS_OLDEST_FIRST, limit: 100, ...params });

@@ -1,11 +1,11 @@
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { StoreKind } from "../../helpers/stores.js";
+import type { ContractSuite } from "./suite.js";
 import { claimOne, createTask, DEF, LEASE_MS, T0, useStore } from "./fixtures.js";
 
-export function nextDueContract(kind: StoreKind): void {
+export function nextDueContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("taskNextDueAt", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
 
     it("is null when no task of the definitions is waiting", async () => {
       assert.equal(await store.adapter.taskNextDueAt({ definitionIds: [DEF] }), null);

@@ -1,15 +1,15 @@
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { LogItem } from "../../../src/domain/log.js";
-import type { ClaimedTask, TaskFinishParams } from "../../../src/storage/port/index.js";
-import type { StoreKind } from "../../helpers/stores.js";
+import type { LogItem } from "../../domain/log.js";
+import type { ClaimedTask, TaskFinishParams } from "../../storage/port/index.js";
+import type { ContractSuite } from "./suite.js";
 import { claim, claimOne, createTask, LEASE_MS, LOGS_OLDEST_FIRST, T0, useStore } from "./fixtures.js";
 
 const item = (message: string, at: number, attempt = 1): LogItem => ({ message, type: "info", createdOn: new Date(at), attempt });
 
-export function finishContract(kind: StoreKind): void {
+export function finishContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("taskFinishMany / taskUpdate", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
 
     async function logMessages(taskId: string): Promise<string[][]> {
       const logs = await store.adapter.logList({ filters: [{ field: "task", op: "eq", value: taskId }], sort: LOGS_OLDEST_FIRST, limit: 100 });

@@ -1,11 +1,11 @@
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { StoreKind } from "../../helpers/stores.js";
+import type { ContractSuite } from "./suite.js";
 import { claim, claimOne, createTask, ids, LEASE_MS, T0, useStore } from "./fixtures.js";
 
-export function leasesContract(kind: StoreKind): void {
+export function leasesContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("taskRenewLeases / taskReleaseLeases / taskHooksDone", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
 
     it("renews a held lease so nobody can take the task until the new expiry", async () => {
       const task = await createTask(store.adapter);

@@ -1,9 +1,8 @@
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { LogItem } from "../../../src/domain/log.js";
-import { isStintError } from "../../../src/domain/errors.js";
-import type { ClaimedTask, TaskFinishParams } from "../../../src/storage/port/index.js";
-import type { StoreKind } from "../../helpers/stores.js";
+import type { LogItem } from "../../domain/log.js";
+import { isStintError } from "../../domain/errors.js";
+import type { ClaimedTask, TaskFinishParams } from "../../storage/port/index.js";
+import type { ContractSuite } from "./suite.js";
 import { claim, createTask, LOGS_OLDEST_FIRST, T0, useStore } from "./fixtures.js";
 
 const SECRET = "s3cret-task-data";
@@ -21,9 +20,10 @@ function refusedValue(error: unknown): boolean {
  * alike) fails its whole write with STORAGE_VALUE_REFUSED and stores nothing of it: the
  * worker's completion batcher relies on both to isolate the finish at fault.
  */
-export function refusedValuesContract(kind: StoreKind): void {
+export function refusedValuesContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("refused values", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
 
     async function threeHeld(): Promise<ClaimedTask[]> {
       for (const name of ["a", "b", "c"]) await createTask(store.adapter, { name });

@@ -1,11 +1,11 @@
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { StoreKind } from "../../helpers/stores.js";
+import type { ContractSuite } from "./suite.js";
 import { claim, createTask, LOGS_OLDEST_FIRST, T0, taskParams, useStore } from "./fixtures.js";
 
-export function deleteContract(kind: StoreKind): void {
+export function deleteContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("taskDelete", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
 
     it("deletes the task with its log records and items", async () => {
       const task = await createTask(store.adapter);

@@ -4,10 +4,9 @@
  * PostgreSQL; on SQLite the log appends in two and the rows read back after the updates);
  * the result must equal doing each finish in turn.
  */
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { LogItem } from "../../../src/domain/log.js";
-import type { StoreKind } from "../../helpers/stores.js";
+import type { LogItem } from "../../domain/log.js";
+import type { ContractSuite } from "./suite.js";
 import { claim, claimOne, createTask, LEASE_MS, LOGS_OLDEST_FIRST, T0, useStore } from "./fixtures.js";
 
 const item = (message: string, at: number): LogItem => ({ message, type: "info", createdOn: new Date(at), attempt: 1 });
@@ -19,9 +18,10 @@ const log = (taskId: string, iteration: number, ...messages: string[]) => ({
   items: messages.map((m) => item(m, T0 + 10)),
 });
 
-export function batchesContract(kind: StoreKind): void {
+export function batchesContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("taskFinishMany batch shapes", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
 
     async function records(taskId: string): Promise<{ iteration: number; messages: string[] }[]> {
       const logs = await store.adapter.logList({ filters: [{ field: "task", op: "eq", value: taskId }], sort: LOGS_OLDEST_FIRST, limit: 100 });

@@ -1,10 +1,9 @@
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { isStintError } from "../../../src/domain/errors.js";
-import type { Task } from "../../../src/domain/task.js";
-import { ByteBudget } from "../../../src/storage/read-budget.js";
-import type { ReadBudget, TaskReadOptions } from "../../../src/storage/port/types.js";
-import type { StoreKind } from "../../helpers/stores.js";
+import { isStintError } from "../../domain/errors.js";
+import type { Task } from "../../domain/task.js";
+import { ByteBudget } from "../../storage/read-budget.js";
+import type { ReadBudget, TaskReadOptions } from "../../storage/port/types.js";
+import type { ContractSuite } from "./suite.js";
 import { claimOne, createTask, DEF, LOGS_OLDEST_FIRST, NEWEST_FIRST, T0, useStore } from "./fixtures.js";
 
 /** Tasks of the budget tests; more than a PostgreSQL cursor fetches at once (FETCH_ROWS). */
@@ -30,9 +29,10 @@ function cheap(task: Task): Partial<Task> {
   return rest;
 }
 
-export function readFieldsContract(kind: StoreKind): void {
+export function readFieldsContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("task reads: fields and byte budget", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
 
     /** A finished task with every heavy column set. */
     async function fullTask(): Promise<Task> {

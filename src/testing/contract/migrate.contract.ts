@@ -1,11 +1,11 @@
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { StoreKind } from "../../helpers/stores.js";
+import type { ContractSuite } from "./suite.js";
 import { createTask, useStore } from "./fixtures.js";
 
-export function migrateContract(kind: StoreKind): void {
+export function migrateContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("migrate / ping / capabilities", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
 
     it("migrates again without touching stored data", async () => {
       const task = await createTask(store.adapter);
@@ -30,7 +30,7 @@ export function migrateContract(kind: StoreKind): void {
 
     it("answers a ping and names itself", async () => {
       await store.adapter.ping();
-      assert.equal(store.adapter.name, kind.name);
+      assert.equal(store.adapter.name, suite.name);
       for (const flag of ["supportsNotify", "supportsSkipLocked", "multiProcess", "supportsHandoff"] as const) {
         assert.equal(typeof store.adapter.capabilities[flag], "boolean");
       }

@@ -1,9 +1,8 @@
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { isStintError } from "../../../src/domain/errors.js";
-import type { StorageAdapter } from "../../../src/storage/port/index.js";
-import type { Filter, Sort, TaskListField, TaskListParams } from "../../../src/storage/port/types.js";
-import type { StoreKind } from "../../helpers/stores.js";
+import { isStintError } from "../../domain/errors.js";
+import type { StorageAdapter } from "../../storage/port/index.js";
+import type { Filter, Sort, TaskListField, TaskListParams } from "../../storage/port/types.js";
+import type { ContractSuite } from "./suite.js";
 import { claimOne, createTask, DEF, NEWEST_FIRST, T0, taskParams, useStore } from "./fixtures.js";
 
 type Label = "t1" | "t2" | "t3" | "t4" | "t5";
@@ -37,9 +36,10 @@ async function seed(adapter: StorageAdapter): Promise<Map<string, Label>> {
   return new Map<string, Label>([[t1.id, "t1"], [t2.id, "t2"], [t3.id, "t3"], [t4.id, "t4"], [t5.id, "t5"]]);
 }
 
-export function listTasksContract(kind: StoreKind): void {
+export function listTasksContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("taskList", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
     let labels: Map<string, Label>;
 
     async function list(params: Partial<TaskListParams> = {}) {

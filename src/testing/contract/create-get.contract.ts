@@ -1,12 +1,12 @@
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { isStintError } from "../../../src/domain/errors.js";
-import type { StoreKind } from "../../helpers/stores.js";
+import { isStintError } from "../../domain/errors.js";
+import type { ContractSuite } from "./suite.js";
 import { claim, createTask, ids, sorted, T0, taskParams, USER, useStore } from "./fixtures.js";
 
-export function createGetContract(kind: StoreKind): void {
+export function createGetContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("taskCreateMany / taskGet / taskGetMany", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
 
     it("stores a new task as pending with zeroed counters, as the caller described it", async () => {
       const params = taskParams({

@@ -1,11 +1,11 @@
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { StoreKind } from "../../helpers/stores.js";
+import type { ContractSuite } from "./suite.js";
 import { claim, claimOne, createTask, LEASE_MS, LOGS_OLDEST_FIRST, T0, useStore } from "./fixtures.js";
 
-export function abortContract(kind: StoreKind): void {
+export function abortContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("taskAbort", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
 
     async function logsOf(taskId: string) {
       return (await store.adapter.logList({ filters: [{ field: "task", op: "eq", value: taskId }], sort: LOGS_OLDEST_FIRST, limit: 100 })).items;
