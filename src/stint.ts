@@ -10,6 +10,7 @@ import type { StintConfig } from "./config/define-config.js";
 import { DEFAULT_DATABASE_URL, openStorage } from "./config/database.js";
 import type { StorageAdapter } from "./storage/port/index.js";
 import { DefaultTaskService } from "./service/task-service.js";
+import type { TaskService } from "./service/types.js";
 import { Worker } from "./worker/worker.js";
 import type { WorkerOptions } from "./worker/options.js";
 import { WorkerSignals } from "./worker/signals.js";
@@ -45,7 +46,7 @@ export type StartServerOptions = Omit<GraphQLServerOptions, "service" | "ping">;
 
 /** One Stint instance: the store, the registered definitions, the TaskService, and the workers and servers started from it. */
 export interface Stint {
-  readonly tasks: DefaultTaskService;
+  readonly tasks: TaskService;
   readonly storage: StorageAdapter;
   readonly definitions: DefinitionRegistry;
   readonly clock: Clock;

@@ -176,7 +176,7 @@ export class DefaultTaskService implements TaskService {
     return true;
   }
 
-  /** All children of a task (paged internally; the parent_id index keeps it cheap). */
+  // Paged internally; the parent_id index keeps it cheap.
   async listChildren(parentId: string, definitionId?: string): Promise<TaskRecord[]> {
     return (await this.childrenOf(parentId, definitionId)).map((task) => toTaskRecord(task));
   }
