@@ -16,7 +16,8 @@ import type { WorkerOptions } from "./worker/options.js";
 import { WorkerSignals } from "./worker/signals.js";
 import { StintEvents } from "./service/events.js";
 import type { ChildTasks } from "./runner/controller.js";
-import type { GraphQLServerOptions } from "./graphql/options.js";
+import type { StartServerOptions } from "./graphql/options.js";
+export type { StartServerOptions };
 
 /** Options of {@link createStint}: the config file's keys, plus what only code can give. */
 export interface CreateStintOptions extends StintConfig {
@@ -41,8 +42,6 @@ export interface ServerHandle {
   close(): Promise<void>;
 }
 
-/** Server options (see `GraphQLServerOptions` for each one's default). */
-export type StartServerOptions = Omit<GraphQLServerOptions, "service" | "ping">;
 
 /** One Stint instance: the store, the registered definitions, the TaskService, and the workers and servers started from it. */
 export interface Stint {
@@ -124,7 +123,7 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
       const { startGraphQLServer } = await import("./graphql/server.js");
       // The dashboard build is served at `/` unless a staticDir is given: `dist/dashboard/`
       // beside the compiled `dist/stint.js`, or the repository's when running from `src/`.
-      let staticDir = serverOptions.staticDir ?? (options.server as { staticDir?: string } | undefined)?.staticDir;
+      let staticDir = serverOptions.staticDir ?? options.server?.staticDir;
       if (staticDir === undefined) {
         const { existsSync } = await import("node:fs");
         const { fileURLToPath } = await import("node:url");

@@ -3,7 +3,6 @@
  * functions of the runner. The cases never import a runner themselves, so the same suite
  * runs under node:test (the default), vitest or jest.
  */
-import { createRequire } from "node:module";
 import { Errors } from "../../domain/errors.js";
 import type { StorageAdapter } from "../../storage/port/index.js";
 
@@ -29,12 +28,23 @@ export interface ContractTestApi {
   afterEach(fn: () => Promise<void>): unknown;
 }
 
-/** What `runStorageContract` is given. */
-export interface StorageContractOptions extends Partial<ContractTestApi> {
+/**
+ * What `runStorageContract` is given: the store to test and, optionally, your runner's
+ * test functions (all four of {@link ContractTestApi} or none; none means node:test's).
+ */
+export interface StorageContractOptions {
   /** The adapter's `name`; the suite checks the adapter reports it, and names its cases by it. */
   name: string;
   /** A fresh, migrated store, called before every case (the cases expect no tasks in it). */
   createStore(): Promise<ContractStore>;
+  /** Your runner's `describe`. */
+  describe?: ContractTestApi["describe"];
+  /** Your runner's `it` (or `test`). */
+  it?: ContractTestApi["it"];
+  /** Your runner's `beforeEach`. */
+  beforeEach?: ContractTestApi["beforeEach"];
+  /** Your runner's `afterEach`. */
+  afterEach?: ContractTestApi["afterEach"];
 }
 
 /** The options with the test functions settled: what each contract file gets. */
@@ -55,12 +65,15 @@ export function contractSuite(options: StorageContractOptions): ContractSuite {
   for (const fn of given) {
     if (typeof options[fn] !== "function") throw Errors.invalidArgument(fn, "expected a function of your test runner");
   }
-  // Half of one runner and half of node:test would register hooks that never run.
-  if (given.length > 0 && given.length < TEST_FUNCTIONS.length) {
+  const { describe, it, beforeEach, afterEach } = options;
+  let api: ContractTestApi;
+  if (describe && it && beforeEach && afterEach) api = { describe, it, beforeEach, afterEach };
+  else if (given.length === 0) api = nodeTestApi();
+  else {
+    // Half of one runner and half of node:test would register hooks that never run.
     const missing = TEST_FUNCTIONS.filter((fn) => !given.includes(fn));
     throw Errors.invalidArgument(missing[0]!, `give all of describe, it, beforeEach and afterEach from one runner, or none (node:test); missing ${missing.join(", ")}`);
   }
-  const api = given.length > 0 ? (options as ContractTestApi) : nodeTestApi();
   return {
     name,
     createStore: () => createStore.call(options),
@@ -73,7 +86,7 @@ export function contractSuite(options: StorageContractOptions): ContractSuite {
 
 /** node:test, loaded only when used: `stint/testing` is also imported under other runners. */
 function nodeTestApi(): ContractTestApi {
-  const nodeTest = createRequire(import.meta.url)("node:test") as typeof import("node:test");
+  const nodeTest = process.getBuiltinModule("node:test");
   return {
     describe: (name, fn) => nodeTest.describe(name, fn),
     it: (name, fn) => nodeTest.it(name, fn),
