@@ -21,7 +21,11 @@ export type { StartServerOptions };
 
 /** Options of {@link createStint}: the config file's keys, plus what only code can give. */
 export interface CreateStintOptions extends StintConfig {
-  /** An adapter to use instead of opening `database` (then `close()` closes it too). */
+  /**
+   * An adapter to use instead of opening `database` (then `close()` closes it too): one of
+   * `stint/sqlite`, `stint/postgres`, or your own. Check your own with `runStorageContract`
+   * from `stint/testing`, the suite both built-in adapters pass.
+   */
   storage?: StorageAdapter;
   /** Time source for scheduling; tests pass a ManualClock. */
   clock?: Clock;

@@ -70,7 +70,7 @@ export interface MigrateResult {
   version: number;
 }
 
-/** The storage port: everything Stint stores goes through it. `stint/sqlite` and `stint/postgres` implement it; the contract suite (tests/storage/contract) says what each method guarantees. */
+/** The storage port: everything Stint stores goes through it. `stint/sqlite` and `stint/postgres` implement it; the contract suite (`runStorageContract` in `stint/testing`, src/testing/contract) says what each method guarantees. */
 export interface StorageAdapter {
   readonly name: "sqlite" | "postgres";
   readonly capabilities: StorageCapabilities;
