@@ -11,6 +11,7 @@ import { createGetContract } from "./create-get.contract.js";
 import { deleteContract } from "./delete.contract.js";
 import { finishContract } from "./finish.contract.js";
 import { leasesContract } from "./leases.contract.js";
+import { listFieldsContract } from "./list-fields.contract.js";
 import { listTasksContract } from "./list-tasks.contract.js";
 import { logsContract } from "./logs.contract.js";
 import { migrateContract } from "./migrate.contract.js";
@@ -55,6 +56,7 @@ export function runStorageContract(options: StorageContractOptions): void {
     abortContract(suite);
     nextDueContract(suite);
     listTasksContract(suite);
+    listFieldsContract(suite);
     readFieldsContract(suite);
     logsContract(suite);
     deleteContract(suite);
