@@ -11,7 +11,7 @@ export async function listWorkers(storage: StorageAdapter, clock: Clock): Promis
   const records = await storage.workerList({ now });
   const ids = [...new Set(records.flatMap((record) => record.tasks))];
   // No heavy field: inputs and outputs are not needed to say what runs where.
-  const tasks = ids.length > 0 ? await storage.taskGetMany(ids, { fields: [] }) : [];
+  const tasks = ids.length > 0 ? await storage.taskGetMany({ ids, fields: [] }) : [];
   const byId = new Map(tasks.map((task) => [task.id, task]));
   return records.map((record) => ({
     id: record.workerId,

@@ -18,6 +18,7 @@ export function emptyService(): TaskService {
     getDefinition: () => undefined,
     deleteTask: async () => false,
     listWorkers: async () => [],
+    listChildren: async () => [],
   };
 }
 

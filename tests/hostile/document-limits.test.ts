@@ -31,6 +31,7 @@ function recordingService(calls: string[]): TaskService {
     getDefinition: () => undefined,
     deleteTask: record("deleteTask"),
     listWorkers: record("listWorkers"),
+    listChildren: record("listChildren"),
   };
 }
 

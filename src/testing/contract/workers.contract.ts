@@ -1,8 +1,7 @@
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { StoreKind } from "../../helpers/stores.js";
-import type { WorkerBeat } from "../../../src/storage/port/index.js";
-import { WORKER_FORGET_AFTER_MS } from "../../../src/storage/port/index.js";
+import type { ContractSuite } from "./suite.js";
+import type { WorkerBeat } from "../../storage/port/index.js";
+import { WORKER_FORGET_AFTER_MS } from "../../storage/port/index.js";
 import { claim, claimOne, createTask, LEASE_MS, T0, useStore } from "./fixtures.js";
 
 function beat(overrides: Partial<WorkerBeat> = {}): WorkerBeat {
@@ -20,9 +19,10 @@ function beat(overrides: Partial<WorkerBeat> = {}): WorkerBeat {
   };
 }
 
-export function workersContract(kind: StoreKind): void {
+export function workersContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("worker registry: taskRenewLeases beat / workerList / workerUnregister", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
 
     it("registers an idle worker by its beat alone (no lease to renew)", async () => {
       const result = await store.adapter.taskRenewLeases({ workerId: "worker-a", leases: [], now: T0, leaseMs: LEASE_MS, beat: beat() });

@@ -1,15 +1,15 @@
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { StoreKind } from "../../helpers/stores.js";
-import type { TaskStatsRow } from "../../../src/storage/port/index.js";
+import type { ContractSuite } from "./suite.js";
+import type { TaskStatsRow } from "../../storage/port/index.js";
 import { claimOne, createTask, LEASE_MS, T0, useStore } from "./fixtures.js";
 
 const byKey = (rows: TaskStatsRow[]) =>
   Object.fromEntries(rows.map((row) => [`${row.definitionId}/${row.status}`, { count: row.count, oldestDueAt: row.oldestDueAt }]));
 
-export function taskStatsContract(kind: StoreKind): void {
+export function taskStatsContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("taskStats", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
 
     it("is empty for an empty store", async () => {
       assert.deepEqual(await store.adapter.taskStats({ now: T0 }), []);
@@ -24,7 +24,7 @@ export function taskStatsContract(kind: StoreKind): void {
       await claimOne(store.adapter, { definitionIds: ["c"] });
       await createTask(store.adapter, { definitionId: "d" });
       const done = await claimOne(store.adapter, { definitionIds: ["d"] });
-      await store.adapter.taskFinishMany([{ id: done.task.id, leaseToken: done.leaseToken, now: T0 + 1, status: "success", output: null }]);
+      await store.adapter.taskFinishMany({ finishes: [{ id: done.task.id, leaseToken: done.leaseToken, now: T0 + 1, status: "success", output: null }] });
 
       assert.deepEqual(byKey(await store.adapter.taskStats({ now: T0 })), {
         "a/pending": { count: 3, oldestDueAt: T0 - 5000 },
