@@ -4,7 +4,7 @@
  * worker's leases), give-back at shutdown and the hook confirmation.
  */
 import type { ClaimedTask, LeaseRef, LeaseState, TaskClaimParams, TaskRenewLeasesParams, TaskRenewLeasesResult } from "../port/types.js";
-import { forBatch, statement, type Db } from "./db.js";
+import { forBatch, statement, type Db } from "./connection.js";
 import { rowToClaim, taskColumns, ts, type TaskRow } from "./row.js";
 import { intArray, textArray } from "./arrays.js";
 
@@ -123,7 +123,7 @@ export function claimOps(db: Db): ClaimOps {
   // Multi-row writes first lock their rows in id order (the `mine` CTEs): two statements
   // touching the same rows (a worker's renewal and its finish batch) then never lock
   // them in opposite orders, which would deadlock. (PostgreSQL can still report one when a
-  // log append holds a row FOR KEY SHARE; db.ts runs such a statement again.)
+  // log append holds a row FOR KEY SHARE; connection.ts runs such a statement again.)
 
   // The UPDATE's own rows say "held"; the second SELECT still sees the rows as they were
   // before it (one snapshot), which is all that is needed to tell aborted from lost.

@@ -14,11 +14,11 @@
  */
 import { finishPlan, runsOfDistinctIds } from "../finish-plan.js";
 import type { TaskAbortParams, TaskAbortResult, TaskFinishParams, TaskFinishResult } from "../port/types.js";
-import { forBatch, statement, type Db, type Queryable } from "./db.js";
+import { forBatch, statement, type Db, type Queryable } from "./connection.js";
 import { newId } from "../../domain/ids.js";
 import { appendLogs, appendLogsCtes, appendLogsStatement, appendLogsValues, logItemColumns } from "./logs.js";
 import { encodeEvent, notifySql } from "./notify.js";
-import { mapPgError } from "./errors.js";
+import { toStintError } from "./errors.js";
 import { FINISH_CHANGED_COLUMNS, finishedTask, json, rowToTask, TASK_COLUMNS, taskColumns, ts, type FinishChangedRow, type TaskRow } from "./row.js";
 import { boolArray, intArray, isoTime, textArray, timeArray } from "./arrays.js";
 
@@ -201,7 +201,7 @@ export function finishOps(db: Db): FinishOps {
   return {
     // Values are encoded here, before any query: a value JSON.stringify refuses (a BigInt
     // in a log item) is reported as the store's own refusals are (STORAGE_VALUE_REFUSED).
-    finishMany: (params) => finishAll(params).catch((error: unknown) => Promise.reject(mapPgError(error))),
+    finishMany: (params) => finishAll(params).catch((error: unknown) => Promise.reject(toStintError(error))),
 
     async abort(params) {
       const keepClaim = params.hookLeaseMs !== undefined;

@@ -6,7 +6,7 @@
  * (and no second commit) in between. Rules: docs/storage.md "Handoff".
  */
 import type { ClaimedTask, TaskCreateParams } from "../port/types.js";
-import { statement, type Db } from "./db.js";
+import { statement, type Db } from "./connection.js";
 import { encodeEvent } from "./notify.js";
 import { json, rowToClaim, TASK_COLUMNS, ts, type TaskRow } from "./row.js";
 

@@ -12,11 +12,11 @@ import type { LogItem, LogItemType, TaskLog } from "../../domain/log.js";
 import { logItemBytes, ROW_BASE_BYTES, wantsLogItems, type Filter, type ListResult, type LogAppendParams, type LogItemField, type LogListField, type LogListParams } from "../port/types.js";
 import { itemCondition } from "../item-filters.js";
 import { readCharged } from "./charged-read.js";
-import { forBatch, statement, type Db, type Queryable, type Statement } from "./db.js";
+import { forBatch, statement, type Db, type Queryable, type Statement } from "./connection.js";
 import type { SqlNames } from "./names.js";
 import { asciiIlike, buildListQuery, encodeCursor, filterSql, pageLimit, type Binds, type ListColumn, type ListSource } from "./list-query.js";
 import { boolArray, intArray, textArray, timeArray } from "./arrays.js";
-import { mapPgError } from "./errors.js";
+import { toStintError } from "./errors.js";
 
 interface LogRow {
   id: string;
@@ -174,7 +174,7 @@ export async function appendLogs(q: Queryable, append: Statement, appends: reado
   try {
     laid = appendLogsValues(appends);
   } catch (error) {
-    throw mapPgError(error); // a value JSON cannot encode (a BigInt): STORAGE_VALUE_REFUSED, as on SQLite
+    throw toStintError(error); // a value JSON cannot encode (a BigInt): STORAGE_VALUE_REFUSED, as on SQLite
   }
   // Sized by the item count (items join their records): at least the record count.
   if (laid) await q.query(forBatch(append, laid.itemCount), laid.values);

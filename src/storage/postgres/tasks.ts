@@ -17,8 +17,8 @@ import {
   type TaskUpdateParams,
 } from "../port/types.js";
 import { readCharged } from "./charged-read.js";
-import { statement, type Db, type Statement } from "./db.js";
-import { mapPgError } from "./errors.js";
+import { statement, type Db, type Statement } from "./connection.js";
+import { toStintError } from "./errors.js";
 import { asciiIlike, buildListQuery, encodeCursor, pageLimit, type ListSource } from "./list-query.js";
 import type { HandoffOps } from "./handoff.js";
 import { owesWork } from "./claim.js";
@@ -192,7 +192,7 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
         try {
           return [rowToTask(await handoff.createOne(params[0]))];
         } catch (error) {
-          throw mapPgError(error, "create");
+          throw toStintError(error, "create");
         }
       }
       const values = [
@@ -212,7 +212,7 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
       try {
         rows = await db.query<TaskRow>(INSERT, values);
       } catch (error) {
-        throw mapPgError(error, "create");
+        throw toStintError(error, "create");
       }
       await analyzeIfStale(rows.length);
       return inOrder(params.map((p) => p.id), rows.map(rowToTask));
@@ -286,7 +286,7 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
           json(params.progress),
         ];
       } catch (error) {
-        throw mapPgError(error); // a value JSON cannot encode (a BigInt): STORAGE_VALUE_REFUSED, as on SQLite
+        throw toStintError(error); // a value JSON cannot encode (a BigInt): STORAGE_VALUE_REFUSED, as on SQLite
       }
       const rows = await db.query(UPDATE, values);
       return rows.length > 0;
