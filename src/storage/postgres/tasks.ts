@@ -21,6 +21,7 @@ import { statement, type Db, type Statement } from "./connection.js";
 import { toStintError } from "./errors.js";
 import { asciiIlike, buildListQuery, encodeCursor, pageLimit, type ListSource } from "./list-query.js";
 import type { HandoffOps } from "./handoff.js";
+import type { SqlNames } from "./names.js";
 import { owesWork } from "./claim.js";
 import { encodeEvent } from "./notify.js";
 import { intArray, textArray, timeArray } from "./arrays.js";
@@ -41,23 +42,7 @@ export const ANALYZE_AFTER_ROWS = 1_000;
 
 export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
   const { tasks } = db.names;
-
-  // Rows start pending, due at run_at, saved when created (docs/storage.md).
-  // One statement in autocommit, so one round trip and still all or nothing: the INSERT
-  // and one pg_notify per batch (an uncorrelated scalar subquery, an InitPlan evaluated
-  // once, not per row). NOTIFY is delivered at commit, once the rows are visible.
-  const INSERT = statement(db.names, "create", `
-    WITH ins AS (
-      INSERT INTO ${tasks} (id, name, definition_id, parent_id, input, max_iterations, run_at, due_at,
-                          created_on, saved_on, created_by, event_response)
-    SELECT id, name, definition_id, parent_id, input, max_iterations, run_at, run_at,
-           created_on, created_on, created_by, event_response
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[],
-                $7::timestamptz[], $8::timestamptz[], $9::jsonb[], $10::jsonb[])
-         AS n(id, name, definition_id, parent_id, input, max_iterations, run_at, created_on, created_by, event_response)
-      RETURNING ${TASK_COLUMNS}
-    )
-    SELECT ins.*, (SELECT pg_notify('${db.names.channel}', $11)) IS NULL AS notified FROM ins`);
+  const { INSERT, DELETE, DELETE_LOGS, UPDATE, NEXT_DUE, ESTIMATE, RELTUPLES } = taskStatements(db.names);
 
   // One named statement per projection (at most 16 per kind), made on first use.
   const gets = new Map<string, Statement>();
@@ -65,10 +50,7 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
     const key = `${kind}_${projectionKey(heavy)}${asText ? "_text" : ""}`;
     let found = gets.get(key);
     if (!found) {
-      const where = kind === "get" ? "id = $1" : "id = ANY($1::text[])";
-      // The unprojected statements keep their historical names ("get", "get_many").
-      const name = heavy.size === 4 && !asText ? kind : key;
-      found = statement(db.names, name, `SELECT ${taskColumnsFor(heavy, asText)} FROM ${tasks} WHERE ${where}`);
+      found = taskGetStatement(db.names, kind, heavy, asText);
       gets.set(key, found);
     }
     return found;
@@ -89,43 +71,6 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
     return readCharged<TaskRow>(db, sql, values, (row, index) => chargeAndParse(row, index < limit ? charge : free));
   }
 
-  // The task first (its row lock waits for a log append in flight), then, in a second
-  // statement of the same transaction (a fresh snapshot, which sees what that append
-  // committed), its log records and their items: the log tables have no foreign keys
-  // (0002_lighter_log_writes.sql), so this is their ON DELETE CASCADE.
-  const DELETE = statement(db.names, "delete", `DELETE FROM ${tasks} WHERE id = $1 RETURNING id`);
-  const DELETE_LOGS = statement(db.names, "delete_logs", `
-    WITH records AS (
-      DELETE FROM ${db.names.logs} WHERE task_id = $1 RETURNING id
-    )
-    DELETE FROM ${db.names.logItems} WHERE log_id IN (SELECT id FROM records)`);
-
-  const UPDATE = statement(db.names, "update", `
-    UPDATE ${tasks} SET
-      input    = CASE WHEN $4 THEN $5::jsonb ELSE input END,
-      output   = CASE WHEN $6 THEN $7::jsonb ELSE output END,
-      progress = CASE WHEN $8 THEN $9::jsonb ELSE progress END,
-      saved_on = $3
-    WHERE id = $1 AND lease_token = $2 AND status = 'running'
-    RETURNING id`);
-
-  // The same wrapped definition filter as the claim (claim.ts): the minimum is then the
-  // first matching entry of tasks_claim_idx, whatever the statistics say.
-  const NEXT_DUE = statement(db.names, "next_due", `
-    SELECT min(due_at) AS due_at FROM ${tasks}
-    WHERE due_at IS NOT NULL
-      -- A settled row is not due, as in the claim (none should carry a due time: migration 0004).
-      AND COALESCE(definition_id = ANY($1::text[]) AND ${owesWork()}, false)`);
-
-  // The planner's own row estimate for the whole table: the density of the last ANALYZE
-  // or VACUUM (reltuples / relpages) times the table's current size in pages. NULL when
-  // the table was never analyzed (relpages = 0): then the count is exact.
-  const ESTIMATE = statement(db.names, "count_estimate", `
-    SELECT CASE WHEN c.relpages > 0 AND c.reltuples >= 0
-                THEN round(c.reltuples / c.relpages * (pg_relation_size(c.oid) / current_setting('block_size')::float8))
-           END AS estimate
-    FROM pg_class c WHERE c.oid = to_regclass($1)`);
-  const RELTUPLES = statement(db.names, "reltuples", `SELECT reltuples FROM pg_class WHERE oid = to_regclass($1)`);
   const threshold = db.options.countEstimateThreshold;
 
   /**
@@ -307,4 +252,77 @@ export function inOrder(ids: readonly string[], tasks: readonly Task[]): Task[] 
     const task = byId.get(id);
     return task ? [task] : [];
   });
+}
+
+/** The named statements of task rows outside the claim/finish cycle (their text is fixed per schema). */
+export function taskStatements(names: SqlNames) {
+  const { tasks } = names;
+
+  // Rows start pending, due at run_at, saved when created (docs/storage.md).
+  // One statement in autocommit, so one round trip and still all or nothing: the INSERT
+  // and one pg_notify per batch (an uncorrelated scalar subquery, an InitPlan evaluated
+  // once, not per row). NOTIFY is delivered at commit, once the rows are visible.
+  const INSERT = statement(names, "create", `
+    WITH ins AS (
+      INSERT INTO ${tasks} (id, name, definition_id, parent_id, input, max_iterations, run_at, due_at,
+                          created_on, saved_on, created_by, event_response)
+    SELECT id, name, definition_id, parent_id, input, max_iterations, run_at, run_at,
+           created_on, created_on, created_by, event_response
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[],
+                $7::timestamptz[], $8::timestamptz[], $9::jsonb[], $10::jsonb[])
+         AS n(id, name, definition_id, parent_id, input, max_iterations, run_at, created_on, created_by, event_response)
+      RETURNING ${TASK_COLUMNS}
+    )
+    SELECT ins.*, (SELECT pg_notify('${names.channel}', $11)) IS NULL AS notified FROM ins`);
+
+  // The task first (its row lock waits for a log append in flight), then, in a second
+  // statement of the same transaction (a fresh snapshot, which sees what that append
+  // committed), its log records and their items: the log tables have no foreign keys
+  // (0002_lighter_log_writes.sql), so this is their ON DELETE CASCADE.
+  const DELETE = statement(names, "delete", `DELETE FROM ${tasks} WHERE id = $1 RETURNING id`);
+  const DELETE_LOGS = statement(names, "delete_logs", `
+    WITH records AS (
+      DELETE FROM ${names.logs} WHERE task_id = $1 RETURNING id
+    )
+    DELETE FROM ${names.logItems} WHERE log_id IN (SELECT id FROM records)`);
+
+  const UPDATE = statement(names, "update", `
+    UPDATE ${tasks} SET
+      input    = CASE WHEN $4 THEN $5::jsonb ELSE input END,
+      output   = CASE WHEN $6 THEN $7::jsonb ELSE output END,
+      progress = CASE WHEN $8 THEN $9::jsonb ELSE progress END,
+      saved_on = $3
+    WHERE id = $1 AND lease_token = $2 AND status = 'running'
+    RETURNING id`);
+
+  // The same wrapped definition filter as the claim (claim.ts): the minimum is then the
+  // first matching entry of tasks_claim_idx, whatever the statistics say.
+  const NEXT_DUE = statement(names, "next_due", `
+    SELECT min(due_at) AS due_at FROM ${tasks}
+    WHERE due_at IS NOT NULL
+      -- A settled row is not due, as in the claim (none should carry a due time: migration 0004).
+      AND COALESCE(definition_id = ANY($1::text[]) AND ${owesWork()}, false)`);
+
+  // The planner's own row estimate for the whole table: the density of the last ANALYZE
+  // or VACUUM (reltuples / relpages) times the table's current size in pages. NULL when
+  // the table was never analyzed (relpages = 0): then the count is exact.
+  const ESTIMATE = statement(names, "count_estimate", `
+    SELECT CASE WHEN c.relpages > 0 AND c.reltuples >= 0
+                THEN round(c.reltuples / c.relpages * (pg_relation_size(c.oid) / current_setting('block_size')::float8))
+           END AS estimate
+    FROM pg_class c WHERE c.oid = to_regclass($1)`);
+  const RELTUPLES = statement(names, "reltuples", `SELECT reltuples FROM pg_class WHERE oid = to_regclass($1)`);
+
+  return { INSERT, DELETE, DELETE_LOGS, UPDATE, NEXT_DUE, ESTIMATE, RELTUPLES };
+}
+
+/**
+ * The read of one task (`get`) or of several (`get_many`) by id, reading the heavy columns
+ * in `heavy` (as JSON text with `asText`): one named statement per projection.
+ */
+export function taskGetStatement(names: SqlNames, kind: "get" | "get_many", heavy: ReadonlySet<HeavyTaskField>, asText: boolean): Statement {
+  const where = kind === "get" ? "id = $1" : "id = ANY($1::text[])";
+  // The unprojected statements keep their historical names ("get", "get_many").
+  const name = heavy.size === 4 && !asText ? kind : `${kind}_${projectionKey(heavy)}${asText ? "_text" : ""}`;
+  return statement(names, name, `SELECT ${taskColumnsFor(heavy, asText)} FROM ${names.tasks} WHERE ${where}`);
 }
