@@ -19,6 +19,7 @@ import { newId } from "../../domain/ids.js";
 import { appendLogs, appendLogsCtes, appendLogsStatement, appendLogsValues, logItemColumns } from "./logs.js";
 import { encodeEvent, notifySql } from "./notify.js";
 import { toStintError } from "./errors.js";
+import type { SqlNames } from "./names.js";
 import { FINISH_CHANGED_COLUMNS, finishedTask, json, rowToTask, TASK_COLUMNS, taskColumns, ts, type FinishChangedRow, type TaskRow } from "./row.js";
 import { boolArray, intArray, isoTime, textArray, timeArray } from "./arrays.js";
 
@@ -28,123 +29,11 @@ export interface FinishOps {
 }
 
 export function finishOps(db: Db): FinishOps {
-  const { tasks } = db.names;
-
-  // Every per-item value is computed in JS (see finishValues); NULL in `iterations`,
-  // `run_at` and `finished_on` means "keep the stored one". `in_place` is keepClaim
-  // (continue in place): the same holder claims the next iteration in this write.
-  //
-  // Order of the locks, the same as taskAbort's (task row, then log record), so the two
-  // never deadlock:
-  // 1. `locked` takes every task row of the batch, in id order, FOR NO KEY UPDATE (as the
-  //    other multi-row writes do, see claim.ts). In READ COMMITTED a row that a concurrent
-  //    abort changed is waited for and returned as that abort left it, so both the fence
-  //    check and the fenced-out rows returned below see the latest version (the
-  //    statement's snapshot alone would not);
-  // 2. `done` updates the rows whose token matches and that are still running;
-  // 3. only then the log records and items (`record` reads `done` first, through `gate`,
-  //    so it can never run before the task rows are locked). Logs are appended for every
-  //    item, applied or fenced out. The record is found or created with ON CONFLICT DO
-  //    UPDATE (see logs.ts) so a record another transaction just created is still used.
-  // `returned`: the task columns each row comes back with (all of them, or with `claimed`
-  // given for every item, only those a finish changes: FINISH_CHANGED_COLUMNS).
-  // `locked`: the columns the batch's rows are held with (materialized once, read by the
-  // update, the log records and the fenced-out rows): the returned ones plus the fence's
-  // and the log records' (created_by); not the whole row when only a slim one comes back.
-  const finishSql = (withLogs: boolean, returned: (alias: string) => string, locked: (alias: string) => string = returned) => `
-    WITH f AS (
-      SELECT * FROM unnest(${FINISH_FIELDS.map((field, i) => `$${i + 1}::${FINISH_FIELD_TYPES[field]}[]`).join(", ")})
-        AS f(${FINISH_FIELDS.map((field) => `f_${field}`).join(", ")})
-    ), locked AS (
-      -- The batch drives (an index lookup per item): joined here, not in "done", where
-      -- a plan that thought the batch small re-ran the unnest once per row (quadratic).
-      -- \`t.id = ANY($1)\` (the ids): task rows by primary key whatever the statistics say.
-      SELECT ${locked("t")}, f.* FROM f JOIN ${tasks} t ON t.id = f.f_id
-      WHERE t.id = ANY($1::text[])
-      ORDER BY t.id
-      FOR NO KEY UPDATE OF t
-    ), done AS (
-      UPDATE ${tasks} t SET ${finishSet((field) => `l.f_${field}`)}
-      FROM locked l
-      WHERE t.id = l.id AND l.lease_token = l.f_token AND l.status = 'running'
-      RETURNING ${returned("t")}
-    )${
-      withLogs
-        ? `, gate AS (
-      SELECT count(*) AS n FROM done
-    ), ${appendLogsCtes(db.names, {
-      param: FINISH_FIELDS.length + 1,
-      // created_by from the rows already locked: a join to the table could be planned as
-      // a scan of every task (a generic plan sees neither the batch size nor the table size)
-      taskSource: "locked",
-      after: "gate",
-      // A fenced-out finish keeps run()'s items, not its outcome's (keptLog).
-      outcomeIfApplied: "done",
-    })}`
-        : ""
-    }
-    SELECT true AS applied, done.* FROM done
-    UNION ALL
-    SELECT false AS applied, ${returned("l")} FROM locked l
-    WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.id = l.id)`;
-
-  // The batch of one. Log records take created_by from the updated row, so a fenced-out
-  // item returns no row and appends nothing here: the batch statement then does both.
-  // Binds: the item's fields, then its log record ($log(0..3)) and item arrays ($log(4..9)).
-  const one = (field: FinishField) => `$${FINISH_FIELDS.indexOf(field) + 1}::${FINISH_FIELD_TYPES[field]}`;
-  const log = (offset: number) => `$${FINISH_FIELDS.length + 1 + offset}`;
-  const finishOneSql = (returned: (alias: string) => string) => `
-    WITH done AS (
-      UPDATE ${tasks} t SET ${finishSet(one)}
-      WHERE t.id = ${one("id")} AND t.lease_token = ${one("token")} AND t.status = 'running'
-      RETURNING ${returned("t")}, t.created_by AS record_created_by
-    ), record AS (
-      INSERT INTO ${db.names.logs} (id, task_id, iteration, execution_name, created_on, created_by)
-      SELECT ${log(0)}::text, done.id, ${log(1)}::int, ${log(2)}::text, ${log(3)}::timestamptz, done.record_created_by
-      FROM done WHERE ${log(0)}::text IS NOT NULL
-      ON CONFLICT (task_id, iteration) DO UPDATE SET iteration = EXCLUDED.iteration
-      RETURNING id
-    ), items AS (
-      INSERT INTO ${db.names.logItems} (log_id, type, message, created_on, data, error, attempt)
-      SELECT record.id, i.type, i.message, i.created_on, i.data, i.error, i.attempt
-      FROM record, unnest(${log(4)}::text[], ${log(5)}::text[], ${log(6)}::timestamptz[], ${log(7)}::jsonb[], ${log(8)}::jsonb[], ${log(9)}::int[])
-           WITH ORDINALITY AS i(type, message, created_on, data, error, attempt, ord)
-      ORDER BY i.ord
-    )
-    SELECT ${returned("done")} FROM done`;
-
-  const changedColumns = (alias: string) => FINISH_CHANGED_COLUMNS.map((c) => `${alias}.${c}`).join(", ");
-  const full = {
-    one: statement(db.names, "finish_one", finishOneSql(taskColumns)),
-    batch: statement(db.names, "finish", finishSql(false, taskColumns)),
-    batchWithLogs: statement(db.names, "finish_logs", finishSql(true, taskColumns)),
-  };
-  // With `claimed` given for every item: no column a finish leaves alone is read back
-  // (half the row's columns, among them two times and the creator's JSON), so the
-  // statement sends, and this process parses, about half as much per row.
-  const slim = {
-    one: statement(db.names, "finish_one_slim", finishOneSql(changedColumns)),
-    batch: statement(db.names, "finish_slim", finishSql(false, changedColumns)),
-    batchWithLogs: statement(db.names, "finish_logs_slim", finishSql(true, changedColumns, (alias) => `${changedColumns(alias)}, ${alias}.created_by`)),
-  };
+  const S = finishStatements(db.names);
+  const { ABORT, GET_MANY, GET } = S;
   const APPEND = appendLogsStatement(db.names);
-
-  // $1 id, $2 now, $3 worker id, $4 keep the claim for the onAbort hook, $5 its expiry.
-  const ABORT = `
-    UPDATE ${tasks} SET
-      status = 'aborted',
-      finished_on = $2,
-      saved_on = $2,
-      lease_token = lease_token + 1,
-      lease_owner = CASE WHEN $4 THEN $3 END,
-      hook_pending = $4,
-      lease_expires_at = $5,
-      due_at = $5
-    WHERE id = $1 AND status IN ('pending', 'running')
-    RETURNING ${TASK_COLUMNS}`;
-
-  const GET = `SELECT ${TASK_COLUMNS} FROM ${tasks} WHERE id = $1`;
-  const GET_MANY = `SELECT ${TASK_COLUMNS} FROM ${tasks} WHERE id = ANY($1::text[])`;
+  const full = { one: S.FINISH_ONE, batch: S.FINISH, batchWithLogs: S.FINISH_LOGS };
+  const slim = { one: S.FINISH_ONE_SLIM, batch: S.FINISH_SLIM, batchWithLogs: S.FINISH_LOGS_SLIM };
 
   /** One batch whose items name distinct tasks, on `q` (the pool, or a transaction). */
   async function finishDistinct(q: Queryable, params: readonly TaskFinishParams[]): Promise<TaskFinishResult[]> {
@@ -355,4 +244,136 @@ function finishOneValues(p: TaskFinishParams): unknown[] {
 
 function isoOrNull(ms: number | null): string | null {
   return ms === null ? null : isoTime(ms);
+}
+
+/** The named statements of finishes and aborts (their text is fixed per schema). */
+export function finishStatements(names: SqlNames) {
+  const { tasks } = names;
+
+  // Every per-item value is computed in JS (see finishValues); NULL in `iterations`,
+  // `run_at` and `finished_on` means "keep the stored one". `in_place` is keepClaim
+  // (continue in place): the same holder claims the next iteration in this write.
+  //
+  // Order of the locks, the same as taskAbort's (task row, then log record), so the two
+  // never deadlock:
+  // 1. `locked` takes every task row of the batch, in id order, FOR NO KEY UPDATE (as the
+  //    other multi-row writes do, see claim.ts). In READ COMMITTED a row that a concurrent
+  //    abort changed is waited for and returned as that abort left it, so both the fence
+  //    check and the fenced-out rows returned below see the latest version (the
+  //    statement's snapshot alone would not);
+  // 2. `done` updates the rows whose token matches and that are still running;
+  // 3. only then the log records and items (`record` reads `done` first, through `gate`,
+  //    so it can never run before the task rows are locked). Logs are appended for every
+  //    item, applied or fenced out. The record is found or created with ON CONFLICT DO
+  //    UPDATE (see logs.ts) so a record another transaction just created is still used.
+  // `returned`: the task columns each row comes back with (all of them, or with `claimed`
+  // given for every item, only those a finish changes: FINISH_CHANGED_COLUMNS).
+  // `locked`: the columns the batch's rows are held with (materialized once, read by the
+  // update, the log records and the fenced-out rows): the returned ones plus the fence's
+  // and the log records' (created_by); not the whole row when only a slim one comes back.
+  const finishSql = (withLogs: boolean, returned: (alias: string) => string, locked: (alias: string) => string = returned) => `
+    WITH f AS (
+      SELECT * FROM unnest(${FINISH_FIELDS.map((field, i) => `$${i + 1}::${FINISH_FIELD_TYPES[field]}[]`).join(", ")})
+        AS f(${FINISH_FIELDS.map((field) => `f_${field}`).join(", ")})
+    ), locked AS (
+      -- The batch drives (an index lookup per item): joined here, not in "done", where
+      -- a plan that thought the batch small re-ran the unnest once per row (quadratic).
+      -- \`t.id = ANY($1)\` (the ids): task rows by primary key whatever the statistics say.
+      SELECT ${locked("t")}, f.* FROM f JOIN ${tasks} t ON t.id = f.f_id
+      WHERE t.id = ANY($1::text[])
+      ORDER BY t.id
+      FOR NO KEY UPDATE OF t
+    ), done AS (
+      UPDATE ${tasks} t SET ${finishSet((field) => `l.f_${field}`)}
+      FROM locked l
+      WHERE t.id = l.id AND l.lease_token = l.f_token AND l.status = 'running'
+      RETURNING ${returned("t")}
+    )${
+      withLogs
+        ? `, gate AS (
+      SELECT count(*) AS n FROM done
+    ), ${appendLogsCtes(names, {
+      param: FINISH_FIELDS.length + 1,
+      // created_by from the rows already locked: a join to the table could be planned as
+      // a scan of every task (a generic plan sees neither the batch size nor the table size)
+      taskSource: "locked",
+      after: "gate",
+      // A fenced-out finish keeps run()'s items, not its outcome's (keptLog).
+      outcomeIfApplied: "done",
+    })}`
+        : ""
+    }
+    SELECT true AS applied, done.* FROM done
+    UNION ALL
+    SELECT false AS applied, ${returned("l")} FROM locked l
+    WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.id = l.id)`;
+
+  // The batch of one. Log records take created_by from the updated row, so a fenced-out
+  // item returns no row and appends nothing here: the batch statement then does both.
+  // Binds: the item's fields, then its log record ($log(0..3)) and item arrays ($log(4..9)).
+  const one = (field: FinishField) => `$${FINISH_FIELDS.indexOf(field) + 1}::${FINISH_FIELD_TYPES[field]}`;
+  const log = (offset: number) => `$${FINISH_FIELDS.length + 1 + offset}`;
+  const finishOneSql = (returned: (alias: string) => string) => `
+    WITH done AS (
+      UPDATE ${tasks} t SET ${finishSet(one)}
+      WHERE t.id = ${one("id")} AND t.lease_token = ${one("token")} AND t.status = 'running'
+      RETURNING ${returned("t")}, t.created_by AS record_created_by
+    ), record AS (
+      INSERT INTO ${names.logs} (id, task_id, iteration, execution_name, created_on, created_by)
+      SELECT ${log(0)}::text, done.id, ${log(1)}::int, ${log(2)}::text, ${log(3)}::timestamptz, done.record_created_by
+      FROM done WHERE ${log(0)}::text IS NOT NULL
+      ON CONFLICT (task_id, iteration) DO UPDATE SET iteration = EXCLUDED.iteration
+      RETURNING id
+    ), items AS (
+      INSERT INTO ${names.logItems} (log_id, type, message, created_on, data, error, attempt)
+      SELECT record.id, i.type, i.message, i.created_on, i.data, i.error, i.attempt
+      FROM record, unnest(${log(4)}::text[], ${log(5)}::text[], ${log(6)}::timestamptz[], ${log(7)}::jsonb[], ${log(8)}::jsonb[], ${log(9)}::int[])
+           WITH ORDINALITY AS i(type, message, created_on, data, error, attempt, ord)
+      ORDER BY i.ord
+    )
+    SELECT ${returned("done")} FROM done`;
+
+  const changedColumns = (alias: string) => FINISH_CHANGED_COLUMNS.map((c) => `${alias}.${c}`).join(", ");
+  const full = {
+    one: statement(names, "finish_one", finishOneSql(taskColumns)),
+    batch: statement(names, "finish", finishSql(false, taskColumns)),
+    batchWithLogs: statement(names, "finish_logs", finishSql(true, taskColumns)),
+  };
+  // With `claimed` given for every item: no column a finish leaves alone is read back
+  // (half the row's columns, among them two times and the creator's JSON), so the
+  // statement sends, and this process parses, about half as much per row.
+  const slim = {
+    one: statement(names, "finish_one_slim", finishOneSql(changedColumns)),
+    batch: statement(names, "finish_slim", finishSql(false, changedColumns)),
+    batchWithLogs: statement(names, "finish_logs_slim", finishSql(true, changedColumns, (alias) => `${changedColumns(alias)}, ${alias}.created_by`)),
+  };
+
+  // $1 id, $2 now, $3 worker id, $4 keep the claim for the onAbort hook, $5 its expiry.
+  const ABORT = `
+    UPDATE ${tasks} SET
+      status = 'aborted',
+      finished_on = $2,
+      saved_on = $2,
+      lease_token = lease_token + 1,
+      lease_owner = CASE WHEN $4 THEN $3 END,
+      hook_pending = $4,
+      lease_expires_at = $5,
+      due_at = $5
+    WHERE id = $1 AND status IN ('pending', 'running')
+    RETURNING ${TASK_COLUMNS}`;
+
+  const GET = `SELECT ${TASK_COLUMNS} FROM ${tasks} WHERE id = $1`;
+  const GET_MANY = `SELECT ${TASK_COLUMNS} FROM ${tasks} WHERE id = ANY($1::text[])`;
+
+  return {
+    FINISH_ONE: full.one,
+    FINISH: full.batch,
+    FINISH_LOGS: full.batchWithLogs,
+    FINISH_ONE_SLIM: slim.one,
+    FINISH_SLIM: slim.batch,
+    FINISH_LOGS_SLIM: slim.batchWithLogs,
+    ABORT,
+    GET,
+    GET_MANY,
+  };
 }
