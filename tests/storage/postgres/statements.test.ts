@@ -13,6 +13,7 @@ import { HEAVY_TASK_FIELDS, type HeavyTaskField } from "../../../src/storage/por
 import { claimStatements } from "../../../src/storage/postgres/claim.js";
 import type { Statement } from "../../../src/storage/postgres/connection.js";
 import { finishStatements } from "../../../src/storage/postgres/finish.js";
+import { FINISH_BIND_TYPES } from "../../../src/storage/postgres/finish/binds.js";
 import { handoffStatements } from "../../../src/storage/postgres/handoff.js";
 import { appendLogsStatement } from "../../../src/storage/postgres/logs.js";
 import { sqlNames, type SqlNames } from "../../../src/storage/postgres/names.js";
@@ -79,5 +80,24 @@ describe("PostgreSQL statements", () => {
     }
     const other = new Set(named("other_schema").map((s) => s.name));
     assert.ok(mine.every((s) => !other.has(s.name)), "another schema's statements have other names");
+  });
+
+  it("cast each finish field where binds.ts puts it", () => {
+    // The finish statements name their bind positions as written; binds.ts lays the
+    // values out in its own order. Every cast of $1–$19 must be that field's type (an
+    // array of it in the batch statements), or a value would land in another column.
+    const finish = finishStatements(sqlNames(DEFAULT_SCHEMA));
+    const variants = { FINISH_ONE: "", FINISH_ONE_SLIM: "", FINISH: "[]", FINISH_SLIM: "[]", FINISH_LOGS: "[]", FINISH_LOGS_SLIM: "[]" } as const;
+    for (const [key, suffix] of Object.entries(variants)) {
+      const { text } = finish[key as keyof typeof variants];
+      const seen = new Set<number>();
+      for (const [, position, type] of text.matchAll(/\$(\d+)::(\w+(?:\[\])?)/g)) {
+        const n = Number(position);
+        if (n > FINISH_BIND_TYPES.length) continue; // the log's binds (logs.ts appendLogsValues)
+        assert.equal(type, `${FINISH_BIND_TYPES[n - 1]}${suffix}`, `${key}: $${n}`);
+        seen.add(n);
+      }
+      assert.equal(seen.size, FINISH_BIND_TYPES.length, `${key} casts every field`);
+    }
   });
 });
