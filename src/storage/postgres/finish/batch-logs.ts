@@ -1,7 +1,7 @@
 /**
  * The finish of a batch whose items name distinct tasks, appending their log items in
- * the same statement: batch.ts's update, then the log records and items, ONE statement
- * in autocommit whatever the batch's size.
+ * the same statement: batch.ts's lock and update (`lockAndFinishCtes`), then the log
+ * records and items, ONE statement in autocommit whatever the batch's size.
  *
  * Binds: $1–$19 the items' fields, as in batch.ts; then the log, as logs.ts
  * `appendLogsValues` lays it out with outcome flags: $20 record ids, $21 task ids,
@@ -26,41 +26,12 @@
  */
 import type { SqlNames } from "../names.js";
 import type { ColumnList } from "../row.js";
+import { lockAndFinishCtes } from "./batch.js";
 
 /** `returned` and `locked` as in batch.ts; `locked` must include `created_by` (the records'). */
-export function finishBatchLogsSql({ tasks, logs, logItems }: SqlNames, returned: ColumnList, locked: ColumnList = returned): string {
-  return `
-    WITH f AS (
-      SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[], $5::bool[], $6::jsonb[], $7::bool[], $8::jsonb[], $9::bool[], $10::jsonb[], $11::int[], $12::timestamptz[], $13::timestamptz[], $14::bool[], $15::bool[], $16::timestamptz[], $17::bool[], $18::bool[], $19::timestamptz[])
-        AS f(f_id, f_token, f_status, f_now, f_set_input, f_input, f_set_output, f_output, f_set_progress, f_progress, f_iterations, f_run_at, f_finished_on, f_hook_pending, f_keep_owner, f_due_at, f_in_place, f_bump_token, f_keep_lease_from)
-    ), locked AS (
-      -- The batch drives (an index lookup per item): joined here, not in "done", where
-      -- a plan that thought the batch small re-ran the unnest once per row (quadratic).
-      -- \`t.id = ANY($1)\` (the ids): task rows by primary key whatever the statistics say.
-      SELECT ${locked("t")}, f.* FROM f JOIN ${tasks} t ON t.id = f.f_id
-      WHERE t.id = ANY($1::text[])
-      ORDER BY t.id
-      FOR NO KEY UPDATE OF t
-    ), done AS (
-      UPDATE ${tasks} t SET 
-        status = l.f_status,
-        saved_on = l.f_now,
-        input = CASE WHEN l.f_set_input THEN l.f_input ELSE t.input END,
-        output = CASE WHEN l.f_set_output THEN l.f_output ELSE t.output END,
-        progress = CASE WHEN l.f_set_progress THEN l.f_progress ELSE t.progress END,
-        iterations = CASE WHEN l.f_in_place THEN t.iterations + 1 ELSE COALESCE(l.f_iterations, t.iterations) END,
-        attempt = CASE WHEN l.f_in_place THEN 1 ELSE t.attempt END,
-        lease_token = CASE WHEN l.f_bump_token THEN t.lease_token + 1 ELSE t.lease_token END,
-        run_at = COALESCE(l.f_run_at, t.run_at),
-        finished_on = COALESCE(l.f_finished_on, t.finished_on),
-        hook_pending = l.f_hook_pending,
-        lease_owner = CASE WHEN l.f_keep_owner THEN t.lease_owner END,
-        lease_expires_at = CASE WHEN t.lease_expires_at >= l.f_keep_lease_from THEN t.lease_expires_at WHEN l.f_keep_owner THEN l.f_due_at END,
-        due_at = CASE WHEN t.lease_expires_at >= l.f_keep_lease_from THEN t.due_at ELSE l.f_due_at END
-      FROM locked l
-      WHERE t.id = l.id AND l.lease_token = l.f_token AND l.status = 'running'
-      RETURNING ${returned("t")}
-    ), gate AS (
+export function finishBatchLogsSql(names: SqlNames, returned: ColumnList, locked: ColumnList = returned): string {
+  const { logs, logItems } = names;
+  return `${lockAndFinishCtes(names, returned, locked)}, gate AS (
       SELECT count(*) AS n FROM done
     ), wanted AS (
       SELECT * FROM unnest($20::text[], $21::text[], $22::int[], $23::text[], $24::timestamptz[], $32::bool[])

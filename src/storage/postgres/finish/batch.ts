@@ -22,11 +22,13 @@ import type { SqlNames } from "../names.js";
 import type { ColumnList } from "../row.js";
 
 /**
- * `returned`: the task columns each row comes back with (whole row, or the slim list);
- * `locked`: the columns the batch's rows are held with (materialized once, read by the
- * update and the fenced-out rows), at least the returned ones and the fence's.
+ * The CTEs `f` (the batch, $1–$19), `locked` and `done` (the rows updated), shared by
+ * this statement and batch-logs.ts. `returned`: the task columns each row comes back with
+ * (whole row, or the slim list); `locked`: the columns the batch's rows are held with
+ * (materialized once, read by the update and the fenced-out rows; batch-logs.ts's log
+ * records too), at least the returned ones and the fence's.
  */
-export function finishBatchSql({ tasks }: SqlNames, returned: ColumnList, locked: ColumnList = returned): string {
+export function lockAndFinishCtes({ tasks }: SqlNames, returned: ColumnList, locked: ColumnList): string {
   return `
     WITH f AS (
       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[], $5::bool[], $6::jsonb[], $7::bool[], $8::jsonb[], $9::bool[], $10::jsonb[], $11::int[], $12::timestamptz[], $13::timestamptz[], $14::bool[], $15::bool[], $16::timestamptz[], $17::bool[], $18::bool[], $19::timestamptz[])
@@ -58,7 +60,15 @@ export function finishBatchSql({ tasks }: SqlNames, returned: ColumnList, locked
       FROM locked l
       WHERE t.id = l.id AND l.lease_token = l.f_token AND l.status = 'running'
       RETURNING ${returned("t")}
-    )
+    )`;
+}
+
+/**
+ * The statement: the rows that applied, then the fenced-out ones as they stand.
+ * `returned` and `locked` as in `lockAndFinishCtes`.
+ */
+export function finishBatchSql(names: SqlNames, returned: ColumnList, locked: ColumnList = returned): string {
+  return `${lockAndFinishCtes(names, returned, locked)}
     SELECT true AS applied, done.* FROM done
     UNION ALL
     SELECT false AS applied, ${returned("l")} FROM locked l
