@@ -9,6 +9,7 @@
 import type { SqlNames } from "../names.js";
 import { TASK_COLUMNS } from "../row.js";
 
+/** The abort statement (its text is fixed per schema; sent unnamed, in a transaction). */
 export function abortSql({ tasks }: SqlNames): string {
   return `
     UPDATE ${tasks} SET
