@@ -67,7 +67,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageA
     taskReleaseLeases: (params) => claims.release(params),
     taskFinishMany: (params) => finishes.finishMany(params),
     taskHooksDone: (params) => claims.hooksDone(params.items),
-    taskUpdate: (params) => tasks.update(params),
+    taskUpdate: (params) => finishes.update(params),
     taskAbort: (params) => finishes.abort(params),
     taskNextDueAt: (definitionIds) => tasks.nextDueAt(definitionIds),
     taskWithdrawHandoff(workerId) {

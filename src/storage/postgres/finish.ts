@@ -1,7 +1,8 @@
 /**
- * The end of iterations (`taskFinishMany`) and aborts: the two writes that settle a
- * task's status. Both are conditional updates, so a terminal status is written at most
- * once and an abort (which also bumps the lease token) wins over a later finish.
+ * Fenced writes of a claim's holder (the end of iterations, `taskFinishMany`, and the
+ * partial `taskUpdate`) and the one unfenced write that beats them (the abort). All are
+ * conditional updates, so a terminal status is written at most once and an abort (which
+ * also bumps the lease token) wins over a later finish or update.
  *
  * Each statement is one file under finish/, its SQL written out with fixed bind
  * positions (the values: finish/binds.ts); this file picks one per call:
@@ -16,7 +17,7 @@
  *   this process parses, about half as much per row.
  */
 import { finishPlan, runsOfDistinctIds } from "../finish-plan.js";
-import type { TaskAbortParams, TaskAbortResult, TaskFinishParams, TaskFinishResult } from "../port/types.js";
+import type { TaskAbortParams, TaskAbortResult, TaskFinishParams, TaskFinishResult, TaskUpdateParams } from "../port/types.js";
 import { textArray } from "./arrays.js";
 import { forBatch, statement, type Db, type Queryable, type Statement } from "./connection.js";
 import { toStintError } from "./errors.js";
@@ -25,13 +26,15 @@ import { finishBatchLogsSql } from "./finish/batch-logs.js";
 import { finishBatchSql } from "./finish/batch.js";
 import { batchValues, oneValues } from "./finish/binds.js";
 import { finishOneSql } from "./finish/one.js";
+import { updateSql } from "./finish/update.js";
 import { appendLogs, appendLogsStatement, appendLogsValues } from "./logs.js";
 import type { SqlNames } from "./names.js";
 import { encodeEvent, notifySql } from "./notify.js";
-import { FINISH_CHANGED_COLUMNS, finishedTask, rowToTask, TASK_COLUMNS, taskColumns, ts, type FinishChangedRow, type TaskRow } from "./row.js";
+import { FINISH_CHANGED_COLUMNS, finishedTask, json, rowToTask, TASK_COLUMNS, taskColumns, ts, type FinishChangedRow, type TaskRow } from "./row.js";
 
 export interface FinishOps {
   finishMany(params: readonly TaskFinishParams[]): Promise<TaskFinishResult[]>;
+  update(params: TaskUpdateParams): Promise<boolean>;
   abort(params: TaskAbortParams): Promise<TaskAbortResult>;
 }
 
@@ -42,7 +45,7 @@ interface FinishVariant {
   batchWithLogs: Statement;
 }
 
-/** The named statements of finishes (their text is fixed per schema), and the fixed unnamed ones of aborts. */
+/** The named statements of finishes and updates (their text is fixed per schema), and the fixed unnamed ones of aborts. */
 export function finishStatements(names: SqlNames) {
   const changedColumns = (alias: string) => FINISH_CHANGED_COLUMNS.map((c) => `${alias}.${c}`).join(", ");
   // Slim with logs: the rows are also held with created_by, which the log records take.
@@ -54,6 +57,7 @@ export function finishStatements(names: SqlNames) {
     FINISH_ONE_SLIM: statement(names, "finish_one_slim", finishOneSql(names, changedColumns)),
     FINISH_SLIM: statement(names, "finish_slim", finishBatchSql(names, changedColumns)),
     FINISH_LOGS_SLIM: statement(names, "finish_logs_slim", finishBatchLogsSql(names, changedColumns, changedAndCreator)),
+    UPDATE: statement(names, "update", updateSql(names)),
     ABORT: abortSql(names),
     GET: `SELECT ${TASK_COLUMNS} FROM ${names.tasks} WHERE id = $1`,
     GET_MANY: `SELECT ${TASK_COLUMNS} FROM ${names.tasks} WHERE id = ANY($1::text[])`,
@@ -122,6 +126,27 @@ export function finishOps(db: Db): FinishOps {
     // Values are encoded here, before any query: a value JSON.stringify refuses (a BigInt
     // in a log item) is reported as the store's own refusals are (STORAGE_VALUE_REFUSED).
     finishMany: (params) => finishAll(params).catch((error: unknown) => Promise.reject(toStintError(error))),
+
+    async update(params) {
+      let values: unknown[];
+      try {
+        values = [
+          params.id,
+          params.leaseToken,
+          ts(params.now),
+          params.input !== undefined,
+          json(params.input),
+          params.output !== undefined,
+          json(params.output),
+          params.progress !== undefined,
+          json(params.progress),
+        ];
+      } catch (error) {
+        throw toStintError(error); // a value JSON cannot encode (a BigInt): STORAGE_VALUE_REFUSED, as on SQLite
+      }
+      const rows = await db.query(S.UPDATE, values);
+      return rows.length > 0;
+    },
 
     async abort(params) {
       const keepClaim = params.hookLeaseMs !== undefined;

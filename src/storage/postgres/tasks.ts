@@ -1,7 +1,7 @@
 /**
  * Task rows outside the claim/finish cycle: create (one multi-row INSERT from arrays,
  * so 10,000 rows bind 10 parameters, far below PostgreSQL's 65,535 limit), read, list,
- * delete, the fenced partial update and the next due time.
+ * delete and the next due time (the fenced partial update is finish.ts's).
  */
 import type { Task } from "../../domain/task.js";
 import {
@@ -14,7 +14,6 @@ import {
   type TaskListField,
   type TaskListParams,
   type TaskReadOptions,
-  type TaskUpdateParams,
 } from "../port/types.js";
 import { readCharged } from "./charged-read.js";
 import { statement, type Db, type Statement } from "./connection.js";
@@ -33,7 +32,6 @@ export interface TaskOps {
   getMany(ids: readonly string[], options?: TaskReadOptions): Promise<Task[]>;
   list(params: TaskListParams): Promise<ListResult<Task>>;
   delete(id: string): Promise<boolean>;
-  update(params: TaskUpdateParams): Promise<boolean>;
   nextDueAt(definitionIds: readonly string[]): Promise<number | null>;
 }
 
@@ -42,7 +40,7 @@ export const ANALYZE_AFTER_ROWS = 1_000;
 
 export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
   const { tasks } = db.names;
-  const { INSERT, DELETE, DELETE_LOGS, UPDATE, NEXT_DUE, ESTIMATE, RELTUPLES } = taskStatements(db.names);
+  const { INSERT, DELETE, DELETE_LOGS, NEXT_DUE, ESTIMATE, RELTUPLES } = taskStatements(db.names);
 
   // One named statement per projection (at most 16 per kind), made on first use.
   const gets = new Map<string, Statement>();
@@ -216,27 +214,6 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
       });
     },
 
-    async update(params) {
-      let values: unknown[];
-      try {
-        values = [
-          params.id,
-          params.leaseToken,
-          ts(params.now),
-          params.input !== undefined,
-          json(params.input),
-          params.output !== undefined,
-          json(params.output),
-          params.progress !== undefined,
-          json(params.progress),
-        ];
-      } catch (error) {
-        throw toStintError(error); // a value JSON cannot encode (a BigInt): STORAGE_VALUE_REFUSED, as on SQLite
-      }
-      const rows = await db.query(UPDATE, values);
-      return rows.length > 0;
-    },
-
     async nextDueAt(definitionIds) {
       if (definitionIds.length === 0) return null;
       const [{ due_at }] = await db.query<{ due_at: Date | null }>(NEXT_DUE, [[...definitionIds]]);
@@ -286,14 +263,6 @@ export function taskStatements(names: SqlNames) {
     )
     DELETE FROM ${names.logItems} WHERE log_id IN (SELECT id FROM records)`);
 
-  const UPDATE = statement(names, "update", `
-    UPDATE ${tasks} SET
-      input    = CASE WHEN $4 THEN $5::jsonb ELSE input END,
-      output   = CASE WHEN $6 THEN $7::jsonb ELSE output END,
-      progress = CASE WHEN $8 THEN $9::jsonb ELSE progress END,
-      saved_on = $3
-    WHERE id = $1 AND lease_token = $2 AND status = 'running'
-    RETURNING id`);
 
   // The same wrapped definition filter as the claim (claim.ts): the minimum is then the
   // first matching entry of tasks_claim_idx, whatever the statistics say.
@@ -313,7 +282,7 @@ export function taskStatements(names: SqlNames) {
     FROM pg_class c WHERE c.oid = to_regclass($1)`);
   const RELTUPLES = statement(names, "reltuples", `SELECT reltuples FROM pg_class WHERE oid = to_regclass($1)`);
 
-  return { INSERT, DELETE, DELETE_LOGS, UPDATE, NEXT_DUE, ESTIMATE, RELTUPLES };
+  return { INSERT, DELETE, DELETE_LOGS, NEXT_DUE, ESTIMATE, RELTUPLES };
 }
 
 /**

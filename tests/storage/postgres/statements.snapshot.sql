@@ -377,6 +377,15 @@ WITH f AS (
     SELECT false AS applied, l.id, l.status, l.saved_on, l.input, l.output, l.progress, l.iterations, l.attempt, l.run_at, l.finished_on, l.lease_token, l.lease_expires_at FROM locked l
     WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.id = l.id);
 
+-- finish.ts UPDATE stint_update_7c237f67179f40ba309a1498
+UPDATE "stint".tasks SET
+      input    = CASE WHEN $4 THEN $5::jsonb ELSE input END,
+      output   = CASE WHEN $6 THEN $7::jsonb ELSE output END,
+      progress = CASE WHEN $8 THEN $9::jsonb ELSE progress END,
+      saved_on = $3
+    WHERE id = $1 AND lease_token = $2 AND status = 'running'
+    RETURNING id;
+
 -- finish.ts ABORT (unnamed)
 UPDATE "stint".tasks SET
       status = 'aborted',
@@ -468,15 +477,6 @@ WITH records AS (
       DELETE FROM "stint".task_logs WHERE task_id = $1 RETURNING id
     )
     DELETE FROM "stint".task_log_items WHERE log_id IN (SELECT id FROM records);
-
--- tasks.ts UPDATE stint_update_7c237f67179f40ba309a1498
-UPDATE "stint".tasks SET
-      input    = CASE WHEN $4 THEN $5::jsonb ELSE input END,
-      output   = CASE WHEN $6 THEN $7::jsonb ELSE output END,
-      progress = CASE WHEN $8 THEN $9::jsonb ELSE progress END,
-      saved_on = $3
-    WHERE id = $1 AND lease_token = $2 AND status = 'running'
-    RETURNING id;
 
 -- tasks.ts NEXT_DUE stint_next_due_350d38067c7a51125035fae9
 SELECT min(due_at) AS due_at FROM "stint".tasks
