@@ -9,7 +9,7 @@
  */
 import { WORKER_FORGET_AFTER_LEASES, WORKER_FORGET_AFTER_MS } from "../port/observability.js";
 import type { TaskStatsParams, TaskStatsRow, WorkerBeat, WorkerListParams, WorkerRecord, WorkerUnregisterParams } from "../port/observability.js";
-import { statement, type Db } from "./db.js";
+import { statement, type Db } from "./connection.js";
 import type { SqlNames } from "./names.js";
 import { ts } from "./row.js";
 import { textArray } from "./arrays.js";
