@@ -82,28 +82,35 @@ interface WorkerRow {
   tasks: string[];
 }
 
-export function workerOps(db: Db): WorkerOps {
-  const { workers, tasks } = db.names;
+/** The registry's reads and the metrics' grouped count (the beat's are in claim.ts). */
+export function workerStatements(names: SqlNames) {
+  const { workers, tasks } = names;
   const LIST = statement(
-    db.names,
+    names,
     "worker_list",
     `SELECT worker_id, host, pid, version, started_at, concurrency, lease_ms::float8 AS lease_ms,
             heartbeat_ms::float8 AS heartbeat_ms, last_beat_at, tasks
      FROM ${workers} w WHERE ${forgetAt("w")} >= $1
      ORDER BY started_at, worker_id`,
   );
-  const UNREGISTER = statement(db.names, "worker_unregister", `DELETE FROM ${workers} WHERE worker_id = $1 RETURNING 1 AS gone`);
+  const UNREGISTER = statement(names, "worker_unregister", `DELETE FROM ${workers} WHERE worker_id = $1 RETURNING 1 AS gone`);
   // One pass over the table (no index serves a grouped count of every row); the oldest
   // due time of the unsettled rows comes with it. A held row's due time is its lease
   // expiry, so `due_at <= now` is a task waiting for a claim: new, continuing, or a dead
   // worker's. Not on the hot path: the metrics cache it for a few seconds.
   const STATS = statement(
-    db.names,
+    names,
     "task_stats",
     `SELECT definition_id, status, count(*)::float8 AS count,
             min(due_at) FILTER (WHERE status IN ('pending', 'running') AND due_at <= $1) AS oldest_due_at
      FROM ${tasks} GROUP BY definition_id, status`,
   );
+
+  return { LIST, UNREGISTER, STATS };
+}
+
+export function workerOps(db: Db): WorkerOps {
+  const { LIST, UNREGISTER, STATS } = workerStatements(db.names);
 
   return {
     async list(params) {
