@@ -2,7 +2,7 @@
 export { createStint } from "./stint.js";
 export type { CreateStintOptions, Stint, StartServerOptions, ServerHandle } from "./stint.js";
 export { defineConfig } from "./config/define-config.js";
-export type { StintConfig, StintApiKey, StintServerConfig } from "./config/define-config.js";
+export type { StintConfig, StintApiKey, StintServerConfig, StintMetricsConfig } from "./config/define-config.js";
 export { DEFAULT_DATABASE_URL, parseDatabaseUrl } from "./config/database.js";
 
 export { TaskDefinition } from "./definition/task-definition.js";
@@ -53,3 +53,9 @@ export type { WorkerOptions } from "./worker/options.js";
 export type { WorkerEventMap } from "./worker/events.js";
 export type { StintEventMap } from "./service/events.js";
 export type { StorageAdapter, StorageCapabilities } from "./storage/port/index.js";
+export { StintMetrics } from "./metrics/metrics.js";
+export type { StintMetricsOptions } from "./metrics/metrics.js";
+export { startMetricsServer } from "./metrics/server.js";
+export type { MetricsServer, MetricsServerOptions } from "./metrics/server.js";
+export type { WorkerInfo, WorkerState, WorkerTaskInfo } from "./domain/worker.js";
+export { STINT_VERSION } from "./version.js";

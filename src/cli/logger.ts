@@ -5,6 +5,7 @@
  */
 import { pino, type Logger } from "pino";
 import { UsageError } from "./errors.js";
+import { contextLogFields } from "./log-context.js";
 
 export type { Logger };
 
@@ -25,9 +26,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const pretty = options.pretty ?? Boolean((stream as NodeJS.WriteStream).isTTY);
   const level = options.level ?? logLevelFromEnv();
   const base = { name: "stint" };
-  if (!pretty) return pino({ level, base }, stream as never);
+  // Fields of the context a line is written in (the active trace's id): log-context.ts.
+  const mixin = contextLogFields;
+  if (!pretty) return pino({ level, base, mixin }, stream as never);
   const color = Boolean((stream as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR;
-  return pino({ level, base }, { write: (line: string) => void stream.write(formatPretty(line, color)) });
+  return pino({ level, base, mixin }, { write: (line: string) => void stream.write(formatPretty(line, color)) });
 }
 
 /** STINT_LOG_LEVEL, checked here because pino's own refusal ("unknown level") does not say where the value came from. */

@@ -18,6 +18,8 @@ import { migrateContract } from "./migrate.contract.js";
 import { nextDueContract } from "./next-due.contract.js";
 import { readFieldsContract } from "./read-fields.contract.js";
 import { refusedValuesContract } from "./refused-values.contract.js";
+import { taskStatsContract } from "./task-stats.contract.js";
+import { workersContract } from "./workers.contract.js";
 import { contractSuite, type StorageContractOptions } from "./suite.js";
 
 export type { ContractStore, ContractTestApi, StorageContractOptions } from "./suite.js";
@@ -62,5 +64,7 @@ export function runStorageContract(options: StorageContractOptions): void {
     deleteContract(suite);
     migrateContract(suite);
     refusedValuesContract(suite);
+    workersContract(suite);
+    taskStatsContract(suite);
   });
 }
