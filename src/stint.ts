@@ -16,6 +16,8 @@ import { WorkerSignals } from "./worker/signals.js";
 import { StintEvents } from "./service/events.js";
 import type { ChildTasks } from "./runner/controller.js";
 import type { GraphQLServerOptions } from "./graphql/options.js";
+import { DefaultScheduleService } from "./schedules/service.js";
+import { ScheduleTicker } from "./schedules/ticker.js";
 
 /** Options of {@link createStint}: the config file's keys, plus what only code can give. */
 export interface CreateStintOptions extends StintConfig {
@@ -46,6 +48,8 @@ export type StartServerOptions = Omit<GraphQLServerOptions, "service" | "ping">;
 /** One Stint instance: the store, the registered definitions, the TaskService, and the workers and servers started from it. */
 export interface Stint {
   readonly tasks: DefaultTaskService;
+  /** Schedules at run time (list, get, create, update, delete); workers tick them. */
+  readonly schedules: DefaultScheduleService;
   readonly storage: StorageAdapter;
   readonly definitions: DefinitionRegistry;
   readonly clock: Clock;
@@ -75,14 +79,17 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
     ? "(adapter)"
     : ((options.useEnv ?? true) ? process.env.STINT_DATABASE_URL : undefined) || options.database || DEFAULT_DATABASE_URL;
   const storage = options.storage ?? (await openStorage(databaseUrl));
+  const signals = new WorkerSignals();
+  const schedules = new DefaultScheduleService({ storage, definitions, clock, signals });
   try {
     if (!options.skipMigrations) await storage.migrate();
+    // Only a config that says `schedules` owns the config schedules (see StintConfig).
+    if (options.schedules !== undefined) await schedules.syncConfig(options.schedules);
   } catch (error) {
     await storage.close().catch(() => undefined);
     throw error;
   }
 
-  const signals = new WorkerSignals();
   const events = new StintEvents();
   const tasks = new DefaultTaskService({
     storage,
@@ -97,11 +104,13 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
     list: (parentId, definitionId) => tasks.stored.listChildren(parentId, definitionId),
   };
   const workers = new Set<Worker>();
+  const tickers = new Set<ScheduleTicker>();
   const servers = new Set<ServerHandle>();
   let closed = false;
 
   const stint: Stint = {
     tasks,
+    schedules,
     storage,
     definitions,
     clock,
@@ -111,6 +120,13 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
       if (closed) throw Errors.closed();
       const worker = new Worker({ storage, definitions, clock, children, signals, context: options.context }, { ...options.worker, ...workerOptions });
       workers.add(worker);
+      // The worker's schedule ticker runs while the worker does (docs/schedules.md).
+      const ticker = new ScheduleTicker({ storage, definitions, clock, signals });
+      worker.events.on("worker:start", () => {
+        tickers.add(ticker);
+        ticker.start();
+      });
+      worker.events.on("worker:stop", () => void ticker.stop());
       return worker;
     },
     async startWorker(workerOptions) {
@@ -155,6 +171,7 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
       closed = true;
       await Promise.all([...servers].map((s) => s.close()));
       await Promise.all([...workers].map((w) => w.stop()));
+      await Promise.all([...tickers].map((t) => t.stop()));
       await storage.close();
     },
   };

@@ -3,6 +3,7 @@
  * are applied where the config is read, so a config file says only what it changes.
  */
 import type { AnyTaskDefinition, TaskContextSource } from "../definition/types.js";
+import type { ScheduleDeclaration } from "../schedules/types.js";
 
 /** The config file's `worker` section (every worker option is accepted: see `WorkerOptions`). */
 export interface StintWorkerConfig {
@@ -96,6 +97,12 @@ export interface StintConfig {
   worker?: StintWorkerConfig;
   /** API server settings; `STINT_PORT`, `STINT_HOST` and the flags override them. */
   server?: StintServerConfig;
+  /**
+   * Recurring tasks (docs/schedules.md). Synced at each start: each is created or
+   * updated, and a config schedule no longer listed is deleted (schedules made with
+   * `stint.schedules.create` are left alone). Without this key nothing is synced.
+   */
+  schedules?: ScheduleDeclaration[];
 }
 
 /** Identity: returns the config unchanged, typed. */

@@ -1,2 +1,3 @@
 export type { AbortWatch, AbortWatchOptions, MigrateResult, StorageAdapter } from "./storage.js";
 export type * from "./types.js";
+export type * from "./schedules.js";

@@ -40,6 +40,7 @@ import type {
 } from "./types.js";
 import type { Task } from "../../domain/task.js";
 import type { TaskLog } from "../../domain/log.js";
+import type { ScheduleStorage } from "./schedules.js";
 
 /** What `watchAborts` needs from the worker. */
 export interface AbortWatchOptions {
@@ -66,7 +67,7 @@ export interface MigrateResult {
 }
 
 /** The storage port: everything Stint stores goes through it. `stint/sqlite` and `stint/postgres` implement it; the contract suite (tests/storage/contract) says what each method guarantees. */
-export interface StorageAdapter {
+export interface StorageAdapter extends ScheduleStorage {
   readonly name: "sqlite" | "postgres";
   readonly capabilities: StorageCapabilities;
 
