@@ -2,7 +2,7 @@
  * Which ticks of a due schedule get a task, and where its next tick is: pure, so the
  * rules are tested without a store.
  *
- * - A tick up to {@link LATE_TOLERANCE_MS} old still runs: the latest one only (a worker
+ * - A tick up to {@link LATE_TOLERANCE_MS} (15 s) old still runs: the latest one only (a worker
  *   restarting over a tick, a busy event loop, a ticker that slept a little long).
  *   Older ticks were missed while no worker ran, and get no task...
  * - ...unless `backfillSeconds` is set: then every tick inside that window gets one,
@@ -17,7 +17,7 @@
 import type { CronTimes } from "./cron.js";
 
 /** How late a tick may be handled and still count as on time (not missed). */
-export const LATE_TOLERANCE_MS = 60_000;
+export const LATE_TOLERANCE_MS = 15_000;
 /** The most ticks one transaction creates (backfill catches up in several). */
 export const MAX_TICKS_PER_TICK = 100;
 /** The largest `backfillSeconds` accepted: 7 days. */

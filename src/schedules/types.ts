@@ -41,7 +41,7 @@ export interface ScheduleDeclaration {
   overlap?: ScheduleOverlap;
   /**
    * Ticks missed while no worker ran, up to this many seconds old, are still created
-   * (at most 7 days). 0: a missed tick is skipped; a tick up to a minute late still runs.
+   * (at most 7 days). 0: a missed tick is skipped (a tick up to 15 s late still runs).
    * @defaultValue 0
    */
   backfillSeconds?: number;
