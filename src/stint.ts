@@ -43,7 +43,7 @@ export interface ServerHandle {
 }
 
 /** Server options (see `GraphQLServerOptions` for each one's default). */
-export type StartServerOptions = Omit<GraphQLServerOptions, "service" | "ping">;
+export type StartServerOptions = Omit<GraphQLServerOptions, "service" | "schedules" | "ping">;
 
 /** One Stint instance: the store, the registered definitions, the TaskService, and the workers and servers started from it. */
 export interface Stint {
@@ -149,6 +149,7 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
       }
       const server = await startGraphQLServer({
         service: tasks,
+        schedules,
         ping: () => storage.ping(),
         ...options.server,
         ...serverOptions,

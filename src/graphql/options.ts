@@ -2,11 +2,14 @@
  * Options of the management API server, every default in one place.
  */
 import type { TaskService } from "../service/types.js";
+import type { ScheduleService } from "../schedules/types.js";
 import type { ApiKeyConfig } from "./auth.js";
 import { Errors, describeValue } from "../domain/errors.js";
 
 export interface GraphQLServerOptions {
   service: TaskService;
+  /** Serves the schedule queries and mutations (createStint passes its own). @defaultValue none: they answer an error */
+  schedules?: ScheduleService;
   /** The store's health check, answered at `/healthz`. */
   ping: () => Promise<void>;
   /** @defaultValue "127.0.0.1". Without API keys only loopback addresses are accepted. */
@@ -49,8 +52,9 @@ export interface AuthFailureEvent {
   blocked: boolean;
 }
 
-export type ResolvedServerOptions = Required<Omit<GraphQLServerOptions, "staticDir" | "apiKeys" | "env">> & {
+export type ResolvedServerOptions = Required<Omit<GraphQLServerOptions, "staticDir" | "apiKeys" | "env" | "schedules">> & {
   staticDir: string | undefined;
+  schedules: ScheduleService | undefined;
   apiKeys: readonly ApiKeyConfig[];
 };
 
@@ -71,6 +75,7 @@ export function resolveServerOptions(
   const env = options.env ?? process.env;
   return {
     service: options.service,
+    schedules: options.schedules,
     ping: options.ping,
     // An IPv6 literal may come as a URL writes it (`[::1]`); listen() wants it bare.
     host: (options.host ?? SERVER_DEFAULTS.host).replace(/^\[(.*)\]$/, "$1"),

@@ -12,6 +12,7 @@ import {
   sorterEnumSdl,
   whereInputSdl,
 } from "./list-inputs.js";
+import { SCHEDULES_SDL } from "./schedules-sdl.js";
 
 const ENUM_VALUE = /^[_A-Za-z][_0-9A-Za-z]*$/;
 const RESERVED_ENUM_VALUES = new Set(["true", "false", "null"]);
@@ -167,5 +168,6 @@ export function buildSchemaSdl(definitionIds: readonly string[]): string {
     whereInputSdl("WebinyBackgroundTaskLogListWhereInput", LOG_FILTER_FIELDS, LOG_NESTED_FILTERS),
     sorterEnumSdl("WebinyBackgroundTaskListSorter", TASK_SORT_FIELDS),
     sorterEnumSdl("WebinyBackgroundTaskLogListSorter", LOG_SORT_FIELDS),
+    SCHEDULES_SDL.trim(),
   ].join("\n\n") + "\n";
 }
