@@ -80,6 +80,11 @@ export async function openStint(context: CliContext, extra: { skipMigrations?: b
     context: context.loaded.config.context,
     worker: { ...context.options.worker, ...extra.worker },
     server: context.options.server,
+    // The config's schedules are synced by the commands that may create the store and
+    // migrate it at start (dev, worker, serve, trigger), not by those that only read it.
+    ...(context.needs.store === "create" && !extra.skipMigrations && context.loaded.config.schedules !== undefined
+      ? { schedules: context.loaded.config.schedules }
+      : {}),
     useEnv: false, // the environment was already merged, below the flags
     skipMigrations: extra.skipMigrations ?? false,
   });
