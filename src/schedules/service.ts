@@ -21,6 +21,7 @@ export interface ScheduleServiceDependencies {
 
 const MAX_NEXT_RUNS = 100;
 
+/** The {@link ScheduleService} of `createStint` (`stint.schedules`), plus the config sync it runs at start. */
 export class DefaultScheduleService implements ScheduleService {
   constructor(private readonly deps: ScheduleServiceDependencies) {}
 

@@ -42,6 +42,7 @@ export interface ScheduleTickerDependencies {
   signals?: WorkerSignals;
 }
 
+/** Creates the tasks of due schedules for one worker (see the file header); `createStint` starts one with each worker. */
 export class ScheduleTicker {
   readonly events = new EventEmitter<ScheduleTickerEventMap>();
   private loopPromise: Promise<void> | undefined;
@@ -53,6 +54,7 @@ export class ScheduleTicker {
 
   constructor(private readonly deps: ScheduleTickerDependencies) {}
 
+  /** Starts ticking (again a no-op once started or stopped). */
   start(): void {
     if (this.loopPromise || this.stopped) return;
     const wake = () => this.wake();

@@ -78,6 +78,7 @@ export interface ScheduleStorage {
   scheduleCreate(params: ScheduleWriteParams): Promise<Schedule>;
   /** Replaces a schedule's declaration and next tick (its last tick and task stay); null when it does not exist. */
   scheduleUpdate(params: ScheduleWriteParams): Promise<Schedule | null>;
+  /** The schedule, or null. */
   scheduleGet(params: ScheduleIdParams): Promise<Schedule | null>;
   /** Every schedule (of `source` when given), by id. */
   scheduleList(params: ScheduleListParams): Promise<Schedule[]>;
