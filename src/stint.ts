@@ -127,6 +127,10 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
         ticker.start();
       });
       worker.events.on("worker:stop", () => void ticker.stop());
+      // Reported where the worker's own errors go (the CLI logs them).
+      ticker.events.on("schedule:error", ({ scheduleId, error }) =>
+        worker.events.emit("worker:error", { workerId: worker.workerId, error, during: scheduleId ? `tick schedule ${scheduleId}` : "tick schedules" }),
+      );
       return worker;
     },
     async startWorker(workerOptions) {
