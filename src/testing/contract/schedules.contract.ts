@@ -1,11 +1,15 @@
-import { afterEach, beforeEach, describe, it } from "node:test";
+/**
+ * Schedule rows and ticks (port/schedules.ts). The race case runs its ticks concurrently
+ * on the one adapter: PostgreSQL's pool gives each its own connection and transaction;
+ * SQLite serializes them on its connection. Races across separate connections and
+ * processes are in tests/schedules/ticker.test.ts.
+ */
 import assert from "node:assert/strict";
-import { openStorage } from "../../../src/config/database.js";
-import { ErrorCode } from "../../../src/domain/errors.js";
-import type { StorageAdapter, ScheduleTickParams, ScheduleWriteParams } from "../../../src/storage/port/index.js";
-import type { Task } from "../../../src/domain/task.js";
-import type { StoreKind, TestStore } from "../../helpers/stores.js";
-import { createTask, DEF, T0, taskParams } from "./fixtures.js";
+import { ErrorCode } from "../../domain/errors.js";
+import type { Task } from "../../domain/task.js";
+import type { StorageAdapter, ScheduleTickParams, ScheduleWriteParams } from "../../storage/port/index.js";
+import type { ContractSuite } from "./suite.js";
+import { createTask, DEF, T0, taskParams, useStore } from "./fixtures.js";
 
 const MINUTE = 60_000;
 
@@ -49,34 +53,10 @@ function tickParams(overrides: Partial<ScheduleTickParams> = {}): ScheduleTickPa
   };
 }
 
-/** A fresh store per test, and more connections to it on demand (closed after the test). */
-function useStores(kind: StoreKind): { readonly adapter: StorageAdapter; connect(): Promise<StorageAdapter> } {
-  let store: TestStore | undefined;
-  const extra: StorageAdapter[] = [];
-  beforeEach(async () => {
-    store = await kind.create();
-  });
-  afterEach(async () => {
-    await Promise.all(extra.splice(0).map((adapter) => adapter.close()));
-    await store?.cleanup();
-    store = undefined;
-  });
-  return {
-    get adapter() {
-      if (!store) throw new Error("no store outside a test");
-      return store.adapter;
-    },
-    async connect() {
-      const adapter = await openStorage(store!.url);
-      extra.push(adapter);
-      return adapter;
-    },
-  };
-}
-
-export function schedulesContract(kind: StoreKind): void {
+export function schedulesContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("schedules", () => {
-    const store = useStores(kind);
+    const store = useStore(suite);
 
     it("stores, reads, lists by source, updates and deletes a schedule", async () => {
       const created = await store.adapter.scheduleCreate(scheduleParams({ name: "Nightly", input: { a: [1, "b"] } }));
@@ -158,9 +138,9 @@ export function schedulesContract(kind: StoreKind): void {
       assert.equal((await allTasks(store.adapter)).length, 1);
     });
 
-    it("one task per tick when several connections race for every tick", async () => {
+    it("one task per tick when several tickers race for every tick", async () => {
       await store.adapter.scheduleCreate(scheduleParams({ cron: "* * * * * *", nextRunAt: T0 + 1000 }));
-      const connections = [store.adapter, await store.connect(), await store.connect()];
+      const connections = [store.adapter, store.adapter, store.adapter];
       const TICKS = 10;
       for (let n = 1; n <= TICKS; n++) {
         const at = T0 + n * 1000;
