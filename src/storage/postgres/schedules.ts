@@ -12,8 +12,8 @@ import type { Task } from "../../domain/task.js";
 import type { ScheduleStorage, ScheduleWriteParams } from "../port/schedules.js";
 import type { TaskCreateParams } from "../port/types.js";
 import { intArray, textArray, timeArray } from "./arrays.js";
-import { statement, type Db, type Queryable } from "./db.js";
-import { mapPgError } from "./errors.js";
+import { statement, type Db, type Queryable } from "./connection.js";
+import { toStintError } from "./errors.js";
 import { encodeEvent } from "./notify.js";
 import { json, rowToTask, TASK_COLUMNS, ts, type TaskRow } from "./row.js";
 
@@ -175,7 +175,7 @@ export function scheduleOps(db: Db): ScheduleStorage {
         try {
           created = await insertTasks(tx, params.tasks);
         } catch (error) {
-          throw mapPgError(error, "create");
+          throw toStintError(error, "create");
         }
         await tx.query(SET_LAST_TASK, [params.id, created[created.length - 1].id]);
         return { outcome: "ticked" as const, tasks: created };

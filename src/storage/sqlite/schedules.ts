@@ -158,7 +158,7 @@ export function scheduleTick(db: Db, params: ScheduleTickParams): ScheduleTickRe
     }
     if (params.tasks.length === 0) return { outcome: "ticked", tasks: [] };
     // Nested: a savepoint inside this transaction, so a refused insert undoes the advance too.
-    const tasks = taskCreateMany(db, params.tasks);
+    const tasks = taskCreateMany(db, { tasks: params.tasks });
     db.stmt(SET_LAST_TASK).run(tasks[tasks.length - 1].id, params.id);
     return { outcome: "ticked", tasks };
   });

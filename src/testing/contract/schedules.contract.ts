@@ -126,7 +126,7 @@ export function schedulesContract(suite: ContractSuite): void {
       assert.deepEqual(after?.nextRunAt, new Date(T0 + 2 * MINUTE));
       assert.deepEqual(after?.lastRunAt, new Date(T0 + MINUTE));
       assert.equal(after?.lastTaskId, result.tasks[0].id);
-      assert.deepEqual((await store.adapter.taskGet(result.tasks[0].id))?.input, { to: "someone@example.com" });
+      assert.deepEqual((await store.adapter.taskGet({ id: result.tasks[0].id }))?.input, { to: "someone@example.com" });
     });
 
     it("a tick of a next run that moved (taken by another ticker) is stale and writes nothing", async () => {
