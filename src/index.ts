@@ -48,6 +48,11 @@ export type {
   ListMeta,
   DefinitionInfo,
 } from "./service/types.js";
+export type { ScheduleService, ScheduleDeclaration, ScheduleChanges, ScheduleRecord } from "./schedules/types.js";
+export type { ScheduleOverlap, ScheduleSource } from "./domain/schedule.js";
+export { DefaultScheduleService } from "./schedules/service.js";
+export { ScheduleTicker } from "./schedules/ticker.js";
+export type { ScheduleTickerEventMap } from "./schedules/ticker.js";
 export { Worker } from "./worker/worker.js";
 export type { WorkerOptions } from "./worker/options.js";
 export type { WorkerEventMap } from "./worker/events.js";

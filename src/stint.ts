@@ -20,6 +20,8 @@ import type { StartServerOptions } from "./graphql/options.js";
 export type { StartServerOptions };
 import { StintMetrics } from "./metrics/metrics.js";
 import { resolveMetricsConfig } from "./metrics/config.js";
+import { DefaultScheduleService } from "./schedules/service.js";
+import { ScheduleTicker } from "./schedules/ticker.js";
 
 /** Options of {@link createStint}: the config file's keys, plus what only code can give. */
 export interface CreateStintOptions extends StintConfig {
@@ -52,6 +54,8 @@ export interface ServerHandle {
 /** One Stint instance: the store, the registered definitions, the TaskService, and the workers and servers started from it. */
 export interface Stint {
   readonly tasks: TaskService;
+  /** Schedules at run time (list, get, create, update, delete); workers tick them. */
+  readonly schedules: DefaultScheduleService;
   readonly storage: StorageAdapter;
   readonly definitions: DefinitionRegistry;
   readonly clock: Clock;
@@ -88,14 +92,17 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
     ? "(adapter)"
     : ((options.useEnv ?? true) ? process.env.STINT_DATABASE_URL : undefined) || options.database || DEFAULT_DATABASE_URL;
   const storage = options.storage ?? (await openStorage(databaseUrl));
+  const signals = new WorkerSignals();
+  const schedules = new DefaultScheduleService({ storage, definitions, clock, signals });
   try {
     if (!options.skipMigrations) await storage.migrate();
+    // Only a config that says `schedules` owns the config schedules (see StintConfig).
+    if (options.schedules !== undefined) await schedules.syncConfig(options.schedules);
   } catch (error) {
     await storage.close().catch(() => undefined);
     throw error;
   }
 
-  const signals = new WorkerSignals();
   const events = new StintEvents();
   const tasks = new DefaultTaskService({
     storage,
@@ -114,11 +121,13 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
   // A definition without retries (normalized: retry null) re-runs an attempt only after a lost lease.
   const hasRetryPolicy = (definitionId: string) => (definitions.get(definitionId)?.retry?.attempts ?? 1) > 1;
   const workers = new Set<Worker>();
+  const tickers = new Set<ScheduleTicker>();
   const servers = new Set<ServerHandle>();
   let closed = false;
 
   const stint: Stint = {
     tasks,
+    schedules,
     storage,
     definitions,
     clock,
@@ -133,6 +142,17 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
         const unobserve = metrics.observeWorker(worker, hasRetryPolicy);
         worker.events.once("worker:stop", unobserve);
       }
+      // The worker's schedule ticker runs while the worker does (docs/schedules.md).
+      const ticker = new ScheduleTicker({ storage, definitions, clock, signals });
+      worker.events.on("worker:start", () => {
+        tickers.add(ticker);
+        ticker.start();
+      });
+      worker.events.on("worker:stop", () => void ticker.stop());
+      // Reported where the worker's own errors go (the CLI logs them).
+      ticker.events.on("schedule:error", ({ scheduleId, error }) =>
+        worker.events.emit("worker:error", { workerId: worker.workerId, error, during: scheduleId ? `tick schedule ${scheduleId}` : "tick schedules" }),
+      );
       return worker;
     },
     async startWorker(workerOptions) {
@@ -155,6 +175,7 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
       }
       const server = await startGraphQLServer({
         service: tasks,
+        schedules,
         ping: () => storage.ping(),
         ...(metrics ? { metrics, ...(metricsConfig.key ? { metricsKey: metricsConfig.key } : {}) } : {}),
         ...options.server,
@@ -178,6 +199,7 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
       closed = true;
       await Promise.all([...servers].map((s) => s.close()));
       await Promise.all([...workers].map((w) => w.stop()));
+      await Promise.all([...tickers].map((t) => t.stop()));
       await storage.close();
     },
   };

@@ -10,6 +10,7 @@ import { getApiKey, setApiKey } from "./auth-store";
 import { ErrorMessage } from "./components/error-message";
 import { usePolling } from "./hooks";
 import { DefinitionsPage } from "./pages/definitions-page";
+import { SchedulesPage } from "./pages/schedules-page";
 import { KeyPrompt } from "./pages/key-prompt";
 import { RunPage } from "./pages/run-page";
 import { RunsPage } from "./pages/runs-page";
@@ -87,7 +88,7 @@ export function App() {
 
 function Header(props: { route?: Route; access?: Access; keyed?: boolean; onTrigger?: () => void; onForgetKey?: () => void }) {
   const path = props.route?.path ?? "";
-  const section = path.startsWith("/definitions") ? "definitions" : path.startsWith("/workers") ? "workers" : "runs";
+  const section = path.startsWith("/definitions") ? "definitions" : path.startsWith("/schedules") ? "schedules" : path.startsWith("/workers") ? "workers" : "runs";
   return (
     <header class="topbar">
       <a class="brand" href={href("/")}>
@@ -101,6 +102,9 @@ function Header(props: { route?: Route; access?: Access; keyed?: boolean; onTrig
           </a>
           <a href={href("/definitions")} aria-current={section === "definitions" ? "page" : undefined}>
             Definitions
+          </a>
+          <a href={href("/schedules")} aria-current={section === "schedules" ? "page" : undefined}>
+            Schedules
           </a>
           <a href={href("/workers")} aria-current={section === "workers" ? "page" : undefined}>
             Workers
@@ -164,6 +168,7 @@ function Shell({ access, keyed, onForgetKey, onUnauthorized }: { access: Access;
     );
   else if (route.path === "/definitions")
     page = <DefinitionsPage definitions={list} error={definitions.data ? null : definitions.error} access={access} onTrigger={(definition) => setTrigger({ definition })} />;
+  else if (route.path === "/schedules") page = <SchedulesPage access={access} />;
   else if (route.path === "/workers") page = <WorkersPage definitions={list} />;
   else
     page = (

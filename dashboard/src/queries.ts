@@ -130,3 +130,35 @@ export async function deleteTask(id: string): Promise<boolean> {
   );
   return unwrap(data.backgroundTasks.deleteTask);
 }
+
+/** A schedule as the Schedules page shows it. */
+export interface ScheduleRow {
+  id: string;
+  definitionId: string;
+  cron: string;
+  timezone: string;
+  name: string | null;
+  enabled: boolean;
+  overlap: "allow" | "skip";
+  source: string;
+  nextRuns: string[];
+  lastRunAt: string | null;
+  lastTaskId: string | null;
+}
+
+const SCHEDULE = "id definitionId cron timezone name enabled overlap source nextRuns(count: 5) lastRunAt lastTaskId";
+
+export async function listSchedules(): Promise<ScheduleRow[]> {
+  const data = await graphql<{ backgroundTasks: { listSchedules: Env<ScheduleRow[]> } }>(
+    `query Schedules { backgroundTasks { listSchedules { data { ${SCHEDULE} } ${ERROR} } } }`,
+  );
+  return unwrap(data.backgroundTasks.listSchedules) ?? [];
+}
+
+export async function setScheduleEnabled(id: string, enabled: boolean): Promise<ScheduleRow> {
+  const data = await graphql<{ backgroundTasks: { updateSchedule: Env<ScheduleRow> } }>(
+    `mutation EnableSchedule($id: ID!, $enabled: Boolean!) { backgroundTasks { updateSchedule(id: $id, data: { enabled: $enabled }) { data { ${SCHEDULE} } ${ERROR} } } }`,
+    { id, enabled },
+  );
+  return unwrap(data.backgroundTasks.updateSchedule)!;
+}

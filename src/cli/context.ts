@@ -82,6 +82,11 @@ export async function openStint(context: CliContext, extra: { skipMigrations?: b
     server: context.options.server,
     // Only the long-running commands serve metrics; a one-shot command collects none.
     metrics: METRICS_COMMANDS.has(context.needs.command) ? (context.loaded.config.metrics ?? true) : false,
+    // The config's schedules are synced by the commands that may create the store and
+    // migrate it at start (dev, worker, serve, trigger), not by those that only read it.
+    ...(context.needs.store === "create" && !extra.skipMigrations && context.loaded.config.schedules !== undefined
+      ? { schedules: context.loaded.config.schedules }
+      : {}),
     useEnv: false, // the environment was already merged, below the flags
     skipMigrations: extra.skipMigrations ?? false,
   });

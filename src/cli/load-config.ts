@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Errors, isStintError } from "../domain/errors.js";
 import type { StintConfig } from "../config/define-config.js";
+import { configSchedulesProblem } from "../schedules/config-check.js";
 
 export const CONFIG_FILE_NAMES = ["stint.config.ts", "stint.config.js", "stint.config.mjs"] as const;
 
@@ -127,6 +128,11 @@ function checkConfig(path: string, value: unknown): StintConfig {
     if (section !== undefined && (!section || typeof section !== "object" || Array.isArray(section))) {
       throw Errors.configInvalid(path, `\`${key}\` must be an object`);
     }
+  }
+  if (config.schedules !== undefined) {
+    const ids = Array.isArray(config.definitions) ? config.definitions.map((definition) => (definition as { id: string }).id) : [];
+    const problem = configSchedulesProblem(config.schedules, ids);
+    if (problem) throw Errors.configInvalid(path, problem);
   }
   return config as StintConfig;
 }

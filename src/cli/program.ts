@@ -6,6 +6,7 @@ import { registerDev } from "./dev.js";
 import { registerInit } from "./init.js";
 import { registerLogs } from "./logs.js";
 import { registerMigrate } from "./migrate.js";
+import { registerSchedules } from "./schedules.js";
 import { registerServe } from "./serve.js";
 import { registerTasks } from "./tasks.js";
 import { registerTrigger } from "./trigger.js";
@@ -44,6 +45,7 @@ stint dev. In this repository:
   registerAbort(program);
   registerDefinitions(program);
   registerWorkers(program);
+  registerSchedules(program);
   for (const command of program.commands) command.exitOverride().configureOutput({ outputError: () => {} });
   return program;
 }

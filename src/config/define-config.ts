@@ -3,6 +3,7 @@
  * are applied where the config is read, so a config file says only what it changes.
  */
 import type { AnyTaskDefinition, TaskContextSource } from "../definition/types.js";
+import type { ScheduleDeclaration } from "../schedules/types.js";
 import type { ApiKeyConfig } from "../graphql/auth.js";
 import type { StartServerOptions } from "../graphql/options.js";
 import type { WorkerOptions } from "../worker/options.js";
@@ -67,6 +68,12 @@ export interface StintConfig {
   server?: StintServerConfig;
   /** Prometheus metrics; `false` turns them off (same as `{ enabled: false }`). */
   metrics?: boolean | StintMetricsConfig;
+  /**
+   * Recurring tasks (docs/schedules.md). Synced at each start: each is created or
+   * updated, and a config schedule no longer listed is deleted (schedules made with
+   * `stint.schedules.create` are left alone). Without this key nothing is synced.
+   */
+  schedules?: ScheduleDeclaration[];
 }
 
 /** Identity: returns the config unchanged, typed. */

@@ -61,6 +61,12 @@ export const ErrorCode = {
   ConfigNotFound: "CONFIG_NOT_FOUND",
   ConfigInvalid: "CONFIG_INVALID",
   NotAuthorized: "SECURITY_NOT_AUTHORIZED",
+  /** No schedule has this id. */
+  ScheduleNotFound: "SCHEDULE_NOT_FOUND",
+  /** A schedule id already in use (create, or twice in the config). */
+  ScheduleDuplicate: "SCHEDULE_DUPLICATE",
+  /** A schedule declaration Stint cannot run: bad cron, timezone, overlap, backfill or id. */
+  ScheduleInvalid: "SCHEDULE_INVALID",
   Closed: "STINT_CLOSED",
 } as const;
 /** One of the {@link ErrorCode} values. */
@@ -159,6 +165,13 @@ export const Errors = {
     new StintError(`Config file "${path}" is invalid: ${reason}`, ErrorCode.ConfigInvalid, { path, reason }),
   /** An API request without the permission it needs. */
   notAuthorized: () => new StintError("Not authorized!", ErrorCode.NotAuthorized),
+  /** No schedule has this id. */
+  scheduleNotFound: (id: string) => new StintError(`Schedule "${id}" was not found!`, ErrorCode.ScheduleNotFound, { id }),
+  /** A schedule id already in use. */
+  scheduleDuplicate: (id: string) => new StintError(`Schedule "${id}" already exists.`, ErrorCode.ScheduleDuplicate, { id }),
+  /** A schedule field Stint cannot use; `data.field` names it. */
+  scheduleInvalid: (field: string, reason: string) =>
+    new StintError(`Invalid schedule ${field}: ${reason}`, ErrorCode.ScheduleInvalid, { field, reason }),
   /** A call on a Stint that was closed. */
   closed: () => new StintError("Stint has been closed.", ErrorCode.Closed),
 };

@@ -3,6 +3,7 @@
  * the request-scoped caches. Built fresh per request, so nothing leaks between callers.
  */
 import type { TaskService } from "../service/types.js";
+import type { ScheduleService } from "../schedules/types.js";
 import type { Identity } from "../domain/task.js";
 import type { Permission } from "./auth.js";
 import type { TaskLoader } from "./task-loader.js";
@@ -10,6 +11,8 @@ import type { ReadBudget } from "../storage/port/types.js";
 
 export interface GraphQLContext {
   service: TaskService;
+  /** Schedules (absent on a server started without them). */
+  schedules: ScheduleService | undefined;
   /** What the caller's API key allows (everything when no key is configured). */
   permissions: ReadonlySet<Permission>;
   /** The caller's identity (its API key), stored as `createdBy` of what it triggers. */

@@ -3,6 +3,7 @@
  * worded here only: `StartServerOptions` and the config file's `server` section are these.
  */
 import type { TaskService } from "../service/types.js";
+import type { ScheduleService } from "../schedules/types.js";
 import type { ApiKeyConfig } from "./auth.js";
 import type { MetricsSource } from "../metrics/http.js";
 import { Errors, describeValue } from "../domain/errors.js";
@@ -11,6 +12,8 @@ import { Errors, describeValue } from "../domain/errors.js";
 export interface GraphQLServerOptions {
   /** The use cases the API serves. */
   service: TaskService;
+  /** Serves the schedule queries and mutations (createStint passes its own). @defaultValue none: they answer an error */
+  schedules?: ScheduleService;
   /** The store's health check, answered at `/healthz`. */
   ping: () => Promise<void>;
   /**
@@ -69,7 +72,7 @@ export interface GraphQLServerOptions {
 }
 
 /** The options `Stint.startServer` takes (and the config file's `server`): all but the service and health check, which the Stint gives. */
-export type StartServerOptions = Omit<GraphQLServerOptions, "service" | "ping" | "metrics" | "metricsKey">;
+export type StartServerOptions = Omit<GraphQLServerOptions, "service" | "schedules" | "ping" | "metrics" | "metricsKey">;
 
 /** What `onAuthFailure` is told of one failed authentication. */
 export interface AuthFailureEvent {
@@ -82,10 +85,11 @@ export interface AuthFailureEvent {
   blocked: boolean;
 }
 
-export type ResolvedServerOptions = Required<Omit<GraphQLServerOptions, "staticDir" | "apiKeys" | "env" | "metrics" | "metricsKey">> & {
+export type ResolvedServerOptions = Required<Omit<GraphQLServerOptions, "staticDir" | "apiKeys" | "env" | "metrics" | "metricsKey" | "schedules">> & {
   staticDir: string | undefined;
   metrics: MetricsSource | undefined;
   metricsKey: string | undefined;
+  schedules: ScheduleService | undefined;
   apiKeys: readonly ApiKeyConfig[];
 };
 
@@ -106,6 +110,7 @@ export function resolveServerOptions(
   const env = options.env ?? process.env;
   return {
     service: options.service,
+    schedules: options.schedules,
     ping: options.ping,
     // An IPv6 literal may come as a URL writes it (`[::1]`); listen() wants it bare.
     host: (options.host ?? SERVER_DEFAULTS.host).replace(/^\[(.*)\]$/, "$1"),

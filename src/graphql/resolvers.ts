@@ -16,6 +16,7 @@ import { DateTimeScalar, JSONScalar, NumberScalar } from "./scalars.js";
 import { selectedDataFields, selectedFields } from "./selection-fields.js";
 import { checkWriteSelection } from "./write-selection.js";
 import { wantsLogItems } from "../storage/port/types.js";
+import { scheduleMutationResolvers, scheduleQueryResolvers, scheduleTypeResolvers } from "./schedule-resolvers.js";
 
 interface ListArgs {
   where?: Record<string, unknown> | null;
@@ -123,6 +124,7 @@ export const resolvers = {
         context.service.listLogs({ ...listParams(args, context), ...readOptions(context, selectedDataFields(info)) }),
       ),
     listWorkers: (_: unknown, __: unknown, context: GraphQLContext) => envelope(context, "r", () => context.service.listWorkers()),
+    ...scheduleQueryResolvers,
   },
 
   WebinyBackgroundTaskMutation: {
@@ -143,7 +145,10 @@ export const resolvers = {
       }),
     deleteTask: (_: unknown, args: { id: string }, context: GraphQLContext) =>
       envelope(context, "d", () => context.service.deleteTask(args.id)),
+    ...scheduleMutationResolvers,
   },
+
+  ...scheduleTypeResolvers,
 
   WebinyBackgroundTask: {
     logs: async (task: Task, args: NestedLogsArgs, context: GraphQLContext, info: GraphQLResolveInfo) => {

@@ -55,6 +55,7 @@ export function createYogaApp(schema: GraphQLSchema, options: ResolvedServerOpti
       const budget = new ByteBudget(options.maxResponseBytes);
       return {
         service: options.service,
+        schedules: options.schedules,
         permissions: caller.permissions,
         identity: caller.identity,
         debug: options.debug,

@@ -8,6 +8,8 @@ import { EventEmitter } from "node:events";
 export interface SignalMap {
   "tasks-available": [];
   "task-aborted": [id: string];
+  /** A schedule was created, changed or deleted: tickers re-read when the next one is due. */
+  "schedules-changed": [];
 }
 
 export class WorkerSignals extends EventEmitter<SignalMap> {

@@ -225,6 +225,43 @@ describe("dashboard in headless Chromium", { skip: hasChromium ? false : `no Chr
     }
   });
 
+  it("lists schedules with their next five runs, and lets a w key (only) switch one off and on", async () => {
+    const created = await stint.graphql<{ backgroundTasks: { createSchedule: { error: unknown } } }>(
+      `mutation { backgroundTasks { createSchedule(data: { id: "nightlyWait", definition: "longRunning", cron: "0 3 * * *", timezone: "Europe/Paris", input: { steps: 10 } }) { error { message } } } }`,
+      {},
+      ADMIN_KEY,
+    );
+    assert.equal(created.backgroundTasks.createSchedule.error, null);
+    const reader = await openWithKey(READER_KEY);
+    try {
+      await reader.page.goto(`${stint.origin}/#/schedules`);
+      const row = reader.page.locator('[data-schedule="nightlyWait"]');
+      await row.waitFor({ timeout: 10_000 }).catch(async (error) => {
+        throw new Error(`${(error as Error).message}\npage: ${await reader.page.locator("main, body").first().textContent()}`);
+      });
+      assert.equal(await row.locator(".next-runs li").count(), 5);
+      assert.match((await row.textContent()) ?? "", /0 3 \* \* \*.*Europe\/Paris/);
+      assert.equal(await row.getByRole("switch").isDisabled(), true);
+    } finally {
+      await reader.context.close();
+    }
+    const { context, page } = await openWithKey(ADMIN_KEY);
+    try {
+      await page.goto(`${stint.origin}/#/schedules`);
+      const row = page.locator('[data-schedule="nightlyWait"]');
+      const toggle = row.getByRole("switch");
+      await toggle.waitFor();
+      await toggle.click();
+      await row.getByText("none (disabled)").waitFor();
+      assert.equal((await stint.stint.schedules.get("nightlyWait"))?.enabled, false);
+      await toggle.click();
+      await row.locator(".next-runs li").first().waitFor();
+      assert.equal((await stint.stint.schedules.get("nightlyWait"))?.enabled, true);
+    } finally {
+      await context.close();
+    }
+  });
+
   it("logged no console errors on any page", () => {
     assert.deepEqual(consoleErrors, []);
   });

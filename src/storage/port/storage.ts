@@ -46,6 +46,7 @@ import type {
 import type { TaskStatsParams, TaskStatsRow, WorkerListParams, WorkerRecord, WorkerUnregisterParams } from "./observability.js";
 import type { Task } from "../../domain/task.js";
 import type { TaskLog } from "../../domain/log.js";
+import type { ScheduleStorage } from "./schedules.js";
 
 /** What `watchAborts` needs from the worker. */
 export interface AbortWatchOptions {
@@ -72,7 +73,7 @@ export interface MigrateResult {
 }
 
 /** The storage port: everything Stint stores goes through it. `stint/sqlite` and `stint/postgres` implement it; the contract suite (`runStorageContract` in `stint/testing`, src/testing/contract) says what each method guarantees. */
-export interface StorageAdapter {
+export interface StorageAdapter extends ScheduleStorage {
   readonly name: "sqlite" | "postgres";
   readonly capabilities: StorageCapabilities;
 

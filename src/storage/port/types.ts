@@ -360,6 +360,8 @@ export type StorageEvent =
   /** Notifications reach this process from now on (the first LISTEN connection is up). */
   | { type: "listening" }
   | { type: "task-aborted"; id: string }
+  /** A schedule was created, changed or deleted: tickers re-read the next due tick. */
+  | { type: "schedules-changed" }
   /** A trigger stored this task claimed by worker `workerId` (handoff): that worker runs it. */
   | { type: "task-handed"; workerId: string; claim: ClaimedTask };
 

@@ -11,6 +11,7 @@ import { logOps } from "./logs.js";
 import { migrate, storedVersion } from "./migrate.js";
 import { createListener, encodeEvent, notifySql } from "./notify.js";
 import { resolveOptions, type PostgresStorageOptions } from "./options.js";
+import { scheduleOps } from "./schedules.js";
 import { taskOps } from "./tasks.js";
 import { workerOps } from "./workers.js";
 
@@ -23,6 +24,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageA
   const finishes = finishOps(db);
   const logs = logOps(db);
   const workers = workerOps(db);
+  const schedules = scheduleOps(db);
   /** Workers of this process whose claims offered a handoff slot. */
   const offering = new Set<string>();
   const listener = createListener({
@@ -84,6 +86,8 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageA
 
     logAppend: (params) => logs.append(params),
     logList: (params) => logs.list(params),
+
+    ...schedules,
 
     async publish(event) {
       await db.query(notifySql(db.names), [encodeEvent(event)]);

@@ -30,13 +30,13 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 5,
-    name: "reserved",
-    sql: "-- Placeholder: this number belongs to another branch's migration (issue 20, flow control\n-- and schedules), which replaces this file when both land. It changes nothing.\nSELECT 1;\n",
+    name: "reserved_flow_control",
+    sql: "-- Reserved for issue 20's flow control (idempotency keys, concurrency limits, priorities),\n-- built on another branch at the same time. This placeholder keeps the versions gapless\n-- until that migration lands and replaces it.\nSELECT 1;\n",
   },
   {
     version: 6,
-    name: "reserved",
-    sql: "-- Placeholder: this number belongs to another branch's migration (issue 20, flow control\n-- and schedules), which replaces this file when both land. It changes nothing.\nSELECT 1;\n",
+    name: "schedules",
+    sql: "-- Schedules (docs/schedules.md): a definition triggered on a cron expression. The row holds\n-- the declaration and the tick state; a tick advances next_run_at by compare-and-set in the\n-- transaction that inserts its task, so each tick creates its task once across processes.\n\nCREATE TABLE schedules (\n  id               text COLLATE \"C\" NOT NULL PRIMARY KEY,\n  definition_id    text COLLATE \"C\" NOT NULL,\n  cron             text COLLATE \"C\" NOT NULL,\n  timezone         text COLLATE \"C\" NOT NULL,\n  input            jsonb            NOT NULL,\n  name             text COLLATE \"C\",\n  enabled          boolean          NOT NULL,\n  overlap          text COLLATE \"C\" NOT NULL CHECK (overlap IN ('allow', 'skip')),\n  backfill_seconds integer          NOT NULL DEFAULT 0 CHECK (backfill_seconds >= 0),\n  source           text COLLATE \"C\" NOT NULL CHECK (source IN ('config', 'api')),\n  -- NULL while disabled (or when the cron never runs again).\n  next_run_at      timestamptz,\n  last_run_at      timestamptz,\n  -- No foreign key: the schedule outlives a deleted task (overlap then sees none running).\n  last_task_id     text COLLATE \"C\",\n  created_on       timestamptz      NOT NULL,\n  saved_on         timestamptz      NOT NULL\n);\n\n-- The ticker's \"what is due next\": only enabled schedules have a next_run_at.\nCREATE INDEX schedules_due_idx ON schedules (next_run_at, definition_id) WHERE next_run_at IS NOT NULL;\n",
   },
   {
     version: 7,

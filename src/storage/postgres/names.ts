@@ -13,6 +13,8 @@ export interface SqlNames {
   slots: string;
   /** The worker registry (migration 0007). */
   workers: string;
+  /** Schedules (migration 0006). */
+  schedules: string;
   migrations: string;
   /** LISTEN/NOTIFY channel: one per schema so two Stint installs never wake each other. */
   channel: string;
@@ -32,6 +34,7 @@ export function sqlNames(schema: string): SqlNames {
     logItems: `${s}.task_log_items`,
     slots: `${s}.worker_slots`,
     workers: `${s}.workers`,
+    schedules: `${s}.schedules`,
     migrations: `${s}.stint_migrations`,
     channel: `stint_${schema}`,
   };

@@ -34,6 +34,7 @@ export function decodeEvent(payload: string | undefined): WireEvent | null {
     const value = JSON.parse(payload ?? "") as { type?: unknown; id?: unknown; workerId?: unknown; row?: unknown };
     if (value?.type === "tasks-available") return { type: "tasks-available" };
     if (value?.type === "task-aborted" && typeof value.id === "string") return { type: "task-aborted", id: value.id };
+    if (value?.type === "schedules-changed") return { type: "schedules-changed" };
     if (value?.type === "task-handed" && typeof value.workerId === "string") {
       if (typeof value.id === "string") return { type: "task-handed-ref", workerId: value.workerId, id: value.id };
       const row = rowFromJson(value.row);

@@ -9,6 +9,29 @@
 
 CREATE SCHEMA stint;
 
+-- Name: schedules; Type: TABLE; Schema: stint; Owner: -
+
+CREATE TABLE stint.schedules (
+    id text NOT NULL COLLATE pg_catalog."C",
+    definition_id text NOT NULL COLLATE pg_catalog."C",
+    cron text NOT NULL COLLATE pg_catalog."C",
+    timezone text NOT NULL COLLATE pg_catalog."C",
+    input jsonb NOT NULL,
+    name text COLLATE pg_catalog."C",
+    enabled boolean NOT NULL,
+    overlap text NOT NULL COLLATE pg_catalog."C",
+    backfill_seconds integer DEFAULT 0 NOT NULL,
+    source text NOT NULL COLLATE pg_catalog."C",
+    next_run_at timestamp with time zone,
+    last_run_at timestamp with time zone,
+    last_task_id text COLLATE pg_catalog."C",
+    created_on timestamp with time zone NOT NULL,
+    saved_on timestamp with time zone NOT NULL,
+    CONSTRAINT schedules_backfill_seconds_check CHECK ((backfill_seconds >= 0)),
+    CONSTRAINT schedules_overlap_check CHECK ((overlap = ANY (ARRAY['allow'::text, 'skip'::text]))),
+    CONSTRAINT schedules_source_check CHECK ((source = ANY (ARRAY['config'::text, 'api'::text])))
+);
+
 -- Name: stint_migrations; Type: TABLE; Schema: stint; Owner: -
 
 CREATE TABLE stint.stint_migrations (
@@ -114,6 +137,11 @@ CREATE UNLOGGED TABLE stint.workers (
     CONSTRAINT workers_lease_ms_check CHECK ((lease_ms > 0))
 );
 
+-- Name: schedules schedules_pkey; Type: CONSTRAINT; Schema: stint; Owner: -
+
+ALTER TABLE ONLY stint.schedules
+    ADD CONSTRAINT schedules_pkey PRIMARY KEY (id);
+
 -- Name: stint_migrations stint_migrations_pkey; Type: CONSTRAINT; Schema: stint; Owner: -
 
 ALTER TABLE ONLY stint.stint_migrations
@@ -143,6 +171,10 @@ ALTER TABLE ONLY stint.worker_slots
 
 ALTER TABLE ONLY stint.workers
     ADD CONSTRAINT workers_pkey PRIMARY KEY (worker_id);
+
+-- Name: schedules_due_idx; Type: INDEX; Schema: stint; Owner: -
+
+CREATE INDEX schedules_due_idx ON stint.schedules USING btree (next_run_at, definition_id) WHERE (next_run_at IS NOT NULL);
 
 -- Name: task_log_items_log_idx; Type: INDEX; Schema: stint; Owner: -
 

@@ -18,6 +18,7 @@ import { logAppend, logList } from "./logs.js";
 import { migrate, storedVersion } from "./migrate.js";
 import { assertCreatable, assertStintFile } from "./store-file.js";
 import { taskStats, workerList, workerUnregister } from "./workers.js";
+import * as schedules from "./schedules.js";
 import { taskCreateMany, taskDelete, taskGet, taskGetMany, taskList } from "./tasks.js";
 
 const CAPABILITIES: StorageCapabilities = Object.freeze({
@@ -99,6 +100,15 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
 
     logAppend: op((params) => logAppend(db, params)),
     logList: op((params) => logList(db, params)),
+
+    scheduleCreate: op((params) => schedules.scheduleCreate(db, params)),
+    scheduleUpdate: op((params) => schedules.scheduleUpdate(db, params)),
+    scheduleGet: op((params) => schedules.scheduleGet(db, params)),
+    scheduleList: op((params) => schedules.scheduleList(db, params)),
+    scheduleDelete: op((params) => schedules.scheduleDelete(db, params)),
+    scheduleListDue: op((params) => schedules.scheduleListDue(db, params)),
+    scheduleNextDueAt: op((params) => schedules.scheduleNextDueAt(db, params)),
+    scheduleTick: op((params) => schedules.scheduleTick(db, params)),
 
     // Only a file has other connections: in memory, every abort is this process's own.
     ...(usesWal(options.filename) ? { watchAborts: (watch: AbortWatchOptions) => watchAborts(db, watch) } : {}),

@@ -25,13 +25,13 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 4,
-    name: "reserved",
-    sql: "-- Placeholder: this number belongs to another branch's migration (issue 20, flow control\n-- and schedules), which replaces this file when both land. It changes nothing.\nSELECT 1;\n",
+    name: "reserved_flow_control",
+    sql: "-- Reserved for issue 20's flow control (idempotency keys, concurrency limits, priorities),\n-- built on another branch at the same time. This placeholder keeps the versions gapless\n-- until that migration lands and replaces it.\nSELECT 1;\n",
   },
   {
     version: 5,
-    name: "reserved",
-    sql: "-- Placeholder: this number belongs to another branch's migration (issue 20, flow control\n-- and schedules), which replaces this file when both land. It changes nothing.\nSELECT 1;\n",
+    name: "schedules",
+    sql: "-- Schedules (docs/schedules.md): a definition triggered on a cron expression. The row holds\n-- the declaration and the tick state; a tick advances next_run_at by compare-and-set in the\n-- transaction that inserts its task, so each tick creates its task once.\n\nCREATE TABLE stint_schedules (\n  id               TEXT    NOT NULL PRIMARY KEY,\n  definition_id    TEXT    NOT NULL,\n  cron             TEXT    NOT NULL,\n  timezone         TEXT    NOT NULL,\n  input            TEXT    NOT NULL,\n  name             TEXT,\n  enabled          INTEGER NOT NULL CHECK (enabled IN (0, 1)),\n  overlap          TEXT    NOT NULL CHECK (overlap IN ('allow', 'skip')),\n  backfill_seconds INTEGER NOT NULL DEFAULT 0 CHECK (backfill_seconds >= 0),\n  source           TEXT    NOT NULL CHECK (source IN ('config', 'api')),\n  -- NULL while disabled (or when the cron never runs again).\n  next_run_at      INTEGER,\n  last_run_at      INTEGER,\n  -- No foreign key: the schedule outlives a deleted task (overlap then sees none running).\n  last_task_id     TEXT,\n  created_on       INTEGER NOT NULL,\n  saved_on         INTEGER NOT NULL\n) STRICT;\n\n-- The ticker's \"what is due next\": only enabled schedules have a next_run_at.\nCREATE INDEX stint_schedules_due ON stint_schedules (next_run_at, definition_id) WHERE next_run_at IS NOT NULL;\n",
   },
   {
     version: 6,

@@ -26,6 +26,26 @@ CREATE TABLE stint_logs (
   UNIQUE (task_id, iteration)
 ) STRICT;
 
+CREATE TABLE stint_schedules (
+  id               TEXT    NOT NULL PRIMARY KEY,
+  definition_id    TEXT    NOT NULL,
+  cron             TEXT    NOT NULL,
+  timezone         TEXT    NOT NULL,
+  input            TEXT    NOT NULL,
+  name             TEXT,
+  enabled          INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+  overlap          TEXT    NOT NULL CHECK (overlap IN ('allow', 'skip')),
+  backfill_seconds INTEGER NOT NULL DEFAULT 0 CHECK (backfill_seconds >= 0),
+  source           TEXT    NOT NULL CHECK (source IN ('config', 'api')),
+  -- NULL while disabled (or when the cron never runs again).
+  next_run_at      INTEGER,
+  last_run_at      INTEGER,
+  -- No foreign key: the schedule outlives a deleted task (overlap then sees none running).
+  last_task_id     TEXT,
+  created_on       INTEGER NOT NULL,
+  saved_on         INTEGER NOT NULL
+) STRICT;
+
 CREATE TABLE stint_task_count (
   id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
   n  INTEGER NOT NULL CHECK (n >= 0)
@@ -77,6 +97,8 @@ CREATE TABLE stint_workers (
 ) STRICT;
 
 CREATE INDEX stint_logs_created ON stint_logs (created_on DESC, id DESC);
+
+CREATE INDEX stint_schedules_due ON stint_schedules (next_run_at, definition_id) WHERE next_run_at IS NOT NULL;
 
 CREATE TRIGGER stint_tasks_count_delete AFTER DELETE ON stint_tasks
 BEGIN

@@ -20,6 +20,7 @@ import { readFieldsContract } from "./read-fields.contract.js";
 import { refusedValuesContract } from "./refused-values.contract.js";
 import { taskStatsContract } from "./task-stats.contract.js";
 import { workersContract } from "./workers.contract.js";
+import { schedulesContract } from "./schedules.contract.js";
 import { contractSuite, type StorageContractOptions } from "./suite.js";
 
 export type { ContractStore, ContractTestApi, StorageContractOptions } from "./suite.js";
@@ -66,5 +67,6 @@ export function runStorageContract(options: StorageContractOptions): void {
     refusedValuesContract(suite);
     workersContract(suite);
     taskStatsContract(suite);
+    schedulesContract(suite);
   });
 }
