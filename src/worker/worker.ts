@@ -30,6 +30,7 @@ import { WakeGate } from "./wake-gate.js";
 import { settledWithin } from "./settled-within.js";
 import { claimedSnapshot, finishParams } from "./finish-params.js";
 import type { WorkerSignals } from "./signals.js";
+import { traceIteration, withStoredContext, type IterationTrace } from "../observability/tracing.js";
 
 /** Abort reason given to iterations still running when a stop's deadline passes. */
 const SHUTDOWN = Errors.closed();
@@ -504,7 +505,11 @@ export class Worker {
     const id = claim.task.id;
     let next: ClaimedTask | undefined;
     try {
-      next = (isIteration ? await this.runIteration(claim, abort, phases) : await this.runPendingHooks(claim)) ?? undefined;
+      // Traced: the attempt in a `stint.iteration` span; owed hooks in the trigger's trace.
+      next =
+        (isIteration
+          ? await traceIteration(claim.task, claim.traceContext, (trace) => this.runIteration(claim, abort, phases, trace))
+          : await withStoredContext(claim.traceContext, () => this.runPendingHooks(claim))) ?? undefined;
     } catch (error) {
       this.reportError(error, `task ${id}`);
       await this.giveBack([claim], "hand back claim");
@@ -537,7 +542,7 @@ export class Worker {
   }
 
   /** Runs one iteration and stores its outcome; returns the next iteration's claim when kept. */
-  private async runIteration(claim: ClaimedTask, abort: LazyAbort, phases: IterationPhases): Promise<ClaimedTask | void> {
+  private async runIteration(claim: ClaimedTask, abort: LazyAbort, phases: IterationPhases, trace: IterationTrace): Promise<ClaimedTask | void> {
     const { task } = claim;
     const definition = this.deps.definitions.get(task.definitionId);
     if (!definition) throw Errors.definitionNotFound(task.definitionId);
@@ -577,6 +582,7 @@ export class Worker {
       // Tracked: stop() waits for these writes before the store closes.
       const handBack = this.handBackStopped(claim, definition, result, abort.reason === SHUTDOWN);
       this.trackRelease(handBack);
+      trace.handedBack();
       await handBack;
       this.events.emit("task:iteration", { task, status: outcome.status, applied: false, durationMs: Date.now() - startedAt });
       return;
@@ -626,6 +632,7 @@ export class Worker {
     } finally {
       phases.stored();
     }
+    trace.outcome(outcome, stored.applied);
     const storedTask = stored.task ?? task;
     if (this.events.listenerCount("task:iteration") > 0) {
       this.events.emit("task:iteration", { task: storedTask, status: outcome.status, applied: stored.applied, durationMs: Date.now() - startedAt });
@@ -634,7 +641,13 @@ export class Worker {
     if (result.timedOut) this.events.emit("task:timeout", { task: storedTask });
     if (outcome.status === "running") {
       if (stored.leaseToken !== undefined && stored.task) {
-        return { kind: "iteration", task: stored.task, leaseToken: stored.leaseToken, leaseExpiresAt: stored.leaseExpiresAt! };
+        return {
+          kind: "iteration",
+          task: stored.task,
+          leaseToken: stored.leaseToken,
+          leaseExpiresAt: stored.leaseExpiresAt!,
+          traceContext: claim.traceContext, // the task's next iteration, in the same trace
+        };
       }
       if ((outcome.runAt ?? outcome.retryAt ?? 0) <= this.clock.now()) this.wake();
       return;

@@ -9,6 +9,7 @@ import type { TaskRecord } from "../../domain/task-record.js";
 import { createResponse } from "../../response/response.js";
 import { shapeError, shapeThrown, stackOf, withStack } from "../../response/error-shape.js";
 import type { FromThread, RpcMethod, ThreadInit, ToThread } from "./protocol.js";
+import { withStoredContext } from "../../observability/tracing.js";
 
 const init = workerData as ThreadInit;
 const port = parentPort!;
@@ -94,11 +95,13 @@ async function main() {
       set: (progress) => post({ type: "progress", progress }),
     },
   };
-  const response = await definition.run({
+  // In the iteration's trace: spans run() makes join it when the module registers an SDK
+  // in this thread (the parent's SDK does not reach a worker thread).
+  const response = await withStoredContext(init.traceContext, () => definition.run({
     input: structuredClone(task.input), // as in the worker's thread: run() may change its copy
     controller,
     definition: { id: definition.id, title: definition.title, description: definition.description, maxIterations: definition.maxIterations },
-  });
+  }));
   post({ type: "result", response });
 }
 

@@ -99,6 +99,8 @@ export interface TaskRow {
   attempt: number;
   lease_token: number;
   lease_expires_at: Date | null;
+  /** Selected by the claims only (and the handoff's rows): the trigger's trace context. */
+  trace_context?: Record<string, string> | null;
 }
 
 export function rowToTask(row: TaskRow): Task {
@@ -170,6 +172,7 @@ export function rowToClaim(row: TaskRow, fallbackExpiresAt = 0): ClaimedTask {
     task: rowToTask(row),
     leaseToken: row.lease_token,
     leaseExpiresAt: row.lease_expires_at ? row.lease_expires_at.getTime() : fallbackExpiresAt,
+    traceContext: row.trace_context ?? null,
   };
 }
 

@@ -23,4 +23,9 @@ export const migrations: readonly Migration[] = [
     name: "settle_due_rows",
     sql: "-- A settled task (terminal, with no hook owed) has no due time. Before this version, a\n-- lease hand-back that arrived after a finish had committed could leave one, and such a\n-- row was claimed again as a hook every lease period, for ever. Hand-backs and claims now\n-- leave settled rows alone; this clears what older versions left.\nUPDATE stint_tasks\nSET due_at = NULL, lease_expires_at = NULL, lease_owner = NULL\nWHERE due_at IS NOT NULL AND status IN ('success', 'failed', 'aborted') AND hook_pending = 0;\n",
   },
+  {
+    version: 4,
+    name: "task_trace_context",
+    sql: "-- The trigger's trace context (JSON: the W3C traceparent / tracestate fields the app's\n-- OpenTelemetry propagator wrote), handed back with each claim so the task's iterations\n-- join the trigger's trace (docs/tracing.md). NULL when the trigger was not traced.\nALTER TABLE stint_tasks ADD COLUMN trace_context TEXT;\n",
+  },
 ];

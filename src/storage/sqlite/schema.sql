@@ -60,7 +60,7 @@ CREATE TABLE stint_tasks (
   lease_expires_at INTEGER,
   due_at           INTEGER,
   hook_pending     INTEGER NOT NULL DEFAULT 0 CHECK (hook_pending IN (0, 1))
-) STRICT;
+, trace_context TEXT) STRICT;
 
 CREATE INDEX stint_logs_created ON stint_logs (created_on DESC, id DESC);
 
