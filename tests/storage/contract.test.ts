@@ -17,6 +17,7 @@ import { migrateContract } from "./contract/migrate.contract.js";
 import { nextDueContract } from "./contract/next-due.contract.js";
 import { readFieldsContract } from "./contract/read-fields.contract.js";
 import { refusedValuesContract } from "./contract/refused-values.contract.js";
+import { traceContextContract } from "./contract/trace-context.contract.js";
 
 for (const kind of await storeKinds()) {
   describe(`storage contract: ${kind.name}`, () => {
@@ -33,5 +34,6 @@ for (const kind of await storeKinds()) {
     deleteContract(kind);
     migrateContract(kind);
     refusedValuesContract(kind);
+    traceContextContract(kind);
   });
 }
