@@ -252,8 +252,6 @@ for (const kind of await storeKinds()) {
 }
 
 describe("traces across a worker thread", () => {
-  after(() => undefined);
-
   it("continues the trace into a child triggered from a run() isolated in a thread", async () => {
     tracing.reset();
     const store = await sqliteStore.create();
@@ -270,6 +268,8 @@ describe("traces across a worker thread", () => {
       const parentIteration = named(spans, "stint.iteration").find((s) => s.attributes["stint.task.id"] === id)!;
       const childTrigger = named(spans, "stint.trigger").find((s) => s.attributes["stint.task.id"] === child.id)!;
       assert.equal(childTrigger.parentSpanId, parentIteration.spanId, "the thread's trigger call ran in the iteration's context");
+      const parent = await stint.tasks.getTask(id);
+      assert.deepEqual(parent!.output, { traceId: parentIteration.traceId, spanId: parentIteration.spanId }, "run() in the thread sees the iteration's span context");
     } finally {
       await stint.close();
       await store.cleanup();
