@@ -5,12 +5,14 @@
  */
 import { pino, type Logger } from "pino";
 import { UsageError } from "./errors.js";
+import { activeTraceFields } from "../observability/log-trace.js";
 
 export type { Logger };
 
 const LEVELS: Record<number, string> = { 10: "TRACE", 20: "DEBUG", 30: "INFO ", 40: "WARN ", 50: "ERROR", 60: "FATAL" };
 const COLORS: Record<number, string> = { 10: "90", 20: "90", 30: "32", 40: "33", 50: "31", 60: "35" };
-const HIDDEN = new Set(["level", "time", "msg", "pid", "hostname", "name"]);
+// spanId: in JSON lines only (a terminal reader follows the trace id).
+const HIDDEN = new Set(["level", "time", "msg", "pid", "hostname", "name", "spanId"]);
 
 export interface LoggerOptions {
   /** @defaultValue process.env.STINT_LOG_LEVEL (checked) ?? "info" */
@@ -25,9 +27,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const pretty = options.pretty ?? Boolean((stream as NodeJS.WriteStream).isTTY);
   const level = options.level ?? logLevelFromEnv();
   const base = { name: "stint" };
-  if (!pretty) return pino({ level, base }, stream as never);
+  // The trace id of the active span, when an OpenTelemetry SDK is registered (docs/tracing.md).
+  const mixin = activeTraceFields;
+  if (!pretty) return pino({ level, base, mixin }, stream as never);
   const color = Boolean((stream as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR;
-  return pino({ level, base }, { write: (line: string) => void stream.write(formatPretty(line, color)) });
+  return pino({ level, base, mixin }, { write: (line: string) => void stream.write(formatPretty(line, color)) });
 }
 
 /** STINT_LOG_LEVEL, checked here because pino's own refusal ("unknown level") does not say where the value came from. */
