@@ -9,7 +9,6 @@ import type { TaskRecord } from "../../domain/task-record.js";
 import { createResponse } from "../../response/response.js";
 import { shapeError, shapeThrown, stackOf, withStack } from "../../response/error-shape.js";
 import type { FromThread, RpcMethod, ThreadInit, ToThread } from "./protocol.js";
-import { withStoredContext } from "../../observability/tracing.js";
 
 const init = workerData as ThreadInit;
 const port = parentPort!;
@@ -95,13 +94,15 @@ async function main() {
       set: (progress) => post({ type: "progress", progress }),
     },
   };
-  // In the iteration's trace: spans run() makes join it when the module registers an SDK
-  // in this thread (the parent's SDK does not reach a worker thread).
-  const response = await withStoredContext(init.traceContext, () => definition.run({
+  const run = () => definition.run({
     input: structuredClone(task.input), // as in the worker's thread: run() may change its copy
     controller,
     definition: { id: definition.id, title: definition.title, description: definition.description, maxIterations: definition.maxIterations },
-  }));
+  });
+  // In the iteration's trace: spans run() makes join it when the module registers an SDK
+  // in this thread. Without a trace context the API is not even loaded.
+  const traceContext = init.traceContext;
+  const response = traceContext ? await (await import("../../observability/thread-trace.js")).runInTraceContext(traceContext, run) : await run();
   post({ type: "result", response });
 }
 
