@@ -226,6 +226,37 @@ for (const kind of await storeKinds()) {
       assert.equal(ofTraced.parentSpanId, trigger.spanId);
     });
 
+    it("traces triggerMany as one span whose context every task of the batch carries", async () => {
+      const quick = createTaskDefinition({ id: "quick", title: "Quick", run: ({ response }) => response.done() });
+      const f = await stintFixture(kind, [quick]);
+      fixtures.push(f);
+      const tasks = await f.stint.tasks.triggerMany([{ definition: quick }, { definition: quick }, { definition: quick }]);
+      await f.worker.drain();
+      const spans = tracing.spans();
+      const trigger = one(spans, "stint.trigger");
+      assert.deepEqual(trigger.attributes, { "stint.task.count": 3 });
+      const iterations = named(spans, "stint.iteration");
+      assert.deepEqual(iterations.map((s) => s.attributes["stint.task.id"]).sort(), tasks.map((t) => t.id).sort());
+      for (const iteration of iterations) assert.equal(iteration.parentSpanId, trigger.spanId);
+    });
+
+    it("records a refused trigger on its span, with the error", async () => {
+      const picky = createTaskDefinition({
+        id: "picky",
+        title: "Picky",
+        onBeforeTrigger: () => {
+          throw new Error("not today");
+        },
+        run: ({ response }) => response.done(),
+      });
+      const f = await stintFixture(kind, [picky]);
+      fixtures.push(f);
+      await assert.rejects(f.stint.tasks.trigger({ definition: picky }), /not today/);
+      const trigger = one(tracing.spans(), "stint.trigger");
+      assert.equal(trigger.status, SpanStatusCode.ERROR);
+      assert.equal(trigger.events.find((e) => e.name === "exception")?.attributes["exception.message"], "not today");
+    });
+
     it("makes the iteration span active in run() for the task's own spans", async () => {
       let seen: string | undefined;
       const own = createTaskDefinition({
