@@ -88,7 +88,7 @@ export class DefaultTaskService implements TaskService {
         if (traceContext) row.traceContext = traceContext;
         rows.push(row);
       }
-      const tasks = await this.deps.storage.taskCreateMany(rows);
+      const tasks = await this.deps.storage.taskCreateMany({ tasks: rows });
       this.deps.signals?.emit("tasks-available");
       return tasks;
     });
@@ -102,7 +102,7 @@ export class DefaultTaskService implements TaskService {
     }
     const message = replaceNul(sliceText(params.message || "Task aborted.", MAX_MESSAGE_LENGTH));
     // Only its definition is needed here (the abort itself returns the whole task).
-    const existing = await this.deps.storage.taskGet(id, { fields: ["definitionId"] });
+    const existing = await this.deps.storage.taskGet({ id, fields: ["definitionId"] });
     if (!existing) throw Errors.taskNotFound(id);
     const definition = this.deps.definitions.get(existing.definitionId);
     // An unknown definition (another process's) may still have an onAbort: leave the
@@ -151,7 +151,7 @@ export class DefaultTaskService implements TaskService {
   }
 
   async getTask(id: string, options?: ReadOptions): Promise<TaskRecord | null> {
-    const task = await this.deps.storage.taskGet(this.checkId(id), parseReadOptions(options));
+    const task = await this.deps.storage.taskGet({ id: this.checkId(id), ...parseReadOptions(options) });
     return task ? toTaskRecord(task) : null;
   }
 
@@ -179,12 +179,12 @@ export class DefaultTaskService implements TaskService {
   }
 
   async deleteTask(id: string): Promise<boolean> {
-    const deleted = await this.deps.storage.taskDelete(this.checkId(id));
+    const deleted = await this.deps.storage.taskDelete({ id: this.checkId(id) });
     if (!deleted) throw Errors.taskNotFound(id);
     return true;
   }
 
-  /** All children of a task (paged internally; the parent_id index keeps it cheap). */
+  // Paged internally; the parent_id index keeps it cheap.
   async listChildren(parentId: string, definitionId?: string): Promise<TaskRecord[]> {
     return (await this.childrenOf(parentId, definitionId)).map((task) => toTaskRecord(task));
   }
@@ -240,7 +240,7 @@ export class DefaultTaskService implements TaskService {
     let parentId: string | null = null;
     if (hasParent) {
       parentId = this.checkId(parentRef);
-      if (!(await this.deps.storage.taskGet(parentId, { fields: ["id"] }))) throw Errors.taskNotFound(parentId);
+      if (!(await this.deps.storage.taskGet({ id: parentId, fields: ["id"] }))) throw Errors.taskNotFound(parentId);
     }
 
     const runAt = now + Math.round(delay * 1000);

@@ -198,8 +198,8 @@ for (const kind of await storeKinds()) {
       const f = await stintFixture(kind, [quick]);
       fixtures.push(f);
       // Stored by another tool (or a Stint without tracing): no trace context.
-      const [untraced] = await f.store.adapter.taskCreateMany([
-        {
+      const [untraced] = await f.store.adapter.taskCreateMany({
+        tasks: [{
           id: newId(f.clock.now()),
           name: "Untraced",
           definitionId: "quick",
@@ -210,8 +210,8 @@ for (const kind of await storeKinds()) {
           createdOn: f.clock.now(),
           createdBy: SYSTEM_IDENTITY,
           eventResponse: null,
-        },
-      ]);
+        }],
+      });
       const traced = await f.stint.tasks.trigger({ definition: quick });
       await f.worker.drain();
 

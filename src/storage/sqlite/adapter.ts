@@ -101,8 +101,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
     },
 
     taskCreateMany: op((params) => taskCreateMany(db, params)),
-    taskGet: op((id, options) => taskGet(db, id, options)),
-    taskGetMany: op((ids, options) => taskGetMany(db, ids, options)),
+    taskGet: op((params) => taskGet(db, params)),
+    taskGetMany: op((params) => taskGetMany(db, params)),
     // Async (it yields between slices): awaited so its errors are translated too.
     taskList: async (params) => {
       try {
@@ -111,7 +111,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
         throw translateError(error);
       }
     },
-    taskDelete: op((id) => taskDelete(db, id)),
+    taskDelete: op((params) => taskDelete(db, params)),
 
     taskClaim: op((params) => taskClaim(db, params)),
     taskRenewLeases: op((params) => taskRenewLeases(db, params)),
@@ -120,7 +120,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
     taskHooksDone: op((params) => taskHooksDone(db, params)),
     taskUpdate: op((params) => taskUpdate(db, params)),
     taskAbort: op((params) => taskAbort(db, params)),
-    taskNextDueAt: op((definitionIds) => taskNextDueAt(db, definitionIds)),
+    taskNextDueAt: op((params) => taskNextDueAt(db, params)),
     taskWithdrawHandoff: async () => [],
 
     logAppend: op((params) => logAppend(db, params)),

@@ -1,6 +1,5 @@
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { StoreKind } from "../../helpers/stores.js";
+import type { ContractSuite } from "./suite.js";
 import { claim, claimOne, createTask, LEASE_MS, T0, taskParams, useStore } from "./fixtures.js";
 
 const TRACED = {
@@ -9,9 +8,10 @@ const TRACED = {
 };
 
 /** The trigger's trace context (TaskCreateParams.traceContext) comes back with every claim of the task. */
-export function traceContextContract(kind: StoreKind): void {
+export function traceContextContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("trace context", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
 
     it("hands the trace context stored at the trigger back with the claim", async () => {
       await createTask(store.adapter, { traceContext: TRACED });
@@ -29,11 +29,9 @@ export function traceContextContract(kind: StoreKind): void {
 
     it("keeps each task's own trace context in a batch", async () => {
       const other = { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00" };
-      const [first, second, third] = await store.adapter.taskCreateMany([
-        taskParams({ traceContext: TRACED }),
-        taskParams({ traceContext: other }),
-        taskParams(),
-      ]);
+      const [first, second, third] = await store.adapter.taskCreateMany({
+        tasks: [taskParams({ traceContext: TRACED }), taskParams({ traceContext: other }), taskParams()],
+      });
       const byId = new Map((await claim(store.adapter)).map((c) => [c.task.id, c.traceContext ?? null]));
       assert.deepEqual(byId.get(first.id), TRACED);
       assert.deepEqual(byId.get(second.id), other);
@@ -52,8 +50,8 @@ export function traceContextContract(kind: StoreKind): void {
       const plain = await createTask(store.adapter);
       const traced = await createTask(store.adapter, { traceContext: TRACED });
       assert.equal("traceContext" in traced, false);
-      const read = await store.adapter.taskGet(traced.id);
-      assert.deepEqual(Object.keys(read!).sort(), Object.keys((await store.adapter.taskGet(plain.id))!).sort());
+      const read = await store.adapter.taskGet({ id: traced.id });
+      assert.deepEqual(Object.keys(read!).sort(), Object.keys((await store.adapter.taskGet({ id: plain.id }))!).sort());
     });
   });
 }
