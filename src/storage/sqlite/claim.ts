@@ -94,6 +94,9 @@ const NEXT_DUE = `
     AND ${OWES_WORK}
   ORDER BY due_at LIMIT 1`;
 
+/** The statements of claims and leases (snapshot: tests/storage/sqlite/statements.test.ts). */
+export const CLAIM_STATEMENTS = { SELECT_DUE, CLAIM, SELECT_IN_ORDER, RENEW, STATUSES, RELEASE, HOOKS_DONE, NEXT_DUE };
+
 export function taskClaim(db: Db, params: TaskClaimParams): ClaimedTask[] {
   if (params.limit <= 0 || params.definitionIds.length === 0) return [];
   const expiresAt = params.now + params.leaseMs;
