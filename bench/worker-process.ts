@@ -22,6 +22,8 @@ const stint = await createStint({
   definitions: benchDefinitions({ onLatency: (ms) => latencies.push(ms) }),
   useEnv: false,
   skipMigrations: true,
+  // Metrics are on by default; STINT_BENCH_METRICS=off measures the drain without them.
+  metrics: process.env.STINT_BENCH_METRICS !== "off",
 });
 const worker = stint.createWorker();
 const rss = new RssSampler();

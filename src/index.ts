@@ -2,7 +2,7 @@
 export { createStint } from "./stint.js";
 export type { CreateStintOptions, Stint, StartServerOptions, ServerHandle } from "./stint.js";
 export { defineConfig } from "./config/define-config.js";
-export type { StintConfig, StintApiKey, StintServerConfig } from "./config/define-config.js";
+export type { StintConfig, StintApiKey, StintServerConfig, StintMetricsConfig } from "./config/define-config.js";
 export { DEFAULT_DATABASE_URL, parseDatabaseUrl } from "./config/database.js";
 
 export { TaskDefinition } from "./definition/task-definition.js";
@@ -57,3 +57,9 @@ export type { StorageAdapter, StorageCapabilities } from "./storage/port/index.j
 // app's sampler or span processor; the trace context stored with a task.
 export { TRACER_NAME, TraceAttributes } from "./observability/tracing.js";
 export type { TraceCarrier } from "./storage/port/index.js";
+export { StintMetrics } from "./metrics/metrics.js";
+export type { StintMetricsOptions } from "./metrics/metrics.js";
+export { startMetricsServer } from "./metrics/server.js";
+export type { MetricsServer, MetricsServerOptions } from "./metrics/server.js";
+export type { WorkerInfo, WorkerState, WorkerTaskInfo } from "./domain/worker.js";
+export { STINT_VERSION } from "./version.js";

@@ -18,6 +18,8 @@ import { StintEvents } from "./service/events.js";
 import type { ChildTasks } from "./runner/controller.js";
 import type { StartServerOptions } from "./graphql/options.js";
 export type { StartServerOptions };
+import { StintMetrics } from "./metrics/metrics.js";
+import { resolveMetricsConfig } from "./metrics/config.js";
 
 /** Options of {@link createStint}: the config file's keys, plus what only code can give. */
 export interface CreateStintOptions extends StintConfig {
@@ -60,6 +62,11 @@ export interface Stint {
   readonly events: StintEvents;
   /** The database URL the store was opened with ("(adapter)" when one was passed in). */
   readonly databaseUrl: string;
+  /**
+   * Prometheus metrics of this instance (its own registry; docs/metrics.md), served at
+   * `/metrics` by `startServer()`; null when the config says `metrics: false`.
+   */
+  readonly metrics: StintMetrics | null;
   /** Creates a worker over this instance's store and definitions (not started). */
   createWorker(options?: WorkerOptions): Worker;
   /** Creates and starts a worker; `close()` stops it. */
@@ -72,6 +79,8 @@ export interface Stint {
 
 export async function createStint(options: CreateStintOptions = {}): Promise<Stint> {
   const clock = options.clock ?? systemClock;
+  // Checked before the store is opened: a bad metrics key changes nothing.
+  const metricsConfig = resolveMetricsConfig(options.metrics);
   const definitions = new DefinitionRegistry();
   definitions.registerAll(options.definitions ?? []);
 
@@ -100,6 +109,10 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
     trigger: ({ parentId, ...params }) => tasks.stored.trigger({ ...params, parent: { id: parentId } }),
     list: (parentId, definitionId) => tasks.stored.listChildren(parentId, definitionId),
   };
+  const metrics = metricsConfig.enabled ? new StintMetrics({ storage, clock, cacheSeconds: metricsConfig.cacheSeconds }) : null;
+  if (metrics) events.on("hook:error", ({ hook }) => metrics.hookFailed(hook));
+  // A definition without retries (normalized: retry null) re-runs an attempt only after a lost lease.
+  const hasRetryPolicy = (definitionId: string) => (definitions.get(definitionId)?.retry?.attempts ?? 1) > 1;
   const workers = new Set<Worker>();
   const servers = new Set<ServerHandle>();
   let closed = false;
@@ -111,10 +124,15 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
     clock,
     events,
     databaseUrl,
+    metrics,
     createWorker(workerOptions) {
       if (closed) throw Errors.closed();
       const worker = new Worker({ storage, definitions, clock, children, signals, context: options.context }, { ...options.worker, ...workerOptions });
       workers.add(worker);
+      if (metrics) {
+        const unobserve = metrics.observeWorker(worker, hasRetryPolicy);
+        worker.events.once("worker:stop", unobserve);
+      }
       return worker;
     },
     async startWorker(workerOptions) {
@@ -138,6 +156,7 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
       const server = await startGraphQLServer({
         service: tasks,
         ping: () => storage.ping(),
+        ...(metrics ? { metrics, ...(metricsConfig.key ? { metricsKey: metricsConfig.key } : {}) } : {}),
         ...options.server,
         ...serverOptions,
         staticDir,

@@ -14,6 +14,7 @@ import { KeyPrompt } from "./pages/key-prompt";
 import { RunPage } from "./pages/run-page";
 import { RunsPage } from "./pages/runs-page";
 import { TriggerDialog } from "./pages/trigger-dialog";
+import { WorkersPage } from "./pages/workers-page";
 import { listDefinitions } from "./queries";
 import { href, navigate, useRoute, type Route } from "./router";
 
@@ -86,7 +87,7 @@ export function App() {
 
 function Header(props: { route?: Route; access?: Access; keyed?: boolean; onTrigger?: () => void; onForgetKey?: () => void }) {
   const path = props.route?.path ?? "";
-  const section = path.startsWith("/definitions") ? "definitions" : "runs";
+  const section = path.startsWith("/definitions") ? "definitions" : path.startsWith("/workers") ? "workers" : "runs";
   return (
     <header class="topbar">
       <a class="brand" href={href("/")}>
@@ -100,6 +101,9 @@ function Header(props: { route?: Route; access?: Access; keyed?: boolean; onTrig
           </a>
           <a href={href("/definitions")} aria-current={section === "definitions" ? "page" : undefined}>
             Definitions
+          </a>
+          <a href={href("/workers")} aria-current={section === "workers" ? "page" : undefined}>
+            Workers
           </a>
         </nav>
       ) : null}
@@ -160,6 +164,7 @@ function Shell({ access, keyed, onForgetKey, onUnauthorized }: { access: Access;
     );
   else if (route.path === "/definitions")
     page = <DefinitionsPage definitions={list} error={definitions.data ? null : definitions.error} access={access} onTrigger={(definition) => setTrigger({ definition })} />;
+  else if (route.path === "/workers") page = <WorkersPage definitions={list} />;
   else
     page = (
       <div class="card empty">

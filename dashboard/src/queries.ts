@@ -1,6 +1,6 @@
 /** Every operation the dashboard sends, each a thin typed wrapper over `graphql()`. */
 import { graphql, unwrap, type ApiErrorShape } from "./api.js";
-import type { Definition, ListMeta, TaskDetail, TaskLog, TaskRow, TaskStatus } from "./types.js";
+import type { Definition, ListMeta, TaskDetail, TaskLog, TaskRow, TaskStatus, WorkerRow } from "./types.js";
 
 const ERROR = "error { message code data }";
 // Only what the pages show: a polled list of 50 rows must not carry the tasks' inputs
@@ -68,6 +68,13 @@ export async function listDefinitions(): Promise<Definition[]> {
     `query Definitions { backgroundTasks { listDefinitions { data { id title description maxIterations inputSchema } ${ERROR} } } }`,
   );
   return unwrap(data.backgroundTasks.listDefinitions) ?? [];
+}
+
+export async function listWorkers(): Promise<WorkerRow[]> {
+  const data = await graphql<{ backgroundTasks: { listWorkers: Env<WorkerRow[]> } }>(
+    `query Workers { backgroundTasks { listWorkers { data { id host pid version startedOn concurrency leaseMs heartbeatMs lastHeartbeatOn state tasks { id name definitionId iteration attempt } } ${ERROR} } } }`,
+  );
+  return unwrap(data.backgroundTasks.listWorkers) ?? [];
 }
 
 /** Runs per status for each definition, in one request (one aliased count per pair). */

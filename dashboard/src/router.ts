@@ -1,6 +1,6 @@
 /**
  * Hash routes, so the static server needs no fallback: `#/` runs (filters in the query),
- * `#/runs/<id>` one run, `#/definitions`.
+ * `#/runs/<id>` one run, `#/definitions`, `#/workers`.
  */
 import { useEffect, useState } from "preact/hooks";
 

@@ -80,3 +80,28 @@ export interface ListMeta {
   hasMoreItems: boolean;
   totalCount: number;
 }
+
+/** A registered worker (GraphQL `listWorkers`). */
+export type WorkerState = "alive" | "lagging" | "gone";
+
+export interface WorkerTask {
+  id: string;
+  name: string | null;
+  definitionId: string | null;
+  iteration: number | null;
+  attempt: number | null;
+}
+
+export interface WorkerRow {
+  id: string;
+  host: string;
+  pid: number;
+  version: string;
+  startedOn: string;
+  concurrency: number;
+  leaseMs: number;
+  heartbeatMs: number;
+  lastHeartbeatOn: string;
+  state: WorkerState;
+  tasks: WorkerTask[];
+}

@@ -80,10 +80,14 @@ export async function openStint(context: CliContext, extra: { skipMigrations?: b
     context: context.loaded.config.context,
     worker: { ...context.options.worker, ...extra.worker },
     server: context.options.server,
+    // Only the long-running commands serve metrics; a one-shot command collects none.
+    metrics: METRICS_COMMANDS.has(context.needs.command) ? (context.loaded.config.metrics ?? true) : false,
     useEnv: false, // the environment was already merged, below the flags
     skipMigrations: extra.skipMigrations ?? false,
   });
 }
+
+const METRICS_COMMANDS = new Set(["dev", "serve", "worker"]);
 
 /** Runs `body` with an open Stint and always closes it. */
 export async function withStint<T>(context: CliContext, body: (stint: Stint) => Promise<T>): Promise<T> {

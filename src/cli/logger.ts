@@ -5,7 +5,7 @@
  */
 import { pino, type Logger } from "pino";
 import { UsageError } from "./errors.js";
-import { activeTraceFields } from "../observability/log-trace.js";
+import { contextLogFields } from "./log-context.js";
 
 export type { Logger };
 
@@ -27,8 +27,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const pretty = options.pretty ?? Boolean((stream as NodeJS.WriteStream).isTTY);
   const level = options.level ?? logLevelFromEnv();
   const base = { name: "stint" };
-  // The trace id of the active span, when an OpenTelemetry SDK is registered (docs/tracing.md).
-  const mixin = activeTraceFields;
+  // Fields of the context a line is written in (the active trace's id): log-context.ts.
+  const mixin = contextLogFields;
   if (!pretty) return pino({ level, base, mixin }, stream as never);
   const color = Boolean((stream as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR;
   return pino({ level, base, mixin }, { write: (line: string) => void stream.write(formatPretty(line, color)) });

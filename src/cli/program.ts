@@ -10,11 +10,13 @@ import { registerServe } from "./serve.js";
 import { registerTasks } from "./tasks.js";
 import { registerTrigger } from "./trigger.js";
 import { registerWorker } from "./worker.js";
+import { registerWorkers } from "./workers.js";
+import { STINT_VERSION } from "../version.js";
 
 export function createProgram(): Command {
   const program = new Command("stint")
     .description("Self-hosted background tasks: run workers and the API, trigger, watch and abort tasks.")
-    .version("0.1.0", "-V, --version")
+    .version(STINT_VERSION, "-V, --version")
     .showHelpAfterError(false)
     .exitOverride()
     // Commander's own error text is replaced by one line from errors.ts.
@@ -41,6 +43,7 @@ stint dev. In this repository:
   registerLogs(program);
   registerAbort(program);
   registerDefinitions(program);
+  registerWorkers(program);
   for (const command of program.commands) command.exitOverride().configureOutput({ outputError: () => {} });
   return program;
 }

@@ -2,30 +2,38 @@
 import type { Worker } from "../worker/worker.js";
 import type { Stint } from "../stint.js";
 import type { Logger } from "./logger.js";
+import type { Task } from "../domain/task.js";
 
 export function logWorkerEvents(worker: Worker, logger: Logger): void {
   const { events } = worker;
   events.on("worker:start", ({ workerId }) => logger.info({ workerId }, "worker started"));
   events.on("worker:stop", ({ workerId }) => logger.info({ workerId }, "worker stopped"));
   events.on("worker:error", ({ error, during }) => logger.error({ during, err: errorInfo(error) }, "worker error"));
-  events.on("task:start", ({ task, iteration, attempt }) =>
-    logger.info({ id: task.id, definition: task.definitionId, iteration, ...(attempt > 1 ? { attempt } : {}) }, "iteration started"),
-  );
+  events.on("task:start", ({ task, iteration, attempt }) => logger.info({ ...taskFields(task), iteration, attempt }, "iteration started"));
   events.on("task:iteration", ({ task, status, applied, durationMs }) =>
-    logger.info({ id: task.id, definition: task.definitionId, status, durationMs, ...(applied ? {} : { applied }) }, "iteration ended"),
+    logger.info({ ...taskFields(task), status, durationMs, ...(applied ? {} : { applied }) }, "iteration ended"),
   );
-  events.on("task:done", ({ task }) => logger.info({ id: task.id, definition: task.definitionId, iterations: task.iterations }, "task succeeded"));
+  events.on("task:done", ({ task }) => logger.info({ ...taskFields(task), iterations: task.iterations }, "task succeeded"));
   events.on("task:failed", ({ task, error }) =>
-    logger.warn({ id: task.id, definition: task.definitionId, iterations: task.iterations, err: failureInfo(task.output, error) }, "task failed"),
+    logger.warn({ ...taskFields(task), iterations: task.iterations, err: failureInfo(task.output, error) }, "task failed"),
   );
-  events.on("task:aborted", ({ task }) => logger.warn({ id: task.id, definition: task.definitionId }, "task aborted"));
-  events.on("task:timeout", ({ task }) => logger.warn({ id: task.id, definition: task.definitionId }, "iteration timed out"));
-  events.on("hook:error", ({ task, hook, error }) => logger.error({ id: task.id, hook, err: errorInfo(error) }, "hook failed"));
+  events.on("task:aborted", ({ task }) => logger.warn(taskFields(task), "task aborted"));
+  events.on("task:timeout", ({ task }) => logger.warn(taskFields(task), "iteration timed out"));
+  events.on("hook:error", ({ task, hook, error }) => logger.error({ ...taskFields(task), hook, err: errorInfo(error) }, "hook failed"));
 }
 
 /** Hooks run outside workers (onAbort, run by an abort through the API or the CLI). */
 export function logStintEvents(stint: Stint, logger: Logger): void {
-  stint.events.on("hook:error", ({ task, hook, error }) => logger.error({ id: task.id, hook, err: errorInfo(error) }, "hook failed"));
+  stint.events.on("hook:error", ({ task, hook, error }) => logger.error({ ...taskFields(task), hook, err: errorInfo(error) }, "hook failed"));
+}
+
+/**
+ * The fields every task's log line carries (docs/logs.md): the task, its definition, and
+ * the iteration and attempt it is at (as stored: for an ended iteration, the one that ran;
+ * a continue's next one starts with its own "iteration started" line).
+ */
+export function taskFields(task: Task): { taskId: string; definitionId: string; iteration: number; attempt: number } {
+  return { taskId: task.id, definitionId: task.definitionId, iteration: task.iterations, attempt: task.attempt };
 }
 
 interface ErrorInfo {

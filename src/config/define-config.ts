@@ -20,6 +20,28 @@ export type StintApiKey = ApiKeyConfig;
  */
 export type StintServerConfig = StartServerOptions;
 
+/** The config file's `metrics` section: Prometheus metrics at `/metrics` (docs/metrics.md). */
+export interface StintMetricsConfig {
+  /**
+   * Collect metrics and serve `/metrics` (on `stint serve`/`dev`, and on `stint worker
+   * --metrics-port`).
+   * @defaultValue true
+   */
+  enabled?: boolean;
+  /**
+   * A bearer token for scrapers (at least 16 characters) that reads `/metrics` and nothing
+   * else. When API keys are configured, `/metrics` needs this key or an `r` key.
+   * @defaultValue none
+   */
+  key?: string;
+  /**
+   * How long the store's task counts (`stint_tasks`, `stint_queue_lag_seconds`) are
+   * reused between scrapes, in seconds.
+   * @defaultValue 5
+   */
+  cacheSeconds?: number;
+}
+
 /** The shape of `stint.config.ts` (also the options of `createStint`). Every key is optional; docs/config.md lists them with their defaults. */
 export interface StintConfig {
   /**
@@ -43,6 +65,8 @@ export interface StintConfig {
   worker?: StintWorkerConfig;
   /** API server settings; `STINT_PORT`, `STINT_HOST` and the flags override them. */
   server?: StintServerConfig;
+  /** Prometheus metrics; `false` turns them off (same as `{ enabled: false }`). */
+  metrics?: boolean | StintMetricsConfig;
 }
 
 /** Identity: returns the config unchanged, typed. */

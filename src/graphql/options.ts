@@ -4,6 +4,7 @@
  */
 import type { TaskService } from "../service/types.js";
 import type { ApiKeyConfig } from "./auth.js";
+import type { MetricsSource } from "../metrics/http.js";
 import { Errors, describeValue } from "../domain/errors.js";
 
 /** The API server's options: what `Stint.startServer` (and the config file's `server`) takes, plus the service and health check it serves. */
@@ -49,6 +50,13 @@ export interface GraphQLServerOptions {
    * fewer rows or fields, instead of the server loading it all. @defaultValue 32 MiB
    */
   maxResponseBytes?: number;
+  /** Served at `/metrics` (Prometheus text): a Stint's `metrics`. @defaultValue none (no `/metrics`) */
+  metrics?: MetricsSource;
+  /**
+   * A bearer key for scrapers that reads `/metrics` only. With it or with API keys,
+   * `/metrics` needs a key (this one, or an API key with `r`). @defaultValue none
+   */
+  metricsKey?: string;
   /**
    * A folder served at `/`.
    * @defaultValue the packaged dashboard (`dist/dashboard/`) when started from a Stint; none for `startGraphQLServer`
@@ -61,7 +69,7 @@ export interface GraphQLServerOptions {
 }
 
 /** The options `Stint.startServer` takes (and the config file's `server`): all but the service and health check, which the Stint gives. */
-export type StartServerOptions = Omit<GraphQLServerOptions, "service" | "ping">;
+export type StartServerOptions = Omit<GraphQLServerOptions, "service" | "ping" | "metrics" | "metricsKey">;
 
 /** What `onAuthFailure` is told of one failed authentication. */
 export interface AuthFailureEvent {
@@ -74,8 +82,10 @@ export interface AuthFailureEvent {
   blocked: boolean;
 }
 
-export type ResolvedServerOptions = Required<Omit<GraphQLServerOptions, "staticDir" | "apiKeys" | "env">> & {
+export type ResolvedServerOptions = Required<Omit<GraphQLServerOptions, "staticDir" | "apiKeys" | "env" | "metrics" | "metricsKey">> & {
   staticDir: string | undefined;
+  metrics: MetricsSource | undefined;
+  metricsKey: string | undefined;
   apiKeys: readonly ApiKeyConfig[];
 };
 
@@ -107,6 +117,8 @@ export function resolveServerOptions(
     maxListLimit: options.maxListLimit ?? SERVER_DEFAULTS.maxListLimit,
     maxResponseBytes: positiveInteger("maxResponseBytes", options.maxResponseBytes ?? SERVER_DEFAULTS.maxResponseBytes),
     staticDir: options.staticDir,
+    metrics: options.metrics,
+    metricsKey: options.metricsKey,
     onUnexpectedError: options.onUnexpectedError ?? ((error) => console.error("stint graphql: unexpected error", error)),
     onAuthFailure: options.onAuthFailure ?? ((event) => console.warn("stint graphql: authentication failed", event)),
   };

@@ -122,6 +122,7 @@ export const resolvers = {
       listEnvelope(context, "r", () =>
         context.service.listLogs({ ...listParams(args, context), ...readOptions(context, selectedDataFields(info)) }),
       ),
+    listWorkers: (_: unknown, __: unknown, context: GraphQLContext) => envelope(context, "r", () => context.service.listWorkers()),
   },
 
   WebinyBackgroundTaskMutation: {

@@ -1,7 +1,7 @@
 /**
  * The SDL of the management API: Webiny's schema (WEBINY-COMPAT "GraphQL schema") with
  * names unchanged, plus Stint's extra fields (`WebinyBackgroundTask.progress`,
- * `WebinyBackgroundTaskDefinition.maxIterations` and `inputSchema`).
+ * `WebinyBackgroundTaskDefinition.maxIterations` and `inputSchema`, `listWorkers`).
  */
 import { LOG_LIST_FIELDS, TASK_LIST_FIELDS } from "../storage/port/index.js";
 import { LOG_NESTED_FILTERS, sorterEnumSdl, whereInputSdl } from "./list-inputs.js";
@@ -118,6 +118,35 @@ type WebinyBackgroundTaskListDefinitionsResponse {
   error: WebinyBackgroundTaskError
 }
 
+"Stint: a task a worker holds (worker registry)."
+type WebinyBackgroundTaskWorkerTask {
+  id: String!
+  name: String
+  definitionId: String
+  iteration: Number
+  attempt: Number
+}
+
+"Stint: a registered worker. state: alive, lagging (missed a beat) or gone (silent longer than its lease)."
+type WebinyBackgroundTaskWorker {
+  id: String!
+  host: String!
+  pid: Number!
+  version: String!
+  startedOn: DateTime!
+  concurrency: Number!
+  leaseMs: Number!
+  heartbeatMs: Number!
+  lastHeartbeatOn: DateTime!
+  state: String!
+  tasks: [WebinyBackgroundTaskWorkerTask!]!
+}
+
+type WebinyBackgroundTaskListWorkersResponse {
+  data: [WebinyBackgroundTaskWorker!]
+  error: WebinyBackgroundTaskError
+}
+
 type WebinyBackgroundTaskTriggerResponse {
   data: WebinyBackgroundTask
   error: WebinyBackgroundTaskError
@@ -133,6 +162,8 @@ type WebinyBackgroundTaskQuery {
   listTasks(where: WebinyBackgroundTaskListWhereInput, sort: [WebinyBackgroundTaskListSorter!], limit: Int, after: String, search: String): WebinyBackgroundTaskListResponse!
   listDefinitions: WebinyBackgroundTaskListDefinitionsResponse!
   listLogs(where: WebinyBackgroundTaskLogListWhereInput, sort: [WebinyBackgroundTaskLogListSorter!], limit: Int, after: String, search: String): WebinyBackgroundTaskLogListResponse!
+  "Stint: the registered workers, alive, lagging or gone, and the tasks each holds."
+  listWorkers: WebinyBackgroundTaskListWorkersResponse!
 }
 
 type WebinyBackgroundTaskMutation {

@@ -8,7 +8,8 @@
  * configured the Host header must be a loopback name so a DNS-rebinding page cannot
  * reach the unauthenticated API. The caller's key is checked here, once per request:
  * failed authentications are reported (`onAuthFailure`, never with the key) and an
- * address with too many of them gets 429 for a while (`auth-throttle.ts`).
+ * address with too many of them gets 429 for a while (`auth-throttle.ts`). With a
+ * `metrics` source, `/metrics` serves Prometheus text (metrics-route.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { ErrorCode } from "../domain/errors.js";
@@ -21,6 +22,8 @@ import { buildStintSchema } from "./schema.js";
 import { API_HEADERS, pageHeaders } from "./security-headers.js";
 import { serveStatic } from "./static-files.js";
 import { createYogaApp, GRAPHQL_PATH, type StintServerContext, type StintYoga } from "./yoga-app.js";
+import { METRICS_PATH, metricsAccess } from "../metrics/http.js";
+import { handleMetricsRequest, type MetricsRoute } from "./metrics-route.js";
 
 export type { GraphQLServerOptions } from "./options.js";
 
@@ -41,9 +44,12 @@ export async function startGraphQLServer(input: GraphQLServerOptions): Promise<G
   assertSafeHost(options.host, auth);
   const yoga = createYogaApp(buildStintSchema(options.service), options, auth);
   const throttle = new AuthThrottle();
+  const metrics: MetricsRoute | undefined = options.metrics
+    ? { source: options.metrics, access: metricsAccess(auth, options.metricsKey), throttle, onAuthFailure: options.onAuthFailure }
+    : undefined;
 
   const server = createServer((req, res) => {
-    handle(req, res, { options, auth, throttle, yoga }).catch((error: unknown) => {
+    handle(req, res, { options, auth, throttle, yoga, metrics }).catch((error: unknown) => {
       options.onUnexpectedError(error);
       if (!res.headersSent) sendJson(res, 500, graphqlErrorBody("Internal server error.", "INTERNAL_ERROR"));
       else res.destroy();
@@ -90,6 +96,7 @@ interface Parts {
   auth: Authenticator;
   throttle: AuthThrottle;
   yoga: StintYoga;
+  metrics: MetricsRoute | undefined;
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, parts: Parts): Promise<void> {
@@ -105,6 +112,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, parts: Parts): 
     if (!caller) return;
     return handleGraphQL(req, res, url, options, parts.yoga, caller);
   }
+  if (url.pathname === METRICS_PATH && parts.metrics) return handleMetricsRequest(req, res, parts.metrics);
   if (url.pathname === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
     req.resume();
     return answerHealth(res, options.ping);

@@ -24,6 +24,8 @@ import { markUserError } from "./user-error.js";
 import { checkTriggerValues } from "./trigger-values.js";
 import { parseReadOptions, type ReadOptions } from "./read-options.js";
 import { traceTrigger } from "../observability/tracing.js";
+import { listWorkers } from "./workers.js";
+import type { WorkerInfo } from "../domain/worker.js";
 import type {
   AbortParams,
   DefinitionInfo,
@@ -168,6 +170,10 @@ export class DefaultTaskService implements TaskService {
   async listLogs(params: ListLogsParams = {}): Promise<ListResponse<TaskLogRecord>> {
     const result = await this.deps.storage.logList({ ...parseLogListParams(params ?? {}), ...parseReadOptions(params ?? {}) });
     return { items: result.items.map(toTaskLogRecord), meta: { cursor: result.cursor, hasMoreItems: result.hasMoreItems, totalCount: result.totalCount } };
+  }
+
+  listWorkers(): Promise<WorkerInfo[]> {
+    return listWorkers(this.deps.storage, this.deps.clock);
   }
 
   listDefinitions(options: { includePrivate?: boolean } = {}): DefinitionInfo[] {

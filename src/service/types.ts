@@ -8,6 +8,7 @@ import type { TaskRecord } from "../domain/task-record.js";
 import type { TaskLogRecord } from "../domain/log-record.js";
 import type { AnyTaskDefinition, TaskDefinitionHandle } from "../definition/types.js";
 import type { ReadOptions } from "./read-options.js";
+import type { WorkerInfo } from "../domain/worker.js";
 
 /** What to trigger: a definition, its input, and optionally a name, a delay and a parent task. */
 export interface TriggerParams<I = TaskInput> {
@@ -100,6 +101,8 @@ export interface TaskService {
   listDefinitions(options?: { includePrivate?: boolean }): DefinitionInfo[];
   /** The registered definition with this id, private ones included. */
   getDefinition(id: string): AnyTaskDefinition | undefined;
+  /** The registered workers (docs/workers.md): alive, lagging or gone, with the tasks each holds. */
+  listWorkers(): Promise<WorkerInfo[]>;
   /** true when deleted; a NOT_FOUND error (`Task "<id>" was not found!`) when there was no such task. */
   deleteTask(id: string): Promise<boolean>;
   /** Every child task of `parentId` (of one definition when `definitionId` is given), oldest first; empty when it has none. */

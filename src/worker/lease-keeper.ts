@@ -1,5 +1,5 @@
 import type { Clock } from "../domain/clock.js";
-import type { AbortWatch, LeaseState, StorageAdapter } from "../storage/port/index.js";
+import type { AbortWatch, LeaseState, StorageAdapter, WorkerBeat } from "../storage/port/index.js";
 
 export interface HeldLease {
   id: string;
@@ -17,11 +17,18 @@ export interface HeldLease {
  * watches for aborts (SQLite: `watchAborts`; PostgreSQL notifies instead), an abort from
  * another process is reported within that watch's period, not at the next beat: the
  * watch is on only while leases are held.
+ *
+ * With `registration`, each beat also registers the worker in the store (the worker
+ * registry: docs/workers.md) in the same call, so it beats even while holding nothing:
+ * at start, then every interval. `stop()` then removes the registration.
  */
 export class LeaseKeeper {
   readonly leases = new Map<string, HeldLease>();
   private timer: NodeJS.Timeout | undefined;
   private renewing = false;
+  /** The beat being sent, so stop() unregisters after it (not before it re-registers). */
+  private inFlight: Promise<void> = Promise.resolve();
+  private startedAt = 0;
   private readonly watch: AbortWatch | undefined;
   /** Leases already told of an abort by the watch (it reports a task at each change until no longer held). */
   private readonly told = new WeakSet<HeldLease>();
@@ -34,6 +41,8 @@ export class LeaseKeeper {
       leaseMs: number;
       intervalMs: number;
       onError: (error: unknown) => void;
+      /** What the worker says about itself with each beat (its held task ids are added). */
+      registration?: Omit<WorkerBeat, "workerId" | "leaseMs" | "tasks" | "startedAt">;
     },
   ) {
     this.watch = options.storage.watchAborts?.({
@@ -49,15 +58,23 @@ export class LeaseKeeper {
 
   start(): void {
     if (this.timer) return;
+    this.startedAt = this.options.clock.now();
     this.timer = setInterval(() => void this.renew(), this.options.intervalMs);
     this.timer.unref();
     if (this.leases.size > 0) this.watch?.active(true);
+    // Registered at once, not one interval later.
+    if (this.options.registration) void this.renew();
   }
 
-  stop(): void {
+  /** Stops beating; a registered worker's row is removed (a beat in flight is waited for first). */
+  async stop(): Promise<void> {
+    const wasStarted = this.timer !== undefined;
     clearInterval(this.timer);
     this.timer = undefined;
     this.watch?.stop();
+    if (!wasStarted || !this.options.registration) return;
+    await this.inFlight;
+    await this.options.storage.workerUnregister({ workerId: this.options.workerId }).catch(this.options.onError);
   }
 
   hold(lease: HeldLease): void {
@@ -70,17 +87,30 @@ export class LeaseKeeper {
     if (this.leases.delete(id) && this.leases.size === 0) this.watch?.active(false);
   }
 
-  async renew(): Promise<void> {
-    if (this.renewing || this.leases.size === 0) return;
+  /** Only a started keeper registers: a worker that just drains is never listed. */
+  private get registering(): boolean {
+    return this.options.registration !== undefined && this.timer !== undefined;
+  }
+
+  renew(): Promise<void> {
+    if (this.renewing || (this.leases.size === 0 && !this.registering)) return Promise.resolve();
+    this.inFlight = this.beat();
+    return this.inFlight;
+  }
+
+  private async beat(): Promise<void> {
     this.renewing = true;
     const now = this.options.clock.now();
     const batch = [...this.leases.values()];
+    const { workerId, leaseMs } = this.options;
+    const registration = this.registering ? this.options.registration : undefined;
     try {
       const result = await this.options.storage.taskRenewLeases({
-        workerId: this.options.workerId,
+        workerId,
         leases: batch.map((l) => ({ id: l.id, leaseToken: l.leaseToken })),
         now,
-        leaseMs: this.options.leaseMs,
+        leaseMs,
+        ...(registration ? { beat: { ...registration, workerId, leaseMs, startedAt: this.startedAt, tasks: batch.map((l) => l.id) } } : {}),
       });
       for (const lease of batch) {
         const state = result.states.get(lease.id) ?? "lost";

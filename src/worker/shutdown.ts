@@ -39,8 +39,8 @@ export interface ShutdownParts {
   giveBacks: GiveBacks;
   executions: ReadonlyMap<string, InFlight>;
   giveBackQueued(): Promise<void>;
-  /** Stops lease renewal and every subscription. */
-  detach(): void;
+  /** Stops lease renewal and every subscription (and removes the worker's registration). */
+  detach(): void | Promise<void>;
   timing: Pick<ResolvedWorkerOptions, "shutdownTimeoutMs" | "graceMs">;
 }
 
@@ -51,7 +51,7 @@ export async function shutDown(parts: ShutdownParts): Promise<void> {
   await parts.giveBackQueued();
   await stopInFlight(parts);
   await parts.giveBacks.settled();
-  parts.detach();
+  await parts.detach();
 }
 
 async function stopInFlight(parts: ShutdownParts): Promise<void> {

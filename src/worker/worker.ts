@@ -44,6 +44,7 @@ import { Executor } from "./executor.js";
 import { GiveBacks } from "./give-backs.js";
 import { HandoffInbox } from "./handoff-inbox.js";
 import { LeaseKeeper, type HeldLease } from "./lease-keeper.js";
+import { workerRegistration } from "./registration.js";
 import { listenInProcess, listenToStore, type WorkerEars } from "./listeners.js";
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./options.js";
 import { PrefetchPolicy } from "./prefetch.js";
@@ -108,7 +109,9 @@ export class Worker {
     const onError = (error: unknown, during: string) => this.reportError(error, during);
     const { workerId, leaseMs, heartbeatMs: intervalMs } = this.options;
     const renewError = (error: unknown) => onError(error, "renew leases");
-    this.leases = new LeaseKeeper({ storage: this.storage, clock: this.clock, workerId, leaseMs, intervalMs, onError: renewError });
+    // The registration rides on the heartbeat (worker registry, docs/workers.md).
+    const registration = workerRegistration(this.options);
+    this.leases = new LeaseKeeper({ storage: this.storage, clock: this.clock, workerId, leaseMs, intervalMs, onError: renewError, registration });
     this.giveBacks = new GiveBacks({ storage: this.storage, clock: this.clock, leases: this.leases, workerId, onError });
     this.inbox = new HandoffInbox({
       deps,
@@ -194,9 +197,9 @@ export class Worker {
       giveBacks: this.giveBacks,
       executions: this.executions,
       giveBackQueued: () => this.giveBackQueued(),
-      detach: () => {
-        this.leases.stop();
+      detach: async () => {
         for (const stop of this.stopListening.splice(0)) stop();
+        await this.leases.stop(); // and unregisters
       },
       timing: this.options,
     });

@@ -49,6 +49,7 @@ function fakeService(overrides: Partial<TaskService> = {}): TaskService & { call
     listDefinitions: () => [],
     getDefinition: () => undefined,
     deleteTask: fail("deleteTask"),
+    listWorkers: fail("listWorkers"),
     listChildren: fail("listChildren"),
   };
   const counted = Object.fromEntries(

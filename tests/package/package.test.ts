@@ -178,7 +178,7 @@ describe("stint, packed and installed", { timeout: 900_000 }, () => {
       for (const file of [
         "package.json", "README.md", "dist/index.js", "dist/index.d.ts", "dist/cli/bin.js", "dist/testing/index.d.ts",
         "dist/storage/sqlite/index.js", "dist/storage/postgres/index.d.ts", "dist/dashboard/index.html", "dist/sql/postgres/0001_init.sql",
-        "dist/sql/sqlite/0001_init.sql", "docs/config.md", "docs/deployment.md",
+        "dist/sql/sqlite/0001_init.sql", "docs/config.md", "docs/deployment.md", "docs/metrics.md", "docs/grafana-dashboard.json",
       ]) {
         assert.ok(files.includes(file), `${file} is missing from the tarball`);
       }

@@ -1,5 +1,7 @@
 export type { AbortWatch, AbortWatchOptions, MigrateResult, StorageAdapter } from "./storage.js";
 export type * from "./types.js";
+export type { TaskStatsParams, TaskStatsRow, WorkerBeat, WorkerListParams, WorkerRecord, WorkerUnregisterParams } from "./observability.js";
+export { WORKER_FORGET_AFTER_LEASES, WORKER_FORGET_AFTER_MS, workerForgetAt } from "./observability.js";
 export {
   LOG_ITEM_FIELDS,
   LOG_LIST_FIELDS,

@@ -43,6 +43,7 @@ import type {
   TaskUpdateParams,
   TaskWithdrawHandoffParams,
 } from "./types.js";
+import type { TaskStatsParams, TaskStatsRow, WorkerListParams, WorkerRecord, WorkerUnregisterParams } from "./observability.js";
 import type { Task } from "../../domain/task.js";
 import type { TaskLog } from "../../domain/log.js";
 
@@ -126,6 +127,18 @@ export interface StorageAdapter {
   taskWithdrawHandoff(params: TaskWithdrawHandoffParams): Promise<ClaimedTask[]>;
   /** Earliest time any task of these definitions becomes claimable, or null if none. */
   taskNextDueAt(params: TaskNextDueAtParams): Promise<number | null>;
+
+  /**
+   * Stored tasks counted by definition and status in one grouped read, with the oldest
+   * due time of the pending tasks due at `now` (the metrics' `stint_tasks` and
+   * `stint_queue_lag_seconds`). Cost grows with the table: callers cache it.
+   */
+  taskStats(params: TaskStatsParams): Promise<TaskStatsRow[]>;
+
+  /** The registered workers not yet forgotten at `now`, oldest start first (registered by `taskRenewLeases`' `beat`). */
+  workerList(params: WorkerListParams): Promise<WorkerRecord[]>;
+  /** Removes a worker's registration (a clean stop); false when it had none. */
+  workerUnregister(params: WorkerUnregisterParams): Promise<boolean>;
 
   /** Appends log items to the task's log record of `iteration` (created on first use). */
   logAppend(params: LogAppendParams): Promise<void>;

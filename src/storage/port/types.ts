@@ -1,5 +1,6 @@
 import type { Identity, Task, TaskInput, TaskOutput, TaskProgress, TaskStatus } from "../../domain/task.js";
 import type { LogItem, TaskLog } from "../../domain/log.js";
+import type { WorkerBeat } from "./observability.js";
 import type { FilterOp, LogItemField, LogListField, TaskListField } from "./list-fields.js";
 
 /** Everything a new task row needs; the service computes every value (ids, times). */
@@ -72,9 +73,16 @@ export interface LeaseRef {
 
 export interface TaskRenewLeasesParams {
   workerId: string;
+  /** May be empty when `beat` is given (an idle worker's heartbeat). */
   leases: readonly LeaseRef[];
   now: number;
   leaseMs: number;
+  /**
+   * The worker's registration: inserted or refreshed (last beat at `now`) in the same
+   * round trip as the renewal, and workers forgotten by `now` are deleted
+   * (port/observability.ts).
+   */
+  beat?: WorkerBeat;
 }
 
 /** Per lease: still ours; aborted by a user (stop soon); or lost to another worker. */

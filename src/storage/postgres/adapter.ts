@@ -12,6 +12,7 @@ import { migrate, storedVersion } from "./migrate.js";
 import { createListener, encodeEvent, notifySql } from "./notify.js";
 import { resolveOptions, type PostgresStorageOptions } from "./options.js";
 import { taskOps } from "./tasks.js";
+import { workerOps } from "./workers.js";
 
 export function createPostgresStorage(options: PostgresStorageOptions): StorageAdapter {
   const resolved = resolveOptions(options);
@@ -21,6 +22,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageA
   const claims = claimOps(db);
   const finishes = finishOps(db);
   const logs = logOps(db);
+  const workers = workerOps(db);
   /** Workers of this process whose claims offered a handoff slot. */
   const offering = new Set<string>();
   const listener = createListener({
@@ -74,6 +76,11 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageA
       offering.delete(workerId);
       return handoff.withdraw(workerId);
     },
+
+    taskStats: (params) => workers.taskStats(params),
+
+    workerList: (params) => workers.list(params),
+    workerUnregister: (params) => workers.unregister(params),
 
     logAppend: (params) => logs.append(params),
     logList: (params) => logs.list(params),

@@ -8,6 +8,7 @@ import { forBatch, statement, type Db } from "./connection.js";
 import { rowToClaim, taskColumns, ts, type TaskRow } from "./row.js";
 import { intArray, textArray } from "./arrays.js";
 import type { SqlNames } from "./names.js";
+import { beatCtes, beatStatement, beatValues } from "./workers.js";
 
 export interface ClaimOps {
   claim(params: TaskClaimParams): Promise<ClaimedTask[]>;
@@ -23,7 +24,7 @@ export const owesWork = (alias?: string) => {
 };
 
 export function claimOps(db: Db): ClaimOps {
-  const { CLAIM, RENEW, RELEASE, HOOKS_DONE } = claimStatements(db.names);
+  const { CLAIM, RENEW, RENEW_BEAT, BEAT, RELEASE, HOOKS_DONE } = claimStatements(db.names);
 
   return {
     async claim(params) {
@@ -47,14 +48,16 @@ export function claimOps(db: Db): ClaimOps {
     async renew(params) {
       const leaseExpiresAt = params.now + params.leaseMs;
       const states = new Map<string, LeaseState>();
-      if (params.leases.length === 0) return { states, leaseExpiresAt };
-      const { leases } = params;
-      const rows = await db.query<{ id: string; held: boolean; status: string | null }>(forBatch(RENEW, leases.length), [
-        textArray(leases.map((l) => l.id)),
-        intArray(leases.map((l) => l.leaseToken)),
-        params.workerId,
-        ts(leaseExpiresAt),
-      ]);
+      const { leases, beat } = params;
+      if (leases.length === 0) {
+        if (beat) await db.query(BEAT, [params.workerId, ...beatValues(beat, params.now)]);
+        return { states, leaseExpiresAt };
+      }
+      const values = [textArray(leases.map((l) => l.id)), intArray(leases.map((l) => l.leaseToken)), params.workerId, ts(leaseExpiresAt)];
+      const rows = await db.query<{ id: string; held: boolean; status: string | null }>(
+        beat ? forBatch(RENEW_BEAT, leases.length) : forBatch(RENEW, leases.length),
+        beat ? [...values, ...beatValues(beat, params.now)] : values,
+      );
       for (const row of rows) {
         states.set(row.id, row.held ? "held" : row.status === "aborted" ? "aborted" : "lost");
       }
@@ -208,6 +211,11 @@ export function claimStatements(names: SqlNames) {
     FROM lease LEFT JOIN (SELECT id, status FROM ${tasks} WHERE id = ANY($1::text[])) t ON t.id = lease.id
     WHERE lease.id NOT IN (SELECT id FROM renewed)`);
 
+  // A worker's heartbeat registers it in the same statement (workers.ts): the renewal with
+  // the beat's CTEs in front ($5..$13), or the beat alone when it holds no lease.
+  const RENEW_BEAT = statement(names, "renew_beat", RENEW.text.replace("WITH lease AS", `WITH ${beatCtes(names, { workerId: 3, first: 5 })}, lease AS`));
+  const BEAT = beatStatement(names);
+
   /** An UPDATE of the rows whose id and token match, locked in id order first. */
   const fencedUpdate = (set: string) => `
     WITH mine AS (
@@ -237,5 +245,5 @@ export function claimStatements(names: SqlNames) {
     `${fencedUpdate("hook_pending = false, due_at = NULL, lease_owner = NULL, lease_expires_at = NULL")} AND t.hook_pending`,
   );
 
-  return { CLAIM, RENEW, RELEASE, HOOKS_DONE };
+  return { CLAIM, RENEW, RENEW_BEAT, BEAT, RELEASE, HOOKS_DONE };
 }

@@ -11,6 +11,8 @@ export interface SqlNames {
   logItems: string;
   /** Idle workers' handoff slots (migration 0003). */
   slots: string;
+  /** The worker registry (migration 0007). */
+  workers: string;
   migrations: string;
   /** LISTEN/NOTIFY channel: one per schema so two Stint installs never wake each other. */
   channel: string;
@@ -29,6 +31,7 @@ export function sqlNames(schema: string): SqlNames {
     logs: `${s}.task_logs`,
     logItems: `${s}.task_log_items`,
     slots: `${s}.worker_slots`,
+    workers: `${s}.workers`,
     migrations: `${s}.stint_migrations`,
     channel: `stint_${schema}`,
   };

@@ -97,6 +97,24 @@ CREATE UNLOGGED TABLE stint.worker_slots (
     CONSTRAINT worker_slots_lease_ms_check CHECK ((lease_ms > 0))
 );
 
+-- Name: workers; Type: TABLE; Schema: stint; Owner: -
+
+CREATE UNLOGGED TABLE stint.workers (
+    worker_id text NOT NULL COLLATE pg_catalog."C",
+    host text NOT NULL,
+    pid integer NOT NULL,
+    version text NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    concurrency integer NOT NULL,
+    lease_ms bigint NOT NULL,
+    heartbeat_ms bigint NOT NULL,
+    last_beat_at timestamp with time zone NOT NULL,
+    tasks text[] DEFAULT '{}'::text[] NOT NULL COLLATE pg_catalog."C",
+    CONSTRAINT workers_concurrency_check CHECK ((concurrency > 0)),
+    CONSTRAINT workers_heartbeat_ms_check CHECK ((heartbeat_ms > 0)),
+    CONSTRAINT workers_lease_ms_check CHECK ((lease_ms > 0))
+);
+
 -- Name: stint_migrations stint_migrations_pkey; Type: CONSTRAINT; Schema: stint; Owner: -
 
 ALTER TABLE ONLY stint.stint_migrations
@@ -121,6 +139,11 @@ ALTER TABLE ONLY stint.tasks
 
 ALTER TABLE ONLY stint.worker_slots
     ADD CONSTRAINT worker_slots_pkey PRIMARY KEY (worker_id);
+
+-- Name: workers workers_pkey; Type: CONSTRAINT; Schema: stint; Owner: -
+
+ALTER TABLE ONLY stint.workers
+    ADD CONSTRAINT workers_pkey PRIMARY KEY (worker_id);
 
 -- Name: task_log_items_log_idx; Type: INDEX; Schema: stint; Owner: -
 

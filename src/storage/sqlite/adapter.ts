@@ -17,6 +17,7 @@ import { taskAbort, taskFinishMany, taskUpdate } from "./finish.js";
 import { logAppend, logList } from "./logs.js";
 import { migrate, storedVersion } from "./migrate.js";
 import { assertCreatable, assertStintFile } from "./store-file.js";
+import { taskStats, workerList, workerUnregister } from "./workers.js";
 import { taskCreateMany, taskDelete, taskGet, taskGetMany, taskList } from "./tasks.js";
 
 const CAPABILITIES: StorageCapabilities = Object.freeze({
@@ -91,6 +92,10 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
     taskAbort: op((params) => taskAbort(db, params)),
     taskNextDueAt: op((params) => taskNextDueAt(db, params)),
     taskWithdrawHandoff: async () => [],
+    taskStats: op((params) => taskStats(db, params)),
+
+    workerList: op((params) => workerList(db, params)),
+    workerUnregister: op((params) => workerUnregister(db, params)),
 
     logAppend: op((params) => logAppend(db, params)),
     logList: op((params) => logList(db, params)),

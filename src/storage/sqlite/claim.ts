@@ -16,6 +16,7 @@ import type {
 } from "../port/types.js";
 import { jsonList, type Db } from "./connection.js";
 import { col, taskColumnsOf, valuesToTask, type TaskValues } from "./row.js";
+import { registerBeat } from "./workers.js";
 
 const TERMINAL = `('success', 'failed', 'aborted')`;
 /** A row still held for work: not settled (pending, running) or terminal with its hook owed. */
@@ -133,8 +134,11 @@ function claimedTask(row: TaskValues, leaseExpiresAt: number): ClaimedTask {
 export function taskRenewLeases(db: Db, params: TaskRenewLeasesParams): TaskRenewLeasesResult {
   const leaseExpiresAt = params.now + params.leaseMs;
   const states = new Map<string, LeaseState>();
-  if (params.leases.length === 0) return { states, leaseExpiresAt };
+  if (params.leases.length === 0 && !params.beat) return { states, leaseExpiresAt };
   db.write(() => {
+    // The worker's registration rides in the renewal's transaction: no write of its own.
+    if (params.beat) registerBeat(db, params.beat, params.now);
+    if (params.leases.length === 0) return;
     const renewed = db.stmt(RENEW).all({
       workerId: params.workerId,
       expiresAt: leaseExpiresAt,

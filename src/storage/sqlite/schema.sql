@@ -62,6 +62,20 @@ CREATE TABLE stint_tasks (
   hook_pending     INTEGER NOT NULL DEFAULT 0 CHECK (hook_pending IN (0, 1))
 , trace_context TEXT) STRICT;
 
+CREATE TABLE stint_workers (
+  worker_id     TEXT    NOT NULL PRIMARY KEY,
+  host          TEXT    NOT NULL,
+  pid           INTEGER NOT NULL,
+  version       TEXT    NOT NULL,
+  started_at    INTEGER NOT NULL,
+  concurrency   INTEGER NOT NULL CHECK (concurrency > 0),
+  lease_ms      INTEGER NOT NULL CHECK (lease_ms > 0),
+  heartbeat_ms  INTEGER NOT NULL CHECK (heartbeat_ms > 0),
+  last_beat_at  INTEGER NOT NULL,
+  -- The ids of the tasks it held at its last beat, as a JSON array.
+  tasks         TEXT    NOT NULL DEFAULT '[]'
+) STRICT;
+
 CREATE INDEX stint_logs_created ON stint_logs (created_on DESC, id DESC);
 
 CREATE TRIGGER stint_tasks_count_delete AFTER DELETE ON stint_tasks

@@ -19,6 +19,8 @@ import { nextDueContract } from "./next-due.contract.js";
 import { readFieldsContract } from "./read-fields.contract.js";
 import { refusedValuesContract } from "./refused-values.contract.js";
 import { traceContextContract } from "./trace-context.contract.js";
+import { taskStatsContract } from "./task-stats.contract.js";
+import { workersContract } from "./workers.contract.js";
 import { contractSuite, type StorageContractOptions } from "./suite.js";
 
 export type { ContractStore, ContractTestApi, StorageContractOptions } from "./suite.js";
@@ -64,5 +66,7 @@ export function runStorageContract(options: StorageContractOptions): void {
     migrateContract(suite);
     refusedValuesContract(suite);
     traceContextContract(suite);
+    workersContract(suite);
+    taskStatsContract(suite);
   });
 }

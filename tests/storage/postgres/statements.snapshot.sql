@@ -95,6 +95,58 @@ WITH lease AS (
     FROM lease LEFT JOIN (SELECT id, status FROM "stint".tasks WHERE id = ANY($1::text[])) t ON t.id = lease.id
     WHERE lease.id NOT IN (SELECT id FROM renewed);
 
+-- claim.ts RENEW_BEAT stint_renew_beat_2828a91da7f42d6229b47cfb
+WITH 
+    beat AS (
+      INSERT INTO "stint".workers AS w
+        (worker_id, host, pid, version, started_at, concurrency, lease_ms, heartbeat_ms, last_beat_at, tasks)
+      VALUES ($3, $5, $6::int, $7, $8::timestamptz, $9::int, $10::bigint, $11::bigint,
+              $12::timestamptz, $13::text[])
+      ON CONFLICT (worker_id) DO UPDATE SET
+        host = EXCLUDED.host, pid = EXCLUDED.pid, version = EXCLUDED.version, started_at = EXCLUDED.started_at,
+        concurrency = EXCLUDED.concurrency, lease_ms = EXCLUDED.lease_ms, heartbeat_ms = EXCLUDED.heartbeat_ms,
+        last_beat_at = GREATEST(w.last_beat_at, EXCLUDED.last_beat_at), tasks = EXCLUDED.tasks
+    ), forget AS (
+      DELETE FROM "stint".workers f WHERE f.worker_id <> $3 AND (f.last_beat_at + GREATEST(3600000, 10 * f.lease_ms) * interval '1 millisecond') < $12::timestamptz
+    ), lease AS (
+      SELECT * FROM unnest($1::text[], $2::int[]) AS l(id, token)
+    ), mine AS (
+      -- `t.id = ANY($1)`: task rows by primary key whatever the statistics say. The owner
+      -- is tested here, so rows other workers hold (or nobody) are neither locked nor
+      -- waited for, but wrapped in COALESCE: with lease_owner mostly NULL when the table
+      -- was last analyzed, a bare `lease_owner = $3` was estimated at one row and the
+      -- planner compared that row with every lease (quadratic in the leases).
+      SELECT t.id FROM "stint".tasks t JOIN lease ON t.id = lease.id
+      WHERE t.id = ANY($1::text[]) AND t.lease_token = lease.token AND COALESCE(t.lease_owner = $3, false)
+      ORDER BY t.id
+      FOR NO KEY UPDATE OF t
+    ), renewed AS (
+      -- Never shortens a lease: a hook claim keeps the longer hookLeaseMs its finish gave it.
+      UPDATE "stint".tasks t SET lease_expires_at = GREATEST(t.lease_expires_at, $4), due_at = GREATEST(t.lease_expires_at, $4)
+      FROM mine WHERE t.id = mine.id
+      RETURNING t.id
+    )
+    SELECT id, true AS held, NULL AS status FROM renewed
+    UNION ALL
+    SELECT lease.id, false AS held, t.status
+    FROM lease LEFT JOIN (SELECT id, status FROM "stint".tasks WHERE id = ANY($1::text[])) t ON t.id = lease.id
+    WHERE lease.id NOT IN (SELECT id FROM renewed);
+
+-- claim.ts BEAT stint_worker_beat_4efb8576534d4a675fbdfa3c
+WITH 
+    beat AS (
+      INSERT INTO "stint".workers AS w
+        (worker_id, host, pid, version, started_at, concurrency, lease_ms, heartbeat_ms, last_beat_at, tasks)
+      VALUES ($1, $2, $3::int, $4, $5::timestamptz, $6::int, $7::bigint, $8::bigint,
+              $9::timestamptz, $10::text[])
+      ON CONFLICT (worker_id) DO UPDATE SET
+        host = EXCLUDED.host, pid = EXCLUDED.pid, version = EXCLUDED.version, started_at = EXCLUDED.started_at,
+        concurrency = EXCLUDED.concurrency, lease_ms = EXCLUDED.lease_ms, heartbeat_ms = EXCLUDED.heartbeat_ms,
+        last_beat_at = GREATEST(w.last_beat_at, EXCLUDED.last_beat_at), tasks = EXCLUDED.tasks
+    ), forget AS (
+      DELETE FROM "stint".workers f WHERE f.worker_id <> $1 AND (f.last_beat_at + GREATEST(3600000, 10 * f.lease_ms) * interval '1 millisecond') < $9::timestamptz
+    ) SELECT 1;
+
 -- claim.ts RELEASE stint_release_acf3890f8d01e0fe7773e6cd
 WITH mine AS (
       SELECT t.id FROM "stint".tasks t
@@ -564,3 +616,17 @@ WITH owner AS (
 
 -- notify.ts NOTIFY (unnamed)
 SELECT pg_notify('stint_stint', $1);
+
+-- workers.ts LIST stint_worker_list_9ff8f070df3688969dc139be
+SELECT worker_id, host, pid, version, started_at, concurrency, lease_ms::float8 AS lease_ms,
+            heartbeat_ms::float8 AS heartbeat_ms, last_beat_at, tasks
+     FROM "stint".workers w WHERE (w.last_beat_at + GREATEST(3600000, 10 * w.lease_ms) * interval '1 millisecond') >= $1
+     ORDER BY started_at, worker_id;
+
+-- workers.ts UNREGISTER stint_worker_unregister_3b2a9457b4c4272b2d9f0e51
+DELETE FROM "stint".workers WHERE worker_id = $1 RETURNING 1 AS gone;
+
+-- workers.ts STATS stint_task_stats_6dfc939463b02b9ff9f6eeaf
+SELECT definition_id, status, count(*)::float8 AS count,
+            min(due_at) FILTER (WHERE status IN ('pending', 'running') AND due_at <= $1) AS oldest_due_at
+     FROM "stint".tasks GROUP BY definition_id, status;

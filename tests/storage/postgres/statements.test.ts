@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { HEAVY_TASK_FIELDS, type HeavyTaskField } from "../../../src/storage/port/types.js";
 import { claimStatements } from "../../../src/storage/postgres/claim.js";
+import { workerStatements } from "../../../src/storage/postgres/workers.js";
 import type { Statement } from "../../../src/storage/postgres/connection.js";
 import { finishStatements } from "../../../src/storage/postgres/finish.js";
 import { FINISH_BIND_TYPES } from "../../../src/storage/postgres/finish/binds.js";
@@ -46,6 +47,7 @@ function postgresStatements(names: SqlNames): Record<string, Record<string, Entr
     "tasks.ts": { ...taskStatements(names), ...taskReads(names) },
     "logs.ts": { APPEND: appendLogsStatement(names), APPEND_FENCED: appendLogsStatement(names, true) },
     "notify.ts": { NOTIFY: notifySql(names) },
+    "workers.ts": workerStatements(names),
   };
 }
 
