@@ -36,7 +36,7 @@ describe("trace ids in log lines", () => {
     await new Promise((resolve) => setImmediate(resolve));
 
     const iteration = tracing.spans().find((s) => s.name === "stint.iteration")!;
-    const about = lines.filter((line) => line.id === id);
+    const about = lines.filter((line) => line.taskId === id);
     assert.deepEqual(about.map((line) => line.msg), ["iteration started", "iteration ended", "task failed"]);
     for (const line of about) {
       assert.equal(line.traceId, iteration.traceId, `${line.msg as string}: the iteration's trace`);
