@@ -58,6 +58,10 @@ export type { WorkerOptions } from "./worker/options.js";
 export type { WorkerEventMap } from "./worker/events.js";
 export type { StintEventMap } from "./service/events.js";
 export type { StorageAdapter, StorageCapabilities } from "./storage/port/index.js";
+// Traces (docs/tracing.md): the tracer name and attribute names of Stint's spans, for an
+// app's sampler or span processor; the trace context stored with a task.
+export { TRACER_NAME, TraceAttributes } from "./observability/tracing.js";
+export type { TraceCarrier } from "./storage/port/index.js";
 export { StintMetrics } from "./metrics/metrics.js";
 export type { StintMetricsOptions } from "./metrics/metrics.js";
 export { startMetricsServer } from "./metrics/server.js";

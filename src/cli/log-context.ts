@@ -1,3 +1,5 @@
+import { activeTraceFields } from "../observability/log-trace.js";
+
 /**
  * Extra fields for every pino line the CLI's processes write, from the context the line is
  * written in rather than from its call site: the hook point for the trace id of the span
@@ -6,5 +8,5 @@
  * must return a new object each time: pino merges the line's own fields into it.
  */
 export function contextLogFields(): Record<string, unknown> {
-  return {};
+  return activeTraceFields();
 }

@@ -11,7 +11,8 @@ export type { Logger };
 
 const LEVELS: Record<number, string> = { 10: "TRACE", 20: "DEBUG", 30: "INFO ", 40: "WARN ", 50: "ERROR", 60: "FATAL" };
 const COLORS: Record<number, string> = { 10: "90", 20: "90", 30: "32", 40: "33", 50: "31", 60: "35" };
-const HIDDEN = new Set(["level", "time", "msg", "pid", "hostname", "name"]);
+// spanId: in JSON lines only (a terminal reader follows the trace id).
+const HIDDEN = new Set(["level", "time", "msg", "pid", "hostname", "name", "spanId"]);
 
 export interface LoggerOptions {
   /** @defaultValue process.env.STINT_LOG_LEVEL (checked) ?? "info" */

@@ -23,6 +23,7 @@ import { parseLogListParams, parseTaskListParams } from "./parse-list-params.js"
 import { markUserError } from "./user-error.js";
 import { checkTriggerValues } from "./trigger-values.js";
 import { parseReadOptions, type ReadOptions } from "./read-options.js";
+import { traceTrigger } from "../observability/tracing.js";
 import { listWorkers } from "./workers.js";
 import type { WorkerInfo } from "../domain/worker.js";
 import type {
@@ -80,12 +81,19 @@ export class DefaultTaskService implements TaskService {
   private async triggerStored(list: readonly TriggerParams[], options: TriggerOptions): Promise<Task[]> {
     if (!Array.isArray(list)) throw Errors.invalidArgument("triggers", "expected an array");
     if (list.length === 0) return [];
-    const now = this.deps.clock.now();
-    const rows: TaskCreateParams[] = [];
-    for (const params of list) rows.push(await this.prepare(params, now, options.createdBy ?? SYSTEM_IDENTITY));
-    const tasks = await this.deps.storage.taskCreateMany({ tasks: rows });
-    this.deps.signals?.emit("tasks-available");
-    return tasks;
+    // One `stint.trigger` span for the call; its context is stored with every task.
+    return traceTrigger(async (traceContext) => {
+      const now = this.deps.clock.now();
+      const rows: TaskCreateParams[] = [];
+      for (const params of list) {
+        const row = await this.prepare(params, now, options.createdBy ?? SYSTEM_IDENTITY);
+        if (traceContext) row.traceContext = traceContext;
+        rows.push(row);
+      }
+      const tasks = await this.deps.storage.taskCreateMany({ tasks: rows });
+      this.deps.signals?.emit("tasks-available");
+      return tasks;
+    });
   }
 
   async abort(params: AbortParams): Promise<TaskRecord> {

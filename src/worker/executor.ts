@@ -26,6 +26,7 @@ import type { PrefetchPolicy } from "./prefetch.js";
 import { refusedResult } from "./refused-outcome.js";
 import { SHUTDOWN } from "./shutdown.js";
 import { isValueRefusedError, retryTransient } from "./transient.js";
+import { traceIteration, withStoredContext, type IterationTrace } from "../observability/tracing.js";
 
 export interface ExecutorOptions {
   deps: WorkerDependencies;
@@ -54,8 +55,16 @@ export class Executor {
     this.batcher = new CompletionBatcher(this.storage, 500, undefined, (error) => options.onError(error, "store outcome"));
   }
 
-  /** Runs one iteration, stores its outcome and runs its hooks; returns the next iteration's claim when kept. */
-  async iterateAndStore(claim: ClaimedTask, abort: LazyAbort, phases: IterationPhases): Promise<ClaimedTask | void> {
+  /**
+   * Runs one iteration, stores its outcome and runs its hooks; returns the next iteration's
+   * claim when kept. All of it in a `stint.iteration` span, a child of the trace context
+   * stored at the trigger (observability/tracing.ts).
+   */
+  iterateAndStore(claim: ClaimedTask, abort: LazyAbort, phases: IterationPhases): Promise<ClaimedTask | void> {
+    return traceIteration(claim.task, claim.traceContext, (trace) => this.iterate(claim, abort, phases, trace));
+  }
+
+  private async iterate(claim: ClaimedTask, abort: LazyAbort, phases: IterationPhases, trace: IterationTrace): Promise<ClaimedTask | void> {
     const { deps, options, events } = this.options;
     const { task } = claim;
     const definition = deps.definitions.get(task.definitionId);
@@ -93,6 +102,7 @@ export class Executor {
     // an AbortError thrown, an error returned) and must not be stored as the task's fate.
     // The attempt is given back instead, to run again (at least once, as after a crash).
     if (abort.stopped && !abort.userAborted && !keepsOutcome(outcome)) {
+      trace.handedBack();
       await this.options.giveBacks.giveBackStopped(claim, definition, result, abort.reason === SHUTDOWN);
       events.emit("task:iteration", { task, status: outcome.status, applied: false, durationMs: Date.now() - startedAt });
       return;
@@ -121,6 +131,7 @@ export class Executor {
     } finally {
       phases.stored();
     }
+    trace.outcome(outcome, stored.applied);
     const storedTask = stored.task ?? task;
     if (events.listenerCount("task:iteration") > 0) {
       events.emit("task:iteration", { task: storedTask, status: outcome.status, applied: stored.applied, durationMs: Date.now() - startedAt });
@@ -129,7 +140,13 @@ export class Executor {
     if (result.timedOut) events.emit("task:timeout", { task: storedTask });
     if (outcome.status === "running") {
       if (stored.leaseToken !== undefined && stored.task) {
-        return { kind: "iteration", task: stored.task, leaseToken: stored.leaseToken, leaseExpiresAt: stored.leaseExpiresAt! };
+        return {
+          kind: "iteration",
+          task: stored.task,
+          leaseToken: stored.leaseToken,
+          leaseExpiresAt: stored.leaseExpiresAt!,
+          traceContext: claim.traceContext, // the task's next iteration, in the same trace
+        };
       }
       if ((outcome.runAt ?? outcome.retryAt ?? 0) <= this.clock.now()) this.options.wake();
       return;
@@ -138,10 +155,10 @@ export class Executor {
     if (owesHooks) await this.finishHooks(definition, outcome.hooks, storedTask, claim);
   }
 
-  /** A hook claim: runs the hooks the stored terminal task still owes. */
+  /** A hook claim: runs the hooks the stored terminal task still owes (in the trace stored at its trigger). */
   async runOwedHooks(claim: ClaimedTask): Promise<void> {
     const definition = this.options.deps.definitions.get(claim.task.definitionId);
-    await this.finishHooks(definition, hooksForTerminal(claim.task), claim.task, claim);
+    await withStoredContext(claim.traceContext, () => this.finishHooks(definition, hooksForTerminal(claim.task), claim.task, claim));
   }
 
   /**

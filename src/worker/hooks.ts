@@ -9,6 +9,7 @@ import { replaceNul } from "../domain/nul.js";
 import type { Clock } from "../domain/clock.js";
 import { shapeThrown, stackOf, withStack } from "../response/error-shape.js";
 import { retryTransient } from "./transient.js";
+import { traceHook } from "../observability/tracing.js";
 
 /**
  * Calls a task's terminal hooks in order with the stored task. A hook that throws is
@@ -38,12 +39,15 @@ export async function runHooks(
       cancel = budget.clock.timeout(budget.ms, () => resolve("expired"), { unref: true });
     });
     try {
-      const call = Promise.resolve().then(() => fn.call(definition, { task: record }, context));
-      const winner = await Promise.race([call, expired]);
-      if (winner === "expired") {
-        call.catch(() => undefined); // it may still settle; nobody is listening any more
-        onError(hook, Errors.hookTimeout(hook, Math.round(budget.ms / 1000)));
-      }
+      // One `stint.hook` span per hook run: a timeout or a throw is recorded on it.
+      await traceHook(hook, task, async () => {
+        const call = Promise.resolve().then(() => fn.call(definition, { task: record }, context));
+        const winner = await Promise.race([call, expired]);
+        if (winner === "expired") {
+          call.catch(() => undefined); // it may still settle; nobody is listening any more
+          throw Errors.hookTimeout(hook, Math.round(budget.ms / 1000));
+        }
+      });
     } catch (error) {
       onError(hook, error);
     } finally {

@@ -11,6 +11,8 @@ export interface ThreadInit {
   task: TaskRecord;
   /** Epoch ms at which the iteration's budget ends. */
   deadline: number;
+  /** The iteration span's trace context, for spans run() makes in the thread (null: not traced). */
+  traceContext: Readonly<Record<string, string>> | null;
 }
 
 export type ToThread =

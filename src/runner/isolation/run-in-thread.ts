@@ -7,6 +7,7 @@ import type { TaskController } from "../../definition/types.js";
 import type { AnyTaskDefinition } from "../../definition/types.js";
 import { shapeError } from "../../response/error-shape.js";
 import type { FromThread, ThreadInit, ToThread } from "./protocol.js";
+import { activeCarrier, bindActiveContext } from "../../observability/tracing.js";
 
 // Under tsx (tests, `npm start`) this module is TypeScript; once built, JavaScript.
 const entryUrl = new URL(import.meta.url.endsWith(".ts") ? "./thread-entry.ts" : "./thread-entry.js", import.meta.url);
@@ -42,8 +43,12 @@ export function runInThread(
     definitionId: definition.id,
     task: controller.state.getTask(),
     deadline,
+    traceContext: activeCarrier(),
   };
   const thread = startThread(init.moduleUrl, init);
+  // Calls from the thread (a child trigger) run in the iteration's trace context, which
+  // a message arriving from the thread does not carry by itself.
+  const answerInContext = bindActiveContext(answer);
   const send = (message: ToThread) => thread.postMessage(message);
   let ended = false;
   const onAbort = () => {
@@ -67,7 +72,7 @@ export function runInThread(
           }
           break;
         case "rpc":
-          void answer(controller, message.method, message.args).then(
+          void answerInContext(controller, message.method, message.args).then(
             (value) => send({ type: "rpc-result", id: message.id, value }),
             (error) => send({ type: "rpc-result", id: message.id, error: shapeError(error) }),
           );

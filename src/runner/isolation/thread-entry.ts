@@ -94,11 +94,15 @@ async function main() {
       set: (progress) => post({ type: "progress", progress }),
     },
   };
-  const response = await definition.run({
+  const run = () => definition.run({
     input: structuredClone(task.input), // as in the worker's thread: run() may change its copy
     controller,
     definition: { id: definition.id, title: definition.title, description: definition.description, maxIterations: definition.maxIterations },
   });
+  // In the iteration's trace: spans run() makes join it when the module registers an SDK
+  // in this thread. Without a trace context the API is not even loaded.
+  const traceContext = init.traceContext;
+  const response = traceContext ? await (await import("../../observability/thread-trace.js")).runInTraceContext(traceContext, run) : await run();
   post({ type: "result", response });
 }
 

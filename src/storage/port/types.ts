@@ -15,7 +15,16 @@ export interface TaskCreateParams {
   createdOn: number;
   createdBy: Identity;
   eventResponse: Record<string, unknown> | null;
+  /**
+   * The trigger's trace context (W3C `traceparent` / `tracestate`, as the app's
+   * propagator wrote them), handed back with every claim of the task so its iterations
+   * join the trigger's trace. Undefined or null: none (no tracing at the trigger).
+   */
+  traceContext?: TraceCarrier | null;
 }
+
+/** A trace context as text fields (an OpenTelemetry propagation carrier). */
+export type TraceCarrier = Readonly<Record<string, string>>;
 
 /**
  * A claimed unit of work. `kind` says what the worker must do with it:
@@ -34,6 +43,8 @@ export interface ClaimedTask {
    * notification may never have arrived: the worker skips it if it already has it.
    */
   handed?: boolean;
+  /** The trace context stored with the task at its trigger (`TaskCreateParams.traceContext`); null or undefined: none. */
+  traceContext?: TraceCarrier | null;
 }
 
 export interface TaskClaimParams {

@@ -132,7 +132,7 @@ export function claimStatements(names: SqlNames) {
       -- sequential scan of every task, 26 of a 500-task claim's 49 ms at 20,000 rows and
       -- growing with the table; this is an index scan whatever the estimate.
       WHERE t.id = ANY(ARRAY(SELECT id FROM due))
-      RETURNING ${taskColumns("t")}
+      RETURNING ${taskColumns("t")}, t.trace_context
     ), counted AS (
       SELECT count(*)::int AS n FROM claimed
     ), slot AS (
@@ -143,7 +143,7 @@ export function claimStatements(names: SqlNames) {
       -- Handed since the last claim, still ours and not due (a due one is in "claimed").
       -- By primary key (as in "claimed"): joined to the slot, this was planned as a scan
       -- of every running task with the handed ids as a filter.
-      SELECT ${taskColumns("t")}, t.due_at AS claimed_due_at
+      SELECT ${taskColumns("t")}, t.trace_context, t.due_at AS claimed_due_at
       FROM ${tasks} t
       WHERE t.id = ANY(ARRAY(SELECT h FROM slot, unnest(slot.handed) AS h))
         AND t.lease_owner = $4 AND t.lease_token = 1 AND t.status = 'running' AND t.due_at > $1

@@ -48,6 +48,7 @@ export function handoffOps(db: Db): HandoffOps {
         json(p.createdBy),
         json(p.eventResponse),
         encodeEvent({ type: "tasks-available" }),
+        json(p.traceContext),
       ]);
       return row;
     },
@@ -78,7 +79,8 @@ export function handoffStatements(names: SqlNames) {
   // Its lease runs from the later of this clock and the slot's expiry (set by the
   // worker's clock): a trigger host whose clock lags cannot shorten the worker's lease.
   // $1 id, $2 name, $3 definition, $4 parent, $5 input, $6 max iterations, $7 run_at,
-  // $8 now (created_on), $9 created_by, $10 event_response, $11 the wake-up payload.
+  // $8 now (created_on), $9 created_by, $10 event_response, $11 the wake-up payload,
+  // $12 the trace context (a handed claim carries it, as a claimed row does).
   const CREATE_ONE = statement(names, "create_one", `
     WITH slot AS (
       UPDATE ${slots} s SET free = s.free - 1, handed = s.handed || $1::text
@@ -93,7 +95,7 @@ export function handoffStatements(names: SqlNames) {
       INSERT INTO ${tasks} (id, name, definition_id, parent_id, input, max_iterations, run_at,
                             created_on, saved_on, created_by, event_response, due_at,
                             status, iterations, attempt, started_on, execution_name,
-                            lease_owner, lease_token, lease_expires_at)
+                            lease_owner, lease_token, lease_expires_at, trace_context)
       SELECT $1::text, $2::text, $3::text, $4::text, $5::jsonb, $6::int, $7::timestamptz,
              $8::timestamptz, $8::timestamptz, $9::jsonb, $10::jsonb, COALESCE(slot.lease_expires_at, $7::timestamptz),
              CASE WHEN slot.worker_id IS NULL THEN 'pending' ELSE 'running' END,
@@ -103,9 +105,10 @@ export function handoffStatements(names: SqlNames) {
              COALESCE(slot.worker_id, ''),
              slot.worker_id,
              (slot.worker_id IS NOT NULL)::int,
-             slot.lease_expires_at
+             slot.lease_expires_at,
+             $12::jsonb
       FROM (SELECT 1) AS one LEFT JOIN slot ON true
-      RETURNING ${TASK_COLUMNS}, lease_owner
+      RETURNING ${TASK_COLUMNS}, trace_context, lease_owner
     ), handed AS (
       SELECT CASE WHEN ins.lease_owner IS NOT NULL
                   THEN jsonb_build_object('type', 'task-handed', 'workerId', ins.lease_owner, 'row', to_jsonb(ins) - 'lease_owner')::text
@@ -122,7 +125,7 @@ export function handoffStatements(names: SqlNames) {
 
   // Still the worker's handed claim: nobody took it over (token 1), not settled.
   const READ_HANDED = statement(names, "read_handed", `
-    SELECT ${TASK_COLUMNS} FROM ${tasks}
+    SELECT ${TASK_COLUMNS}, trace_context FROM ${tasks}
     WHERE id = ANY($1::text[]) AND lease_owner = $2 AND lease_token = 1 AND status = 'running'`);
 
   // The DELETE waits for a trigger holding the slot and returns the list with its id; the

@@ -43,4 +43,9 @@ export const migrations: readonly Migration[] = [
     name: "workers",
     sql: "-- The worker registry (docs/workers.md): one row per running worker, written by the\n-- heartbeat it already sends (folded into the lease renewal, claim.ts RENEW_BEAT), so a\n-- worker costs no round trip of its own. A worker that stops cleanly deletes its row;\n-- one that dies stops beating, is shown \"gone\" once its lease has passed, and its row is\n-- deleted by any other worker's beat an hour (or ten leases, if longer) after its last.\n--\n-- UNLOGGED like worker_slots: the registry is rewritten every beat and needs no WAL (a\n-- beat costs no fsync). After a server crash it is empty until each worker's next beat.\nCREATE UNLOGGED TABLE workers (\n  worker_id     text COLLATE \"C\" NOT NULL PRIMARY KEY,\n  host          text             NOT NULL,\n  pid           integer          NOT NULL,\n  version       text             NOT NULL,\n  started_at    timestamptz      NOT NULL,\n  concurrency   integer          NOT NULL CHECK (concurrency > 0),\n  lease_ms      bigint           NOT NULL CHECK (lease_ms > 0),\n  heartbeat_ms  bigint           NOT NULL CHECK (heartbeat_ms > 0),\n  last_beat_at  timestamptz      NOT NULL,\n  -- The ids of the tasks it held at its last beat.\n  tasks         text[] COLLATE \"C\" NOT NULL DEFAULT '{}'\n);\n",
   },
+  {
+    version: 8,
+    name: "task_trace_context",
+    sql: "-- The trigger's trace context (the W3C traceparent / tracestate fields the app's\n-- OpenTelemetry propagator wrote), handed back with each claim so the task's iterations\n-- join the trigger's trace (docs/tracing.md). NULL when the trigger was not traced.\n-- Adding a nullable column without a default rewrites nothing.\nALTER TABLE tasks ADD COLUMN trace_context jsonb;\n",
+  },
 ];

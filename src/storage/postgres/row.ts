@@ -102,6 +102,8 @@ export interface TaskRow {
   attempt: number;
   lease_token: number;
   lease_expires_at: Date | null;
+  /** Selected by the claims only (and the handoff's rows): the trigger's trace context. */
+  trace_context?: Record<string, string> | null;
 }
 
 export function rowToTask(row: TaskRow): Task {
@@ -173,6 +175,7 @@ export function rowToClaim(row: TaskRow, fallbackExpiresAt = 0): ClaimedTask {
     task: rowToTask(row),
     leaseToken: row.lease_token,
     leaseExpiresAt: row.lease_expires_at ? row.lease_expires_at.getTime() : fallbackExpiresAt,
+    traceContext: row.trace_context ?? null,
   };
 }
 

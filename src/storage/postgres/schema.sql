@@ -103,6 +103,7 @@ CREATE TABLE stint.tasks (
     lease_expires_at timestamp with time zone,
     due_at timestamp with time zone,
     hook_pending boolean DEFAULT false NOT NULL,
+    trace_context jsonb,
     CONSTRAINT tasks_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'running'::text, 'success'::text, 'failed'::text, 'aborted'::text])))
 );
 

@@ -140,6 +140,7 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
         textArray(params.map((p) => json(p.createdBy))),
         textArray(params.map((p) => json(p.eventResponse))),
         encodeEvent({ type: "tasks-available" }),
+        textArray(params.map((p) => json(p.traceContext))),
       ];
       let rows: TaskRow[];
       try {
@@ -232,12 +233,12 @@ export function taskStatements(names: SqlNames) {
   const INSERT = statement(names, "create", `
     WITH ins AS (
       INSERT INTO ${tasks} (id, name, definition_id, parent_id, input, max_iterations, run_at, due_at,
-                          created_on, saved_on, created_by, event_response)
+                          created_on, saved_on, created_by, event_response, trace_context)
     SELECT id, name, definition_id, parent_id, input, max_iterations, run_at, run_at,
-           created_on, created_on, created_by, event_response
+           created_on, created_on, created_by, event_response, trace_context
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[],
-                $7::timestamptz[], $8::timestamptz[], $9::jsonb[], $10::jsonb[])
-         AS n(id, name, definition_id, parent_id, input, max_iterations, run_at, created_on, created_by, event_response)
+                $7::timestamptz[], $8::timestamptz[], $9::jsonb[], $10::jsonb[], $12::jsonb[])
+         AS n(id, name, definition_id, parent_id, input, max_iterations, run_at, created_on, created_by, event_response, trace_context)
       RETURNING ${TASK_COLUMNS}
     )
     SELECT ins.*, (SELECT pg_notify('${names.channel}', $11)) IS NULL AS notified FROM ins`);

@@ -12,6 +12,7 @@ import type {
   TaskReleaseLeasesParams,
   TaskRenewLeasesParams,
   TaskRenewLeasesResult,
+  TraceCarrier,
 } from "../port/types.js";
 import { jsonList, type Db } from "./connection.js";
 import { col, taskColumnsOf, valuesToTask, type TaskValues } from "./row.js";
@@ -55,8 +56,9 @@ const CLAIM = `
 
 // The claimed rows read back in the order given (oldest due first). Not RETURNING on the
 // update: its rows come in no order and cost more than this lookup by primary key.
+// The trace context rides after the task's columns (only a claim needs it).
 const SELECT_IN_ORDER = `
-  SELECT ${taskColumnsOf("t")} FROM json_each(?) AS j CROSS JOIN stint_tasks AS t ON t.id = j.value
+  SELECT ${taskColumnsOf("t")}, t.trace_context FROM json_each(?) AS j CROSS JOIN stint_tasks AS t ON t.id = j.value
   ORDER BY j.key`;
 
 // Never shortens a lease: a hook claim keeps the longer hookLeaseMs its finish gave it.
@@ -113,14 +115,19 @@ export function taskClaim(db: Db, params: TaskClaimParams): ClaimedTask[] {
   });
 }
 
+/** Position of `trace_context` in a SELECT_IN_ORDER row: right after the task's columns. */
+const TRACE_CONTEXT = Object.keys(col).length;
+
 function claimedTask(row: TaskValues, leaseExpiresAt: number): ClaimedTask {
   const task = valuesToTask(row);
+  const traceContext = row[TRACE_CONTEXT] as string | null;
   const terminal = task.taskStatus === "success" || task.taskStatus === "failed" || task.taskStatus === "aborted";
   return {
     kind: row[col.hook_pending] === 1 || terminal ? "hook" : "iteration",
     task,
     leaseToken: row[col.lease_token] as number,
     leaseExpiresAt,
+    traceContext: traceContext === null ? null : (JSON.parse(traceContext) as TraceCarrier),
   };
 }
 

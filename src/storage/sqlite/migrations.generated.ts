@@ -38,4 +38,9 @@ export const migrations: readonly Migration[] = [
     name: "workers",
     sql: "-- The worker registry (docs/workers.md): one row per running worker, written by the\n-- heartbeat it already sends (in the lease renewal's transaction, claims.ts), so a worker\n-- costs no transaction of its own. A worker that stops cleanly deletes its row; one that\n-- dies stops beating, is shown \"gone\" once its lease has passed, and its row is deleted\n-- by any other worker's beat an hour (or ten leases, if longer) after its last.\n-- Times are epoch milliseconds, as in stint_tasks.\nCREATE TABLE stint_workers (\n  worker_id     TEXT    NOT NULL PRIMARY KEY,\n  host          TEXT    NOT NULL,\n  pid           INTEGER NOT NULL,\n  version       TEXT    NOT NULL,\n  started_at    INTEGER NOT NULL,\n  concurrency   INTEGER NOT NULL CHECK (concurrency > 0),\n  lease_ms      INTEGER NOT NULL CHECK (lease_ms > 0),\n  heartbeat_ms  INTEGER NOT NULL CHECK (heartbeat_ms > 0),\n  last_beat_at  INTEGER NOT NULL,\n  -- The ids of the tasks it held at its last beat, as a JSON array.\n  tasks         TEXT    NOT NULL DEFAULT '[]'\n) STRICT;\n",
   },
+  {
+    version: 7,
+    name: "task_trace_context",
+    sql: "-- The trigger's trace context (JSON: the W3C traceparent / tracestate fields the app's\n-- OpenTelemetry propagator wrote), handed back with each claim so the task's iterations\n-- join the trigger's trace (docs/tracing.md). NULL when the trigger was not traced.\nALTER TABLE stint_tasks ADD COLUMN trace_context TEXT;\n",
+  },
 ];

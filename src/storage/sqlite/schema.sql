@@ -80,7 +80,7 @@ CREATE TABLE stint_tasks (
   lease_expires_at INTEGER,
   due_at           INTEGER,
   hook_pending     INTEGER NOT NULL DEFAULT 0 CHECK (hook_pending IN (0, 1))
-) STRICT;
+, trace_context TEXT) STRICT;
 
 CREATE TABLE stint_workers (
   worker_id     TEXT    NOT NULL PRIMARY KEY,

@@ -20,11 +20,11 @@ const INSERT_TASK = `
   INSERT INTO stint_tasks (
     id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input,
     output, status, event_response, created_on, saved_on, created_by, run_at, attempt,
-    lease_token, due_at, hook_pending
+    lease_token, due_at, hook_pending, trace_context
   ) VALUES (
     @id, @name, @definitionId, @parentId, '', 0, @maxIterations, @input,
     NULL, 'pending', @eventResponse, @createdOn, @createdOn, @createdBy, @runAt, 0,
-    0, @runAt, 0
+    0, @runAt, 0, @traceContext
   ) RETURNING *`;
 
 const selectTask = (columns: string) => `SELECT ${columns} FROM stint_tasks WHERE id = ?`;
@@ -63,6 +63,7 @@ export function taskCreateMany(db: Db, { tasks }: TaskCreateManyParams): Task[] 
             createdOn: p.createdOn,
             createdBy: JSON.stringify(p.createdBy),
             runAt: p.runAt,
+            traceContext: toJson(p.traceContext),
           }) as TaskRow,
         ),
       ),

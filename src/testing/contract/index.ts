@@ -18,6 +18,7 @@ import { migrateContract } from "./migrate.contract.js";
 import { nextDueContract } from "./next-due.contract.js";
 import { readFieldsContract } from "./read-fields.contract.js";
 import { refusedValuesContract } from "./refused-values.contract.js";
+import { traceContextContract } from "./trace-context.contract.js";
 import { taskStatsContract } from "./task-stats.contract.js";
 import { workersContract } from "./workers.contract.js";
 import { schedulesContract } from "./schedules.contract.js";
@@ -65,6 +66,7 @@ export function runStorageContract(options: StorageContractOptions): void {
     deleteContract(suite);
     migrateContract(suite);
     refusedValuesContract(suite);
+    traceContextContract(suite);
     workersContract(suite);
     taskStatsContract(suite);
     schedulesContract(suite);

@@ -196,6 +196,20 @@ describe("postgres handoff", { skip: !reachable && "PostgreSQL not reachable" },
     assert.equal(handed[0].leaseToken, 1);
   });
 
+  it("hands the task's trace context over with the claim: in the NOTIFY, read back, with the next claim and on withdrawal", async () => {
+    const traceContext = { traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" };
+    await offer({ limit: 50 });
+    const [small] = await triggerer.taskCreateMany({ tasks: [taskParams({ createdOn: T0, traceContext })] });
+    const [big] = await triggerer.taskCreateMany({ tasks: [taskParams({ createdOn: T0 + 1, traceContext, input: { blob: "x".repeat(20_000) } })] });
+    await waitFor(2);
+    assert.deepEqual(handed.map((c) => [c.task.id, c.traceContext]), [[small.id, traceContext], [big.id, traceContext]]);
+    const claimed = await store.adapter.taskClaim({ workerId: "worker-a", limit: 50, now: T0 + 2, leaseMs: LEASE_MS, definitionIds: [DEF], handoff: { until: UNTIL, slots: 50 } });
+    assert.deepEqual(claimed.map((c) => [c.task.id, c.handed, c.traceContext]).sort(), [[small.id, true, traceContext], [big.id, true, traceContext]].sort());
+    const [late] = await triggerer.taskCreateMany({ tasks: [taskParams({ createdOn: T0 + 3, traceContext })] });
+    const withdrawn = await store.adapter.taskWithdrawHandoff({ workerId: "worker-a" });
+    assert.deepEqual(withdrawn.map((c) => [c.task.id, c.traceContext]), [[late.id, traceContext]]);
+  });
+
   it("offers no slot while nothing listens, so triggers queue their tasks", async () => {
     const quiet = createPostgresStorage({ connectionString: store.url });
     try {

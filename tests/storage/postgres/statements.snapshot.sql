@@ -1,4 +1,4 @@
--- claim.ts CLAIM stint_claim_410e45166ac6e94b654816a1
+-- claim.ts CLAIM stint_claim_89b587b84d0c312dc11520a8
 WITH due AS (
       SELECT id, due_at FROM "stint".tasks
       WHERE due_at <= $1
@@ -26,7 +26,7 @@ WITH due AS (
       -- sequential scan of every task, 26 of a 500-task claim's 49 ms at 20,000 rows and
       -- growing with the table; this is an index scan whatever the estimate.
       WHERE t.id = ANY(ARRAY(SELECT id FROM due))
-      RETURNING t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at
+      RETURNING t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.trace_context
     ), counted AS (
       SELECT count(*)::int AS n FROM claimed
     ), slot AS (
@@ -37,7 +37,7 @@ WITH due AS (
       -- Handed since the last claim, still ours and not due (a due one is in "claimed").
       -- By primary key (as in "claimed"): joined to the slot, this was planned as a scan
       -- of every running task with the handed ids as a filter.
-      SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.due_at AS claimed_due_at
+      SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.trace_context, t.due_at AS claimed_due_at
       FROM "stint".tasks t
       WHERE t.id = ANY(ARRAY(SELECT h FROM slot, unnest(slot.handed) AS h))
         AND t.lease_owner = $4 AND t.lease_token = 1 AND t.status = 'running' AND t.due_at > $1
@@ -457,7 +457,7 @@ SELECT id, name, definition_id, parent_id, execution_name, iterations, max_itera
 -- finish.ts GET_MANY (unnamed)
 SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at FROM "stint".tasks WHERE id = ANY($1::text[]);
 
--- handoff.ts CREATE_ONE stint_create_one_4bbfcd43140a199ab655c288
+-- handoff.ts CREATE_ONE stint_create_one_c0357d4e256485e5e1d292f8
 WITH slot AS (
       UPDATE "stint".worker_slots s SET free = s.free - 1, handed = s.handed || $1::text
       WHERE s.worker_id = (
@@ -471,7 +471,7 @@ WITH slot AS (
       INSERT INTO "stint".tasks (id, name, definition_id, parent_id, input, max_iterations, run_at,
                             created_on, saved_on, created_by, event_response, due_at,
                             status, iterations, attempt, started_on, execution_name,
-                            lease_owner, lease_token, lease_expires_at)
+                            lease_owner, lease_token, lease_expires_at, trace_context)
       SELECT $1::text, $2::text, $3::text, $4::text, $5::jsonb, $6::int, $7::timestamptz,
              $8::timestamptz, $8::timestamptz, $9::jsonb, $10::jsonb, COALESCE(slot.lease_expires_at, $7::timestamptz),
              CASE WHEN slot.worker_id IS NULL THEN 'pending' ELSE 'running' END,
@@ -481,9 +481,10 @@ WITH slot AS (
              COALESCE(slot.worker_id, ''),
              slot.worker_id,
              (slot.worker_id IS NOT NULL)::int,
-             slot.lease_expires_at
+             slot.lease_expires_at,
+             $12::jsonb
       FROM (SELECT 1) AS one LEFT JOIN slot ON true
-      RETURNING id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, lease_owner
+      RETURNING id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, trace_context, lease_owner
     ), handed AS (
       SELECT CASE WHEN ins.lease_owner IS NOT NULL
                   THEN jsonb_build_object('type', 'task-handed', 'workerId', ins.lease_owner, 'row', to_jsonb(ins) - 'lease_owner')::text
@@ -498,8 +499,8 @@ WITH slot AS (
            END) IS NULL AS notified
     FROM ins, handed;
 
--- handoff.ts READ_HANDED stint_read_handed_1759651b7a67fc354d85eb36
-SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at FROM "stint".tasks
+-- handoff.ts READ_HANDED stint_read_handed_81242086332e6d9a9f010547
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, trace_context FROM "stint".tasks
     WHERE id = ANY($1::text[]) AND lease_owner = $2 AND lease_token = 1 AND status = 'running';
 
 -- handoff.ts WITHDRAW stint_withdraw_slot_1006bfe745ead5a06631e654
@@ -508,15 +509,15 @@ DELETE FROM "stint".worker_slots WHERE worker_id = $1 RETURNING handed;
 -- handoff.ts CLOSE stint_close_slot_17cefbad1dae9843ad44f522
 UPDATE "stint".worker_slots SET free = 0 WHERE worker_id = $1;
 
--- tasks.ts INSERT stint_create_ae0cedae63a898b29cb9ce08
+-- tasks.ts INSERT stint_create_de734cac9360333dc32f0fa8
 WITH ins AS (
       INSERT INTO "stint".tasks (id, name, definition_id, parent_id, input, max_iterations, run_at, due_at,
-                          created_on, saved_on, created_by, event_response)
+                          created_on, saved_on, created_by, event_response, trace_context)
     SELECT id, name, definition_id, parent_id, input, max_iterations, run_at, run_at,
-           created_on, created_on, created_by, event_response
+           created_on, created_on, created_by, event_response, trace_context
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[],
-                $7::timestamptz[], $8::timestamptz[], $9::jsonb[], $10::jsonb[])
-         AS n(id, name, definition_id, parent_id, input, max_iterations, run_at, created_on, created_by, event_response)
+                $7::timestamptz[], $8::timestamptz[], $9::jsonb[], $10::jsonb[], $12::jsonb[])
+         AS n(id, name, definition_id, parent_id, input, max_iterations, run_at, created_on, created_by, event_response, trace_context)
       RETURNING id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at
     )
     SELECT ins.*, (SELECT pg_notify('stint_stint', $11)) IS NULL AS notified FROM ins;

@@ -21,7 +21,7 @@ UPDATE stint_tasks SET
   WHERE id IN (SELECT value FROM json_each(@ids));
 
 -- claim.ts SELECT_IN_ORDER
-SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.hook_pending FROM json_each(?) AS j CROSS JOIN stint_tasks AS t ON t.id = j.value
+SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.hook_pending, t.trace_context FROM json_each(?) AS j CROSS JOIN stint_tasks AS t ON t.id = j.value
   ORDER BY j.key;
 
 -- claim.ts RENEW
@@ -101,11 +101,11 @@ SELECT * FROM stint_tasks WHERE id = ?;
 INSERT INTO stint_tasks (
     id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input,
     output, status, event_response, created_on, saved_on, created_by, run_at, attempt,
-    lease_token, due_at, hook_pending
+    lease_token, due_at, hook_pending, trace_context
   ) VALUES (
     @id, @name, @definitionId, @parentId, '', 0, @maxIterations, @input,
     NULL, 'pending', @eventResponse, @createdOn, @createdOn, @createdBy, @runAt, 0,
-    0, @runAt, 0
+    0, @runAt, 0, @traceContext
   ) RETURNING *;
 
 -- tasks.ts SELECT_TASK

@@ -1,0 +1,4 @@
+-- The trigger's trace context (JSON: the W3C traceparent / tracestate fields the app's
+-- OpenTelemetry propagator wrote), handed back with each claim so the task's iterations
+-- join the trigger's trace (docs/tracing.md). NULL when the trigger was not traced.
+ALTER TABLE stint_tasks ADD COLUMN trace_context TEXT;
