@@ -25,6 +25,7 @@ function fakeTask(id: string): TaskRecord {
   return {
     id, name: id, definitionId: "someTask", executionName: "", iterations: 0, input: {},
     taskStatus: "pending", createdOn: now, savedOn: now, createdBy: SYSTEM_IDENTITY, maxIterations: 50, runAt: now, attempt: 1,
+    priority: 0,
   };
 }
 

@@ -28,7 +28,10 @@ import type {
   TaskAbortParams,
   TaskAbortResult,
   TaskClaimParams,
+  TaskCreateOrGetParams,
+  TaskCreateOrGetResult,
   TaskCreateParams,
+  TaskFindByKeyParams,
   TaskFinishParams,
   TaskFinishResult,
   TaskHooksDoneParams,
@@ -89,6 +92,15 @@ export interface StorageAdapter {
 
   /** Inserts tasks in one transaction (all or nothing) and returns them as stored. */
   taskCreateMany(params: readonly TaskCreateParams[]): Promise<Task[]>;
+  /**
+   * Flow control: inserts tasks in one transaction, except that a task whose
+   * `idempotencyKey` is held by a stored task of its definition is not inserted and that
+   * task is returned (`created: false`). Race-safe: of concurrent calls with one key,
+   * exactly one stores a task. Results are in the order of `params`.
+   */
+  taskCreateOrGet(params: readonly TaskCreateOrGetParams[]): Promise<TaskCreateOrGetResult[]>;
+  /** Flow control: the task holding an idempotency key, or null (a cheap read, before any hook runs). */
+  taskFindByIdempotencyKey(params: TaskFindByKeyParams): Promise<Task | null>;
   /** The task, or null when no task has this id. `options`: the fields wanted and a byte budget (`TaskReadOptions`); default every field. */
   taskGet(id: string, options?: TaskReadOptions): Promise<Task | null>;
   /** The tasks of these ids that exist (`options` as for taskGet). */

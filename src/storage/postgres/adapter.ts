@@ -5,6 +5,7 @@
 import type { StorageAdapter } from "../port/storage.js";
 import { claimOps } from "./claim.js";
 import { createDb } from "./db.js";
+import { createOrGetOps } from "./create-or-get.js";
 import { finishOps } from "./finish.js";
 import { handoffOps } from "./handoff.js";
 import { logOps } from "./logs.js";
@@ -19,6 +20,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageA
   const handoff = handoffOps(db);
   const tasks = taskOps(db, handoff);
   const claims = claimOps(db);
+  const createOrGet = createOrGetOps(db);
   const finishes = finishOps(db);
   const logs = logOps(db);
   /** Workers of this process whose claims offered a handoff slot. */
@@ -51,6 +53,8 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageA
     },
 
     taskCreateMany: (params) => tasks.createMany(params),
+    taskCreateOrGet: (params) => createOrGet.createOrGet(params),
+    taskFindByIdempotencyKey: (params) => createOrGet.findByKey(params),
     taskGet: (id, options) => tasks.get(id, options),
     taskGetMany: (ids, options) => tasks.getMany(ids, options),
     taskList: (params) => tasks.list(params),

@@ -33,7 +33,8 @@ export function handoffOps(db: Db): HandoffOps {
   // Its lease runs from the later of this clock and the slot's expiry (set by the
   // worker's clock): a trigger host whose clock lags cannot shorten the worker's lease.
   // $1 id, $2 name, $3 definition, $4 parent, $5 input, $6 max iterations, $7 run_at,
-  // $8 now (created_on), $9 created_by, $10 event_response, $11 the wake-up payload.
+  // $8 now (created_on), $9 created_by, $10 event_response, $11 the wake-up payload,
+  // $12 priority, $13 idempotency key, $14 concurrency key (0005_flow_control.sql).
   const CREATE_ONE = statement(db.names, "create_one", `
     WITH slot AS (
       UPDATE ${slots} s SET free = s.free - 1, handed = s.handed || $1::text
@@ -48,7 +49,8 @@ export function handoffOps(db: Db): HandoffOps {
       INSERT INTO ${tasks} (id, name, definition_id, parent_id, input, max_iterations, run_at,
                             created_on, saved_on, created_by, event_response, due_at,
                             status, iterations, attempt, started_on, execution_name,
-                            lease_owner, lease_token, lease_expires_at)
+                            lease_owner, lease_token, lease_expires_at,
+                            priority, idempotency_key, concurrency_key)
       SELECT $1::text, $2::text, $3::text, $4::text, $5::jsonb, $6::int, $7::timestamptz,
              $8::timestamptz, $8::timestamptz, $9::jsonb, $10::jsonb, COALESCE(slot.lease_expires_at, $7::timestamptz),
              CASE WHEN slot.worker_id IS NULL THEN 'pending' ELSE 'running' END,
@@ -58,7 +60,8 @@ export function handoffOps(db: Db): HandoffOps {
              COALESCE(slot.worker_id, ''),
              slot.worker_id,
              (slot.worker_id IS NOT NULL)::int,
-             slot.lease_expires_at
+             slot.lease_expires_at,
+             $12::int, $13::text, $14::text
       FROM (SELECT 1) AS one LEFT JOIN slot ON true
       RETURNING ${TASK_COLUMNS}, lease_owner
     ), handed AS (
@@ -105,6 +108,9 @@ export function handoffOps(db: Db): HandoffOps {
         json(p.createdBy),
         json(p.eventResponse),
         encodeEvent({ type: "tasks-available" }),
+        p.priority ?? 0,
+        p.idempotencyKey ?? null,
+        p.concurrencyKey ?? null,
       ]);
       return row;
     },

@@ -11,6 +11,7 @@ export const TASK_COLUMNS = [
   "id", "name", "definition_id", "parent_id", "execution_name", "iterations", "max_iterations",
   "input", "output", "status", "started_on", "finished_on", "event_response", "created_on",
   "saved_on", "created_by", "progress", "run_at", "attempt", "lease_token", "lease_expires_at",
+  "priority", "idempotency_key", "concurrency_key",
 ].join(", ");
 
 /** The column of each heavy task field (`TaskReadOptions.fields`). */
@@ -99,6 +100,9 @@ export interface TaskRow {
   attempt: number;
   lease_token: number;
   lease_expires_at: Date | null;
+  priority: number;
+  idempotency_key: string | null;
+  concurrency_key: string | null;
 }
 
 export function rowToTask(row: TaskRow): Task {
@@ -123,6 +127,9 @@ export function rowToTask(row: TaskRow): Task {
     maxIterations: row.max_iterations,
     runAt: row.run_at,
     attempt: row.attempt,
+    priority: row.priority,
+    idempotencyKey: row.idempotency_key,
+    concurrencyKey: row.concurrency_key,
   };
 }
 
@@ -157,6 +164,10 @@ export function finishedTask(claimed: Task, row: FinishChangedRow): Task {
     maxIterations: claimed.maxIterations,
     runAt: row.run_at,
     attempt: row.attempt,
+    // No finish changes these (a TTL release of the key happens on a settled task).
+    priority: claimed.priority,
+    idempotencyKey: claimed.idempotencyKey,
+    concurrencyKey: claimed.concurrencyKey,
   };
 }
 

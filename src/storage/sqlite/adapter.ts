@@ -16,6 +16,7 @@ import { taskAbort, taskFinishMany, taskUpdate } from "./finish.js";
 import { logAppend, logList } from "./logs.js";
 import { migrate, storedVersion } from "./migrate.js";
 import { assertCreatable, assertStintFile } from "./store-file.js";
+import { taskCreateOrGet, taskFindByIdempotencyKey } from "./create-or-get.js";
 import { taskCreateMany, taskDelete, taskGet, taskGetMany, taskList } from "./tasks.js";
 
 /** Options of {@link createSqliteStorage}. */
@@ -101,6 +102,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
     },
 
     taskCreateMany: op((params) => taskCreateMany(db, params)),
+    taskCreateOrGet: op((params) => taskCreateOrGet(db, params)),
+    taskFindByIdempotencyKey: op((params) => taskFindByIdempotencyKey(db, params)),
     taskGet: op((id, options) => taskGet(db, id, options)),
     taskGetMany: op((ids, options) => taskGetMany(db, ids, options)),
     // Async (it yields between slices): awaited so its errors are translated too.
