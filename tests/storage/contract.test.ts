@@ -17,6 +17,9 @@ import { migrateContract } from "./contract/migrate.contract.js";
 import { nextDueContract } from "./contract/next-due.contract.js";
 import { readFieldsContract } from "./contract/read-fields.contract.js";
 import { refusedValuesContract } from "./contract/refused-values.contract.js";
+import { idempotencyContract } from "./contract/idempotency.contract.js";
+import { priorityContract } from "./contract/priority.contract.js";
+import { concurrencyContract } from "./contract/concurrency.contract.js";
 
 for (const kind of await storeKinds()) {
   describe(`storage contract: ${kind.name}`, () => {
@@ -33,5 +36,8 @@ for (const kind of await storeKinds()) {
     deleteContract(kind);
     migrateContract(kind);
     refusedValuesContract(kind);
+    idempotencyContract(kind);
+    priorityContract(kind);
+    concurrencyContract(kind);
   });
 }

@@ -6,7 +6,7 @@ import { afterEach, beforeEach } from "node:test";
 import { newId } from "../../../src/domain/ids.js";
 import type { Identity, Task } from "../../../src/domain/task.js";
 import type { StorageAdapter } from "../../../src/storage/port/index.js";
-import type { ClaimedTask, Sort, TaskCreateParams, TaskListField, LogListField } from "../../../src/storage/port/types.js";
+import type { ClaimedTask, ConcurrencyLimit, Sort, TaskCreateParams, TaskListField, LogListField } from "../../../src/storage/port/types.js";
 import type { StoreKind, TestStore } from "../../helpers/stores.js";
 
 /** A fixed "now" far from the epoch, so ms offsets read clearly in assertions. */
@@ -25,7 +25,7 @@ export const LOGS_OLDEST_FIRST: Sort<LogListField>[] = [
 ];
 
 /** A fresh store per test, cleaned up after it; read `.adapter` inside the test. */
-export function useStore(kind: StoreKind): { readonly adapter: StorageAdapter } {
+export function useStore(kind: StoreKind): { readonly adapter: StorageAdapter; readonly url: string } {
   let store: TestStore | undefined;
   beforeEach(async () => {
     store = await kind.create();
@@ -38,6 +38,11 @@ export function useStore(kind: StoreKind): { readonly adapter: StorageAdapter } 
     get adapter() {
       if (!store) throw new Error("useStore: no store outside a test");
       return store.adapter;
+    },
+    /** A URL another connection (or process) opens the same store with. */
+    get url() {
+      if (!store) throw new Error("useStore: no store outside a test");
+      return store.url;
     },
   };
 }
@@ -67,7 +72,7 @@ export async function createTask(adapter: StorageAdapter, overrides: Partial<Tas
 /** Claims with sensible defaults; `now` defaults to T0. */
 export function claim(
   adapter: StorageAdapter,
-  options: { workerId?: string; limit?: number; now?: number; leaseMs?: number; definitionIds?: string[] } = {},
+  options: { workerId?: string; limit?: number; now?: number; leaseMs?: number; definitionIds?: string[]; limits?: ConcurrencyLimit[] } = {},
 ): Promise<ClaimedTask[]> {
   return adapter.taskClaim({
     workerId: options.workerId ?? "worker-a",
@@ -75,6 +80,7 @@ export function claim(
     now: options.now ?? T0,
     leaseMs: options.leaseMs ?? LEASE_MS,
     definitionIds: options.definitionIds ?? [DEF],
+    ...(options.limits ? { limits: options.limits } : {}),
   });
 }
 
