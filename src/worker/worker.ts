@@ -8,6 +8,7 @@
  * the iteration's outcome, by confirming its hooks ran, or by handing the claim back;
  * and if the process dies first, the lease lapses and another worker takes it over.
  */
+import { claimLimitsOf } from "./claim-limits.js";
 import type { Clock } from "../domain/clock.js";
 import type { Task } from "../domain/task.js";
 import { isTerminalStatus } from "../domain/task.js";
@@ -307,12 +308,14 @@ export class Worker {
       offerHandoff && this.offersHandoff && !this.stopping
         ? { until: now + this.handoffSlotMs, slots: this.options.concurrency - this.running - this.queue.length }
         : undefined;
+    const definitionIds = this.deps.definitions.ids();
     const claimed = await this.storage.taskClaim({
       workerId: this.workerId,
       limit,
       now,
       leaseMs: this.options.leaseMs,
-      definitionIds: this.deps.definitions.ids(),
+      definitionIds,
+      limits: claimLimitsOf(this.deps.definitions, definitionIds),
       handoff,
     });
     let count = 0;

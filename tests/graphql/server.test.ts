@@ -164,7 +164,7 @@ describe("GraphQL server", () => {
 
   it("offers the single enum value Empty when no definition is public", async () => {
     const service = fakeService({
-      listDefinitions: () => [{ id: "hiddenTask", title: "Hidden", description: null, maxIterations: 50, isPrivate: true, inputSchema: null }],
+      listDefinitions: () => [{ id: "hiddenTask", title: "Hidden", description: null, maxIterations: 50, isPrivate: true, inputSchema: null, concurrencyLimit: null }],
     });
     await withServer({ service }, async (url) => {
       const answer = await postGraphQL(url, { query: `{ __type(name: "WebinyBackgroundTaskDefinitionEnum") { enumValues { name } } }` });
