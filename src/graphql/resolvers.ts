@@ -9,7 +9,7 @@ import { Errors } from "../domain/errors.js";
 import type { TaskRecord as Task } from "../domain/task-record.js";
 import type { TaskLogRecord as TaskLog } from "../domain/log-record.js";
 import type { DefinitionInfo, ListTasksParams } from "../service/types.js";
-import { MAX_LIST_LIMIT } from "../service/list-query.js";
+import { MAX_LIST_LIMIT } from "../service/parse-list-params.js";
 import type { GraphQLContext } from "./context.js";
 import { envelope, listEnvelope, toEnvelopeError } from "./envelope.js";
 import { DateTimeScalar, JSONScalar, NumberScalar } from "./scalars.js";

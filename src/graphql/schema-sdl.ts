@@ -3,15 +3,8 @@
  * names unchanged, plus Stint's extra fields (`WebinyBackgroundTask.progress`,
  * `WebinyBackgroundTaskDefinition.maxIterations` and `inputSchema`).
  */
-import {
-  LOG_FILTER_FIELDS,
-  LOG_NESTED_FILTERS,
-  LOG_SORT_FIELDS,
-  TASK_FILTER_FIELDS,
-  TASK_SORT_FIELDS,
-  sorterEnumSdl,
-  whereInputSdl,
-} from "./list-inputs.js";
+import { LOG_LIST_FIELDS, TASK_LIST_FIELDS } from "../storage/port/index.js";
+import { LOG_NESTED_FILTERS, sorterEnumSdl, whereInputSdl } from "./list-inputs.js";
 
 const ENUM_VALUE = /^[_A-Za-z][_0-9A-Za-z]*$/;
 const RESERVED_ENUM_VALUES = new Set(["true", "false", "null"]);
@@ -171,9 +164,9 @@ export function buildSchemaSdl(definitionIds: readonly string[]): string {
   return [
     STATIC_SDL.trim(),
     `"One value per public task definition id; the single value Empty when there is none."\nenum WebinyBackgroundTaskDefinitionEnum {\n${enumValues}\n}`,
-    whereInputSdl("WebinyBackgroundTaskListWhereInput", TASK_FILTER_FIELDS),
-    whereInputSdl("WebinyBackgroundTaskLogListWhereInput", LOG_FILTER_FIELDS, LOG_NESTED_FILTERS),
-    sorterEnumSdl("WebinyBackgroundTaskListSorter", TASK_SORT_FIELDS),
-    sorterEnumSdl("WebinyBackgroundTaskLogListSorter", LOG_SORT_FIELDS),
+    whereInputSdl("WebinyBackgroundTaskListWhereInput", TASK_LIST_FIELDS),
+    whereInputSdl("WebinyBackgroundTaskLogListWhereInput", LOG_LIST_FIELDS, LOG_NESTED_FILTERS),
+    sorterEnumSdl("WebinyBackgroundTaskListSorter", TASK_LIST_FIELDS),
+    sorterEnumSdl("WebinyBackgroundTaskLogListSorter", LOG_LIST_FIELDS),
   ].join("\n\n") + "\n";
 }

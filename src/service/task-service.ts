@@ -19,7 +19,7 @@ import type { StorageAdapter, TaskCreateOrGetParams } from "../storage/port/inde
 import type { WorkerSignals } from "../worker/signals.js";
 import { logHookFailures, runHooks, type HookFailure } from "../worker/hooks.js";
 import { retryTransient } from "../worker/transient.js";
-import { parseLogListParams, parseTaskListParams } from "./list-query.js";
+import { parseLogListParams, parseTaskListParams } from "./parse-list-params.js";
 import { markUserError } from "./user-error.js";
 import { checkFlowValues, checkTriggerValues, concurrencyKeyOf } from "./trigger-values.js";
 import { parseReadOptions, type ReadOptions } from "./read-options.js";

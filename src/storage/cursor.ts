@@ -4,9 +4,10 @@
  * column, so a forged or stale cursor is a clear INVALID_ARGUMENT, never a bad query.
  */
 import { Errors } from "../domain/errors.js";
+import { valueKind, type FieldKind } from "./port/list-fields.js";
 
 export interface CursorColumn {
-  kind: "text" | "number" | "date";
+  kind: FieldKind;
   nullable: boolean;
 }
 
@@ -29,7 +30,7 @@ export function decodeCursor(cursor: string, columns: readonly CursorColumn[]): 
     values.every((value, i) => {
       const { kind, nullable } = columns[i];
       if (value === null) return nullable;
-      return kind === "text" ? typeof value === "string" : typeof value === "number" && Number.isFinite(value);
+      return valueKind(kind) === "text" ? typeof value === "string" : typeof value === "number" && Number.isFinite(value);
     });
   if (!fits) throw Errors.invalidArgument("after", "malformed cursor");
   return values as unknown[];

@@ -11,6 +11,7 @@ import { createGetContract } from "./contract/create-get.contract.js";
 import { deleteContract } from "./contract/delete.contract.js";
 import { finishContract } from "./contract/finish.contract.js";
 import { leasesContract } from "./contract/leases.contract.js";
+import { listFieldsContract } from "./contract/list-fields.contract.js";
 import { listTasksContract } from "./contract/list-tasks.contract.js";
 import { logsContract } from "./contract/logs.contract.js";
 import { migrateContract } from "./contract/migrate.contract.js";
@@ -31,6 +32,7 @@ for (const kind of await storeKinds()) {
     abortContract(kind);
     nextDueContract(kind);
     listTasksContract(kind);
+    listFieldsContract(kind);
     readFieldsContract(kind);
     logsContract(kind);
     deleteContract(kind);

@@ -1,5 +1,6 @@
 import type { Identity, Task, TaskInput, TaskOutput, TaskProgress, TaskStatus } from "../../domain/task.js";
 import type { LogItem, TaskLog } from "../../domain/log.js";
+import type { FilterOp, LogItemField, LogListField, TaskListField } from "./list-fields.js";
 
 /** Everything a new task row needs; the service computes every value (ids, times). */
 export interface TaskCreateParams {
@@ -293,17 +294,8 @@ export function logItemBytes(row: { message: string; data: string | null; error:
 
 /* ---------------------------------------------------------------- lists ---- */
 
-export type FilterOp =
-  | "eq" | "not" | "in" | "not_in"
-  | "contains" | "not_contains" | "startsWith" | "not_startsWith"
-  | "lt" | "lte" | "gt" | "gte" | "between" | "not_between";
-
-export type TaskListField =
-  | "id" | "name" | "definitionId" | "parentId" | "executionName" | "taskStatus"
-  | "iterations" | "startedOn" | "finishedOn" | "createdOn" | "savedOn" | "createdBy";
-export type LogListField = "id" | "task" | "iteration" | "executionName" | "createdOn";
-/** Fields of a log's items that Webiny's `items` filter reaches. */
-export type LogItemField = "message" | "createdOn" | "type";
+// The fields and their operators are declared once, in list-fields.ts.
+export type { FilterOp, LogItemField, LogListField, TaskListField } from "./list-fields.js";
 
 /** Values are already validated and typed by the service: strings, numbers, Dates or null. */
 export interface Filter<F extends string> {

@@ -9,12 +9,13 @@
 import { newId } from "../../domain/ids.js";
 import type { Identity } from "../../domain/task.js";
 import type { LogItem, LogItemType, TaskLog } from "../../domain/log.js";
-import { logItemBytes, ROW_BASE_BYTES, wantsLogItems, type Filter, type ListResult, type LogAppendParams, type LogItemField, type LogListField, type LogListParams } from "../port/types.js";
+import { LOG_ITEM_FIELDS, LOG_LIST_FIELDS, type LogItemField, type LogListField } from "../port/list-fields.js";
+import { logItemBytes, ROW_BASE_BYTES, wantsLogItems, type Filter, type ListResult, type LogAppendParams, type LogListParams } from "../port/types.js";
 import { itemCondition } from "../item-filters.js";
 import { readCharged } from "./charged-read.js";
 import { forBatch, statement, type Db, type Queryable, type Statement } from "./db.js";
 import type { SqlNames } from "./names.js";
-import { asciiIlike, buildListQuery, encodeCursor, filterSql, pageLimit, type Binds, type ListColumn, type ListSource } from "./list-query.js";
+import { asciiIlike, buildListQuery, encodeCursor, filterSql, listColumns, pageLimit, type Binds, type ListSource } from "./list-sql.js";
 import { boolArray, intArray, textArray, timeArray } from "./arrays.js";
 import { mapPgError } from "./errors.js";
 
@@ -183,20 +184,10 @@ export async function appendLogs(q: Queryable, append: Statement, appends: reado
 export function logOps(db: Db) {
   const { logs, logItems } = db.names;
   const SOURCE: ListSource<LogListField> = {
-    columns: {
-      id: { sql: "id", key: "id", kind: "text", nullable: false },
-      task: { sql: "task_id", key: "task_id", kind: "text", nullable: false },
-      iteration: { sql: "iteration", key: "iteration", kind: "number", nullable: false },
-      executionName: { sql: "execution_name", key: "execution_name", kind: "text", nullable: false },
-      createdOn: { sql: "created_on", key: "created_on", kind: "date", nullable: false },
-    },
+    columns: listColumns(LOG_LIST_FIELDS),
     searchSql: (pattern) => `EXISTS (SELECT 1 FROM ${logItems} i WHERE i.log_id = ${logs}.id AND ${asciiIlike("i.message", pattern)})`,
   };
-  const ITEM_COLUMNS: Record<LogItemField, ListColumn> = {
-    message: { sql: "i.message", key: "message", kind: "text", nullable: false },
-    type: { sql: "i.type", key: "type", kind: "text", nullable: false },
-    createdOn: { sql: "i.created_on", key: "created_on", kind: "date", nullable: false },
-  };
+  const ITEM_COLUMNS = listColumns(LOG_ITEM_FIELDS, { alias: "i" });
   /** Webiny's `items` filter: one (NOT) EXISTS over the log's items per filter (item-filters.ts). */
   const itemConditions = (filters: readonly Filter<LogItemField>[] = []) =>
     filters.map((given) => (binds: Binds) => {

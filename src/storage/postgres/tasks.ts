@@ -11,7 +11,6 @@ import {
   type ListResult,
   type ReadBudget,
   type TaskCreateParams,
-  type TaskListField,
   type TaskListParams,
   type TaskReadOptions,
   type TaskUpdateParams,
@@ -19,7 +18,8 @@ import {
 import { readCharged } from "./charged-read.js";
 import { statement, type Db, type Statement } from "./db.js";
 import { mapPgError } from "./errors.js";
-import { asciiIlike, buildListQuery, encodeCursor, pageLimit, type ListSource } from "./list-query.js";
+import { TASK_LIST_FIELDS, type TaskListField } from "../port/list-fields.js";
+import { asciiIlike, buildListQuery, encodeCursor, listColumns, pageLimit, type ListSource } from "./list-sql.js";
 import type { HandoffOps } from "./handoff.js";
 import { owesWork } from "./claim.js";
 import { encodeEvent } from "./notify.js";
@@ -179,21 +179,11 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
   }
 
   const LIST_SOURCE: ListSource<TaskListField> = {
-    columns: {
-      id: { sql: "id", key: "id", kind: "text", nullable: false },
-      name: { sql: "name", key: "name", kind: "text", nullable: false },
-      definitionId: { sql: "definition_id", key: "definition_id", kind: "text", nullable: false },
-      parentId: { sql: "parent_id", key: "parent_id", kind: "text", nullable: true },
-      executionName: { sql: "execution_name", key: "execution_name", kind: "text", nullable: false },
-      taskStatus: { sql: "status", key: "status", kind: "text", nullable: false },
-      iterations: { sql: "iterations", key: "iterations", kind: "number", nullable: false },
-      startedOn: { sql: "started_on", key: "started_on", kind: "date", nullable: true },
-      finishedOn: { sql: "finished_on", key: "finished_on", kind: "date", nullable: true },
-      createdOn: { sql: "created_on", key: "created_on", kind: "date", nullable: false },
-      savedOn: { sql: "saved_on", key: "saved_on", kind: "date", nullable: false },
-      // The identity's id; COLLATE "C" like every other text column (see 0001_init.sql).
-      createdBy: { sql: `(created_by->>'id') COLLATE "C"`, key: "created_by_id", kind: "text", nullable: true },
-    },
+    columns: listColumns(TASK_LIST_FIELDS, {
+      // The identity's id, read from the jsonb (the list selects it as `created_by_id` for
+      // the cursor); COLLATE "C" like every other text column (see 0001_init.sql).
+      expressions: { createdBy: `(created_by->>'id') COLLATE "C"` },
+    }),
     searchSql: (pattern) => asciiIlike("name", pattern),
   };
 

@@ -5,10 +5,11 @@
  */
 import { newId } from "../../domain/ids.js";
 import type { LogItem, TaskLog } from "../../domain/log.js";
-import { logItemBytes, ROW_BASE_BYTES, wantsLogItems, type Filter, type ListResult, type LogAppendParams, type LogItemField, type LogListField, type LogListParams } from "../port/types.js";
+import { LOG_ITEM_FIELDS, LOG_LIST_FIELDS, type LogItemField, type LogListField } from "../port/list-fields.js";
+import { logItemBytes, ROW_BASE_BYTES, wantsLogItems, type Filter, type ListResult, type LogAppendParams, type LogListParams } from "../port/types.js";
 import { itemCondition } from "../item-filters.js";
 import { jsonList, type Db } from "./connection.js";
-import { buildListQuery, encodeCursor, filterSql, type ListColumn, type ListSource } from "./list-query.js";
+import { buildListQuery, encodeCursor, filterSql, listColumns, type ListSource } from "./list-sql.js";
 import { rowToLog, toOptionalJson, type LogItemRow, type LogRow } from "./row.js";
 
 // Appends go in two statements for a whole batch, the rows passed as one JSON array each
@@ -49,21 +50,11 @@ const SELECT_ITEMS = `
   SELECT * FROM stint_log_items WHERE log_id IN (SELECT value FROM json_each(?)) ORDER BY log_id, seq`;
 
 const LOG_LIST_SOURCE: ListSource<LogListField> = {
-  columns: {
-    id: { name: "id", kind: "text", nullable: false },
-    task: { name: "task_id", kind: "text", nullable: false },
-    iteration: { name: "iteration", kind: "number", nullable: false },
-    executionName: { name: "execution_name", kind: "text", nullable: false },
-    createdOn: { name: "created_on", kind: "date", nullable: false },
-  },
+  columns: listColumns(LOG_LIST_FIELDS),
   searchSql: `EXISTS (SELECT 1 FROM stint_log_items i WHERE i.log_id = stint_logs.id AND i.message LIKE ? ESCAPE '\\')`,
 };
 
-const LOG_ITEM_COLUMNS: Record<LogItemField, ListColumn> = {
-  message: { name: "i.message", kind: "text", nullable: false },
-  type: { name: "i.type", kind: "text", nullable: false },
-  createdOn: { name: "i.created_on", kind: "date", nullable: false },
-};
+const LOG_ITEM_COLUMNS = listColumns(LOG_ITEM_FIELDS, "i");
 
 /** Webiny's `items` filter: one (NOT) EXISTS over the log's items per filter (item-filters.ts). */
 function itemConditions(filters: readonly Filter<LogItemField>[] = []): { sql: string; args: unknown[] }[] {

@@ -1,10 +1,11 @@
 /** Task rows: create, read, list and delete (docs/storage.md "Operations", "Lists"). */
 import { Errors } from "../../domain/errors.js";
 import type { Task } from "../../domain/task.js";
-import { heavyFieldsOf, type ListResult, type TaskCreateParams, type TaskListField, type TaskListParams, type TaskReadOptions } from "../port/types.js";
+import { TASK_LIST_FIELDS, type TaskListField } from "../port/list-fields.js";
+import { heavyFieldsOf, type ListResult, type TaskCreateParams, type TaskListParams, type TaskReadOptions } from "../port/types.js";
 import { jsonList, type Db } from "./connection.js";
 import { isUniqueViolation } from "./errors.js";
-import { buildListQuery, encodeCursor, UNFILTERED, type ListQuery, type ListSource } from "./list-query.js";
+import { buildListQuery, encodeCursor, listColumns, UNFILTERED, type ListQuery, type ListSource } from "./list-sql.js";
 import { col, rowToTask, taskColumnsFor, taskRowBytes, taskValuesBytes, toJson, valuesToTask, type TaskRow, type TaskValues } from "./row.js";
 
 const INSERT_TASK = `
@@ -57,20 +58,7 @@ const DELETE_TASK = `DELETE FROM stint_tasks WHERE id = ?`;
 const COUNT_ALL_TASKS = `SELECT n AS count FROM stint_task_count WHERE id = 1`;
 
 export const TASK_LIST_SOURCE: ListSource<TaskListField> = {
-  columns: {
-    id: { name: "id", kind: "text", nullable: false },
-    name: { name: "name", kind: "text", nullable: false },
-    definitionId: { name: "definition_id", kind: "text", nullable: false },
-    parentId: { name: "parent_id", kind: "text", nullable: true },
-    executionName: { name: "execution_name", kind: "text", nullable: false },
-    taskStatus: { name: "status", kind: "text", nullable: false },
-    iterations: { name: "iterations", kind: "number", nullable: false },
-    startedOn: { name: "started_on", kind: "date", nullable: true },
-    finishedOn: { name: "finished_on", kind: "date", nullable: true },
-    createdOn: { name: "created_on", kind: "date", nullable: false },
-    savedOn: { name: "saved_on", kind: "date", nullable: false },
-    createdBy: { name: "created_by_id", kind: "text", nullable: false },
-  },
+  columns: listColumns(TASK_LIST_FIELDS),
   searchSql: `name LIKE ? ESCAPE '\\'`,
 };
 

@@ -19,7 +19,7 @@ type Label = "t1" | "t2" | "t3" | "t4" | "t5";
  * | t4   | cleanup               | cleanup    | t1     | user-2    | aborted | 0          | null    | +50      |
  * | t5   | Another mail          | sendEmail  | x-1    | user-3    | pending | 0          | null    | null     |
  */
-async function seed(adapter: StorageAdapter): Promise<Map<string, Label>> {
+export async function seed(adapter: StorageAdapter): Promise<Map<string, Label>> {
   const who = (id: string) => ({ id, displayName: id, type: null });
   const t1 = await createTask(adapter, { name: "Send Welcome Mail", createdOn: T0 + 1, createdBy: who("user-1") });
   const t2 = await createTask(adapter, { name: "send invoice", createdOn: T0 + 2, parentId: t1.id, createdBy: who("user-2") });

@@ -1,6 +1,7 @@
 /**
- * Typed list parameters (filters, search, sort, keyset cursor) → parameterised SQL,
- * shared by the task and log lists. Rules: docs/storage.md "Lists".
+ * The SQL of a list read: typed list parameters (filters, search, sort, keyset cursor) →
+ * parameterised SQL, shared by the task and log lists. Its columns come from the port's
+ * table of list fields (port/list-fields.ts). Rules: docs/storage.md "Lists".
  *
  * Choices shared with the SQLite adapter, so both list the same rows in the same order:
  * - NULL is the smallest value: first ascending, last descending (explicit NULLS FIRST /
@@ -13,17 +14,34 @@
  */
 import { Errors } from "../../domain/errors.js";
 import { decodeCursor as decodeKeyset, encodeCursor as encodeKeyset } from "../cursor.js";
+import { valueKind, type FieldKind, type ListField } from "../port/list-fields.js";
 import type { Filter, ListParams, Sort } from "../port/types.js";
-
-export type ColumnKind = "text" | "number" | "date";
 
 export interface ListColumn {
   /** SQL expression of the column (qualified or an expression like `created_by->>'id'`). */
   sql: string;
   /** Key of the value in the selected row, for the cursor. */
   key: string;
-  kind: ColumnKind;
+  kind: FieldKind;
   nullable: boolean;
+}
+
+/**
+ * The columns of a list's fields, as the port's table names them. `alias` qualifies each
+ * (`i.message`); `expressions` gives the SQL of a field that is no column in PostgreSQL
+ * (the task's `createdBy`), its row key staying the table's column name.
+ */
+export function listColumns<F extends string>(
+  fields: Readonly<Record<F, ListField>>,
+  { alias, expressions = {} }: { alias?: string; expressions?: Partial<Record<F, string>> } = {},
+): Record<F, ListColumn> {
+  const columns = {} as Record<F, ListColumn>;
+  for (const field of Object.keys(fields) as F[]) {
+    const { column, kind, nullable } = fields[field];
+    const sql = expressions[field] ?? (alias ? `${alias}.${column}` : column);
+    columns[field] = { sql, key: column, kind, nullable };
+  }
+  return columns;
 }
 
 export interface ListSource<F extends string> {
@@ -189,22 +207,25 @@ export function filterSql(column: ListColumn, filter: Filter<string>, binds: Bin
   }
 }
 
+/** The type a value is bound as: an id is text. */
+const CASTS = { text: "text", number: "float8", date: "timestamptz" } as const;
 function castOf(column: ListColumn): string {
-  return column.kind === "date" ? "timestamptz" : column.kind === "number" ? "float8" : "text";
+  return CASTS[valueKind(column.kind)];
 }
 
-/** A filter value as bound: dates as `Date`, numbers and text as they are. */
+/** A filter value as bound: dates as `Date`, numbers and text (ids too) as they are. */
 function scalar(column: ListColumn, filter: Filter<string>, value: unknown): string | number | Date {
-  if (column.kind === "date") {
+  const kind = valueKind(column.kind);
+  if (kind === "date") {
     const ms =
       value instanceof Date ? value.getTime() : typeof value === "number" ? value : typeof value === "string" ? Date.parse(value) : NaN;
     if (Number.isFinite(ms)) return new Date(ms);
-  } else if (column.kind === "number") {
+  } else if (kind === "number") {
     if (typeof value === "number" && Number.isFinite(value)) return value;
   } else if (typeof value === "string") {
     return value;
   }
-  throw Errors.invalidArgument(String(filter.field), `"${filter.op}" needs a ${column.kind} value`);
+  throw Errors.invalidArgument(String(filter.field), `"${filter.op}" needs a ${kind} value`);
 }
 
 function likePattern(op: string, filter: Filter<string>, value: unknown): string {

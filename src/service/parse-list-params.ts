@@ -4,20 +4,21 @@
  * so every storage adapter receives the same clean `ListParams` and never has to decide
  * what `createdOn_gt: "yesterday"` means. Anything not understood is refused, never
  * ignored: a silently dropped filter would return (and let a client delete) the wrong tasks.
+ * Which fields exist, their kinds, operators and sorters: the port's table
+ * (storage/port/list-fields.ts).
  */
 import { Errors } from "../domain/errors.js";
-import { TASK_STATUSES } from "../domain/task.js";
-import type {
-  Filter,
-  FilterOp,
-  ListParams,
-  LogItemField,
-  LogListField,
-  LogListParams,
-  Sort,
-  TaskListField,
-  TaskListParams,
-} from "../storage/port/types.js";
+import {
+  LOG_ITEM_FIELDS,
+  LOG_LIST_FIELDS,
+  MATCH_FILTERS,
+  sortableFields,
+  TASK_LIST_FIELDS,
+  valueKind,
+  type FieldKind,
+  type ListField,
+} from "../storage/port/list-fields.js";
+import type { Filter, FilterOp, ListParams, LogListParams, Sort, TaskListParams } from "../storage/port/types.js";
 import type { ListLogsParams, ListTasksParams } from "./types.js";
 
 export const DEFAULT_LIST_LIMIT = 50;
@@ -33,80 +34,21 @@ export const MAX_IN_VALUES = 1000;
  */
 export const MAX_MATCH_LENGTH = 1000;
 
-type FieldKind = "text" | "number" | "date";
-
-const OPS_BY_KIND: Record<FieldKind, readonly FilterOp[]> = {
-  text: ["eq", "not", "in", "not_in", "contains", "not_contains", "startsWith", "not_startsWith"],
-  number: ["eq", "not", "in", "not_in", "lt", "lte", "gt", "gte", "between", "not_between"],
-  date: ["eq", "not", "in", "not_in", "lt", "lte", "gt", "gte", "between", "not_between"],
-};
-
-const MATCH_OPS: readonly FilterOp[] = ["contains", "not_contains", "startsWith", "not_startsWith"];
-
-const TASK_FIELDS: Record<TaskListField, FieldKind> = {
-  id: "text",
-  name: "text",
-  definitionId: "text",
-  parentId: "text",
-  executionName: "text",
-  taskStatus: "text",
-  createdBy: "text",
-  iterations: "number",
-  startedOn: "date",
-  finishedOn: "date",
-  createdOn: "date",
-  savedOn: "date",
-};
-
-const LOG_FIELDS: Record<LogListField, FieldKind> = {
-  id: "text",
-  task: "text",
-  executionName: "text",
-  iteration: "number",
-  createdOn: "date",
-};
-
-/** `createdBy` is an identity object: filterable by its id, but it has no natural order. */
-const TASK_SORT_FIELDS: readonly TaskListField[] = [
-  "id", "name", "definitionId", "parentId", "executionName", "taskStatus",
-  "iterations", "startedOn", "finishedOn", "createdOn", "savedOn",
-];
-const LOG_SORT_FIELDS: readonly LogListField[] = ["id", "task", "executionName", "iteration", "createdOn"];
-
-/** The fields of Webiny's `items` filter (`WebinyTaskLog_ItemsWhereInput`). */
-const LOG_ITEM_FIELDS: Record<LogItemField, FieldKind> = {
-  message: "text",
-  createdOn: "date",
-  type: "text",
-};
-const LOG_ITEM_TYPES = ["info", "error"];
-
+/** A list's fields (storage/port/list-fields.ts) as the parser reads them. */
 interface ListSchema<F extends string> {
-  fields: Record<F, FieldKind>;
+  fields: Readonly<Record<F, ListField>>;
   sortFields: readonly F[];
-  /** Extra value rule per field (taskStatus must be a status). */
-  checkText?: (field: F, value: string, key: string) => void;
+  /** How its `where` keys are named in errors: "" for a list's own, "items." for the items filter. */
+  keyPrefix: string;
 }
 
-const TASK_SCHEMA: ListSchema<TaskListField> = {
-  fields: TASK_FIELDS,
-  sortFields: TASK_SORT_FIELDS,
-  checkText(field, value, key) {
-    if (field === "taskStatus" && !(TASK_STATUSES as readonly string[]).includes(value)) {
-      throw whereError(`"${key}" must be one of ${TASK_STATUSES.join(", ")}; got "${clip(value)}".`);
-    }
-  },
-};
-const LOG_SCHEMA: ListSchema<LogListField> = { fields: LOG_FIELDS, sortFields: LOG_SORT_FIELDS };
-const LOG_ITEM_SCHEMA: ListSchema<LogItemField> = {
-  fields: LOG_ITEM_FIELDS,
-  sortFields: [],
-  checkText(field, value, key) {
-    if (field === "type" && !LOG_ITEM_TYPES.includes(value)) {
-      throw whereError(`"items.${key}" must be one of ${LOG_ITEM_TYPES.join(", ")}; got "${clip(value)}".`);
-    }
-  },
-};
+function schemaOf<F extends string>(fields: Readonly<Record<F, ListField>>, keyPrefix = ""): ListSchema<F> {
+  return { fields, sortFields: sortableFields(fields), keyPrefix };
+}
+
+const TASK_SCHEMA = schemaOf(TASK_LIST_FIELDS);
+const LOG_SCHEMA = schemaOf(LOG_LIST_FIELDS);
+const LOG_ITEM_SCHEMA = schemaOf(LOG_ITEM_FIELDS, "items.");
 
 export function parseTaskListParams(params: ListTasksParams | null | undefined = {}): TaskListParams {
   return parseListParams(params, TASK_SCHEMA);
@@ -173,16 +115,21 @@ function parseFilter<F extends string>(key: string, raw: unknown, schema: ListSc
     throw whereError(`"${clip(key)}": unknown field "${clip(fieldName)}"; filterable fields are ${Object.keys(schema.fields).join(", ")}.`);
   }
   const field = fieldName as F;
-  const kind = schema.fields[field];
-  const ops = OPS_BY_KIND[kind];
+  const spec: ListField = schema.fields[field];
+  const ops = spec.filters;
   // `eq` is only ever spelled as the bare field name, as in Webiny.
   if (opName === "eq" && cut !== -1) throw whereError(`"${clip(key)}": unknown operator "eq"; write "${fieldName}" instead.`);
   if (!(ops as readonly string[]).includes(opName)) {
     const allowed = ops.filter((op) => op !== "eq").map((op) => `${fieldName}_${op}`);
-    throw whereError(`"${clip(key)}": unknown operator "${clip(opName)}" for ${kind} field "${fieldName}"; use ${fieldName}, ${allowed.join(", ")}.`);
+    throw whereError(`"${clip(key)}": unknown operator "${clip(opName)}" for ${valueKind(spec.kind)} field "${fieldName}"; use ${fieldName}, ${allowed.join(", ")}.`);
   }
   const op = opName as FilterOp;
-  return { field, op, value: parseFilterValue(key, op, kind, raw, (value) => schema.checkText?.(field, value, key)) };
+  const checkValue = (value: string) => {
+    if (spec.values && !spec.values.includes(value)) {
+      throw whereError(`"${schema.keyPrefix}${key}" must be one of ${spec.values.join(", ")}; got "${clip(value)}".`);
+    }
+  };
+  return { field, op, value: parseFilterValue(key, op, spec.kind, raw, checkValue) };
 }
 
 function parseFilterValue(
@@ -190,18 +137,18 @@ function parseFilterValue(
   op: FilterOp,
   kind: FieldKind,
   raw: unknown,
-  checkText: (value: string) => void,
+  checkValue: (value: string) => void,
 ): unknown {
   const scalar = (value: unknown): string | number | Date => {
-    if (kind === "text") {
+    if (valueKind(kind) === "text") {
       if (typeof value !== "string") throw whereError(`"${key}" needs a string; got ${describe(value)}.`);
       // No stored text holds NUL (PostgreSQL cannot store it), and its driver refuses it.
       if (value.includes("\u0000")) throw whereError(`"${key}" must not contain the NUL character (U+0000).`);
-      if (MATCH_OPS.includes(op) && value.length > MAX_MATCH_LENGTH) {
+      if (MATCH_FILTERS.includes(op) && value.length > MAX_MATCH_LENGTH) {
         throw whereError(`"${key}" takes at most ${MAX_MATCH_LENGTH} characters; got ${value.length}.`);
       }
       // Membership checks only make sense for whole values, not for substrings.
-      if (op === "eq" || op === "not" || op === "in" || op === "not_in") checkText(value);
+      if (op === "eq" || op === "not" || op === "in" || op === "not_in") checkValue(value);
       return value;
     }
     if (kind === "number") {

@@ -1,6 +1,7 @@
 /**
- * Typed list parameters (filters, search, sort, keyset cursor) → one SQL WHERE/ORDER BY,
- * shared by the task and log lists. Rules: docs/storage.md "Lists".
+ * The SQL of a list read: typed list parameters (filters, search, sort, keyset cursor) →
+ * one WHERE/ORDER BY, shared by the task and log lists. Its columns come from the port's
+ * table of list fields (port/list-fields.ts). Rules: docs/storage.md "Lists".
  *
  * Choices both adapters must share:
  * - NULL sorts as the smallest value (first ascending, last descending): SQLite's default;
@@ -10,18 +11,27 @@
  */
 import { Errors } from "../../domain/errors.js";
 import { decodeCursor as decodeKeyset, encodeCursor as encodeKeyset } from "../cursor.js";
+import { valueKind, type FieldKind, type ListField } from "../port/list-fields.js";
 import type { Filter, ListParams, Sort } from "../port/types.js";
 
 /** The `where` of a list with no filter and no search: every row. */
 export const UNFILTERED = "1";
 
-export type ColumnKind = "text" | "number" | "date";
-
 export interface ListColumn {
   /** The column name, in SQL and as the key of the selected row. */
   name: string;
-  kind: ColumnKind;
+  kind: FieldKind;
   nullable: boolean;
+}
+
+/** The columns of a list's fields, as the port's table names them; `alias` qualifies each (`i.message`). */
+export function listColumns<F extends string>(fields: Readonly<Record<F, ListField>>, alias?: string): Record<F, ListColumn> {
+  const columns = {} as Record<F, ListColumn>;
+  for (const field of Object.keys(fields) as F[]) {
+    const { column, kind, nullable } = fields[field];
+    columns[field] = { name: alias ? `${alias}.${column}` : column, kind, nullable };
+  }
+  return columns;
 }
 
 export interface ListSource<F extends string> {
@@ -187,17 +197,18 @@ export function filterSql(column: ListColumn, filter: Filter<string>): { sql: st
   }
 }
 
-/** A filter value as stored: dates as epoch ms, numbers and text as they are. */
+/** A filter value as stored: dates as epoch ms, numbers and text (ids too) as they are. */
 function scalar(column: ListColumn, filter: Filter<string>, value: unknown): string | number {
-  if (column.kind === "date") {
+  const kind = valueKind(column.kind);
+  if (kind === "date") {
     const ms = value instanceof Date ? value.getTime() : typeof value === "number" ? value : typeof value === "string" ? Date.parse(value) : NaN;
     if (Number.isFinite(ms)) return ms;
-  } else if (column.kind === "number") {
+  } else if (kind === "number") {
     if (typeof value === "number" && Number.isFinite(value)) return value;
   } else if (typeof value === "string") {
     return value;
   }
-  throw Errors.invalidArgument(String(filter.field), `"${filter.op}" needs a ${column.kind} value`);
+  throw Errors.invalidArgument(String(filter.field), `"${filter.op}" needs a ${kind} value`);
 }
 
 function text(filter: Filter<string>, value: unknown): string {

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { parseLogListParams, parseTaskListParams } from "../../src/service/list-query.js";
+import { parseLogListParams, parseTaskListParams } from "../../src/service/parse-list-params.js";
 import { isStintError } from "../../src/domain/errors.js";
 
 /** Asserts an INVALID_ARGUMENT error for `argument` whose reason matches `reason`. */
@@ -327,7 +327,7 @@ describe("parseLogListParams", () => {
   });
 
   it("refuses task-only fields and sorters", () => {
-    refuses(() => parseLogListParams({ where: { taskStatus: "running" } }), "where", /"taskStatus": unknown field "taskStatus"; filterable fields are id, task, executionName, iteration, createdOn/);
+    refuses(() => parseLogListParams({ where: { taskStatus: "running" } }), "where", /"taskStatus": unknown field "taskStatus"; filterable fields are id, task, iteration, executionName, createdOn/);
     refuses(() => parseLogListParams({ where: { iterations: 1 } }), "where", /unknown field "iterations"/);
     refuses(() => parseLogListParams({ where: { task_gt: "a" } }), "where", /unknown operator "gt" for text field "task"/);
     refuses(() => parseLogListParams({ sort: ["name_ASC"] }), "sort", /unknown sorter "name_ASC"/);
