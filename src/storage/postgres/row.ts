@@ -164,7 +164,7 @@ export function finishedTask(claimed: Task, row: FinishChangedRow): Task {
     maxIterations: claimed.maxIterations,
     runAt: row.run_at,
     attempt: row.attempt,
-    // No finish changes these (a TTL release of the key happens on a settled task).
+    // No finish changes these (a TTL release of the key by a later trigger is not shown here).
     priority: claimed.priority,
     idempotencyKey: claimed.idempotencyKey,
     concurrencyKey: claimed.concurrencyKey,

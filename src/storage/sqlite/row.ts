@@ -204,7 +204,7 @@ export function finishedTask(claimed: Task, v: TaskValues): Task {
     maxIterations: claimed.maxIterations,
     runAt: new Date(v[changedCol.run_at] as number),
     attempt: v[changedCol.attempt] as number,
-    // No finish changes these (a TTL release of the key happens on a settled task).
+    // No finish changes these (a TTL release of the key by a later trigger is not shown here).
     priority: claimed.priority,
     idempotencyKey: claimed.idempotencyKey,
     concurrencyKey: claimed.concurrencyKey,
