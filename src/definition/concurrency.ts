@@ -18,7 +18,9 @@ export interface ConcurrencyOptions<I = TaskInput> {
 
 /** The checked form a registered definition carries. */
 export interface ResolvedConcurrency {
+  /** Tasks of the definition (per key) running at once, at most. */
   readonly limit: number;
+  /** The definition's `key(input)`, or null: the limit holds for the whole definition. */
   readonly key: ((input: TaskInput) => string) | null;
 }
 
