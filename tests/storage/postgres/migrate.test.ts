@@ -142,6 +142,7 @@ describe("postgres schema", { skip: !reachable && "PostgreSQL not reachable" }, 
       "id", "name", "definition_id", "parent_id", "execution_name", "iterations", "max_iterations", "input",
       "output", "status", "started_on", "finished_on", "event_response", "created_on", "saved_on", "created_by",
       "progress", "run_at", "attempt", "lease_owner", "lease_token", "lease_expires_at", "due_at", "hook_pending",
+      "priority", "idempotency_key", "concurrency_key",
     ]);
   });
 });
