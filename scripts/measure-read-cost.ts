@@ -57,7 +57,7 @@ async function seed(url: string): Promise<void> {
         createdBy: { id: "measure", displayName: "measure", type: null }, eventResponse: null,
       };
     });
-    await storage.taskCreateMany(batch);
+    await storage.taskCreateMany({ tasks: batch });
     n += batch.length;
   }
   await storage.close();

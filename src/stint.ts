@@ -10,16 +10,22 @@ import type { StintConfig } from "./config/define-config.js";
 import { DEFAULT_DATABASE_URL, openStorage } from "./config/database.js";
 import type { StorageAdapter } from "./storage/port/index.js";
 import { DefaultTaskService } from "./service/task-service.js";
+import type { TaskService } from "./service/types.js";
 import { Worker } from "./worker/worker.js";
 import type { WorkerOptions } from "./worker/options.js";
 import { WorkerSignals } from "./worker/signals.js";
 import { StintEvents } from "./service/events.js";
 import type { ChildTasks } from "./runner/controller.js";
-import type { GraphQLServerOptions } from "./graphql/options.js";
+import type { StartServerOptions } from "./graphql/options.js";
+export type { StartServerOptions };
 
 /** Options of {@link createStint}: the config file's keys, plus what only code can give. */
 export interface CreateStintOptions extends StintConfig {
-  /** An adapter to use instead of opening `database` (then `close()` closes it too). */
+  /**
+   * An adapter to use instead of opening `database` (then `close()` closes it too): one of
+   * `stint/sqlite`, `stint/postgres`, or your own. Check your own with `runStorageContract`
+   * from `stint/testing`, the suite both built-in adapters pass.
+   */
   storage?: StorageAdapter;
   /** Time source for scheduling; tests pass a ManualClock. */
   clock?: Clock;
@@ -40,12 +46,10 @@ export interface ServerHandle {
   close(): Promise<void>;
 }
 
-/** Server options (see `GraphQLServerOptions` for each one's default). */
-export type StartServerOptions = Omit<GraphQLServerOptions, "service" | "ping">;
 
 /** One Stint instance: the store, the registered definitions, the TaskService, and the workers and servers started from it. */
 export interface Stint {
-  readonly tasks: DefaultTaskService;
+  readonly tasks: TaskService;
   readonly storage: StorageAdapter;
   readonly definitions: DefinitionRegistry;
   readonly clock: Clock;
@@ -123,7 +127,7 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
       const { startGraphQLServer } = await import("./graphql/server.js");
       // The dashboard build is served at `/` unless a staticDir is given: `dist/dashboard/`
       // beside the compiled `dist/stint.js`, or the repository's when running from `src/`.
-      let staticDir = serverOptions.staticDir ?? (options.server as { staticDir?: string } | undefined)?.staticDir;
+      let staticDir = serverOptions.staticDir ?? options.server?.staticDir;
       if (staticDir === undefined) {
         const { existsSync } = await import("node:fs");
         const { fileURLToPath } = await import("node:url");

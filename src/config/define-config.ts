@@ -3,75 +3,22 @@
  * are applied where the config is read, so a config file says only what it changes.
  */
 import type { AnyTaskDefinition, TaskContextSource } from "../definition/types.js";
+import type { ApiKeyConfig } from "../graphql/auth.js";
+import type { StartServerOptions } from "../graphql/options.js";
+import type { WorkerOptions } from "../worker/options.js";
 
-/** The config file's `worker` section (every worker option is accepted: see `WorkerOptions`). */
-export interface StintWorkerConfig {
-  /**
-   * Iterations run at once by one worker process.
-   * @defaultValue 10
-   */
-  concurrency?: number;
-  /**
-   * How often an idle worker looks for due tasks, in milliseconds. Wake-ups (NOTIFY,
-   * same-process triggers) usually come sooner.
-   * @defaultValue 1000
-   */
-  pollIntervalMs?: number;
-  /**
-   * How long a claimed task stays reserved without a heartbeat, in milliseconds. A worker
-   * that dies loses its tasks to others after this long.
-   * @defaultValue 30000
-   */
-  leaseMs?: number;
-  /**
-   * Time budget of one iteration, in seconds, for definitions that set no `timeout`.
-   * @defaultValue 900
-   */
-  timeoutSeconds?: number;
-}
+/** The config file's `worker` section: the options of `stint.createWorker()`, each documented once, on `WorkerOptions`. */
+export type StintWorkerConfig = WorkerOptions;
 
-/** One API key of the GraphQL server. */
-export interface StintApiKey {
-  /**
-   * The bearer token clients send: at least 16 characters (a shorter one is refused at
-   * start), e.g. the output of `openssl rand -hex 32`.
-   */
-  key: string;
-  /** Any of `r` (read), `w` (trigger, abort), `d` (delete), e.g. `"rwd"`. */
-  permissions: string;
-  /** Shown in logs instead of the key. */
-  name?: string;
-}
+/** One API key of the GraphQL server (the config file's `server.apiKeys`). */
+export type StintApiKey = ApiKeyConfig;
 
-/** The config file's `server` section: the GraphQL API and dashboard of `stint dev` and `stint serve`. */
-export interface StintServerConfig {
-  /**
-   * @defaultValue 4000
-   */
-  port?: number;
-  /**
-   * Without API keys the server refuses any host but loopback.
-   * @defaultValue "127.0.0.1"
-   */
-  host?: string;
-  /**
-   * Bearer keys; with none, every loopback request is allowed. Failed authentications are
-   * logged and throttled per client address (10 a minute, then 429 until the minute ends).
-   * @defaultValue []
-   */
-  apiKeys?: StintApiKey[];
-  /**
-   * Sends error stacks to API clients. Never on in production.
-   * @defaultValue false
-   */
-  debug?: boolean;
-  /**
-   * The most bytes one request may read from the store (inputs, outputs, log items…);
-   * past it the answer is RESPONSE_TOO_LARGE, asking for fewer rows or fields.
-   * @defaultValue 33554432 (32 MiB)
-   */
-  maxResponseBytes?: number;
-}
+/**
+ * The config file's `server` section (the GraphQL API and dashboard of `stint dev` and
+ * `stint serve`): the options of `stint.startServer()`, each documented once, on
+ * `GraphQLServerOptions`.
+ */
+export type StintServerConfig = StartServerOptions;
 
 /** The shape of `stint.config.ts` (also the options of `createStint`). Every key is optional; docs/config.md lists them with their defaults. */
 export interface StintConfig {

@@ -16,11 +16,16 @@ import type { Identity } from "../domain/task.js";
 
 export type Permission = "r" | "w" | "d";
 
+/** One API key of the server (`apiKeys`, the config file's `server.apiKeys`). */
 export interface ApiKeyConfig {
+  /**
+   * The bearer token clients send: at least 16 characters (a shorter one is refused at
+   * start), e.g. the output of `openssl rand -hex 32`.
+   */
   key: string;
-  /** Any subset of "rwd", e.g. "r" for a read-only key. */
+  /** Any of `r` (read), `w` (trigger, abort), `d` (delete), e.g. `"rwd"`, or `"r"` for a read-only key. */
   permissions: string;
-  /** Shown nowhere but useful in configs to say whose key it is. */
+  /** Shown in logs instead of the key. */
   name?: string;
 }
 

@@ -21,7 +21,8 @@ export function graphqlErrorBody(message: string, code: string, data?: Record<st
   return { errors: [{ message, extensions: { code, ...(data ? { data } : {}) } }] };
 }
 
-export type BodyResult = { ok: true; body: Buffer } | { ok: false; size: number };
+/** `Buffer<ArrayBuffer>` (what `Buffer.concat` makes) is a fetch `BodyInit`; a Buffer over any ArrayBufferLike is not. */
+export type BodyResult = { ok: true; body: Buffer<ArrayBuffer> } | { ok: false; size: number };
 
 /**
  * Reads the whole body, stopping as soon as it passes `maxBytes` (the rest is drained

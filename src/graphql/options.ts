@@ -1,23 +1,41 @@
 /**
- * Options of the management API server, every default in one place.
+ * Options of the management API server, every default in one place. Each option is
+ * worded here only: `StartServerOptions` and the config file's `server` section are these.
  */
 import type { TaskService } from "../service/types.js";
 import type { ApiKeyConfig } from "./auth.js";
 import { Errors, describeValue } from "../domain/errors.js";
 
+/** The API server's options: what `Stint.startServer` (and the config file's `server`) takes, plus the service and health check it serves. */
 export interface GraphQLServerOptions {
+  /** The use cases the API serves. */
   service: TaskService;
   /** The store's health check, answered at `/healthz`. */
   ping: () => Promise<void>;
-  /** @defaultValue "127.0.0.1". Without API keys only loopback addresses are accepted. */
+  /**
+   * The address to listen on. Without API keys the server refuses any host but loopback.
+   * @defaultValue "127.0.0.1"
+   */
   host?: string;
-  /** @defaultValue 4000; 0 picks any free port (see the returned `port`). */
+  /**
+   * The port to listen on; 0 picks any free port (see the returned `port`).
+   * @defaultValue 4000
+   */
   port?: number;
-  /** Keys with their permissions; merged with the `STINT_API_KEYS` env variable. */
+  /**
+   * Bearer keys with their permissions; the `STINT_API_KEYS` env variable adds more. With
+   * none, every loopback request is allowed. Failed authentications are logged and
+   * throttled per client address (10 a minute, then 429 until the minute ends).
+   * @defaultValue []
+   */
   apiKeys?: readonly ApiKeyConfig[];
   /** Where `STINT_API_KEYS` is read from. @defaultValue process.env */
   env?: Readonly<Record<string, string | undefined>>;
-  /** Adds stacks to errors and unmasks unexpected errors. @defaultValue false */
+  /**
+   * Adds stacks to errors sent to API clients and unmasks unexpected errors. Never on in
+   * production.
+   * @defaultValue false
+   */
   debug?: boolean;
   /** Largest request body. @defaultValue 1 MiB */
   maxBodyBytes?: number;
@@ -31,7 +49,10 @@ export interface GraphQLServerOptions {
    * fewer rows or fields, instead of the server loading it all. @defaultValue 32 MiB
    */
   maxResponseBytes?: number;
-  /** A folder served at `/` (e.g. a dashboard build). @defaultValue none */
+  /**
+   * A folder served at `/`.
+   * @defaultValue the packaged dashboard (`dist/dashboard/`) when started from a Stint; none for `startGraphQLServer`
+   */
   staticDir?: string;
   /** Receives errors that are not StintErrors before they are masked. @defaultValue console.error */
   onUnexpectedError?: (error: unknown) => void;
@@ -39,6 +60,10 @@ export interface GraphQLServerOptions {
   onAuthFailure?: (event: AuthFailureEvent) => void;
 }
 
+/** The options `Stint.startServer` takes (and the config file's `server`): all but the service and health check, which the Stint gives. */
+export type StartServerOptions = Omit<GraphQLServerOptions, "service" | "ping">;
+
+/** What `onAuthFailure` is told of one failed authentication. */
 export interface AuthFailureEvent {
   /** The client's address as the socket sees it. */
   address: string;

@@ -10,8 +10,7 @@
  * failed authentications are reported (`onAuthFailure`, never with the key) and an
  * address with too many of them gets 429 for a while (`auth-throttle.ts`).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { ErrorCode } from "../domain/errors.js";
 import { assertSafeHost, createAuthenticator, isLoopbackHost, parseApiKeysEnv, type Authenticator, type Caller } from "./auth.js";
 import { AuthThrottle } from "./auth-throttle.js";
@@ -61,7 +60,7 @@ export async function startGraphQLServer(input: GraphQLServerOptions): Promise<G
       resolve();
     });
   });
-  const { port } = server.address() as AddressInfo;
+  const port = listeningPort(server);
   const hostForUrl = options.host.includes(":") ? `[${options.host}]` : options.host;
   let closing: Promise<void> | undefined;
   return {
@@ -77,6 +76,13 @@ export async function startGraphQLServer(input: GraphQLServerOptions): Promise<G
       return closing;
     },
   };
+}
+
+/** The port a listening server got: `address()` is a string only for a pipe, null only before listen(). */
+function listeningPort(server: Server): number {
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error(`stint graphql: not listening on a TCP port (${String(address)})`);
+  return address.port;
 }
 
 interface Parts {
@@ -144,7 +150,7 @@ async function handleGraphQL(
   yoga: StintYoga,
   caller: Caller,
 ): Promise<void> {
-  let body: Buffer | undefined;
+  let body: Buffer<ArrayBuffer> | undefined;
   const contentType = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
   if (req.method === "POST") {
     if (!JSON_CONTENT_TYPES.includes(contentType)) {
@@ -177,7 +183,7 @@ async function handleGraphQL(
   // Media types are case-insensitive; yoga compares them as written.
   if (contentType !== "") headers.set("content-type", contentType);
   const serverContext: StintServerContext = { caller };
-  const response = await yoga.fetch(url.toString(), { method: req.method, headers, body } as RequestInit, serverContext);
+  const response = await yoga.fetch(url.toString(), { method: req.method, headers, body }, serverContext);
   const payload = Buffer.from(await response.arrayBuffer());
   const outHeaders: Record<string, string> = {};
   // Lower-cased here: yoga's Headers keep the case they were set with.

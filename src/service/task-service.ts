@@ -15,7 +15,7 @@ import { isValidId, newId } from "../domain/ids.js";
 import { replaceNul, sliceText } from "../domain/nul.js";
 import type { AnyTaskDefinition, TaskContextSource } from "../definition/types.js";
 import type { DefinitionRegistry } from "../definition/registry.js";
-import type { StorageAdapter, TaskCreateOrGetParams } from "../storage/port/index.js";
+import type { StorageAdapter, TaskCreateOrGetItem } from "../storage/port/index.js";
 import type { WorkerSignals } from "../worker/signals.js";
 import { logHookFailures, runHooks, type HookFailure } from "../worker/hooks.js";
 import { retryTransient } from "../worker/transient.js";
@@ -54,7 +54,7 @@ export interface TaskServiceDependencies {
 }
 
 /** One trigger, prepared: a task to store, or (idempotency key) the task already holding its key. */
-type Prepared = { row: TaskCreateOrGetParams; existing?: undefined } | { row?: undefined; existing: Task };
+type Prepared = { row: TaskCreateOrGetItem; existing?: undefined } | { row?: undefined; existing: Task };
 
 export class DefaultTaskService implements TaskService {
   constructor(private readonly deps: TaskServiceDependencies) {}
@@ -90,8 +90,8 @@ export class DefaultTaskService implements TaskService {
     // race-safely whether each task is new (docs/flow-control.md "Idempotency keys").
     const keyed = rows.some((row) => row.idempotencyKey != null);
     const stored = keyed
-      ? await this.deps.storage.taskCreateOrGet(rows)
-      : (await this.deps.storage.taskCreateMany(rows)).map((task) => ({ task, created: true }));
+      ? await this.deps.storage.taskCreateOrGet({ tasks: rows })
+      : (await this.deps.storage.taskCreateMany({ tasks: rows })).map((task) => ({ task, created: true }));
     if (stored.some((s) => s.created)) this.deps.signals?.emit("tasks-available");
     let next = 0;
     return prepared.map((p) => (p.row ? stored[next++].task : p.existing!));
@@ -105,7 +105,7 @@ export class DefaultTaskService implements TaskService {
     }
     const message = replaceNul(sliceText(params.message || "Task aborted.", MAX_MESSAGE_LENGTH));
     // Only its definition is needed here (the abort itself returns the whole task).
-    const existing = await this.deps.storage.taskGet(id, { fields: ["definitionId"] });
+    const existing = await this.deps.storage.taskGet({ id, fields: ["definitionId"] });
     if (!existing) throw Errors.taskNotFound(id);
     const definition = this.deps.definitions.get(existing.definitionId);
     // An unknown definition (another process's) may still have an onAbort: leave the
@@ -154,7 +154,7 @@ export class DefaultTaskService implements TaskService {
   }
 
   async getTask(id: string, options?: ReadOptions): Promise<TaskRecord | null> {
-    const task = await this.deps.storage.taskGet(this.checkId(id), parseReadOptions(options));
+    const task = await this.deps.storage.taskGet({ id: this.checkId(id), ...parseReadOptions(options) });
     return task ? toTaskRecord(task) : null;
   }
 
@@ -182,12 +182,12 @@ export class DefaultTaskService implements TaskService {
   }
 
   async deleteTask(id: string): Promise<boolean> {
-    const deleted = await this.deps.storage.taskDelete(this.checkId(id));
+    const deleted = await this.deps.storage.taskDelete({ id: this.checkId(id) });
     if (!deleted) throw Errors.taskNotFound(id);
     return true;
   }
 
-  /** All children of a task (paged internally; the parent_id index keeps it cheap). */
+  // Paged internally; the parent_id index keeps it cheap.
   async listChildren(parentId: string, definitionId?: string): Promise<TaskRecord[]> {
     return (await this.childrenOf(parentId, definitionId)).map((task) => toTaskRecord(task));
   }
@@ -257,12 +257,12 @@ export class DefaultTaskService implements TaskService {
     let parentId: string | null = null;
     if (hasParent) {
       parentId = this.checkId(parentRef);
-      if (!(await this.deps.storage.taskGet(parentId, { fields: ["id"] }))) throw Errors.taskNotFound(parentId);
+      if (!(await this.deps.storage.taskGet({ id: parentId, fields: ["id"] }))) throw Errors.taskNotFound(parentId);
     }
 
     const concurrencyKey = concurrencyKeyOf(definition, flow.concurrencyKey, input);
     const runAt = now + Math.round(delay * 1000);
-    const row: TaskCreateOrGetParams = {
+    const row: TaskCreateOrGetItem = {
       id: newId(now),
       name,
       definitionId,

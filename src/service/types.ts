@@ -120,6 +120,8 @@ export interface TaskService {
   getDefinition(id: string): AnyTaskDefinition | undefined;
   /** true when deleted; a NOT_FOUND error (`Task "<id>" was not found!`) when there was no such task. */
   deleteTask(id: string): Promise<boolean>;
+  /** Every child task of `parentId` (of one definition when `definitionId` is given), oldest first; empty when it has none. */
+  listChildren(parentId: string, definitionId?: string): Promise<TaskRecord[]>;
 }
 
 export type { TaskStatus };

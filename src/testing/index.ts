@@ -1,7 +1,8 @@
 /**
  * `stint/testing`: helpers for users' own tests. A Stint over an in-memory SQLite store
  * with a manual clock, and `runTask()` that runs one task to its end synchronously,
- * moving the clock over its waits instead of sleeping.
+ * moving the clock over its waits instead of sleeping. And the storage contract suite
+ * (`runStorageContract`), for an adapter of your own.
  */
 import type { TaskInput } from "../domain/task.js";
 import type { TaskRecord } from "../domain/task-record.js";
@@ -13,6 +14,7 @@ import type { Worker } from "../worker/worker.js";
 import { ManualClock } from "./manual-clock.js";
 
 export { ManualClock };
+export { runStorageContract, type ContractStore, type ContractTestApi, type StorageContractOptions } from "./contract/index.js";
 
 /** A {@link Stint} for tests, with a manual clock and a worker that `runTask` drives step by step. */
 export interface TestStint extends Stint {
@@ -60,7 +62,7 @@ export async function createTestStint(options: {
       const task = await stint.tasks.getTask(id);
       if (!task) throw new Error(`Task ${id} does not exist`);
       if (isTerminalStatus(task.taskStatus)) return task;
-      const nextDue = await stint.storage.taskNextDueAt(stint.definitions.ids());
+      const nextDue = await stint.storage.taskNextDueAt({ definitionIds: stint.definitions.ids() });
       if (nextDue === null) throw new Error(`Task ${id} is ${task.taskStatus} but nothing is due`);
       clock.set(Math.max(clock.now(), nextDue));
     }

@@ -88,7 +88,7 @@ export class CompletionBatcher {
     try {
       // An outcome is never dropped because the store blinked: retry with backoff while the
       // store is away (the lease keeps the task ours meanwhile, or fences us out).
-      const stored = await retryTransient(() => this.storage.taskFinishMany(params), {
+      const stored = await retryTransient(() => this.storage.taskFinishMany({ finishes: params }), {
         delayMs: this.retryDelayMs,
         onError: this.onWriteError,
       });

@@ -203,7 +203,7 @@ export class Worker {
     if (this.loopPromise && this.offersHandoff) {
       // No handoff after this; what was handed and never arrived goes back at once (its
       // notification, if it comes now, is handed back too: handoffClosed).
-      const unseen = await this.storage.taskWithdrawHandoff(this.workerId).catch((error) => {
+      const unseen = await this.storage.taskWithdrawHandoff({ workerId: this.workerId }).catch((error) => {
         this.reportError(error, "withdraw handoff slot");
         return [];
       });
@@ -276,7 +276,7 @@ export class Worker {
       const mark = this.gate.mark();
       try {
         claimed = await this.claim(want, true);
-        if (claimed < want) nextDue = await this.storage.taskNextDueAt(this.deps.definitions.ids());
+        if (claimed < want) nextDue = await this.storage.taskNextDueAt({ definitionIds: this.deps.definitions.ids() });
         failures = 0;
       } catch (error) {
         this.reportError(error, "claim");

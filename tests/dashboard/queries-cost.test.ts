@@ -25,7 +25,7 @@ describe("dashboard queries read only what the pages show", () => {
         const store = await sqliteStore.create();
         const heavyOf = (fields: readonly string[] | undefined) => (fields ? HEAVY.filter((f) => fields.includes(f)) : HEAVY);
         const adapter = withOverrides(store.adapter, {
-          taskGet: (real) => (id, options) => (reads.push({ op: "taskGet", heavy: heavyOf(options?.fields) }), real(id, options)),
+          taskGet: (real) => (params) => (reads.push({ op: "taskGet", heavy: heavyOf(params.fields) }), real(params)),
           taskList: (real) => (params) => (reads.push({ op: "taskList", heavy: heavyOf(params.fields) }), real(params)),
         });
         return { ...store, adapter };

@@ -17,6 +17,7 @@ export function emptyService(): TaskService {
     listDefinitions: () => [],
     getDefinition: () => undefined,
     deleteTask: async () => false,
+    listChildren: async () => [],
   };
 }
 

@@ -32,8 +32,8 @@ function recording(kind: StoreKind, reads: Recorded[]): StoreKind {
     async create() {
       const store = await kind.create();
       const adapter = withOverrides(store.adapter, {
-        taskGet: (real) => (id, options) => (record("taskGet", options), real(id, options)),
-        taskGetMany: (real) => (ids, options) => (record("taskGetMany", options), real(ids, options)),
+        taskGet: (real) => (params) => (record("taskGet", params), real(params)),
+        taskGetMany: (real) => (params) => (record("taskGetMany", params), real(params)),
         taskList: (real) => (params) => (record("taskList", params), real(params)),
         logList: (real) => (params) => (record("logList", params), real(params)),
       });

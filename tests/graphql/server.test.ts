@@ -50,6 +50,7 @@ function fakeService(overrides: Partial<TaskService> = {}): TaskService & { call
     listDefinitions: () => [],
     getDefinition: () => undefined,
     deleteTask: fail("deleteTask"),
+    listChildren: fail("listChildren"),
   };
   const counted = Object.fromEntries(
     Object.entries(overrides).map(([name, fn]) => [name, (...args: unknown[]) => (calls.push(name), (fn as Function)(...args))]),

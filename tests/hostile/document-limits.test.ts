@@ -30,6 +30,7 @@ function recordingService(calls: string[]): TaskService {
     listDefinitions: () => (calls.push("listDefinitions"), []),
     getDefinition: () => undefined,
     deleteTask: record("deleteTask"),
+    listChildren: record("listChildren"),
   };
 }
 

@@ -20,7 +20,7 @@ import { createStint } from "../../src/stint.js";
 import { createTaskDefinition } from "../../src/definition/create-task-definition.js";
 import { isStintError } from "../../src/domain/errors.js";
 import { hasUnstorableChar, jsonHasNul, replaceNul, sliceText } from "../../src/domain/nul.js";
-import type { TaskFinishParams } from "../../src/storage/port/index.js";
+import type { TaskFinishManyParams } from "../../src/storage/port/index.js";
 
 const CASES = Number(process.env.POISON_FUZZ_CASES ?? 60);
 const SEED = Number(process.env.POISON_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -109,8 +109,8 @@ for (const kind of await storeKinds()) {
       stores.push(store);
       const batches: string[][] = [];
       const adapter = withOverrides(store.adapter, {
-        taskFinishMany: (real) => (params: readonly TaskFinishParams[]) => {
-          batches.push(params.map((p) => p.id));
+        taskFinishMany: (real) => (params: TaskFinishManyParams) => {
+          batches.push(params.finishes.map((p) => p.id));
           return real(params);
         },
       });

@@ -35,7 +35,7 @@ console.log(JSON.stringify({ status: stored.taskStatus, output: stored.output, t
 const CJS_SCRIPT = `const { createStint, createTaskDefinition, StintError, isStintError } = require("stint");
 const { createSqliteStorage } = require("stint/sqlite");
 const { createPostgresStorage } = require("stint/postgres");
-const { createTestStint } = require("stint/testing");
+const { createTestStint, runStorageContract } = require("stint/testing");
 
 const hello = createTaskDefinition({
   id: "hello",
@@ -65,7 +65,7 @@ const hello = createTaskDefinition({
     instanceOfRequired: caught instanceof StintError,
     isStintError: isStintError(caught),
     sameClass: imported.StintError === StintError,
-    entryPoints: [typeof createSqliteStorage, typeof createPostgresStorage, typeof createTestStint],
+    entryPoints: [typeof createSqliteStorage, typeof createPostgresStorage, typeof createTestStint, typeof runStorageContract],
   }));
 })();
 `;
@@ -74,7 +74,7 @@ const hello = createTaskDefinition({
 const TYPES_CHECK = `import { createStint, createTaskDefinition, defineConfig, isStintError, TaskDefinition, type Task } from "stint";
 import { createPostgresStorage } from "stint/postgres";
 import { createSqliteStorage } from "stint/sqlite";
-import { createTestStint } from "stint/testing";
+import { createTestStint, runStorageContract, type ContractTestApi } from "stint/testing";
 
 const resize = createTaskDefinition<{ images: string[]; done?: number }, { resized: number }>({
   id: "resizeImages",
@@ -110,6 +110,33 @@ export async function main(): Promise<string> {
   void isStintError;
   return task.id;
 }
+
+/** A user's own adapter under vitest or jest: their test functions, one store per case. */
+export function contractUnder(api: ContractTestApi): void {
+  runStorageContract({
+    name: "sqlite",
+    ...api,
+    async createStore() {
+      const adapter = createSqliteStorage({ filename: ":memory:" });
+      await adapter.migrate();
+      return { adapter, cleanup: () => adapter.close() };
+    },
+  });
+}
+`;
+
+/** The storage contract from the installed stint/testing, on its own SQLite adapter, under node --test. */
+const CONTRACT_TEST = `import { runStorageContract } from "stint/testing";
+import { createSqliteStorage } from "stint/sqlite";
+
+runStorageContract({
+  name: "sqlite",
+  async createStore() {
+    const adapter = createSqliteStorage({ filename: ":memory:" });
+    await adapter.migrate();
+    return { adapter };
+  },
+});
 `;
 
 /**
@@ -186,8 +213,18 @@ describe("stint, packed and installed", { timeout: 900_000 }, () => {
         instanceOfRequired: true,
         isStintError: true,
         sameClass: true,
-        entryPoints: ["function", "function", "function"],
+        entryPoints: ["function", "function", "function", "function"],
       });
+    });
+
+    it("stint/testing's runStorageContract runs the storage contract under node --test, with no dev dependency", async () => {
+      writeFileSync(join(app.dir, "contract.test.mjs"), CONTRACT_TEST);
+      const result = await runIn(app.dir, process.execPath, ["--test", "--test-reporter=tap", "contract.test.mjs"]);
+      assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+      const passed = Number(/^# pass (\d+)$/m.exec(result.stdout)?.[1]);
+      assert.ok(passed > 50, `${passed} contract cases passed`);
+      assert.match(result.stdout, /^# fail 0$/m);
+      assert.match(result.stdout, /storage contract: sqlite/);
     });
 
     it("npx stint init sets up the fresh (CommonJS) app", async () => {

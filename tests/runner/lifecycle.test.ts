@@ -173,7 +173,7 @@ for (const kind of await storeKinds()) {
       // (a stop() with a queue, a crash before run()): the next claim is attempt 2.
       const claim = async () => (await store.adapter.taskClaim({ workerId: "other", limit: 1, now: clock.now(), leaseMs: 60_000, definitionIds: ["once"] }))[0];
       const first = await claim();
-      await store.adapter.taskFinishMany([{ id, leaseToken: first.leaseToken, now: clock.now(), status: "running", runAt: clock.now() }]);
+      await store.adapter.taskFinishMany({ finishes: [{ id, leaseToken: first.leaseToken, now: clock.now(), status: "running", runAt: clock.now() }] });
       const second = await claim();
       assert.equal(second.task.iterations, 2);
       await store.adapter.taskReleaseLeases({ leases: [{ id, leaseToken: second.leaseToken }], now: clock.now() });

@@ -244,9 +244,9 @@ for (const kind of await storeKinds()) {
                 guard = setTimeout(() => reject(new Error(`drain never settled: ${workerErrors.slice(0, 3).join("; ")}`)), DRAIN_GUARD_MS);
               }),
             ]).finally(() => clearTimeout(guard));
-            const tasks = await Promise.all(ids.map((id) => f.stint.storage.taskGet(id)));
+            const tasks = await Promise.all(ids.map((id) => f.stint.storage.taskGet({ id })));
             const open = tasks.filter((task) => !isTerminalStatus(task!.taskStatus));
-            const nextDue = await f.stint.storage.taskNextDueAt(definitionIds);
+            const nextDue = await f.stint.storage.taskNextDueAt({ definitionIds });
             if (open.length === 0 && nextDue === null) {
               for (const task of tasks) fig.byStatus[task!.taskStatus] = (fig.byStatus[task!.taskStatus] ?? 0) + 1;
               break;

@@ -22,7 +22,7 @@ for (const kind of await storeKinds()) {
       fixtures.push(f);
       return f;
     };
-    const stored = async (f: StintFixture, id: string) => (await f.stint.storage.taskGet(id))!;
+    const stored = async (f: StintFixture, id: string) => (await f.stint.storage.taskGet({ id }))!;
     const items = async (f: StintFixture, id: string) =>
       (await f.stint.tasks.listLogs({ where: { task: id }, sort: ["createdOn_ASC"] })).items.flatMap((log) => log.items);
 

@@ -193,7 +193,7 @@ for (const kind of await storeKinds()) {
         await waitFor(() => worker.activeCount, (n) => n === 2);
         await worker.stop();
         // Handed back before stop() returned: due now, not at the lease's expiry.
-        assert.equal(await store.adapter.taskNextDueAt(["logged", "silent"]), clock.now());
+        assert.equal(await store.adapter.taskNextDueAt({ definitionIds: ["logged", "silent"] }), clock.now());
         assert.deepEqual(
           iterations.sort((x, y) => x.id.localeCompare(y.id)),
           [a.id, b.id].sort().map((id) => ({ id, applied: false })),
@@ -315,7 +315,7 @@ for (const kind of await storeKinds()) {
       f.clock.advance(1_000);
       await waitFor(() => f.worker.activeCount, (n) => n === 0);
       assert.deepEqual(hookErrors, [{ hook: "onDone", code: "TASK_TIMEOUT" }]);
-      assert.equal(await f.store.adapter.taskNextDueAt(["hanging"]), null, "the hook claim is settled");
+      assert.equal(await f.store.adapter.taskNextDueAt({ definitionIds: ["hanging"] }), null, "the hook claim is settled");
       await f.stint.tasks.trigger({ definition: quick });
       await waitFor(() => quickRuns, (n) => n === 1);
       await f.worker.stop();
@@ -338,7 +338,7 @@ for (const kind of await storeKinds()) {
       f.clock.advance(60_000);
       const task = await aborting;
       assert.equal(task.taskStatus, "aborted");
-      assert.equal(await f.store.adapter.taskNextDueAt(["hangingAbort"]), null, "the hook claim is settled, not left for a worker");
+      assert.equal(await f.store.adapter.taskNextDueAt({ definitionIds: ["hangingAbort"] }), null, "the hook claim is settled, not left for a worker");
     });
 
     it("hands back an iteration that outlives the shutdown deadline so another worker re-runs it", async () => {

@@ -54,11 +54,11 @@ for (const kind of await storeKinds()) {
       const b = await f.stint.tasks.trigger({ definition: bare });
       await f.worker.drain();
 
-      const taskA = (await f.stint.storage.taskGet(a.id))!;
+      const taskA = (await f.stint.storage.taskGet({ id: a.id }))!;
       assert.equal(taskA.taskStatus, "success");
       assert.deepEqual(taskA.output, { rows: 3 });
       assert.deepEqual((await items(f, a.id)).map((i) => i.message), ["All rows imported."]);
-      const taskB = (await f.stint.storage.taskGet(b.id))!;
+      const taskB = (await f.stint.storage.taskGet({ id: b.id }))!;
       assert.equal(taskB.taskStatus, "success");
       assert.equal(taskB.output, null);
       assert.deepEqual((await items(f, b.id)).map((i) => i.message), ["Task done."], "the default message, as done()");
@@ -74,7 +74,7 @@ for (const kind of await storeKinds()) {
       const f = await fixture([paged]);
       const { id } = await f.stint.tasks.trigger({ definition: paged, input: { page: 1, keep: true } });
       await f.worker.drain();
-      let task = (await f.stint.storage.taskGet(id))!;
+      let task = (await f.stint.storage.taskGet({ id }))!;
       assert.equal(task.taskStatus, "running");
       assert.deepEqual(task.input, { page: 2, keep: true }, "the input is shallow-merged, as continue()");
       assert.equal(task.runAt.getTime(), f.clock.now() + 30_000, "wait: 30 is 30 seconds");
@@ -84,7 +84,7 @@ for (const kind of await storeKinds()) {
       assert.equal(seen.length, 1);
       f.clock.advance(1_000);
       await f.worker.drain();
-      task = (await f.stint.storage.taskGet(id))!;
+      task = (await f.stint.storage.taskGet({ id }))!;
       assert.equal(task.taskStatus, "success");
       assert.deepEqual(task.output, { pages: 2 });
       assert.deepEqual((await items(f, id)).map((i) => i.message), ["Task continuing.", "Task done."]);
@@ -96,7 +96,7 @@ for (const kind of await storeKinds()) {
       const f = await fixture([refuse]);
       const { id } = await f.stint.tasks.trigger({ definition: refuse });
       await f.worker.drain();
-      const task = (await f.stint.storage.taskGet(id))!;
+      const task = (await f.stint.storage.taskGet({ id }))!;
       assert.equal(task.taskStatus, "failed");
       assert.deepEqual(task.output, { error: { message: "Bad file.", code: "BAD_FILE", data: { line: 4 } } });
       assert.deepEqual(hooks, ["plainError:onError"]);
@@ -108,7 +108,7 @@ for (const kind of await storeKinds()) {
       const f = await fixture([stop]);
       const { id } = await f.stint.tasks.trigger({ definition: stop });
       await f.worker.drain();
-      assert.equal((await f.stint.storage.taskGet(id))!.taskStatus, "aborted");
+      assert.equal((await f.stint.storage.taskGet({ id }))!.taskStatus, "aborted");
       assert.deepEqual((await items(f, id)).map((i) => i.message), ["Task aborted."]);
       assert.deepEqual(hooks, ["plainAborted:onAbort"]);
     });
@@ -131,7 +131,7 @@ for (const kind of await storeKinds()) {
       const ids = await Promise.all(cases.map(([id]) => f.stint.tasks.trigger({ definition: id }).then((t) => t.id)));
       await f.worker.drain();
       for (const [i, [id, , expected]] of cases.entries()) {
-        const task = (await f.stint.storage.taskGet(ids[i]))!;
+        const task = (await f.stint.storage.taskGet({ id: ids[i] }))!;
         assert.equal(task.taskStatus, "failed", id);
         const error = (task.output as { error: { message: string; code: string } }).error;
         assert.match(error.message, expected, id);
@@ -158,7 +158,7 @@ for (const kind of await storeKinds()) {
       const ids = await Promise.all(cases.map(([id]) => f.stint.tasks.trigger({ definition: id }).then((t) => t.id)));
       await f.worker.drain();
       for (const [i, [id, , message]] of cases.entries()) {
-        const task = (await f.stint.storage.taskGet(ids[i]))!;
+        const task = (await f.stint.storage.taskGet({ id: ids[i] }))!;
         assert.equal(task.taskStatus, "failed", id);
         assert.equal((task.output as { error: { message: string } }).error.message, message, id);
       }

@@ -17,7 +17,7 @@ import { storeKinds, type TestStore } from "../helpers/stores.js";
 import { withOverrides } from "../helpers/adapter-overrides.js";
 import { createStint } from "../../src/stint.js";
 import { createTaskDefinition } from "../../src/definition/create-task-definition.js";
-import type { ClaimedTask, TaskClaimParams, TaskFinishParams } from "../../src/storage/port/index.js";
+import type { ClaimedTask, TaskClaimParams, TaskFinishManyParams } from "../../src/storage/port/index.js";
 import { ManualClock } from "../../src/testing/manual-clock.js";
 
 for (const kind of await storeKinds()) {
@@ -33,9 +33,9 @@ for (const kind of await storeKinds()) {
       let claimedBack!: () => void;
       const claimSeen = new Promise<void>((resolve) => (claimedBack = resolve));
       const adapter = withOverrides(store.adapter, {
-        taskFinishMany: (real) => async (params: readonly TaskFinishParams[]) => {
+        taskFinishMany: (real) => async (params: TaskFinishManyParams) => {
           const results = await real(params);
-          if (params.some((p) => p.id === target && p.status === "running")) {
+          if (params.finishes.some((p) => p.id === target && p.status === "running")) {
             // Stored (due after its wait): the wait passes and the worker claims the task
             // again; this write's answer arrives only after that claim's.
             clock.advance(1_000);

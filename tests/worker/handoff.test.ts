@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { createStint, type Stint } from "../../src/stint.js";
 import { createPostgresStorage } from "../../src/storage/postgres/index.js";
 import type { ClaimedTask, StorageEvent } from "../../src/storage/port/index.js";
+import type { DefaultTaskService } from "../../src/service/task-service.js";
 import { createTaskDefinition } from "../../src/definition/create-task-definition.js";
 import type { WorkerOptions } from "../../src/worker/options.js";
 import { isPostgresReachable, postgresStore, withAdminClient as admin, type TestStore } from "../helpers/stores.js";
@@ -81,8 +82,8 @@ describe("worker handoff (postgres)", { skip: !reachable && "PostgreSQL not reac
    */
   async function triggerHanded(stint: Stint, definition: string, n: number) {
     for (let i = 0; i < 20; i++) {
-      // The stored task (Dates), as a worker's claim carries it.
-      const task = await stint.tasks.stored.trigger({ definition, input: { n } });
+      // The stored task (Dates), as a worker's claim carries it: the service's internal form.
+      const task = await (stint.tasks as DefaultTaskService).stored.trigger({ definition, input: { n } });
       if (task.taskStatus === "running") return task;
     }
     throw new Error("no trigger was handed over");

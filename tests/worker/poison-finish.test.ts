@@ -12,7 +12,7 @@ import { storeKinds, type TestStore } from "../helpers/stores.js";
 import { withOverrides } from "../helpers/adapter-overrides.js";
 import { createStint } from "../../src/stint.js";
 import { createTaskDefinition } from "../../src/definition/create-task-definition.js";
-import type { TaskFinishParams } from "../../src/storage/port/index.js";
+import type { TaskFinishManyParams } from "../../src/storage/port/index.js";
 import { ManualClock } from "../../src/testing/manual-clock.js";
 
 const SECRET = "s3cret-task-data";
@@ -29,8 +29,8 @@ for (const kind of await storeKinds()) {
       // Every finish batch as written (ids), to show neighbours really shared one.
       const batches: string[][] = [];
       const adapter = withOverrides(store.adapter, {
-        taskFinishMany: (real) => (params: readonly TaskFinishParams[]) => {
-          batches.push(params.map((p) => p.id));
+        taskFinishMany: (real) => (params: TaskFinishManyParams) => {
+          batches.push(params.finishes.map((p) => p.id));
           return real(params);
         },
       });
@@ -113,8 +113,8 @@ for (const kind of await storeKinds()) {
       // As if the runner had let a lone surrogate through: PostgreSQL's own refusal, whose
       // detail and where quote the value.
       const adapter = withOverrides(store.adapter, {
-        taskFinishMany: (real) => (params: readonly TaskFinishParams[]) =>
-          real(params.map((p) => ((p.output as { raw?: boolean } | undefined)?.raw ? { ...p, output: { secret: `${SECRET}${"😀".slice(0, 1)}` } } : p))),
+        taskFinishMany: (real) => ({ finishes }: TaskFinishManyParams) =>
+          real({ finishes: finishes.map((p) => ((p.output as { raw?: boolean } | undefined)?.raw ? { ...p, output: { secret: `${SECRET}${"😀".slice(0, 1)}` } } : p)) }),
       });
       let started = 0;
       let release!: () => void;
@@ -149,7 +149,7 @@ for (const kind of await storeKinds()) {
       stores.push(store);
       let finishCalls = 0;
       const adapter = withOverrides(store.adapter, {
-        taskFinishMany: (real) => (params: readonly TaskFinishParams[]) => {
+        taskFinishMany: (real) => (params: TaskFinishManyParams) => {
           finishCalls++;
           return real(params);
         },

@@ -10,7 +10,7 @@
  * column that is an expression, like `createdBy`, also gets it in postgres/tasks.ts).
  * The service then accepts its filters and sorters, the GraphQL schema gains them (update
  * tests/graphql/schema.snapshot.graphql and docs), both adapters filter and sort on it,
- * and tests/storage/contract/list-fields.contract.ts checks each of its operators and
+ * and src/testing/contract/list-fields.contract.ts checks each of its operators and
  * sorts on both stores. A field's name has no underscore: the parser splits a `where`
  * key (`field_op`) at the first one. The order of the entries is the order of the
  * GraphQL inputs and enums (the schema snapshot checks it) and of the fields named in

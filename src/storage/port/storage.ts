@@ -28,18 +28,23 @@ import type {
   TaskAbortParams,
   TaskAbortResult,
   TaskClaimParams,
+  TaskCreateManyParams,
   TaskCreateOrGetParams,
   TaskCreateOrGetResult,
-  TaskCreateParams,
+  TaskDeleteParams,
   TaskFindByKeyParams,
-  TaskFinishParams,
+  TaskFinishManyParams,
   TaskFinishResult,
+  TaskGetManyParams,
+  TaskGetParams,
   TaskHooksDoneParams,
   TaskListParams,
-  TaskReadOptions,
+  TaskNextDueAtParams,
+  TaskReleaseLeasesParams,
   TaskRenewLeasesParams,
   TaskRenewLeasesResult,
   TaskUpdateParams,
+  TaskWithdrawHandoffParams,
 } from "./types.js";
 import type { Task } from "../../domain/task.js";
 import type { TaskLog } from "../../domain/log.js";
@@ -68,7 +73,7 @@ export interface MigrateResult {
   version: number;
 }
 
-/** The storage port: everything Stint stores goes through it. `stint/sqlite` and `stint/postgres` implement it; the contract suite (tests/storage/contract) says what each method guarantees. */
+/** The storage port: everything Stint stores goes through it. `stint/sqlite` and `stint/postgres` implement it; the contract suite (`runStorageContract` in `stint/testing`, src/testing/contract) says what each method guarantees. */
 export interface StorageAdapter {
   readonly name: "sqlite" | "postgres";
   readonly capabilities: StorageCapabilities;
@@ -90,34 +95,34 @@ export interface StorageAdapter {
   /** Closes the store's connections; further calls fail. */
   close(): Promise<void>;
 
-  /** Inserts tasks in one transaction (all or nothing) and returns them as stored. */
-  taskCreateMany(params: readonly TaskCreateParams[]): Promise<Task[]>;
+  /** Inserts `tasks` in one transaction (all or nothing) and returns them as stored. */
+  taskCreateMany(params: TaskCreateManyParams): Promise<Task[]>;
   /**
-   * Flow control: inserts tasks in one transaction, except that a task whose
+   * Flow control: inserts `tasks` in one transaction, except that a task whose
    * `idempotencyKey` is held by a stored task of its definition is not inserted and that
    * task is returned (`created: false`). Race-safe: of concurrent calls with one key,
-   * exactly one stores a task. Results are in the order of `params`.
+   * exactly one stores a task. Results are in the order of `tasks`.
    */
-  taskCreateOrGet(params: readonly TaskCreateOrGetParams[]): Promise<TaskCreateOrGetResult[]>;
+  taskCreateOrGet(params: TaskCreateOrGetParams): Promise<TaskCreateOrGetResult[]>;
   /** Flow control: the task holding an idempotency key, or null (a cheap read, before any hook runs). */
   taskFindByIdempotencyKey(params: TaskFindByKeyParams): Promise<Task | null>;
-  /** The task, or null when no task has this id. `options`: the fields wanted and a byte budget (`TaskReadOptions`); default every field. */
-  taskGet(id: string, options?: TaskReadOptions): Promise<Task | null>;
-  /** The tasks of these ids that exist (`options` as for taskGet). */
-  taskGetMany(ids: readonly string[], options?: TaskReadOptions): Promise<Task[]>;
+  /** The task, or null when no task has this id. `fields` and `budget`: what to read (`TaskReadOptions`); default every field. */
+  taskGet(params: TaskGetParams): Promise<Task | null>;
+  /** The tasks of these ids that exist (`fields` and `budget` as for taskGet). */
+  taskGetMany(params: TaskGetManyParams): Promise<Task[]>;
   /** A page of tasks (filters, sort and cursor already checked by the TaskService). */
   taskList(params: TaskListParams): Promise<ListResult<Task>>;
   /** Deletes the task and its logs; false when it did not exist. */
-  taskDelete(id: string): Promise<boolean>;
+  taskDelete(params: TaskDeleteParams): Promise<boolean>;
 
   /** Claims up to `limit` due tasks (oldest due first) for one worker. */
   taskClaim(params: TaskClaimParams): Promise<ClaimedTask[]>;
   /** Renews every listed lease in one statement; reports leases lost or aborted. */
   taskRenewLeases(params: TaskRenewLeasesParams): Promise<TaskRenewLeasesResult>;
   /** Gives claims back unrun (graceful shutdown): the tasks are due again at once. */
-  taskReleaseLeases(params: { leases: readonly { id: string; leaseToken: number }[]; now: number }): Promise<void>;
-  /** Ends iterations, one transaction for the whole batch. */
-  taskFinishMany(params: readonly TaskFinishParams[]): Promise<TaskFinishResult[]>;
+  taskReleaseLeases(params: TaskReleaseLeasesParams): Promise<void>;
+  /** Ends iterations (`finishes`), one transaction for the whole batch; one result per finish, in order. */
+  taskFinishMany(params: TaskFinishManyParams): Promise<TaskFinishResult[]>;
   /** Confirms terminal hooks ran: releases the claims kept by `hookLeaseMs`. */
   taskHooksDone(params: TaskHooksDoneParams): Promise<void>;
   /** Fenced partial write during an iteration; false when the lease is no longer held. */
@@ -130,9 +135,9 @@ export interface StorageAdapter {
    * are still its own (their notifications may be late or lost), so a stopping worker
    * can give back the ones it never got. Empty without `supportsHandoff`.
    */
-  taskWithdrawHandoff(workerId: string): Promise<ClaimedTask[]>;
+  taskWithdrawHandoff(params: TaskWithdrawHandoffParams): Promise<ClaimedTask[]>;
   /** Earliest time any task of these definitions becomes claimable, or null if none. */
-  taskNextDueAt(definitionIds: readonly string[]): Promise<number | null>;
+  taskNextDueAt(params: TaskNextDueAtParams): Promise<number | null>;
 
   /** Appends log items to the task's log record of `iteration` (created on first use). */
   logAppend(params: LogAppendParams): Promise<void>;

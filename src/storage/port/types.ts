@@ -25,8 +25,13 @@ export interface TaskCreateParams {
   idempotencyKey?: string | null;
 }
 
+/** `taskCreateOrGet`: the tasks to store, in order. */
+export interface TaskCreateOrGetParams {
+  tasks: readonly TaskCreateOrGetItem[];
+}
+
 /** One task of `taskCreateOrGet`: a create, unless a task of its definition holds its idempotency key. */
-export interface TaskCreateOrGetParams extends TaskCreateParams {
+export interface TaskCreateOrGetItem extends TaskCreateParams {
   /**
    * With `idempotencyKey`: a task holding the key that was created before this time no
    * longer counts: its key is released (set to null) and the new task stored, in one
@@ -254,6 +259,52 @@ export type HeavyTaskField = (typeof HEAVY_TASK_FIELDS)[number];
 export interface TaskReadOptions {
   fields?: readonly string[];
   budget?: ReadBudget;
+}
+
+/*
+ * One params object per port operation (even the ones with a single value today), so a
+ * new option is a new optional field and no adapter's positional signature breaks.
+ */
+
+/** `taskCreateMany`: the rows to insert, in one transaction. */
+export interface TaskCreateManyParams {
+  tasks: readonly TaskCreateParams[];
+}
+
+/** `taskGet`: the task's id and what to read of it. */
+export interface TaskGetParams extends TaskReadOptions {
+  id: string;
+}
+
+/** `taskGetMany`: the tasks' ids and what to read of each. */
+export interface TaskGetManyParams extends TaskReadOptions {
+  ids: readonly string[];
+}
+
+/** `taskDelete`: the task to delete with its logs. */
+export interface TaskDeleteParams {
+  id: string;
+}
+
+/** `taskReleaseLeases`: claims given back unrun. */
+export interface TaskReleaseLeasesParams {
+  leases: readonly LeaseRef[];
+  now: number;
+}
+
+/** `taskFinishMany`: the iteration ends of one batch (one transaction). */
+export interface TaskFinishManyParams {
+  finishes: readonly TaskFinishParams[];
+}
+
+/** `taskWithdrawHandoff`: the worker whose handoff slot is withdrawn. */
+export interface TaskWithdrawHandoffParams {
+  workerId: string;
+}
+
+/** `taskNextDueAt`: the definitions whose earliest due time is wanted. */
+export interface TaskNextDueAtParams {
+  definitionIds: readonly string[];
 }
 
 /**

@@ -52,13 +52,13 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageA
       await db.close();
     },
 
-    taskCreateMany: (params) => tasks.createMany(params),
-    taskCreateOrGet: (params) => createOrGet.createOrGet(params),
+    taskCreateMany: (params) => tasks.createMany(params.tasks),
+    taskCreateOrGet: (params) => createOrGet.createOrGet(params.tasks),
     taskFindByIdempotencyKey: (params) => createOrGet.findByKey(params),
-    taskGet: (id, options) => tasks.get(id, options),
-    taskGetMany: (ids, options) => tasks.getMany(ids, options),
+    taskGet: ({ id, ...options }) => tasks.get(id, options),
+    taskGetMany: ({ ids, ...options }) => tasks.getMany(ids, options),
     taskList: (params) => tasks.list(params),
-    taskDelete: (id) => tasks.delete(id),
+    taskDelete: (params) => tasks.delete(params.id),
 
     taskClaim(params) {
       // A slot only while handoffs can reach this process.
@@ -69,12 +69,12 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageA
     },
     taskRenewLeases: (params) => claims.renew(params),
     taskReleaseLeases: (params) => claims.release(params),
-    taskFinishMany: (params) => finishes.finishMany(params),
+    taskFinishMany: (params) => finishes.finishMany(params.finishes),
     taskHooksDone: (params) => claims.hooksDone(params.items),
     taskUpdate: (params) => tasks.update(params),
     taskAbort: (params) => finishes.abort(params),
-    taskNextDueAt: (definitionIds) => tasks.nextDueAt(definitionIds),
-    taskWithdrawHandoff(workerId) {
+    taskNextDueAt: (params) => tasks.nextDueAt(params.definitionIds),
+    taskWithdrawHandoff({ workerId }) {
       offering.delete(workerId);
       return handoff.withdraw(workerId);
     },

@@ -6,14 +6,14 @@
  * the key. A TTL release and the insert that follows it are one transaction.
  */
 import type { Task } from "../../domain/task.js";
-import type { TaskCreateOrGetParams, TaskCreateOrGetResult, TaskFindByKeyParams } from "../port/types.js";
+import type { TaskCreateOrGetItem, TaskCreateOrGetResult, TaskFindByKeyParams } from "../port/types.js";
 import { statement, type Db, type Queryable } from "./db.js";
 import { mapPgError } from "./errors.js";
 import { encodeEvent, notifySql } from "./notify.js";
 import { json, rowToTask, TASK_COLUMNS, ts, type TaskRow } from "./row.js";
 
 export interface CreateOrGetOps {
-  createOrGet(params: readonly TaskCreateOrGetParams[]): Promise<TaskCreateOrGetResult[]>;
+  createOrGet(params: readonly TaskCreateOrGetItem[]): Promise<TaskCreateOrGetResult[]>;
   findByKey(params: TaskFindByKeyParams): Promise<Task | null>;
 }
 
@@ -40,7 +40,7 @@ export function createOrGetOps(db: Db): CreateOrGetOps {
     UPDATE ${tasks} SET idempotency_key = NULL
     WHERE definition_id = $1 AND idempotency_key = $2 AND created_on < $3`);
 
-  async function createOne(tx: Queryable, p: TaskCreateOrGetParams): Promise<TaskCreateOrGetResult> {
+  async function createOne(tx: Queryable, p: TaskCreateOrGetItem): Promise<TaskCreateOrGetResult> {
     const key = p.idempotencyKey ?? null;
     if (key !== null && p.keyReleaseBefore !== undefined) await tx.query(RELEASE, [p.definitionId, key, ts(p.keyReleaseBefore)]);
     const values = [

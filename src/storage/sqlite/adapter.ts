@@ -102,10 +102,10 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
     },
 
     taskCreateMany: op((params) => taskCreateMany(db, params)),
-    taskCreateOrGet: op((params) => taskCreateOrGet(db, params)),
+    taskCreateOrGet: op((params) => taskCreateOrGet(db, params.tasks)),
     taskFindByIdempotencyKey: op((params) => taskFindByIdempotencyKey(db, params)),
-    taskGet: op((id, options) => taskGet(db, id, options)),
-    taskGetMany: op((ids, options) => taskGetMany(db, ids, options)),
+    taskGet: op((params) => taskGet(db, params)),
+    taskGetMany: op((params) => taskGetMany(db, params)),
     // Async (it yields between slices): awaited so its errors are translated too.
     taskList: async (params) => {
       try {
@@ -114,7 +114,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
         throw translateError(error);
       }
     },
-    taskDelete: op((id) => taskDelete(db, id)),
+    taskDelete: op((params) => taskDelete(db, params)),
 
     taskClaim: op((params) => taskClaim(db, params)),
     taskRenewLeases: op((params) => taskRenewLeases(db, params)),
@@ -123,7 +123,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
     taskHooksDone: op((params) => taskHooksDone(db, params)),
     taskUpdate: op((params) => taskUpdate(db, params)),
     taskAbort: op((params) => taskAbort(db, params)),
-    taskNextDueAt: op((definitionIds) => taskNextDueAt(db, definitionIds)),
+    taskNextDueAt: op((params) => taskNextDueAt(db, params)),
     taskWithdrawHandoff: async () => [],
 
     logAppend: op((params) => logAppend(db, params)),

@@ -3,7 +3,16 @@
  * so of several processes claiming at once exactly one sees (and takes) each due row;
  * every claim bumps `lease_token`, the fence later writes of that claim must present.
  */
-import type { ClaimedTask, LeaseRef, LeaseState, TaskClaimParams, TaskHooksDoneParams, TaskRenewLeasesParams, TaskRenewLeasesResult } from "../port/types.js";
+import type {
+  ClaimedTask,
+  LeaseState,
+  TaskClaimParams,
+  TaskHooksDoneParams,
+  TaskNextDueAtParams,
+  TaskReleaseLeasesParams,
+  TaskRenewLeasesParams,
+  TaskRenewLeasesResult,
+} from "../port/types.js";
 import { jsonList, type Db } from "./connection.js";
 import { col, taskColumnsOf, valuesToTask, type TaskValues } from "./row.js";
 import { splitByLimit } from "../limit-pick.js";
@@ -156,7 +165,7 @@ export function taskRenewLeases(db: Db, params: TaskRenewLeasesParams): TaskRene
   return { states, leaseExpiresAt };
 }
 
-export function taskReleaseLeases(db: Db, params: { leases: readonly LeaseRef[]; now: number }): void {
+export function taskReleaseLeases(db: Db, params: TaskReleaseLeasesParams): void {
   if (params.leases.length === 0) return;
   const release = db.stmt(RELEASE);
   db.write(() => {
@@ -172,7 +181,7 @@ export function taskHooksDone(db: Db, params: TaskHooksDoneParams): void {
   });
 }
 
-export function taskNextDueAt(db: Db, definitionIds: readonly string[]): number | null {
+export function taskNextDueAt(db: Db, { definitionIds }: TaskNextDueAtParams): number | null {
   if (definitionIds.length === 0) return null;
   const row = db.stmt(NEXT_DUE).get({ definitionIds: jsonList(definitionIds) }) as { dueAt: number | null } | undefined;
   return row?.dueAt ?? null;

@@ -5,7 +5,7 @@
  * stint_tasks_idempotency stays the last word.
  */
 import type { Task } from "../../domain/task.js";
-import type { TaskCreateOrGetParams, TaskCreateOrGetResult, TaskFindByKeyParams } from "../port/types.js";
+import type { TaskCreateOrGetItem, TaskCreateOrGetResult, TaskFindByKeyParams } from "../port/types.js";
 import type { Db } from "./connection.js";
 import { rowToTask, TASK_COLUMNS, type TaskRow } from "./row.js";
 import { createConflict, insertTaskStatement, insertValues } from "./tasks.js";
@@ -28,7 +28,7 @@ export function taskFindByIdempotencyKey(db: Db, params: TaskFindByKeyParams): T
   return row ? rowToTask(row) : null;
 }
 
-export function taskCreateOrGet(db: Db, params: readonly TaskCreateOrGetParams[]): TaskCreateOrGetResult[] {
+export function taskCreateOrGet(db: Db, params: readonly TaskCreateOrGetItem[]): TaskCreateOrGetResult[] {
   const insert = insertTaskStatement(db);
   const find = db.stmt(FIND_BY_KEY);
   const release = db.stmt(RELEASE_KEY);

@@ -5,7 +5,7 @@
  * holder writes afterwards changes nothing but the log.
  */
 import type { Task } from "../../domain/task.js";
-import type { LogAppendParams, TaskAbortParams, TaskAbortResult, TaskFinishParams, TaskFinishResult, TaskUpdateParams } from "../port/types.js";
+import type { LogAppendParams, TaskAbortParams, TaskAbortResult, TaskFinishManyParams, TaskFinishParams, TaskFinishResult, TaskUpdateParams } from "../port/types.js";
 import { jsonList, type Db } from "./connection.js";
 import { finishPlan, keptLog, runsOfDistinctIds, type FinishPlan } from "../finish-plan.js";
 import { appendInTransaction } from "./logs.js";
@@ -75,18 +75,18 @@ const ABORT = `
 
 const SELECT_TASK = `SELECT * FROM stint_tasks WHERE id = ?`;
 
-export function taskFinishMany(db: Db, params: readonly TaskFinishParams[]): TaskFinishResult[] {
-  if (params.length === 0) return [];
+export function taskFinishMany(db: Db, { finishes }: TaskFinishManyParams): TaskFinishResult[] {
+  if (finishes.length === 0) return [];
   return db.write(() => {
     const results: TaskFinishResult[] = [];
-    for (const run of runsOfDistinctIds(params)) results.push(...finishRun(db, run));
+    for (const run of runsOfDistinctIds(finishes)) results.push(...finishRun(db, run));
     // Logs always, in the same transaction: a fenced-out finish still keeps what run()
     // wrote, but not its outcome's own items, and nothing once the task is aborted
     // (keptLog), so the updates go first. Finishes
     // never change what an append depends on (the task exists, its createdBy), so the
-    // batch's appends go together, in the order given (results follow params).
+    // batch's appends go together, in the order given (results follow finishes).
     const logs: LogAppendParams[] = [];
-    params.forEach((p, i) => {
+    finishes.forEach((p, i) => {
       const result = results[i]!;
       const log = keptLog(p, result.applied, result.task?.taskStatus === "aborted");
       if (log) logs.push(log);

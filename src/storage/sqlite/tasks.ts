@@ -2,7 +2,16 @@
 import { Errors } from "../../domain/errors.js";
 import type { Task } from "../../domain/task.js";
 import { TASK_LIST_FIELDS, type TaskListField } from "../port/list-fields.js";
-import { heavyFieldsOf, type ListResult, type TaskCreateParams, type TaskListParams, type TaskReadOptions } from "../port/types.js";
+import {
+  heavyFieldsOf,
+  type ListResult,
+  type TaskCreateManyParams,
+  type TaskCreateParams,
+  type TaskDeleteParams,
+  type TaskGetManyParams,
+  type TaskGetParams,
+  type TaskListParams,
+} from "../port/types.js";
 import { jsonList, type Db } from "./connection.js";
 import { isUniqueViolation } from "./errors.js";
 import { buildListQuery, encodeCursor, listColumns, UNFILTERED, type ListQuery, type ListSource } from "./list-sql.js";
@@ -62,26 +71,25 @@ export const TASK_LIST_SOURCE: ListSource<TaskListField> = {
   searchSql: `name LIKE ? ESCAPE '\\'`,
 };
 
-export function taskCreateMany(db: Db, params: readonly TaskCreateParams[]): Task[] {
+export function taskCreateMany(db: Db, { tasks }: TaskCreateManyParams): Task[] {
   const insert = db.stmt(INSERT_TASK);
   try {
-    return db.write(() => params.map((p) => rowToTask(insert.get(insertValues(p)) as TaskRow)));
+    return db.write(() => tasks.map((p) => rowToTask(insert.get(insertValues(p)) as TaskRow)));
   } catch (error) {
     throw createConflict(error) ?? error;
   }
 }
 
-export function taskGet(db: Db, id: string, options: TaskReadOptions = {}): Task | null {
-  const row = db.stmt(selectTask(taskColumnsFor(heavyFieldsOf(options.fields))), "raw").get(id) as TaskValues | undefined;
-  if (row && options.budget) options.budget.charge(taskValuesBytes(row));
+export function taskGet(db: Db, { id, fields, budget }: TaskGetParams): Task | null {
+  const row = db.stmt(selectTask(taskColumnsFor(heavyFieldsOf(fields))), "raw").get(id) as TaskValues | undefined;
+  if (row && budget) budget.charge(taskValuesBytes(row));
   return row ? valuesToTask(row) : null;
 }
 
 /** The tasks that exist, in the order their ids were given. */
-export function taskGetMany(db: Db, ids: readonly string[], options: TaskReadOptions = {}): Task[] {
+export function taskGetMany(db: Db, { ids, fields, budget }: TaskGetManyParams): Task[] {
   if (ids.length === 0) return [];
-  const statement = db.stmt(selectTasks(taskColumnsFor(heavyFieldsOf(options.fields))), "raw");
-  const { budget } = options;
+  const statement = db.stmt(selectTasks(taskColumnsFor(heavyFieldsOf(fields))), "raw");
   let rows: TaskValues[];
   if (budget) {
     // Row by row, so a budget that runs out stops the read there.
@@ -100,7 +108,7 @@ export function taskGetMany(db: Db, ids: readonly string[], options: TaskReadOpt
   });
 }
 
-export function taskDelete(db: Db, id: string): boolean {
+export function taskDelete(db: Db, { id }: TaskDeleteParams): boolean {
   // Log records and items go with it (ON DELETE CASCADE).
   return db.stmt(DELETE_TASK).run(id).changes > 0;
 }

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { isPostgresReachable, postgresStore, withAdminClient as admin, type TestStore } from "../../helpers/stores.js";
 import { createPostgresStorage } from "../../../src/storage/postgres/index.js";
 import type { ClaimedTask, StorageAdapter, StorageEvent } from "../../../src/storage/port/index.js";
-import { claim, DEF, LEASE_MS, T0, taskParams } from "../contract/fixtures.js";
+import { claim, DEF, LEASE_MS, T0, taskParams } from "../../../src/testing/contract/fixtures.js";
 
 const reachable = await isPostgresReachable();
 const UNTIL = T0 + 5_000;
@@ -63,7 +63,7 @@ describe("postgres handoff", { skip: !reachable && "PostgreSQL not reachable" },
 
   it("stores a trigger due now as claimed by the idle worker and delivers the claim", async () => {
     await offer();
-    const [task] = await triggerer.taskCreateMany([taskParams({ createdOn: T0 + 10 })]);
+    const [task] = await triggerer.taskCreateMany({ tasks: [taskParams({ createdOn: T0 + 10 })] });
     assert.equal(task.taskStatus, "running");
     assert.equal(task.iterations, 1);
     assert.equal(task.attempt, 1);
@@ -78,7 +78,7 @@ describe("postgres handoff", { skip: !reachable && "PostgreSQL not reachable" },
     // It is claimed: nobody else takes it before the lease runs out, and the handed
     // lease fences like a claimed one.
     assert.deepEqual(await claim(store.adapter, { workerId: "worker-b", now: T0 + 20 }), []);
-    const [done] = await store.adapter.taskFinishMany([{ id: task.id, leaseToken: 1, now: T0 + 30, status: "success" }]);
+    const [done] = await store.adapter.taskFinishMany({ finishes: [{ id: task.id, leaseToken: 1, now: T0 + 30, status: "success" }] });
     assert.equal(done.applied, true);
     assert.equal(done.task?.taskStatus, "success");
     assert.deepEqual(await slots(), [{ worker_id: "worker-a", free: 0 }]);
@@ -88,7 +88,7 @@ describe("postgres handoff", { skip: !reachable && "PostgreSQL not reachable" },
     await offer({ limit: 3 });
     assert.deepEqual(await slots(), [{ worker_id: "worker-a", free: 3 }]);
     const created = [];
-    for (let i = 0; i < 4; i++) created.push(...(await triggerer.taskCreateMany([taskParams({ createdOn: T0 + i })]))); // one by one
+    for (let i = 0; i < 4; i++) created.push(...(await triggerer.taskCreateMany({ tasks: [taskParams({ createdOn: T0 + i })] }))); // one by one
     assert.deepEqual(created.map((t) => t.taskStatus), ["running", "running", "running", "pending"]);
     await waitFor(3);
     assert.deepEqual(handed.map((c) => c.task.id), created.slice(0, 3).map((t) => t.id));
@@ -100,10 +100,10 @@ describe("postgres handoff", { skip: !reachable && "PostgreSQL not reachable" },
 
   it("hands nothing over when the task is delayed, batched, of another definition, or the slot expired", async () => {
     await offer({ limit: 10 });
-    const delayed = await triggerer.taskCreateMany([taskParams({ createdOn: T0, runAt: T0 + 1_000 })]);
-    const batch = await triggerer.taskCreateMany([taskParams({ createdOn: T0 }), taskParams({ createdOn: T0 })]);
-    const other = await triggerer.taskCreateMany([taskParams({ createdOn: T0, definitionId: "otherDefinition" })]);
-    const late = await triggerer.taskCreateMany([taskParams({ createdOn: UNTIL })]);
+    const delayed = await triggerer.taskCreateMany({ tasks: [taskParams({ createdOn: T0, runAt: T0 + 1_000 })] });
+    const batch = await triggerer.taskCreateMany({ tasks: [taskParams({ createdOn: T0 }), taskParams({ createdOn: T0 })] });
+    const other = await triggerer.taskCreateMany({ tasks: [taskParams({ createdOn: T0, definitionId: "otherDefinition" })] });
+    const late = await triggerer.taskCreateMany({ tasks: [taskParams({ createdOn: UNTIL })] });
     for (const task of [...delayed, ...batch, ...other, ...late]) assert.equal(task.taskStatus, "pending", task.name);
     assert.deepEqual(await slots(), [{ worker_id: "worker-a", free: 10 }]);
     await new Promise((r) => setTimeout(r, 100));
@@ -113,8 +113,8 @@ describe("postgres handoff", { skip: !reachable && "PostgreSQL not reachable" },
   it("withdraws the slot when a claim fills the limit, when no slot is wanted, and on taskWithdrawHandoff", async () => {
     await offer({ limit: 2 });
     // Delayed tasks are queued, not handed; a claim that takes as many as its limit offers nothing.
-    await triggerer.taskCreateMany([taskParams({ createdOn: T0, runAt: T0 + 100 })]);
-    await triggerer.taskCreateMany([taskParams({ createdOn: T0, runAt: T0 + 100 })]);
+    await triggerer.taskCreateMany({ tasks: [taskParams({ createdOn: T0, runAt: T0 + 100 })] });
+    await triggerer.taskCreateMany({ tasks: [taskParams({ createdOn: T0, runAt: T0 + 100 })] });
     const full = await store.adapter.taskClaim({ workerId: "worker-a", limit: 2, now: T0 + 100, leaseMs: LEASE_MS, definitionIds: [DEF], handoff: { until: UNTIL, slots: 5 } });
     assert.equal(full.length, 2);
     assert.deepEqual(await slots(), [], "a full claim withdraws it");
@@ -124,15 +124,15 @@ describe("postgres handoff", { skip: !reachable && "PostgreSQL not reachable" },
     assert.deepEqual(await slots(), [], "a claim without an offer withdraws it");
 
     await offer({ limit: 5 });
-    await store.adapter.taskWithdrawHandoff("worker-a");
+    await store.adapter.taskWithdrawHandoff({ workerId: "worker-a" });
     assert.deepEqual(await slots(), []);
-    const [task] = await triggerer.taskCreateMany([taskParams({ createdOn: T0 })]);
+    const [task] = await triggerer.taskCreateMany({ tasks: [taskParams({ createdOn: T0 })] });
     assert.equal(task.taskStatus, "pending");
   });
 
   it("offers only the free run slots, less what the claim took", async () => {
     await offer(); // the LISTEN connection is up from here on
-    await triggerer.taskCreateMany([taskParams({ createdOn: T0, runAt: T0 + 1 })]);
+    await triggerer.taskCreateMany({ tasks: [taskParams({ createdOn: T0, runAt: T0 + 1 })] });
     const claimed = await offer({ limit: 10, slots: 3, now: T0 + 1 });
     assert.equal(claimed.length, 1);
     assert.deepEqual(await slots(), [{ worker_id: "worker-a", free: 2 }]);
@@ -142,9 +142,9 @@ describe("postgres handoff", { skip: !reachable && "PostgreSQL not reachable" },
 
   it("returns the tasks handed since the last claim with the next claim, marked handed, once", async () => {
     await offer({ limit: 5 });
-    const first = await triggerer.taskCreateMany([taskParams({ createdOn: T0 + 1 })]);
-    const second = await triggerer.taskCreateMany([taskParams({ createdOn: T0 + 2 })]);
-    await store.adapter.taskFinishMany([{ id: second[0].id, leaseToken: 1, now: T0 + 3, status: "success" }]);
+    const first = await triggerer.taskCreateMany({ tasks: [taskParams({ createdOn: T0 + 1 })] });
+    const second = await triggerer.taskCreateMany({ tasks: [taskParams({ createdOn: T0 + 2 })] });
+    await store.adapter.taskFinishMany({ finishes: [{ id: second[0].id, leaseToken: 1, now: T0 + 3, status: "success" }] });
     const claimed = await store.adapter.taskClaim({ workerId: "worker-a", limit: 5, now: T0 + 3, leaseMs: LEASE_MS, definitionIds: [DEF], handoff: { until: UNTIL, slots: 5 } });
     // The settled one is not returned; the running one is, with its handed lease.
     assert.deepEqual(claimed.map((c) => [c.task.id, c.handed, c.leaseToken]), [[first[0].id, true, 1]]);
@@ -155,7 +155,7 @@ describe("postgres handoff", { skip: !reachable && "PostgreSQL not reachable" },
 
   it("starts a handed lease no earlier than the slot's expiry, whatever the trigger's clock", async () => {
     await offer({ until: T0 + 2_000 });
-    const [task] = await triggerer.taskCreateMany([taskParams({ createdOn: T0 - 60_000 })]);
+    const [task] = await triggerer.taskCreateMany({ tasks: [taskParams({ createdOn: T0 - 60_000 })] });
     assert.equal(task.taskStatus, "running");
     await waitFor(1);
     assert.equal(handed[0].leaseExpiresAt, T0 + 2_000 + LEASE_MS);
@@ -170,7 +170,7 @@ describe("postgres handoff", { skip: !reachable && "PostgreSQL not reachable" },
   });
 
   it("claims with a lease longer than 2^31 ms", async () => {
-    await triggerer.taskCreateMany([taskParams({ createdOn: T0 })]);
+    await triggerer.taskCreateMany({ tasks: [taskParams({ createdOn: T0 })] });
     const claimed = await store.adapter.taskClaim({ workerId: "worker-a", limit: 5, now: T0, leaseMs: 3_000_000_000, definitionIds: [DEF], handoff: { until: UNTIL, slots: 5 } });
     assert.equal(claimed.length, 1);
     assert.equal(claimed[0].leaseExpiresAt, T0 + 3_000_000_000);
@@ -179,17 +179,17 @@ describe("postgres handoff", { skip: !reachable && "PostgreSQL not reachable" },
   it("returns from taskWithdrawHandoff the handed tasks no claim brought back", async () => {
     await offer({ limit: 50 });
     const created = [];
-    for (let i = 0; i < 3; i++) created.push(...(await triggerer.taskCreateMany([taskParams({ createdOn: T0 + i })])));
-    const returned = await store.adapter.taskWithdrawHandoff("worker-a");
+    for (let i = 0; i < 3; i++) created.push(...(await triggerer.taskCreateMany({ tasks: [taskParams({ createdOn: T0 + i })] })));
+    const returned = await store.adapter.taskWithdrawHandoff({ workerId: "worker-a" });
     assert.deepEqual(returned.map((c) => [c.task.id, c.handed, c.leaseToken]).sort(), created.map((t) => [t.id, true, 1]).sort());
     assert.deepEqual(await slots(), []);
-    assert.deepEqual(await store.adapter.taskWithdrawHandoff("worker-a"), [], "nothing twice");
+    assert.deepEqual(await store.adapter.taskWithdrawHandoff({ workerId: "worker-a" }), [], "nothing twice");
   });
 
   it("sends a claim too big for a NOTIFY payload by id, and delivers it read back", async () => {
     await offer();
     const input = { blob: "x".repeat(20_000) };
-    const [task] = await triggerer.taskCreateMany([taskParams({ createdOn: T0, input })]);
+    const [task] = await triggerer.taskCreateMany({ tasks: [taskParams({ createdOn: T0, input })] });
     assert.equal(task.taskStatus, "running");
     await waitFor(1);
     assert.deepEqual(handed[0].task, task);
@@ -208,13 +208,13 @@ describe("postgres handoff", { skip: !reachable && "PostgreSQL not reachable" },
 
   it("lets another worker take a handed task over once its lease expires (its worker died)", async () => {
     await offer();
-    const [task] = await triggerer.taskCreateMany([taskParams({ createdOn: T0 })]);
+    const [task] = await triggerer.taskCreateMany({ tasks: [taskParams({ createdOn: T0 })] });
     assert.deepEqual(await claim(store.adapter, { workerId: "worker-b", now: UNTIL + LEASE_MS - 1 }), []);
     const [taken] = await claim(store.adapter, { workerId: "worker-b", now: UNTIL + LEASE_MS });
     assert.equal(taken.task.id, task.id);
     assert.equal(taken.task.attempt, 2, "a takeover, as after a crash just after a claim");
     assert.equal(taken.task.iterations, 1);
-    const [stale] = await store.adapter.taskFinishMany([{ id: task.id, leaseToken: 1, now: UNTIL + LEASE_MS + 1, status: "success" }]);
+    const [stale] = await store.adapter.taskFinishMany({ finishes: [{ id: task.id, leaseToken: 1, now: UNTIL + LEASE_MS + 1, status: "success" }] });
     assert.equal(stale.applied, false, "the dead worker's lease is fenced out");
   });
 });

@@ -54,17 +54,17 @@ describe("postgres hot path", { skip: !reachable && "PostgreSQL not reachable" }
 
   it("finishes a mixed batch in one statement: in place, plain, fenced out; logs for every item", async () => {
     const { adapter } = await open();
-    await adapter.taskCreateMany(params(3, "m"));
+    await adapter.taskCreateMany({ tasks: params(3, "m") });
     const claims = await adapter.taskClaim({ workerId: "w", limit: 3, now: T0, leaseMs: 1_000, definitionIds: ["def"] });
     assert.equal(claims.length, 3);
     const [a, b, c] = claims.sort((x, y) => (x.task.id < y.task.id ? -1 : 1));
     const log = (id: string) => ({ taskId: id, iteration: 1, executionName: "w", now: T0 + 10, items: [{ message: `log ${id}`, type: "info" as const, createdOn: new Date(T0 + 10) }] });
-    const results = await adapter.taskFinishMany([
+    const results = await adapter.taskFinishMany({ finishes: [
       { id: a.task.id, leaseToken: a.leaseToken, now: T0 + 10, status: "running", input: { step: 2 }, keepClaim: { leaseMs: 5_000 }, log: log(a.task.id) },
       { id: b.task.id, leaseToken: b.leaseToken, now: T0 + 10, status: "success", output: { ok: true }, log: log(b.task.id) },
       { id: c.task.id, leaseToken: c.leaseToken + 7, now: T0 + 10, status: "failed", log: log(c.task.id) },
       { id: "missing", leaseToken: 1, now: T0 + 10, status: "success" },
-    ]);
+    ] });
     assert.deepEqual(results.map((r) => [r.id, r.applied]), [[a.task.id, true], [b.task.id, true], [c.task.id, false], ["missing", false]]);
     assert.equal(results[0].leaseToken, a.leaseToken + 1);
     assert.equal(results[0].leaseExpiresAt, T0 + 10 + 5_000);
@@ -86,19 +86,19 @@ describe("postgres hot path", { skip: !reachable && "PostgreSQL not reachable" }
     const one = await open();
     const two = await open();
     for (const round of [0, 1, 2, 3, 4, 5, 6]) {
-      await one.adapter.taskCreateMany(params(2, `a${round}_`, "alpha"));
-      await two.adapter.taskCreateMany(params(1, `b${round}_`, "beta"));
+      await one.adapter.taskCreateMany({ tasks: params(2, `a${round}_`, "alpha") });
+      await two.adapter.taskCreateMany({ tasks: params(1, `b${round}_`, "beta") });
       const fromOne = await one.adapter.taskClaim({ workerId: "w", limit: 10, now: T0, leaseMs: 1_000, definitionIds: ["alpha", "beta"] });
       const fromTwo = await two.adapter.taskClaim({ workerId: "w", limit: 10, now: T0, leaseMs: 1_000, definitionIds: ["alpha", "beta"] });
       assert.equal(fromOne.length, 2);
       assert.equal(fromTwo.length, 1);
       assert.ok(fromOne.every((c) => c.task.definitionId === "alpha"));
       assert.ok(fromTwo.every((c) => c.task.definitionId === "beta"));
-      const done = await two.adapter.taskFinishMany(fromTwo.map((c) => ({ id: c.task.id, leaseToken: c.leaseToken, now: T0, status: "success" as const })));
+      const done = await two.adapter.taskFinishMany({ finishes: fromTwo.map((c) => ({ id: c.task.id, leaseToken: c.leaseToken, now: T0, status: "success" as const })) });
       assert.ok(done.every((r) => r.applied));
     }
-    assert.equal(await two.adapter.taskNextDueAt(["beta"]), null);
-    assert.equal(await one.adapter.taskNextDueAt(["alpha"]), T0 + 1_000);
+    assert.equal(await two.adapter.taskNextDueAt({ definitionIds: ["beta"] }), null);
+    assert.equal(await one.adapter.taskNextDueAt({ definitionIds: ["alpha"] }), T0 + 1_000);
     const names = [sqlNames(one.schema), sqlNames(two.schema)].map((n) => statement(n, "claim", "SELECT 1").name);
     assert.notEqual(names[0], names[1]);
     assert.ok(names.every((n) => Buffer.byteLength(n) <= 63), "names fit PostgreSQL's 63-byte identifiers");
@@ -134,19 +134,19 @@ describe("postgres hot path", { skip: !reachable && "PostgreSQL not reachable" }
     const { adapter, schema } = await open({ countEstimateThreshold: 10 });
     const list = (filters: Parameters<StorageAdapter["taskList"]>[0]["filters"] = []) =>
       adapter.taskList({ filters, sort: [{ field: "createdOn", direction: "desc" }, { field: "id", direction: "desc" }], limit: 5 });
-    await adapter.taskCreateMany(params(30, "e"));
+    await adapter.taskCreateMany({ tasks: params(30, "e") });
     assert.equal((await list()).totalCount, 30, "no statistics yet: exact");
     await admin((c) => c.query(`ANALYZE "${schema}".tasks`));
-    await adapter.taskCreateMany(params(5, "f"));
+    await adapter.taskCreateMany({ tasks: params(5, "f") });
     // Statistics say 30 rows on the table's pages; the 5 new rows fit the same page.
     assert.equal((await list()).totalCount, 30, "estimate (reltuples / relpages × pages)");
     assert.equal((await list([{ field: "definitionId", op: "eq", value: "def" }])).totalCount, 35, "filtered: exact");
     assert.equal((await adapter.taskList({ filters: [], search: "Task", sort: [{ field: "id", direction: "asc" }], limit: 5 })).totalCount, 35, "searched: exact");
 
     const exact = await open({ countEstimateThreshold: Infinity });
-    await exact.adapter.taskCreateMany(params(30, "x"));
+    await exact.adapter.taskCreateMany({ tasks: params(30, "x") });
     await admin((c) => c.query(`ANALYZE "${exact.schema}".tasks`));
-    await exact.adapter.taskCreateMany(params(5, "y"));
+    await exact.adapter.taskCreateMany({ tasks: params(5, "y") });
     const page = await exact.adapter.taskList({ filters: [], sort: [{ field: "id", direction: "asc" }], limit: 5 });
     assert.equal(page.totalCount, 35);
     assert.throws(() => createPostgresStorage({ connectionString: POSTGRES_TEST_URL, countEstimateThreshold: -1 }), /countEstimateThreshold/);
@@ -155,9 +155,9 @@ describe("postgres hot path", { skip: !reachable && "PostgreSQL not reachable" }
   it("analyzes the tasks table after a large create when its statistics trail", async () => {
     const { adapter, schema } = await open();
     const reltuples = () => admin(async (c) => Number((await c.query(`SELECT reltuples FROM pg_class WHERE oid = '"${schema}".tasks'::regclass`)).rows[0].reltuples));
-    await adapter.taskCreateMany(params(10, "s"));
+    await adapter.taskCreateMany({ tasks: params(10, "s") });
     assert.ok((await reltuples()) < 10, "small batches leave the statistics alone");
-    await adapter.taskCreateMany(params(1_000, "l"));
+    await adapter.taskCreateMany({ tasks: params(1_000, "l") });
     assert.equal(await reltuples(), 1_010);
   });
 });

@@ -7,7 +7,7 @@
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
 import { isPostgresReachable, postgresStore, withAdminClient, type TestStore } from "../../helpers/stores.js";
-import { claim, T0, taskParams } from "../contract/fixtures.js";
+import { claim, T0, taskParams } from "../../../src/testing/contract/fixtures.js";
 
 const reachable = await isPostgresReachable();
 
@@ -23,7 +23,7 @@ describe("postgres lock contention", { skip: !reachable && "PostgreSQL not reach
     let appended = 0;
     const random = (n: number) => Math.floor(Math.random() * n);
     for (let round = 0; round < 12; round++) {
-      const tasks = await adapter.taskCreateMany(Array.from({ length: 30 }, (_, i) => taskParams({ id: `r${round}-${String(i).padStart(2, "0")}`, runAt: T0 })));
+      const tasks = await adapter.taskCreateMany({ tasks: Array.from({ length: 30 }, (_, i) => taskParams({ id: `r${round}-${String(i).padStart(2, "0")}`, runAt: T0 })) });
       const claimed = await claim(adapter, { limit: 30, now: T0 + 1, leaseMs: 60_000 });
       assert.equal(claimed.length, tasks.length);
       const pick = () => {
@@ -41,9 +41,7 @@ describe("postgres lock contention", { skip: !reachable && "PostgreSQL not reach
               ? adapter
                   .logAppend({ taskId: some[0].task.id, iteration: 1, executionName: "worker-b", now: T0 + 10, items: [{ message: `a${k}`, type: "info", createdOn: new Date(T0 + 10) }] })
                   .then(() => appended++)
-              : adapter.taskFinishMany(
-                  some.map((c) => ({ id: c.task.id, leaseToken: c.leaseToken, now: T0 + 10 + k, status: "running" as const, keepClaim: { leaseMs: 60_000 } })),
-                );
+              : adapter.taskFinishMany({ finishes: some.map((c) => ({ id: c.task.id, leaseToken: c.leaseToken, now: T0 + 10 + k, status: "running" as const, keepClaim: { leaseMs: 60_000 } })) });
         writes.push(write.catch((error: Error) => failures.push(`${["renew", "append", "finish"][roll]}: ${error.message}`)));
       }
       await Promise.all(writes);
@@ -56,7 +54,7 @@ describe("postgres lock contention", { skip: !reachable && "PostgreSQL not reach
     const store = await postgresStore.create();
     stores.push(store);
     const { adapter } = store;
-    await adapter.taskCreateMany(["own", "other"].map((id) => taskParams({ id, runAt: T0 })));
+    await adapter.taskCreateMany({ tasks: ["own", "other"].map((id) => taskParams({ id, runAt: T0 })) });
     const [own] = await claim(adapter, { workerId: "worker-a", limit: 1, now: T0 + 1, leaseMs: 60_000 });
     const [other] = await claim(adapter, { workerId: "worker-b", limit: 1, now: T0 + 1, leaseMs: 60_000 });
     assert.deepEqual([own.task.id, other.task.id], ["other", "own"].sort());

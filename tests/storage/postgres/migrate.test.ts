@@ -106,14 +106,14 @@ describe("postgres migrations", { skip: !reachable && "PostgreSQL not reachable"
     const b = await postgresStore.create();
     try {
       const now = Date.now();
-      await a.adapter.taskCreateMany([
+      await a.adapter.taskCreateMany({ tasks: [
         {
           id: "only-in-a", name: "A", definitionId: "someTask", parentId: null, input: {}, maxIterations: 5,
           runAt: now, createdOn: now, createdBy: { id: "u", displayName: "U", type: null }, eventResponse: null,
         },
-      ]);
-      assert.ok(await a.adapter.taskGet("only-in-a"));
-      assert.equal(await b.adapter.taskGet("only-in-a"), null);
+      ] });
+      assert.ok(await a.adapter.taskGet({ id: "only-in-a" }));
+      assert.equal(await b.adapter.taskGet({ id: "only-in-a" }), null);
     } finally {
       await a.cleanup();
       await b.cleanup();

@@ -85,12 +85,12 @@ describe("postgres LISTEN/NOTIFY", { skip: !reachable && "PostgreSQL not reachab
     const unsubscribe = watcher.subscribe(record(events));
     await listenerPid(`stint_${schemaOf(store)}`);
     const now = Date.now();
-    await store.adapter.taskCreateMany([
+    await store.adapter.taskCreateMany({ tasks: [
       {
         id: "notify-me", name: "N", definitionId: "someTask", parentId: null, input: {}, maxIterations: 5,
         runAt: now, createdOn: now, createdBy: { id: "u", displayName: "U", type: null }, eventResponse: null,
       },
-    ]);
+    ] });
     await store.adapter.taskAbort({ id: "notify-me", now, message: "stop", workerId: "api" });
     const deadline = Date.now() + 3000;
     while (events.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

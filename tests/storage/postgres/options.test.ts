@@ -91,7 +91,7 @@ describe("postgres options", () => {
       await adapter.close();
       await adapter.close();
       await assert.rejects(adapter.ping(), (error) => isStintError(error, "STINT_CLOSED"));
-      await assert.rejects(adapter.taskGet("x"), (error) => isStintError(error, "STINT_CLOSED"));
+      await assert.rejects(adapter.taskGet({ id: "x" }), (error) => isStintError(error, "STINT_CLOSED"));
     });
   });
 });

@@ -54,7 +54,7 @@ describe("postgres plans of batch statements", { skip: !reachable && "PostgreSQL
   before(async () => {
     adapter = createPostgresStorage({ connectionString: POSTGRES_TEST_URL, schema });
     await adapter.migrate();
-    for (let i = 0; i < TASKS; i += 5_000) await adapter.taskCreateMany(tasks(TASKS).slice(i, i + 5_000));
+    for (let i = 0; i < TASKS; i += 5_000) await adapter.taskCreateMany({ tasks: tasks(TASKS).slice(i, i + 5_000) });
     client = new pg.Client({ connectionString: POSTGRES_TEST_URL });
     await client.connect();
     await client.query(`VACUUM ANALYZE "${schema}".tasks`);

@@ -46,7 +46,7 @@ describe("postgres when the server goes away", { skip: !reachable && "PostgreSQL
       await new Promise((r) => setTimeout(r, 100));
       assert.ok(errors.every((e) => isStintError(e, "STORAGE_UNAVAILABLE")), "dropped idle connections reported as unavailable");
       await adapter.ping();
-      assert.equal(await adapter.taskGet("nothing-here"), null);
+      assert.equal(await adapter.taskGet({ id: "nothing-here" }), null);
     } finally {
       await adapter.close();
     }
@@ -62,12 +62,12 @@ describe("postgres when the server goes away", { skip: !reachable && "PostgreSQL
     try {
       // Hold a row lock so the adapter's write blocks, then kill its backend.
       const now = Date.now();
-      await adapter.taskCreateMany([
+      await adapter.taskCreateMany({ tasks: [
         {
           id: "locked", name: "L", definitionId: "someTask", parentId: null, input: {}, maxIterations: 5,
           runAt: now, createdOn: now, createdBy: { id: "u", displayName: "U", type: null }, eventResponse: null,
         },
-      ]);
+      ] });
       const schema = new URL(store.url).searchParams.get("schema")!;
       await admin.query("BEGIN");
       await admin.query(`SELECT 1 FROM "${schema}".tasks WHERE id = 'locked' FOR UPDATE`);

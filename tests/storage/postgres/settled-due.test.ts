@@ -6,7 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { isPostgresReachable, postgresStore, withAdminClient as admin } from "../../helpers/stores.js";
-import { claim, claimOne, createTask, DEF, T0 } from "../contract/fixtures.js";
+import { claim, claimOne, createTask, DEF, T0 } from "../../../src/testing/contract/fixtures.js";
 
 const reachable = await isPostgresReachable();
 
@@ -19,10 +19,10 @@ describe("postgres claim of a settled row with a due time", { skip: !reachable &
       const settled = await createTask(adapter, { runAt: T0 });
       const owed = await createTask(adapter, { runAt: T0 + 1 });
       const [a, b] = await claim(adapter, { now: T0 + 1 });
-      await adapter.taskFinishMany([
+      await adapter.taskFinishMany({ finishes: [
         { id: settled.id, leaseToken: a.leaseToken, now: T0 + 2, status: "success" },
         { id: owed.id, leaseToken: b.leaseToken, now: T0 + 2, status: "failed", hookLeaseMs: 5_000 },
-      ]);
+      ] });
       // As an older version's late hand-back left it, and as before migration 0004.
       await admin(async (c) => {
         await c.query(`UPDATE "${schema}".tasks SET due_at = $1, lease_expires_at = $1 WHERE id = $2`, [new Date(T0 + 3), settled.id]);
@@ -44,7 +44,7 @@ describe("postgres claim of a settled row with a due time", { skip: !reachable &
       const schema = new URL(store.url).searchParams.get("schema")!;
       const settled = await createTask(adapter, { runAt: T0 });
       const held = await claimOne(adapter, { now: T0 });
-      await adapter.taskFinishMany([{ id: settled.id, leaseToken: held.leaseToken, now: T0 + 1, status: "success" }]);
+      await adapter.taskFinishMany({ finishes: [{ id: settled.id, leaseToken: held.leaseToken, now: T0 + 1, status: "success" }] });
       const other = await createTask(adapter, { runAt: T0 + 5 });
       const { rowCount } = await admin((c) =>
         c.query(
@@ -54,16 +54,16 @@ describe("postgres claim of a settled row with a due time", { skip: !reachable &
         ),
       );
       assert.equal(rowCount, 1);
-      const before = await adapter.taskGet(settled.id);
+      const before = await adapter.taskGet({ id: settled.id });
       // Not the next due time either (a worker would poll without pause).
-      assert.equal(await adapter.taskNextDueAt([DEF]), T0 + 5);
+      assert.equal(await adapter.taskNextDueAt({ definitionIds: [DEF] }), T0 + 5);
       // Due first in the claim index, yet neither claimed nor counted against the limit.
       const [next] = await claim(adapter, { limit: 1, now: T0 + 1_000_000 });
       assert.equal(next?.task.id, other.id);
       assert.equal(next?.kind, "iteration");
       // Nothing else is due while the other task's lease runs.
       assert.deepEqual(await claim(adapter, { now: T0 + 1_000_001 }), []);
-      assert.deepEqual(await adapter.taskGet(settled.id), before);
+      assert.deepEqual(await adapter.taskGet({ id: settled.id }), before);
     } finally {
       await store.cleanup();
     }

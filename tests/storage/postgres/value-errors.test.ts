@@ -45,12 +45,12 @@ describe("postgres value errors", { skip: !reachable && "PostgreSQL not reachabl
       id: `t${i}`, name, definitionId: "d", parentId: null, input: {}, maxIterations: 5, runAt: now, createdOn: now,
       createdBy: { id: "u", displayName: "U", type: null }, eventResponse: null,
     }));
-    await store.adapter.taskCreateMany(params);
+    await store.adapter.taskCreateMany({ tasks: params });
     const held = await store.adapter.taskClaim({ workerId: "w", limit: 3, now, leaseMs: 60_000, definitionIds: ["d"] });
     const finish = (i: number, output: unknown) => ({ id: held[i]!.task.id, leaseToken: held[i]!.leaseToken, now: now + 1, status: "success" as const, output: output as never });
     for (const [bad, sqlstate] of [[`${SECRET}${HIGH}`, "22P02"], [`${SECRET}\u0000`, "22P05"]] as const) {
       for (const batch of [[finish(0, { ok: 1 }), finish(1, { bad }), finish(2, { ok: 2 })], [finish(1, { bad })]]) {
-        await assert.rejects(store.adapter.taskFinishMany(batch), (error: unknown) => {
+        await assert.rejects(store.adapter.taskFinishMany({ finishes: batch }), (error: unknown) => {
           assert.ok(isStintError(error, "STORAGE_VALUE_REFUSED"), String(error));
           assert.match(error.message, new RegExp(`SQLSTATE ${sqlstate}`));
           assert.doesNotMatch(printed(error), new RegExp(SECRET));
@@ -58,7 +58,7 @@ describe("postgres value errors", { skip: !reachable && "PostgreSQL not reachabl
         });
       }
     }
-    assert.deepEqual((await store.adapter.taskGetMany(held.map((h) => h.task.id))).map((t) => t.taskStatus), ["running", "running", "running"]);
+    assert.deepEqual((await store.adapter.taskGetMany({ ids: held.map((h) => h.task.id) })).map((t) => t.taskStatus), ["running", "running", "running"]);
   });
 
   it("maps server errors without their detail, where or quoted values", async () => {

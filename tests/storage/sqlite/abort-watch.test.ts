@@ -10,7 +10,7 @@ import { waitFor } from "../../helpers/stint.js";
 import { createSqliteStorage } from "../../../src/storage/sqlite/index.js";
 import { parseDatabaseUrl } from "../../../src/config/database.js";
 import type { StorageAdapter } from "../../../src/storage/port/index.js";
-import { claimOne, createTask, T0 } from "../contract/fixtures.js";
+import { claimOne, createTask, T0 } from "../../../src/testing/contract/fixtures.js";
 
 describe("SQLite abort watch", () => {
   const opened: { store: TestStore; other: StorageAdapter }[] = [];

@@ -12,7 +12,7 @@ import { isStintError } from "../../../src/domain/errors.js";
 import { createSqliteStorage } from "../../../src/storage/sqlite/index.js";
 import { translateError } from "../../../src/storage/sqlite/errors.js";
 import { migrations } from "../../../src/storage/sqlite/migrations.generated.js";
-import { createTask } from "../contract/fixtures.js";
+import { createTask } from "../../../src/testing/contract/fixtures.js";
 
 function tempDir(): { dir: string; [Symbol.dispose](): void } {
   const dir = mkdtempSync(join(tmpdir(), "stint-sqlite-"));
@@ -62,7 +62,7 @@ describe("SQLite adapter", () => {
     const adapter = createSqliteStorage({ filename: ":memory:" });
     await adapter.migrate();
     const task = await createTask(adapter);
-    assert.equal((await adapter.taskGet(task.id))?.id, task.id);
+    assert.equal((await adapter.taskGet({ id: task.id }))?.id, task.id);
     await adapter.close();
   });
 

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { createSqliteStorage } from "../../../src/storage/sqlite/index.js";
 import { BACKSTOP_PAGES } from "../../../src/storage/sqlite/checkpointer.js";
-import { taskParams, T0 } from "../contract/fixtures.js";
+import { taskParams, T0 } from "../../../src/testing/contract/fixtures.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -25,7 +25,7 @@ describe("SQLite WAL checkpoints", () => {
       // (read without touching the WAL: a checkpoint from here would do it itself).
       const before = statSync(filename).size;
       for (let batch = 0; batch < 6; batch++) {
-        await adapter.taskCreateMany(Array.from({ length: 1000 }, (_, i) => taskParams({ createdOn: T0 + batch * 1000 + i, input: { pad: "x".repeat(1000) } })));
+        await adapter.taskCreateMany({ tasks: Array.from({ length: 1000 }, (_, i) => taskParams({ createdOn: T0 + batch * 1000 + i, input: { pad: "x".repeat(1000) } })) });
       }
       let grownBy = 0;
       for (let i = 0; i < 50 && grownBy < 5_000_000; i++) {
@@ -44,7 +44,7 @@ describe("SQLite WAL checkpoints", () => {
     const filename = join(dir, "stint.db");
     const adapter = createSqliteStorage({ filename });
     await adapter.migrate();
-    await adapter.taskCreateMany(Array.from({ length: 500 }, (_, i) => taskParams({ createdOn: T0 + i })));
+    await adapter.taskCreateMany({ tasks: Array.from({ length: 500 }, (_, i) => taskParams({ createdOn: T0 + i })) });
     await adapter.close();
     await adapter.close(); // twice is fine
     // Everything is in the database file: a fresh connection that checkpoints finds

@@ -10,16 +10,14 @@ import type { StorageAdapter } from "../../../src/storage/port/index.js";
 import type { TaskListParams } from "../../../src/storage/port/types.js";
 import { isStintError } from "../../../src/domain/errors.js";
 import { ByteBudget } from "../../../src/storage/read-budget.js";
-import { NEWEST_FIRST, T0, taskParams } from "../contract/fixtures.js";
+import { NEWEST_FIRST, T0, taskParams } from "../../../src/testing/contract/fixtures.js";
 
 const TASKS = 30;
 
 async function seeded(readSliceMs?: number): Promise<StorageAdapter> {
   const adapter = createSqliteStorage({ filename: ":memory:", ...(readSliceMs === undefined ? {} : { readSliceMs }) });
   await adapter.migrate();
-  await adapter.taskCreateMany(
-    Array.from({ length: TASKS }, (_, i) => taskParams({ createdOn: T0 + (i % 7), name: `task ${i % 4}`, input: { i } })),
-  );
+  await adapter.taskCreateMany({ tasks: Array.from({ length: TASKS }, (_, i) => taskParams({ createdOn: T0 + (i % 7), name: `task ${i % 4}`, input: { i } })) });
   return adapter;
 }
 
@@ -52,7 +50,7 @@ describe("SQLite task lists read in slices", () => {
     const copy = createSqliteStorage({ filename: ":memory:", readSliceMs: 0 });
     adapters.push(copy);
     await copy.migrate();
-    await copy.taskCreateMany(all.map((t) => taskParams({ id: t.id, createdOn: t.createdOn.getTime(), name: t.name, input: t.input })));
+    await copy.taskCreateMany({ tasks: all.map((t) => taskParams({ id: t.id, createdOn: t.createdOn.getTime(), name: t.name, input: t.input })) });
 
     const cases: Partial<TaskListParams>[] = [
       { limit: 100 },

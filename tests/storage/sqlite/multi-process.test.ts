@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { createSqliteStorage } from "../../../src/storage/sqlite/index.js";
-import { taskParams } from "../contract/fixtures.js";
+import { taskParams } from "../../../src/testing/contract/fixtures.js";
 
 const fixture = join(import.meta.dirname, "claimer.fixture.ts");
 
@@ -57,7 +57,7 @@ describe("SQLite shared by several processes", () => {
       const filename = join(dir, "stint.db");
       const adapter = createSqliteStorage({ filename });
       await adapter.migrate();
-      const created = await adapter.taskCreateMany(Array.from({ length: 600 }, () => taskParams({ runAt: 0, createdOn: 0 })));
+      const created = await adapter.taskCreateMany({ tasks: Array.from({ length: 600 }, () => taskParams({ runAt: 0, createdOn: 0 })) });
       await adapter.close();
 
       const claims = (await runTogether(filename, ["p1", "p2", "p3"], "claim")) as { id: string; workerId: string }[];

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { createSqliteStorage } from "../../../src/storage/sqlite/index.js";
 import type { StorageAdapter } from "../../../src/storage/port/index.js";
-import { claim, claimOne, createTask, DEF, T0 } from "../contract/fixtures.js";
+import { claim, claimOne, createTask, DEF, T0 } from "../../../src/testing/contract/fixtures.js";
 
 /** A migrated SQLite store in a file of its own, closed and removed afterwards. */
 async function withFileStore(fn: (adapter: StorageAdapter, filename: string) => Promise<void>): Promise<void> {
@@ -43,10 +43,10 @@ describe("SQLite claim of a settled row with a due time", () => {
       const settled = await createTask(adapter, { runAt: T0 });
       const owed = await createTask(adapter, { runAt: T0 + 1 });
       const [a, b] = await claim(adapter, { now: T0 + 1 });
-      await adapter.taskFinishMany([
+      await adapter.taskFinishMany({ finishes: [
         { id: settled.id, leaseToken: a.leaseToken, now: T0 + 2, status: "success" },
         { id: owed.id, leaseToken: b.leaseToken, now: T0 + 2, status: "failed", hookLeaseMs: 5_000 },
-      ]);
+      ] });
       withRaw(filename, (raw) => {
         // As an older version's late hand-back left it, and as before migration 0003.
         raw.prepare("UPDATE stint_tasks SET due_at = ?, lease_expires_at = ? WHERE id = ?").run(T0 + 3, T0 + 3, settled.id);
@@ -65,7 +65,7 @@ describe("SQLite claim of a settled row with a due time", () => {
     await withFileStore(async (adapter, filename) => {
       const settled = await createTask(adapter, { runAt: T0 });
       const held = await claimOne(adapter, { now: T0 });
-      await adapter.taskFinishMany([{ id: settled.id, leaseToken: held.leaseToken, now: T0 + 1, status: "success" }]);
+      await adapter.taskFinishMany({ finishes: [{ id: settled.id, leaseToken: held.leaseToken, now: T0 + 1, status: "success" }] });
       const other = await createTask(adapter, { runAt: T0 + 5 });
       withRaw(filename, (raw) => {
         const changed = raw
@@ -73,16 +73,16 @@ describe("SQLite claim of a settled row with a due time", () => {
           .run(T0 + 2, T0 + 2, settled.id).changes;
         assert.equal(changed, 1);
       });
-      const before = await adapter.taskGet(settled.id);
+      const before = await adapter.taskGet({ id: settled.id });
       // Not the next due time either (a worker would poll without pause).
-      assert.equal(await adapter.taskNextDueAt([DEF]), T0 + 5);
+      assert.equal(await adapter.taskNextDueAt({ definitionIds: [DEF] }), T0 + 5);
       // Due first in the claim index, yet neither claimed nor counted against the limit.
       const [next] = await claim(adapter, { limit: 1, now: T0 + 1_000_000 });
       assert.equal(next?.task.id, other.id);
       assert.equal(next?.kind, "iteration");
       // Nothing else is due while the other task's lease runs.
       assert.deepEqual(await claim(adapter, { now: T0 + 1_000_001 }), []);
-      assert.deepEqual(await adapter.taskGet(settled.id), before);
+      assert.deepEqual(await adapter.taskGet({ id: settled.id }), before);
     });
   });
 });

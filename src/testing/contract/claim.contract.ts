@@ -1,11 +1,11 @@
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { StoreKind } from "../../helpers/stores.js";
+import type { ContractSuite } from "./suite.js";
 import { claim, claimOne, createTask, DEF, ids, LEASE_MS, sorted, T0, useStore } from "./fixtures.js";
 
-export function claimContract(kind: StoreKind): void {
+export function claimContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("taskClaim", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
 
     it("claims due tasks oldest due first, at most limit of them", async () => {
       const late = await createTask(store.adapter, { runAt: T0 + 30 });
@@ -26,7 +26,7 @@ export function claimContract(kind: StoreKind): void {
     it("leaves tasks that are not yet due untouched", async () => {
       const future = await createTask(store.adapter, { runAt: T0 + 60_000 });
       assert.deepEqual(await claim(store.adapter, { now: T0 + 59_999 }), []);
-      const stored = await store.adapter.taskGet(future.id);
+      const stored = await store.adapter.taskGet({ id: future.id });
       assert.equal(stored?.taskStatus, "pending");
       assert.equal(stored?.iterations, 0);
       assert.equal(stored?.executionName, "");
@@ -56,7 +56,7 @@ export function claimContract(kind: StoreKind): void {
         savedOn: new Date(T0 + 50),
       };
       assert.deepEqual(claimed.task, expected);
-      assert.deepEqual(await store.adapter.taskGet(task.id), expected);
+      assert.deepEqual(await store.adapter.taskGet({ id: task.id }), expected);
     });
 
     it("does not hand a held task to anyone else before its lease expires", async () => {
@@ -81,9 +81,7 @@ export function claimContract(kind: StoreKind): void {
     });
 
     it("hands each due task to exactly one of two concurrent claimers", async () => {
-      const made = await store.adapter.taskCreateMany(
-        Array.from({ length: 30 }, (_, i) => ({ ...taskParamsAt(i) })),
-      );
+      const made = await store.adapter.taskCreateMany({ tasks: Array.from({ length: 30 }, (_, i) => ({ ...taskParamsAt(i) })) });
       const [a, b] = await Promise.all([
         claim(store.adapter, { workerId: "worker-a", limit: 20 }),
         claim(store.adapter, { workerId: "worker-b", limit: 20 }),
@@ -97,7 +95,7 @@ export function claimContract(kind: StoreKind): void {
     });
 
     it("hands each task to exactly one of many concurrent claimers over many rounds", async () => {
-      await store.adapter.taskCreateMany(Array.from({ length: 60 }, (_, i) => taskParamsAt(i)));
+      await store.adapter.taskCreateMany({ tasks: Array.from({ length: 60 }, (_, i) => taskParamsAt(i)) });
       const seen = new Map<string, string>();
       for (let round = 0; round < 4; round += 1) {
         const results = await Promise.all(

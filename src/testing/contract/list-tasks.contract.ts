@@ -1,9 +1,8 @@
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { isStintError } from "../../../src/domain/errors.js";
-import type { StorageAdapter } from "../../../src/storage/port/index.js";
-import type { Filter, Sort, TaskListField, TaskListParams } from "../../../src/storage/port/types.js";
-import type { StoreKind } from "../../helpers/stores.js";
+import { isStintError } from "../../domain/errors.js";
+import type { StorageAdapter } from "../../storage/port/index.js";
+import type { Filter, Sort, TaskListField, TaskListParams } from "../../storage/port/types.js";
+import type { ContractSuite } from "./suite.js";
 import { claimOne, createTask, DEF, NEWEST_FIRST, T0, taskParams, useStore } from "./fixtures.js";
 
 type Label = "t1" | "t2" | "t3" | "t4" | "t5";
@@ -32,16 +31,17 @@ export async function seed(adapter: StorageAdapter): Promise<Map<string, Label>>
   await claimOne(adapter, { workerId: "worker-a", now: T0 + 100, definitionIds: [DEF] });
   await adapter.taskAbort({ id: t4.id, now: T0 + 50, message: "no", workerId: "api" });
   const first = await claimOne(adapter, { workerId: "worker-b", now: T0 + 150, definitionIds: ["importRows"] });
-  await adapter.taskFinishMany([{ id: t3.id, leaseToken: first.leaseToken, now: T0 + 160, status: "running", runAt: T0 + 200 }]);
+  await adapter.taskFinishMany({ finishes: [{ id: t3.id, leaseToken: first.leaseToken, now: T0 + 160, status: "running", runAt: T0 + 200 }] });
   const second = await claimOne(adapter, { workerId: "worker-b", now: T0 + 200, definitionIds: ["importRows"] });
-  await adapter.taskFinishMany([{ id: t3.id, leaseToken: second.leaseToken, now: T0 + 300, status: "success" }]);
+  await adapter.taskFinishMany({ finishes: [{ id: t3.id, leaseToken: second.leaseToken, now: T0 + 300, status: "success" }] });
 
   return new Map<string, Label>([[t1.id, "t1"], [t2.id, "t2"], [t3.id, "t3"], [t4.id, "t4"], [t5.id, "t5"]]);
 }
 
-export function listTasksContract(kind: StoreKind): void {
+export function listTasksContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("taskList", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
     let labels: Map<string, Label>;
 
     async function list(params: Partial<TaskListParams> = {}) {
@@ -57,13 +57,13 @@ export function listTasksContract(kind: StoreKind): void {
     it("counts every task in an unfiltered totalCount through creates, a refused batch and deletes", async () => {
       const total = async () => (await list({ limit: 1 })).totalCount;
       assert.equal(await total(), 0);
-      const batch = await store.adapter.taskCreateMany([taskParams({ createdOn: T0 + 1 }), taskParams({ createdOn: T0 + 2 }), taskParams({ createdOn: T0 + 3 })]);
+      const batch = await store.adapter.taskCreateMany({ tasks: [taskParams({ createdOn: T0 + 1 }), taskParams({ createdOn: T0 + 2 }), taskParams({ createdOn: T0 + 3 })] });
       assert.equal(await total(), 3);
       // A batch naming an id that exists is refused whole: nothing is counted.
-      await assert.rejects(store.adapter.taskCreateMany([taskParams({ createdOn: T0 + 4 }), taskParams({ id: batch[0].id })]));
+      await assert.rejects(store.adapter.taskCreateMany({ tasks: [taskParams({ createdOn: T0 + 4 }), taskParams({ id: batch[0].id })] }));
       assert.equal(await total(), 3);
-      assert.equal(await store.adapter.taskDelete(batch[1].id), true);
-      assert.equal(await store.adapter.taskDelete(batch[1].id), false);
+      assert.equal(await store.adapter.taskDelete({ id: batch[1].id }), true);
+      assert.equal(await store.adapter.taskDelete({ id: batch[1].id }), false);
       assert.equal(await total(), 2);
       assert.equal((await list({ filters: [{ field: "definitionId", op: "eq", value: DEF }] })).totalCount, 2);
     });

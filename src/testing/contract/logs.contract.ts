@@ -1,16 +1,16 @@
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { isStintError } from "../../../src/domain/errors.js";
-import type { LogItem } from "../../../src/domain/log.js";
-import type { LogListParams } from "../../../src/storage/port/types.js";
-import type { StoreKind } from "../../helpers/stores.js";
+import { isStintError } from "../../domain/errors.js";
+import type { LogItem } from "../../domain/log.js";
+import type { LogListParams } from "../../storage/port/types.js";
+import type { ContractSuite } from "./suite.js";
 import { claimOne, createTask, LOGS_OLDEST_FIRST, T0, useStore } from "./fixtures.js";
 
 const info = (message: string, at = T0, extra: Partial<LogItem> = {}): LogItem => ({ message, type: "info", createdOn: new Date(at), ...extra });
 
-export function logsContract(kind: StoreKind): void {
+export function logsContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("logAppend / logList", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
 
     function list(params: Partial<LogListParams> = {}) {
       return store.adapter.logList({ filters: [], sort: LOGS_OLDEST_FIRST, limit: 100, ...params });
@@ -20,9 +20,9 @@ export function logsContract(kind: StoreKind): void {
       const task = await createTask(store.adapter);
       await store.adapter.logAppend({ taskId: task.id, iteration: 1, executionName: "worker-a", now: T0 + 10, items: [] });
       const held = await claimOne(store.adapter, { now: T0 + 20 });
-      await store.adapter.taskFinishMany([
+      await store.adapter.taskFinishMany({ finishes: [
         { id: task.id, leaseToken: held.leaseToken, now: T0 + 30, status: "success", log: { taskId: task.id, iteration: 2, executionName: "worker-a", now: T0 + 30, items: [] } },
-      ]);
+      ] });
       assert.equal((await list()).totalCount, 0);
     });
 

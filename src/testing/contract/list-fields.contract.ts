@@ -5,10 +5,9 @@
  * a plain reading of the rules of docs/storage.md "Lists" over the rows the store returns
  * unfiltered. A field added to a table is checked here as soon as its column exists.
  */
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { LogItem, TaskLog } from "../../../src/domain/log.js";
-import type { Task } from "../../../src/domain/task.js";
+import type { LogItem, TaskLog } from "../../domain/log.js";
+import type { Task } from "../../domain/task.js";
 import {
   LOG_ITEM_FIELDS,
   LOG_LIST_FIELDS,
@@ -18,8 +17,8 @@ import {
   type ListField,
   type ListResult,
   type Sort,
-} from "../../../src/storage/port/index.js";
-import type { StoreKind } from "../../helpers/stores.js";
+} from "../../storage/port/index.js";
+import type { ContractSuite } from "./suite.js";
 import { createTask, T0, useStore } from "./fixtures.js";
 import { seed } from "./list-tasks.contract.js";
 
@@ -153,9 +152,10 @@ async function checkEverySort<R extends { id: string }, F extends string>(lister
 
 const info = (message: string, at: number, type: LogItem["type"] = "info"): LogItem => ({ message, type, createdOn: new Date(at) });
 
-export function listFieldsContract(kind: StoreKind): void {
+export function listFieldsContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("list fields of the port's tables", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
 
     const tasks = (): Lister<Task, keyof typeof TASK_LIST_FIELDS> => ({
       fields: TASK_LIST_FIELDS,

@@ -1,12 +1,12 @@
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { isStintError } from "../../../src/domain/errors.js";
-import type { StoreKind } from "../../helpers/stores.js";
+import { isStintError } from "../../domain/errors.js";
+import type { ContractSuite } from "./suite.js";
 import { claim, createTask, ids, sorted, T0, taskParams, USER, useStore } from "./fixtures.js";
 
-export function createGetContract(kind: StoreKind): void {
+export function createGetContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("taskCreateMany / taskGet / taskGetMany", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
 
     it("stores a new task as pending with zeroed counters, as the caller described it", async () => {
       const params = taskParams({
@@ -18,7 +18,7 @@ export function createGetContract(kind: StoreKind): void {
         runAt: T0 + 5_000,
         eventResponse: { source: "test" },
       });
-      const [created] = await store.adapter.taskCreateMany([params]);
+      const [created] = await store.adapter.taskCreateMany({ tasks: [params] });
       assert.deepEqual(created, {
         id: params.id,
         name: "Welcome mail",
@@ -43,7 +43,7 @@ export function createGetContract(kind: StoreKind): void {
         idempotencyKey: null,
         concurrencyKey: null,
       });
-      assert.deepEqual(await store.adapter.taskGet(params.id), created);
+      assert.deepEqual(await store.adapter.taskGet({ id: params.id }), created);
     });
 
     it("makes a new task due at its runAt and not before", async () => {
@@ -53,49 +53,49 @@ export function createGetContract(kind: StoreKind): void {
     });
 
     it("returns null for an id that was never stored", async () => {
-      assert.equal(await store.adapter.taskGet("no-such-task"), null);
+      assert.equal(await store.adapter.taskGet({ id: "no-such-task" }), null);
     });
 
     it("gets many tasks at once, skipping ids that do not exist", async () => {
       const a = await createTask(store.adapter);
       const b = await createTask(store.adapter);
       await createTask(store.adapter);
-      const got = await store.adapter.taskGetMany([b.id, "missing", a.id]);
+      const got = await store.adapter.taskGetMany({ ids: [b.id, "missing", a.id] });
       assert.deepEqual(sorted(ids(got)), sorted([a.id, b.id]));
-      assert.deepEqual(await store.adapter.taskGetMany([]), []);
+      assert.deepEqual(await store.adapter.taskGetMany({ ids: [] }), []);
     });
 
     it("stores a batch in one go and returns every task as stored", async () => {
       const batch = [taskParams({ name: "one" }), taskParams({ name: "two" }), taskParams({ name: "three" })];
-      const created = await store.adapter.taskCreateMany(batch);
+      const created = await store.adapter.taskCreateMany({ tasks: batch });
       assert.deepEqual(ids(created), ids(batch));
       assert.deepEqual(created.map((t) => t.name), ["one", "two", "three"]);
-      assert.equal((await store.adapter.taskGetMany(ids(batch))).length, 3);
+      assert.equal((await store.adapter.taskGetMany({ ids: ids(batch) })).length, 3);
     });
 
     it("stores nothing from a batch when one id already exists", async () => {
       const existing = await createTask(store.adapter);
       const fresh = taskParams();
       await assert.rejects(
-        store.adapter.taskCreateMany([fresh, taskParams({ id: existing.id, name: "dup" })]),
+        store.adapter.taskCreateMany({ tasks: [fresh, taskParams({ id: existing.id, name: "dup" })] }),
         (error) => isStintError(error, "INVALID_ARGUMENT"),
       );
-      assert.equal(await store.adapter.taskGet(fresh.id), null);
-      assert.equal((await store.adapter.taskGet(existing.id))?.name, existing.name);
+      assert.equal(await store.adapter.taskGet({ id: fresh.id }), null);
+      assert.equal((await store.adapter.taskGet({ id: existing.id }))?.name, existing.name);
     });
 
     it("stores nothing when a batch repeats an id within itself", async () => {
       const first = taskParams();
       await assert.rejects(
-        store.adapter.taskCreateMany([first, taskParams(), { ...first, name: "again" }]),
+        store.adapter.taskCreateMany({ tasks: [first, taskParams(), { ...first, name: "again" }] }),
         (error) => isStintError(error, "INVALID_ARGUMENT"),
       );
-      assert.equal(await store.adapter.taskGet(first.id), null);
+      assert.equal(await store.adapter.taskGet({ id: first.id }), null);
     });
 
     it("keeps millisecond precision of every time", async () => {
       const task = await createTask(store.adapter, { createdOn: T0 + 1, runAt: T0 + 987_654_321 });
-      const got = await store.adapter.taskGet(task.id);
+      const got = await store.adapter.taskGet({ id: task.id });
       assert.equal(got?.createdOn.getTime(), T0 + 1);
       assert.equal(got?.runAt.getTime(), T0 + 987_654_321);
     });

@@ -1,9 +1,8 @@
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { LogItem } from "../../../src/domain/log.js";
-import { isStintError } from "../../../src/domain/errors.js";
-import type { ClaimedTask, TaskFinishParams } from "../../../src/storage/port/index.js";
-import type { StoreKind } from "../../helpers/stores.js";
+import type { LogItem } from "../../domain/log.js";
+import { isStintError } from "../../domain/errors.js";
+import type { ClaimedTask, TaskFinishParams } from "../../storage/port/index.js";
+import type { ContractSuite } from "./suite.js";
 import { claim, createTask, LOGS_OLDEST_FIRST, T0, useStore } from "./fixtures.js";
 
 const SECRET = "s3cret-task-data";
@@ -21,9 +20,10 @@ function refusedValue(error: unknown): boolean {
  * alike) fails its whole write with STORAGE_VALUE_REFUSED and stores nothing of it: the
  * worker's completion batcher relies on both to isolate the finish at fault.
  */
-export function refusedValuesContract(kind: StoreKind): void {
+export function refusedValuesContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("refused values", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
 
     async function threeHeld(): Promise<ClaimedTask[]> {
       for (const name of ["a", "b", "c"]) await createTask(store.adapter, { name });
@@ -53,16 +53,16 @@ export function refusedValuesContract(kind: StoreKind): void {
         { log: { taskId: held[1]!.task.id, iteration: 1, executionName: "worker-a", now: T0 + 20, items: [item(SECRET, { n: 2n })] } },
       ];
       for (const poison of poisons) {
-        await assert.rejects(store.adapter.taskFinishMany([finish(held[0]!), finish(held[1]!, poison), finish(held[2]!)]), refusedValue);
+        await assert.rejects(store.adapter.taskFinishMany({ finishes: [finish(held[0]!), finish(held[1]!, poison), finish(held[2]!)] }), refusedValue);
         // Alone too (a batch of one may take another statement).
-        await assert.rejects(store.adapter.taskFinishMany([finish(held[1]!, poison)]), refusedValue);
+        await assert.rejects(store.adapter.taskFinishMany({ finishes: [finish(held[1]!, poison)] }), refusedValue);
       }
-      const stored = await store.adapter.taskGetMany(held.map((h) => h.task.id));
+      const stored = await store.adapter.taskGetMany({ ids: held.map((h) => h.task.id) });
       assert.deepEqual(stored.map((t) => t.taskStatus), ["running", "running", "running"]);
       const logs = await store.adapter.logList({ filters: [], sort: LOGS_OLDEST_FIRST, limit: 10 });
       assert.equal(logs.totalCount, 0, "no log of a refused batch stays");
       // The same batch without the value at fault is stored as any other.
-      const results = await store.adapter.taskFinishMany(held.map((h) => finish(h)));
+      const results = await store.adapter.taskFinishMany({ finishes: held.map((h) => finish(h)) });
       assert.deepEqual(results.map((r) => r.applied), [true, true, true]);
     });
 
@@ -81,7 +81,7 @@ export function refusedValuesContract(kind: StoreKind): void {
         store.adapter.taskUpdate({ id: h!.task.id, leaseToken: h!.leaseToken, now: T0 + 5, output: { secret: SECRET, n: 4n } as never }),
         refusedValue,
       );
-      const stored = await store.adapter.taskGet(h!.task.id);
+      const stored = await store.adapter.taskGet({ id: h!.task.id });
       assert.equal(stored!.output, null);
       assert.ok(await store.adapter.taskUpdate({ id: h!.task.id, leaseToken: h!.leaseToken, now: T0 + 5, output: { fine: 1 } }));
     });
@@ -90,14 +90,14 @@ export function refusedValuesContract(kind: StoreKind): void {
       const [a, b] = (await threeHeld()).slice(0, 2);
       const produced = { nan: NaN, list: [Infinity, -Infinity, 1], big: 1e308, tiny: 5e-324, negative: -2.5e-300 };
       const expected = { nan: null, list: [null, null, 1], big: 1e308, tiny: 5e-324, negative: -2.5e-300 };
-      const results = await store.adapter.taskFinishMany([
+      const results = await store.adapter.taskFinishMany({ finishes: [
         finish(a!, { output: produced, log: { taskId: a!.task.id, iteration: 1, executionName: "worker-a", now: T0 + 20, items: [item("m", produced)] } }),
         finish(b!, { status: "running", input: produced, runAt: T0 + 1000 }),
-      ]);
+      ] });
       assert.deepEqual(results.map((r) => r.applied), [true, true]);
       assert.deepEqual(results[0]!.task!.output, expected, "the returned task as stored");
       assert.deepEqual(results[1]!.task!.input, expected);
-      const [storedA, storedB] = await store.adapter.taskGetMany([a!.task.id, b!.task.id]);
+      const [storedA, storedB] = await store.adapter.taskGetMany({ ids: [a!.task.id, b!.task.id] });
       assert.deepEqual(storedA!.output, expected);
       assert.deepEqual(storedB!.input, expected);
       const logs = await store.adapter.logList({ filters: [], sort: LOGS_OLDEST_FIRST, limit: 10 });

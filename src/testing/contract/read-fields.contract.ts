@@ -1,10 +1,9 @@
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { isStintError } from "../../../src/domain/errors.js";
-import type { Task } from "../../../src/domain/task.js";
-import { ByteBudget } from "../../../src/storage/read-budget.js";
-import type { ReadBudget, TaskReadOptions } from "../../../src/storage/port/types.js";
-import type { StoreKind } from "../../helpers/stores.js";
+import { isStintError } from "../../domain/errors.js";
+import type { Task } from "../../domain/task.js";
+import { ByteBudget } from "../../storage/read-budget.js";
+import type { ReadBudget, TaskReadOptions } from "../../storage/port/types.js";
+import type { ContractSuite } from "./suite.js";
 import { claimOne, createTask, DEF, LOGS_OLDEST_FIRST, NEWEST_FIRST, T0, useStore } from "./fixtures.js";
 
 /** Tasks of the budget tests; more than a PostgreSQL cursor fetches at once (FETCH_ROWS). */
@@ -30,24 +29,25 @@ function cheap(task: Task): Partial<Task> {
   return rest;
 }
 
-export function readFieldsContract(kind: StoreKind): void {
+export function readFieldsContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("task reads: fields and byte budget", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
 
     /** A finished task with every heavy column set. */
     async function fullTask(): Promise<Task> {
       const created = await createTask(store.adapter, { input: { big: "x".repeat(100) }, eventResponse: { dispatcher: "test" } });
       const claimed = await claimOne(store.adapter, { now: T0 + 10, definitionIds: [DEF] });
-      const [finished] = await store.adapter.taskFinishMany([
+      const [finished] = await store.adapter.taskFinishMany({ finishes: [
         { id: created.id, leaseToken: claimed.leaseToken, now: T0 + 20, status: "success", output: { result: 42 }, progress: { done: 3, total: 3 } },
-      ]);
+      ] });
       assert.equal(finished.applied, true);
-      return (await store.adapter.taskGet(created.id))!;
+      return (await store.adapter.taskGet({ id: created.id }))!;
     }
 
     async function readAll(id: string, options: TaskReadOptions): Promise<Task[]> {
-      const one = await store.adapter.taskGet(id, options);
-      const many = await store.adapter.taskGetMany([id], options);
+      const one = await store.adapter.taskGet({ id, ...options });
+      const many = await store.adapter.taskGetMany({ ids: [id], ...options });
       const listed = await store.adapter.taskList({ filters: [], sort: NEWEST_FIRST, limit: 10, ...options });
       return [one!, many[0], listed.items[0]];
     }
@@ -98,9 +98,9 @@ export function readFieldsContract(kind: StoreKind): void {
     it("charges a budget with the heavy bytes read, and only those asked for", async () => {
       const full = await fullTask();
       const withInput = new RecordingBudget(1_000_000);
-      await store.adapter.taskGet(full.id, { fields: ["input"], budget: withInput });
+      await store.adapter.taskGet({ id: full.id, fields: ["input"], budget: withInput });
       const without = new RecordingBudget(1_000_000);
-      await store.adapter.taskGet(full.id, { fields: ["id"], budget: without });
+      await store.adapter.taskGet({ id: full.id, fields: ["id"], budget: without });
       assert.equal(withInput.charges.length, 1);
       assert.equal(without.charges.length, 1);
       // The input's JSON is at least its 100 characters of payload.
@@ -129,11 +129,11 @@ export function readFieldsContract(kind: StoreKind): void {
       const ids: string[] = [];
       for (let i = 0; i < BIG_TASKS; i += 1) ids.push((await createTask(store.adapter, { createdOn: T0 + i, input: { blob: "z".repeat(BIG_INPUT_CHARS) } })).id);
       const budget = new RecordingBudget(BIG_INPUT_CHARS * 5);
-      await assert.rejects(store.adapter.taskGetMany(ids, { budget }), (error) => isStintError(error, "RESPONSE_TOO_LARGE"));
+      await assert.rejects(store.adapter.taskGetMany({ ids, budget }), (error) => isStintError(error, "RESPONSE_TOO_LARGE"));
       assert.ok(budget.charges.length <= 6, `charged ${budget.charges.length} rows of ${BIG_TASKS}`);
       // Within budget every task comes back, in the order asked, fully read.
       const roomy = new RecordingBudget(BIG_INPUT_CHARS * BIG_TASKS * 2);
-      const tasks = await store.adapter.taskGetMany([...ids].reverse(), { budget: roomy });
+      const tasks = await store.adapter.taskGetMany({ ids: [...ids].reverse(), budget: roomy });
       assert.deepEqual(tasks.map((t) => t.id), [...ids].reverse());
       assert.equal((tasks[0].input as { blob: string }).blob.length, BIG_INPUT_CHARS);
     });

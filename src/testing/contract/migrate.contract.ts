@@ -1,17 +1,17 @@
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { StoreKind } from "../../helpers/stores.js";
+import type { ContractSuite } from "./suite.js";
 import { createTask, useStore } from "./fixtures.js";
 
-export function migrateContract(kind: StoreKind): void {
+export function migrateContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("migrate / ping / capabilities", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
 
     it("migrates again without touching stored data", async () => {
       const task = await createTask(store.adapter);
       await store.adapter.migrate();
       await store.adapter.migrate();
-      assert.deepEqual(await store.adapter.taskGet(task.id), task);
+      assert.deepEqual(await store.adapter.taskGet({ id: task.id }), task);
     });
 
     it("says it applied nothing to a current store, and the version it is at", async () => {
@@ -25,12 +25,12 @@ export function migrateContract(kind: StoreKind): void {
       const results = await Promise.all([store.adapter.migrate(), store.adapter.migrate(), store.adapter.migrate()]);
       assert.ok(results.every((r) => r.applied.length === 0));
       const task = await createTask(store.adapter);
-      assert.equal((await store.adapter.taskGet(task.id))?.id, task.id);
+      assert.equal((await store.adapter.taskGet({ id: task.id }))?.id, task.id);
     });
 
     it("answers a ping and names itself", async () => {
       await store.adapter.ping();
-      assert.equal(store.adapter.name, kind.name);
+      assert.equal(store.adapter.name, suite.name);
       for (const flag of ["supportsNotify", "supportsSkipLocked", "multiProcess", "supportsHandoff"] as const) {
         assert.equal(typeof store.adapter.capabilities[flag], "boolean");
       }

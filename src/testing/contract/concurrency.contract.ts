@@ -1,19 +1,14 @@
-import { describe, it, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { openStorage } from "../../../src/config/database.js";
-import type { ClaimedTask, ConcurrencyLimit, StorageAdapter } from "../../../src/storage/port/index.js";
-import type { StoreKind } from "../../helpers/stores.js";
+import type { ClaimedTask, ConcurrencyLimit } from "../../storage/port/index.js";
+import type { ContractSuite } from "./suite.js";
 import { claim, createTask, DEF, ids, T0, useStore } from "./fixtures.js";
 
 const LIMIT_2: ConcurrencyLimit[] = [{ definitionId: DEF, limit: 2 }];
 
-export function concurrencyContract(kind: StoreKind): void {
+export function concurrencyContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("concurrency limits at claim", () => {
-    const store = useStore(kind);
-    const extra: StorageAdapter[] = [];
-    afterEach(async () => {
-      for (const adapter of extra.splice(0)) await adapter.close();
-    });
+    const store = useStore(suite);
 
     async function running(definitionId = DEF): Promise<number> {
       const list = await store.adapter.taskList({
@@ -28,7 +23,7 @@ export function concurrencyContract(kind: StoreKind): void {
     }
 
     const finish = (held: ClaimedTask, now = T0 + 1) =>
-      store.adapter.taskFinishMany([{ id: held.task.id, leaseToken: held.leaseToken, now, status: "success" }]);
+      store.adapter.taskFinishMany({ finishes: [{ id: held.task.id, leaseToken: held.leaseToken, now, status: "success" }] });
 
     it("claims at most `limit` tasks of a limited definition; the others stay pending", async () => {
       const made = [];
@@ -37,7 +32,7 @@ export function concurrencyContract(kind: StoreKind): void {
       assert.deepEqual(ids(claimed.map((c) => c.task)), ids(made.slice(0, 2)));
       assert.deepEqual(await claim(store.adapter, { limits: LIMIT_2, workerId: "worker-b" }), []);
       assert.equal(await running(), 2);
-      assert.equal((await store.adapter.taskGet(made[2].id))?.taskStatus, "pending");
+      assert.equal((await store.adapter.taskGet({ id: made[2].id }))?.taskStatus, "pending");
     });
 
     it("counts each concurrency key apart", async () => {
@@ -64,9 +59,9 @@ export function concurrencyContract(kind: StoreKind): void {
     it("keeps the place of a task waiting between iterations, and claims its next iteration", async () => {
       for (let i = 0; i < 3; i += 1) await createTask(store.adapter, { runAt: T0 - 10 + i });
       const [looping, other] = await claim(store.adapter, { limits: LIMIT_2 });
-      await store.adapter.taskFinishMany([
+      await store.adapter.taskFinishMany({ finishes: [
         { id: looping.task.id, leaseToken: looping.leaseToken, now: T0 + 1, status: "running", runAt: T0 + 1_000 },
-      ]);
+      ] });
       // Still running (waiting): the pending third task finds no place.
       assert.deepEqual(await claim(store.adapter, { limits: LIMIT_2, now: T0 + 500 }), []);
       // Its next iteration is due: claimed although both places are taken (it holds one).
@@ -103,8 +98,7 @@ export function concurrencyContract(kind: StoreKind): void {
     });
 
     it("never exceeds the limit when many claimers race, over several connections, and all tasks finish", async () => {
-      for (let i = 0; i < 4; i += 1) extra.push(await openStorage(store.url));
-      const adapters = [store.adapter, ...extra];
+      const adapters = [store.adapter, ...(await store.connections(4))];
       const limits = [{ definitionId: DEF, limit: 3 }];
       for (let i = 0; i < 24; i += 1) await createTask(store.adapter, { runAt: T0 - 100 + i, concurrencyKey: i % 2 === 0 ? "x" : "y" });
       // Every running task is one of these claims, so this is the store's running count per key.
@@ -131,7 +125,7 @@ export function concurrencyContract(kind: StoreKind): void {
         assert.equal(await running(), held.size);
         // Finish some only, so places free up unevenly between rounds.
         const done = [...held.values()].filter((_, i) => i % 2 === 0 || round > 3);
-        await store.adapter.taskFinishMany(done.map((c) => ({ id: c.task.id, leaseToken: c.leaseToken, now: now + 1, status: "success" as const })));
+        await store.adapter.taskFinishMany({ finishes: done.map((c) => ({ id: c.task.id, leaseToken: c.leaseToken, now: now + 1, status: "success" as const })) });
         for (const c of done) held.delete(c.task.id);
         finished += done.length;
       }

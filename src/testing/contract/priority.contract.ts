@@ -1,11 +1,11 @@
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { StoreKind } from "../../helpers/stores.js";
+import type { ContractSuite } from "./suite.js";
 import { claim, createTask, DEF, ids, T0, taskParams, useStore } from "./fixtures.js";
 
-export function priorityContract(kind: StoreKind): void {
+export function priorityContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("priorities", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
 
     it("claims higher priority first among due tasks, then the earliest due", async () => {
       const lowEarly = await createTask(store.adapter, { runAt: T0 - 50, priority: 0 });
@@ -31,17 +31,17 @@ export function priorityContract(kind: StoreKind): void {
       await createTask(store.adapter, { runAt: T0 + 1_000, priority: -1 });
       await createTask(store.adapter, { runAt: T0 + 2_000, priority: 0 });
       await createTask(store.adapter, { runAt: T0 + 500, priority: 3, definitionId: "otherTask" });
-      assert.equal(await store.adapter.taskNextDueAt([DEF]), T0 + 1_000);
-      assert.equal(await store.adapter.taskNextDueAt([DEF, "otherTask"]), T0 + 500);
-      assert.equal(await store.adapter.taskNextDueAt(["none"]), null);
+      assert.equal(await store.adapter.taskNextDueAt({ definitionIds: [DEF] }), T0 + 1_000);
+      assert.equal(await store.adapter.taskNextDueAt({ definitionIds: [DEF, "otherTask"] }), T0 + 500);
+      assert.equal(await store.adapter.taskNextDueAt({ definitionIds: ["none"] }), null);
     });
 
     it("orders a batch created in one call by priority when claimed", async () => {
-      const made = await store.adapter.taskCreateMany([
+      const made = await store.adapter.taskCreateMany({ tasks: [
         taskParams({ priority: 1 }),
         taskParams({ priority: 10 }),
         taskParams({ priority: 5 }),
-      ]);
+      ] });
       assert.deepEqual(made.map((t) => t.priority), [1, 10, 5]);
       const claimed = await claim(store.adapter);
       assert.deepEqual(claimed.map((c) => c.task.priority), [10, 5, 1]);

@@ -1,11 +1,11 @@
-import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { StoreKind } from "../../helpers/stores.js";
+import type { ContractSuite } from "./suite.js";
 import { claim, claimOne, createTask, LEASE_MS, LOGS_OLDEST_FIRST, T0, useStore } from "./fixtures.js";
 
-export function abortContract(kind: StoreKind): void {
+export function abortContract(suite: ContractSuite): void {
+  const { describe, it } = suite;
   describe("taskAbort", () => {
-    const store = useStore(kind);
+    const store = useStore(suite);
 
     async function logsOf(taskId: string) {
       return (await store.adapter.logList({ filters: [{ field: "task", op: "eq", value: taskId }], sort: LOGS_OLDEST_FIRST, limit: 100 })).items;
@@ -20,9 +20,9 @@ export function abortContract(kind: StoreKind): void {
       assert.deepEqual(result.task.finishedOn, new Date(T0 + 10));
       assert.deepEqual(result.task.savedOn, new Date(T0 + 10));
       assert.equal(result.leaseToken, 1);
-      assert.deepEqual(await store.adapter.taskGet(task.id), result.task);
+      assert.deepEqual(await store.adapter.taskGet({ id: task.id }), result.task);
       assert.deepEqual(await claim(store.adapter, { now: T0 + 10 * LEASE_MS }), []);
-      assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), null);
+      assert.equal(await store.adapter.taskNextDueAt({ definitionIds: [task.definitionId] }), null);
       const logs = await logsOf(task.id);
       assert.equal(logs.length, 1);
       assert.equal(logs[0].iteration, 1);
@@ -36,9 +36,9 @@ export function abortContract(kind: StoreKind): void {
       assert.equal(result.outcome, "aborted");
       if (result.outcome !== "aborted") return;
       assert.ok(result.leaseToken > held.leaseToken, "abort must move the fence past the holder's token");
-      const [finish] = await store.adapter.taskFinishMany([
+      const [finish] = await store.adapter.taskFinishMany({ finishes: [
         { id: task.id, leaseToken: held.leaseToken, now: T0 + 20, status: "success", output: { done: true } },
-      ]);
+      ] });
       assert.equal(finish.applied, false);
       assert.equal(finish.task?.taskStatus, "aborted");
       assert.equal(finish.task?.output, null);
@@ -49,7 +49,7 @@ export function abortContract(kind: StoreKind): void {
     it("appends the abort message after the items of the task's latest log record", async () => {
       const task = await createTask(store.adapter);
       const first = await claimOne(store.adapter);
-      await store.adapter.taskFinishMany([
+      await store.adapter.taskFinishMany({ finishes: [
         {
           id: task.id,
           leaseToken: first.leaseToken,
@@ -58,7 +58,7 @@ export function abortContract(kind: StoreKind): void {
           runAt: T0 + 1,
           log: { taskId: task.id, iteration: 1, executionName: "worker-a", now: T0 + 1, items: [{ message: "one", type: "info", createdOn: new Date(T0 + 1) }] },
         },
-      ]);
+      ] });
       await claimOne(store.adapter, { now: T0 + 1 });
       await store.adapter.logAppend({ taskId: task.id, iteration: 2, executionName: "worker-a", now: T0 + 2, items: [{ message: "two", type: "info", createdOn: new Date(T0 + 2) }] });
       await store.adapter.taskAbort({ id: task.id, now: T0 + 3, message: "Task aborted.", workerId: "api" });
@@ -73,7 +73,7 @@ export function abortContract(kind: StoreKind): void {
       const task = await createTask(store.adapter);
       const info = (message: string, at: number) => ({ message, type: "info" as const, createdOn: new Date(at) });
       const first = await claimOne(store.adapter);
-      await store.adapter.taskFinishMany([
+      await store.adapter.taskFinishMany({ finishes: [
         {
           id: task.id,
           leaseToken: first.leaseToken,
@@ -83,13 +83,13 @@ export function abortContract(kind: StoreKind): void {
           log: { taskId: task.id, iteration: 1, executionName: "worker-a", now: T0 + 1, items: [info("Task continuing.", T0 + 1)] },
           outcomeLogItems: 1,
         },
-      ]);
+      ] });
       // Iteration 2 runs and has logged nothing yet when the abort comes.
       const second = await claimOne(store.adapter, { now: T0 + 1 });
       assert.equal(second.task.iterations, 2);
       await store.adapter.taskAbort({ id: task.id, now: T0 + 3, message: "Stop it.", workerId: "api" });
       // Its run() then ends with a checkpoint it logged and a continue: fenced out.
-      const [late] = await store.adapter.taskFinishMany([
+      const [late] = await store.adapter.taskFinishMany({ finishes: [
         {
           id: task.id,
           leaseToken: second.leaseToken,
@@ -100,7 +100,7 @@ export function abortContract(kind: StoreKind): void {
           outcomeLogItems: 1,
           claimed: second.task,
         },
-      ]);
+      ] });
       assert.equal(late.applied, false);
       assert.equal(late.task?.taskStatus, "aborted");
       const logs = await logsOf(task.id);
@@ -125,7 +125,7 @@ export function abortContract(kind: StoreKind): void {
       await append("hook note", T0 + 6);
       const logs = await logsOf(task.id);
       assert.deepEqual(logs.map((l) => [l.iteration, l.items.map((i) => i.message)]), [[1, ["flushed before", "Stop.", "hook note"]]]);
-      assert.equal((await store.adapter.taskGet(task.id))?.progress, null, "no progress lands after the abort");
+      assert.equal((await store.adapter.taskGet({ id: task.id }))?.progress, null, "no progress lands after the abort");
     });
 
     it("drops a fenced append after a takeover too, and makes no record for it", async () => {
@@ -148,7 +148,7 @@ export function abortContract(kind: StoreKind): void {
       await claimOne(store.adapter);
       const result = await store.adapter.taskAbort({ id: task.id, now: T0 + 10, message: "Stop.", workerId: "api", hookLeaseMs: 2_000 });
       assert.equal(result.outcome, "aborted");
-      assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), T0 + 2_010);
+      assert.equal(await store.adapter.taskNextDueAt({ definitionIds: [task.definitionId] }), T0 + 2_010);
       assert.deepEqual(await claim(store.adapter, { now: T0 + 2_009 }), []);
       const hook = await claimOne(store.adapter, { workerId: "worker-b", now: T0 + 2_010 });
       assert.equal(hook.kind, "hook");
@@ -161,18 +161,18 @@ export function abortContract(kind: StoreKind): void {
       assert.equal(result.outcome, "aborted");
       if (result.outcome !== "aborted") return;
       await store.adapter.taskHooksDone({ items: [{ id: task.id, leaseToken: result.leaseToken }] });
-      assert.equal(await store.adapter.taskNextDueAt([task.definitionId]), null);
+      assert.equal(await store.adapter.taskNextDueAt({ definitionIds: [task.definitionId] }), null);
     });
 
     it("refuses to abort a finished task and changes nothing", async () => {
       const task = await createTask(store.adapter);
       const held = await claimOne(store.adapter);
-      const [done] = await store.adapter.taskFinishMany([{ id: task.id, leaseToken: held.leaseToken, now: T0 + 1, status: "success" }]);
+      const [done] = await store.adapter.taskFinishMany({ finishes: [{ id: task.id, leaseToken: held.leaseToken, now: T0 + 1, status: "success" }] });
       const result = await store.adapter.taskAbort({ id: task.id, now: T0 + 2, message: "Too late.", workerId: "api" });
       assert.equal(result.outcome, "not-abortable");
       if (result.outcome !== "not-abortable") return;
       assert.deepEqual(result.task, done.task);
-      assert.deepEqual(await store.adapter.taskGet(task.id), done.task);
+      assert.deepEqual(await store.adapter.taskGet({ id: task.id }), done.task);
       assert.deepEqual(await logsOf(task.id), []);
     });
 

@@ -1,13 +1,12 @@
 /**
  * Fixtures for the storage contract suite. Everything is made through the port (never by
- * SQL), so the same fixtures hold for every adapter.
+ * SQL), so the same fixtures hold for every adapter. The adapters' own tests use them too.
  */
-import { afterEach, beforeEach } from "node:test";
-import { newId } from "../../../src/domain/ids.js";
-import type { Identity, Task } from "../../../src/domain/task.js";
-import type { StorageAdapter } from "../../../src/storage/port/index.js";
-import type { ClaimedTask, ConcurrencyLimit, Sort, TaskCreateParams, TaskListField, LogListField } from "../../../src/storage/port/types.js";
-import type { StoreKind, TestStore } from "../../helpers/stores.js";
+import { newId } from "../../domain/ids.js";
+import type { Identity, Task } from "../../domain/task.js";
+import type { StorageAdapter } from "../../storage/port/index.js";
+import type { ClaimedTask, ConcurrencyLimit, Sort, TaskCreateParams, TaskListField, LogListField } from "../../storage/port/types.js";
+import type { ContractStore, ContractSuite } from "./suite.js";
 
 /** A fixed "now" far from the epoch, so ms offsets read clearly in assertions. */
 export const T0 = 1_700_000_000_000;
@@ -25,24 +24,36 @@ export const LOGS_OLDEST_FIRST: Sort<LogListField>[] = [
 ];
 
 /** A fresh store per test, cleaned up after it; read `.adapter` inside the test. */
-export function useStore(kind: StoreKind): { readonly adapter: StorageAdapter; readonly url: string } {
-  let store: TestStore | undefined;
-  beforeEach(async () => {
-    store = await kind.create();
+export function useStore(suite: ContractSuite): {
+  readonly adapter: StorageAdapter;
+  /** More connections to the same store (`ContractStore.connect`), closed after the case; `adapter` when the store gives none. */
+  connections(count: number): Promise<StorageAdapter[]>;
+} {
+  const opened: StorageAdapter[] = [];
+  let store: ContractStore | undefined;
+  suite.beforeEach(async () => {
+    store = await suite.createStore();
   });
-  afterEach(async () => {
-    await store?.cleanup();
+  suite.afterEach(async () => {
+    for (const connection of opened.splice(0)) await connection.close();
+    const done = store;
     store = undefined;
+    if (done?.cleanup) await done.cleanup();
+    else await done?.adapter.close();
   });
   return {
     get adapter() {
       if (!store) throw new Error("useStore: no store outside a test");
       return store.adapter;
     },
-    /** A URL another connection (or process) opens the same store with. */
-    get url() {
+    async connections(count) {
       if (!store) throw new Error("useStore: no store outside a test");
-      return store.url;
+      const { adapter, connect } = store;
+      if (!connect) return Array.from({ length: count }, () => adapter);
+      const made: StorageAdapter[] = [];
+      for (let i = 0; i < count; i += 1) made.push(await connect.call(store));
+      opened.push(...made);
+      return made;
     },
   };
 }
@@ -65,7 +76,7 @@ export function taskParams(overrides: Partial<TaskCreateParams> = {}): TaskCreat
 }
 
 export async function createTask(adapter: StorageAdapter, overrides: Partial<TaskCreateParams> = {}): Promise<Task> {
-  const [task] = await adapter.taskCreateMany([taskParams(overrides)]);
+  const [task] = await adapter.taskCreateMany({ tasks: [taskParams(overrides)] });
   return task;
 }
 
