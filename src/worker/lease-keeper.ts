@@ -23,7 +23,7 @@ export class LeaseKeeper {
   private timer: NodeJS.Timeout | undefined;
   private renewing = false;
   private readonly watch: AbortWatch | undefined;
-  /** Leases already told of an abort by the watch (it reports a task at each change until released). */
+  /** Leases already told of an abort by the watch (it reports a task at each change until no longer held). */
   private readonly told = new WeakSet<HeldLease>();
 
   constructor(
@@ -65,7 +65,8 @@ export class LeaseKeeper {
     if (this.timer && this.leases.size === 1) this.watch?.active(true);
   }
 
-  release(id: string): void {
+  /** Stops renewing a lease (the claim finished, was given back or dropped). */
+  stopRenewing(id: string): void {
     if (this.leases.delete(id) && this.leases.size === 0) this.watch?.active(false);
   }
 

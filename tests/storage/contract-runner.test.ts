@@ -3,7 +3,7 @@
  * test functions given (none to node:test), each case gets a fresh store that is cleaned
  * up after it, an adapter that breaks a rule fails cases, and bad options are refused
  * before anything is registered. The whole suite runs through node:test in
- * contract.test.ts; here a small runner of our own stands in for vitest or jest.
+ * tests/storage/contract/; here a small runner of our own stands in for vitest or jest.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";

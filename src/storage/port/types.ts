@@ -387,14 +387,13 @@ export interface LogListParams extends ListParams<LogListField>, LogReadOptions 
   itemFilters?: readonly Filter<LogItemField>[];
 }
 
-/** What an adapter can do beyond the contract (cross-process wake-ups, skip-locked claims, several processes), so callers can adapt. */
+/**
+ * What an adapter can do beyond the contract, so callers can adapt. Each flag is read by
+ * the worker (src/worker): a flag nothing reads is not declared.
+ */
 export interface StorageCapabilities {
   /** Cross-process wake-ups (PostgreSQL LISTEN/NOTIFY). */
   supportsNotify: boolean;
-  /** Claims skip rows another worker holds instead of waiting (FOR UPDATE SKIP LOCKED). */
-  supportsSkipLocked: boolean;
-  /** Several processes may share the store. */
-  multiProcess: boolean;
   /** Triggers hand tasks straight to idle workers (`TaskClaimParams.handoff`). */
   supportsHandoff: boolean;
 }

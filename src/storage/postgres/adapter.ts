@@ -4,7 +4,7 @@
  */
 import type { StorageAdapter } from "../port/storage.js";
 import { claimOps } from "./claim.js";
-import { createDb } from "./db.js";
+import { createDb } from "./connection.js";
 import { createOrGetOps } from "./create-or-get.js";
 import { finishOps } from "./finish.js";
 import { handoffOps } from "./handoff.js";
@@ -40,7 +40,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageA
 
   return {
     name: "postgres",
-    capabilities: { supportsNotify: true, supportsSkipLocked: true, multiProcess: true, supportsHandoff: true },
+    capabilities: { supportsNotify: true, supportsHandoff: true },
 
     migrate: () => migrate(db),
     storedVersion: () => storedVersion(db),
@@ -71,7 +71,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageA
     taskReleaseLeases: (params) => claims.release(params),
     taskFinishMany: (params) => finishes.finishMany(params.finishes),
     taskHooksDone: (params) => claims.hooksDone(params.items),
-    taskUpdate: (params) => tasks.update(params),
+    taskUpdate: (params) => finishes.update(params),
     taskAbort: (params) => finishes.abort(params),
     taskNextDueAt: (params) => tasks.nextDueAt(params.definitionIds),
     taskWithdrawHandoff({ workerId }) {

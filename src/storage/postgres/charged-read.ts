@@ -4,7 +4,7 @@
  * a cursor and stops at the chunk where the budget runs out instead of loading every row
  * first. One transaction, so the rows are one snapshot as before.
  */
-import type { Db } from "./db.js";
+import type { Db } from "./connection.js";
 
 /** Rows of the first FETCH: a chunk of 1 MiB inputs stays around 16 MiB. */
 export const FETCH_ROWS = 16;

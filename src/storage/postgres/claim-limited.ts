@@ -12,7 +12,7 @@
  */
 import type { ClaimedTask, ConcurrencyLimit, TaskClaimParams } from "../port/types.js";
 import { candidateWindow, fullGroups, pickWithinLimits, type LimitCandidate } from "../limit-pick.js";
-import { statement, type Db } from "./db.js";
+import { statement, type Db } from "./connection.js";
 import { rowToClaim, taskColumns, ts, type TaskRow } from "./row.js";
 import { textArray } from "./arrays.js";
 import { claimSet, owesWork } from "./claim.js";

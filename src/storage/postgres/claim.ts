@@ -4,9 +4,10 @@
  * worker's leases), give-back at shutdown and the hook confirmation.
  */
 import type { ClaimedTask, LeaseRef, LeaseState, TaskClaimParams, TaskRenewLeasesParams, TaskRenewLeasesResult } from "../port/types.js";
-import { forBatch, statement, type Db } from "./db.js";
+import { forBatch, statement, type Db } from "./connection.js";
 import { rowToClaim, taskColumns, ts, type TaskRow } from "./row.js";
 import { intArray, textArray } from "./arrays.js";
+import type { SqlNames } from "./names.js";
 import { splitByLimit } from "../limit-pick.js";
 import { limitedClaimOps } from "./claim-limited.js";
 
@@ -57,8 +58,68 @@ interface ClaimOrderRow {
 }
 
 export function claimOps(db: Db): ClaimOps {
-  const { tasks, slots } = db.names;
+  const { CLAIM, RENEW, RELEASE, HOOKS_DONE } = claimStatements(db.names);
   const limitedClaim = limitedClaimOps(db);
+
+  return {
+    async claim(params) {
+      if (!(params.limit >= 1) || params.definitionIds.length === 0) return [];
+      const leaseExpiresAt = params.now + params.leaseMs;
+      // Definitions with a concurrency limit are claimed apart, first (claim-limited.ts);
+      // the others by the one statement below, which alone offers handoff slots (for them
+      // only: a handed task would start outside the limit).
+      const { unlimited, limited } = splitByLimit(params.definitionIds, params.limits);
+      const limit = Math.floor(params.limit);
+      const first = limited.length > 0 ? await limitedClaim.claim({ ...params, limit, limited }) : [];
+      if (unlimited.length === 0) return first;
+      const rows = await db.query<TaskRow & { claimed_due_at: Date; handed: boolean }>(CLAIM, [
+        ts(params.now),
+        unlimited,
+        limit - first.length,
+        params.workerId,
+        ts(leaseExpiresAt),
+        Math.max(1, Math.ceil(params.leaseMs)),
+        ts(params.handoff?.until),
+        params.handoff ? Math.max(0, Math.floor(params.handoff.slots) - first.length) : 0,
+      ]);
+      // RETURNING has no order; hand them out in claim order.
+      rows.sort(byClaimOrder);
+      const claimed = rows.map((row) => (row.handed ? { ...rowToClaim(row), handed: true } : rowToClaim(row, leaseExpiresAt)));
+      return first.length === 0 ? claimed : [...first, ...claimed];
+    },
+
+    async renew(params) {
+      const leaseExpiresAt = params.now + params.leaseMs;
+      const states = new Map<string, LeaseState>();
+      if (params.leases.length === 0) return { states, leaseExpiresAt };
+      const { leases } = params;
+      const rows = await db.query<{ id: string; held: boolean; status: string | null }>(forBatch(RENEW, leases.length), [
+        textArray(leases.map((l) => l.id)),
+        intArray(leases.map((l) => l.leaseToken)),
+        params.workerId,
+        ts(leaseExpiresAt),
+      ]);
+      for (const row of rows) {
+        states.set(row.id, row.held ? "held" : row.status === "aborted" ? "aborted" : "lost");
+      }
+      return { states, leaseExpiresAt };
+    },
+
+    async release({ leases, now }) {
+      if (leases.length === 0) return;
+      await db.query(forBatch(RELEASE, leases.length), [textArray(leases.map((l) => l.id)), intArray(leases.map((l) => l.leaseToken)), ts(now)]);
+    },
+
+    async hooksDone(leases) {
+      if (leases.length === 0) return;
+      await db.query(forBatch(HOOKS_DONE, leases.length), [textArray(leases.map((l) => l.id)), intArray(leases.map((l) => l.leaseToken))]);
+    },
+  };
+}
+
+/** The named statements of claims and leases (their text is fixed per schema). */
+export function claimStatements(names: SqlNames) {
+  const { tasks, slots } = names;
 
   // $1 now, $2 definition ids, $3 limit, $4 worker id, $5 lease expiry, $6 lease ms,
   // $7 until when a handoff slot is offered (NULL: none), $8 the worker's free run slots
@@ -84,7 +145,7 @@ export function claimOps(db: Db): ClaimOps {
   // be estimated from status statistics (mostly terminal rows in a long-lived table) and
   // could tip the planner to a scan and sort. Neither column is in the index: it is a
   // filter on the heap row the scan fetches anyway to lock it.
-  const CLAIM = statement(db.names, "claim", `
+  const CLAIM = statement(names, "claim", `
     WITH due AS (
       SELECT id, due_at FROM ${tasks}
       WHERE due_at <= $1
@@ -146,14 +207,14 @@ export function claimOps(db: Db): ClaimOps {
   // Multi-row writes first lock their rows in id order (the `mine` CTEs): two statements
   // touching the same rows (a worker's renewal and its finish batch) then never lock
   // them in opposite orders, which would deadlock. (PostgreSQL can still report one when a
-  // log append holds a row FOR KEY SHARE; db.ts runs such a statement again.)
+  // log append holds a row FOR KEY SHARE; connection.ts runs such a statement again.)
 
   // The UPDATE's own rows say "held"; the second SELECT still sees the rows as they were
   // before it (one snapshot), which is all that is needed to tell aborted from lost.
   // `NOT IN (SELECT id FROM renewed)` runs as a hashed subplan: a LEFT JOIN of the two
   // CTEs was planned as a nested loop comparing every lease with every renewed row
   // (78 of 106 ms for 500 leases, quadratic in the leases a worker holds).
-  const RENEW = statement(db.names, "renew", `
+  const RENEW = statement(names, "renew", `
     WITH lease AS (
       SELECT * FROM unnest($1::text[], $2::int[]) AS l(id, token)
     ), mine AS (
@@ -194,7 +255,7 @@ export function claimOps(db: Db): ClaimOps {
   // finish that owes no hook keeps the token, so a hand-back arriving after it committed
   // would otherwise make the settled row due again, and it would be claimed forever.
   const RELEASE = statement(
-    db.names,
+    names,
     "release",
     // The token moves on: the claim is given up, so a renewal still in flight from its
     // holder (same token, same owner) cannot extend it again and undo the hand-back.
@@ -202,63 +263,10 @@ export function claimOps(db: Db): ClaimOps {
   );
   // Only a claim that owes a hook: a stray call must never strand a running claim.
   const HOOKS_DONE = statement(
-    db.names,
+    names,
     "hooks_done",
     `${fencedUpdate("hook_pending = false, due_at = NULL, lease_owner = NULL, lease_expires_at = NULL")} AND t.hook_pending`,
   );
 
-  return {
-    async claim(params) {
-      if (!(params.limit >= 1) || params.definitionIds.length === 0) return [];
-      const leaseExpiresAt = params.now + params.leaseMs;
-      // Definitions with a concurrency limit are claimed apart, first (claim-limited.ts);
-      // the others by the one statement below, which alone offers handoff slots (for them
-      // only: a handed task would start outside the limit).
-      const { unlimited, limited } = splitByLimit(params.definitionIds, params.limits);
-      const limit = Math.floor(params.limit);
-      const first = limited.length > 0 ? await limitedClaim.claim({ ...params, limit, limited }) : [];
-      if (unlimited.length === 0) return first;
-      const rows = await db.query<TaskRow & { claimed_due_at: Date; handed: boolean }>(CLAIM, [
-        ts(params.now),
-        unlimited,
-        limit - first.length,
-        params.workerId,
-        ts(leaseExpiresAt),
-        Math.max(1, Math.ceil(params.leaseMs)),
-        ts(params.handoff?.until),
-        params.handoff ? Math.max(0, Math.floor(params.handoff.slots) - first.length) : 0,
-      ]);
-      // RETURNING has no order; hand them out in claim order.
-      rows.sort(byClaimOrder);
-      const claimed = rows.map((row) => (row.handed ? { ...rowToClaim(row), handed: true } : rowToClaim(row, leaseExpiresAt)));
-      return first.length === 0 ? claimed : [...first, ...claimed];
-    },
-
-    async renew(params) {
-      const leaseExpiresAt = params.now + params.leaseMs;
-      const states = new Map<string, LeaseState>();
-      if (params.leases.length === 0) return { states, leaseExpiresAt };
-      const { leases } = params;
-      const rows = await db.query<{ id: string; held: boolean; status: string | null }>(forBatch(RENEW, leases.length), [
-        textArray(leases.map((l) => l.id)),
-        intArray(leases.map((l) => l.leaseToken)),
-        params.workerId,
-        ts(leaseExpiresAt),
-      ]);
-      for (const row of rows) {
-        states.set(row.id, row.held ? "held" : row.status === "aborted" ? "aborted" : "lost");
-      }
-      return { states, leaseExpiresAt };
-    },
-
-    async release({ leases, now }) {
-      if (leases.length === 0) return;
-      await db.query(forBatch(RELEASE, leases.length), [textArray(leases.map((l) => l.id)), intArray(leases.map((l) => l.leaseToken)), ts(now)]);
-    },
-
-    async hooksDone(leases) {
-      if (leases.length === 0) return;
-      await db.query(forBatch(HOOKS_DONE, leases.length), [textArray(leases.map((l) => l.id)), intArray(leases.map((l) => l.leaseToken))]);
-    },
-  };
+  return { CLAIM, RENEW, RELEASE, HOOKS_DONE };
 }

@@ -7,8 +7,8 @@
  */
 import type { Task } from "../../domain/task.js";
 import type { TaskCreateOrGetItem, TaskCreateOrGetResult, TaskFindByKeyParams } from "../port/types.js";
-import { statement, type Db, type Queryable } from "./db.js";
-import { mapPgError } from "./errors.js";
+import { statement, type Db, type Queryable } from "./connection.js";
+import { toStintError } from "./errors.js";
 import { encodeEvent, notifySql } from "./notify.js";
 import { json, rowToTask, TASK_COLUMNS, ts, type TaskRow } from "./row.js";
 
@@ -68,7 +68,7 @@ export function createOrGetOps(db: Db): CreateOrGetOps {
           return results;
         });
       } catch (error) {
-        throw mapPgError(error, "create");
+        throw toStintError(error, "create");
       }
     },
 

@@ -39,7 +39,8 @@ export function isUnavailable(error: PgLikeError): boolean {
 
 export type ErrorContext = "create" | "other";
 
-export function mapPgError(error: unknown, context: ErrorContext = "other"): Error {
+/** A native error as the Stint error callers see (the same name in both adapters' errors.ts). */
+export function toStintError(error: unknown, context: ErrorContext = "other"): Error {
   if (error instanceof StintError) return error;
   if (!(error instanceof Error)) return new Error(String(error));
   const pgError = error as PgLikeError;

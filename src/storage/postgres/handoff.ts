@@ -6,9 +6,10 @@
  * (and no second commit) in between. Rules: docs/storage.md "Handoff".
  */
 import type { ClaimedTask, TaskCreateParams } from "../port/types.js";
-import { statement, type Db } from "./db.js";
+import { statement, type Db } from "./connection.js";
 import { encodeEvent } from "./notify.js";
 import { json, rowToClaim, TASK_COLUMNS, ts, type TaskRow } from "./row.js";
+import type { SqlNames } from "./names.js";
 
 /** NOTIFY payloads must stay under 8000 bytes; a bigger handoff names the task only. */
 const MAX_PAYLOAD_BYTES = 7_900;
@@ -25,7 +26,54 @@ export interface HandoffOps {
 }
 
 export function handoffOps(db: Db): HandoffOps {
-  const { tasks, slots, channel } = db.names;
+  const { CREATE_ONE, READ_HANDED, WITHDRAW, CLOSE } = handoffStatements(db.names);
+
+  async function readHanded(workerId: string, ids: readonly string[]): Promise<ClaimedTask[]> {
+    if (ids.length === 0) return [];
+    const rows = await db.query<TaskRow>(READ_HANDED, [[...ids], workerId]);
+    return rows.map((row) => ({ ...rowToClaim(row), handed: true }));
+  }
+
+  return {
+    async createOne(p) {
+      const [row] = await db.query<TaskRow>(CREATE_ONE, [
+        p.id,
+        p.name,
+        p.definitionId,
+        p.parentId,
+        json(p.input ?? {}),
+        p.maxIterations,
+        ts(p.runAt),
+        ts(p.createdOn),
+        json(p.createdBy),
+        json(p.eventResponse),
+        encodeEvent({ type: "tasks-available" }),
+        p.priority ?? 0,
+        p.idempotencyKey ?? null,
+        p.concurrencyKey ?? null,
+      ]);
+      return row;
+    },
+
+    async readHanded(workerId, id) {
+      const [claim] = await readHanded(workerId, [id]);
+      return claim ?? null;
+    },
+
+    async withdraw(workerId) {
+      const [slot] = await db.query<{ handed: string[] }>(WITHDRAW, [workerId]);
+      return slot ? readHanded(workerId, slot.handed) : [];
+    },
+
+    async close(workerId) {
+      await db.query(CLOSE, [workerId]);
+    },
+  };
+}
+
+/** The named statements of handoff slots (their text is fixed per schema). */
+export function handoffStatements(names: SqlNames) {
+  const { tasks, slots, channel } = names;
   // A slot is taken with SKIP LOCKED (two triggers never wait on each other, nor on the
   // worker's own claim refreshing it); none free, expired or for other definitions: the
   // task is stored pending and the NOTIFY is the usual wake-up. A handed row is what a
@@ -35,7 +83,7 @@ export function handoffOps(db: Db): HandoffOps {
   // $1 id, $2 name, $3 definition, $4 parent, $5 input, $6 max iterations, $7 run_at,
   // $8 now (created_on), $9 created_by, $10 event_response, $11 the wake-up payload,
   // $12 priority, $13 idempotency key, $14 concurrency key (0005_flow_control.sql).
-  const CREATE_ONE = statement(db.names, "create_one", `
+  const CREATE_ONE = statement(names, "create_one", `
     WITH slot AS (
       UPDATE ${slots} s SET free = s.free - 1, handed = s.handed || $1::text
       WHERE s.worker_id = (
@@ -79,54 +127,14 @@ export function handoffOps(db: Db): HandoffOps {
     FROM ins, handed`);
 
   // Still the worker's handed claim: nobody took it over (token 1), not settled.
-  const READ_HANDED = statement(db.names, "read_handed", `
+  const READ_HANDED = statement(names, "read_handed", `
     SELECT ${TASK_COLUMNS} FROM ${tasks}
     WHERE id = ANY($1::text[]) AND lease_owner = $2 AND lease_token = 1 AND status = 'running'`);
 
   // The DELETE waits for a trigger holding the slot and returns the list with its id; the
   // rows are read by a second statement, whose snapshot sees that trigger's task.
-  const WITHDRAW = statement(db.names, "withdraw_slot", `DELETE FROM ${slots} WHERE worker_id = $1 RETURNING handed`);
-  const CLOSE = statement(db.names, "close_slot", `UPDATE ${slots} SET free = 0 WHERE worker_id = $1`);
+  const WITHDRAW = statement(names, "withdraw_slot", `DELETE FROM ${slots} WHERE worker_id = $1 RETURNING handed`);
+  const CLOSE = statement(names, "close_slot", `UPDATE ${slots} SET free = 0 WHERE worker_id = $1`);
 
-  async function readHanded(workerId: string, ids: readonly string[]): Promise<ClaimedTask[]> {
-    if (ids.length === 0) return [];
-    const rows = await db.query<TaskRow>(READ_HANDED, [[...ids], workerId]);
-    return rows.map((row) => ({ ...rowToClaim(row), handed: true }));
-  }
-
-  return {
-    async createOne(p) {
-      const [row] = await db.query<TaskRow>(CREATE_ONE, [
-        p.id,
-        p.name,
-        p.definitionId,
-        p.parentId,
-        json(p.input ?? {}),
-        p.maxIterations,
-        ts(p.runAt),
-        ts(p.createdOn),
-        json(p.createdBy),
-        json(p.eventResponse),
-        encodeEvent({ type: "tasks-available" }),
-        p.priority ?? 0,
-        p.idempotencyKey ?? null,
-        p.concurrencyKey ?? null,
-      ]);
-      return row;
-    },
-
-    async readHanded(workerId, id) {
-      const [claim] = await readHanded(workerId, [id]);
-      return claim ?? null;
-    },
-
-    async withdraw(workerId) {
-      const [slot] = await db.query<{ handed: string[] }>(WITHDRAW, [workerId]);
-      return slot ? readHanded(workerId, slot.handed) : [];
-    },
-
-    async close(workerId) {
-      await db.query(CLOSE, [workerId]);
-    },
-  };
+  return { CREATE_ONE, READ_HANDED, WITHDRAW, CLOSE };
 }

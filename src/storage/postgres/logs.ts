@@ -13,11 +13,11 @@ import { LOG_ITEM_FIELDS, LOG_LIST_FIELDS, type LogItemField, type LogListField 
 import { logItemBytes, ROW_BASE_BYTES, wantsLogItems, type Filter, type ListResult, type LogAppendParams, type LogListParams } from "../port/types.js";
 import { itemCondition } from "../item-filters.js";
 import { readCharged } from "./charged-read.js";
-import { forBatch, statement, type Db, type Queryable, type Statement } from "./db.js";
+import { forBatch, statement, type Db, type Queryable, type Statement } from "./connection.js";
 import type { SqlNames } from "./names.js";
 import { asciiIlike, buildListQuery, encodeCursor, filterSql, listColumns, pageLimit, type Binds, type ListSource } from "./list-sql.js";
 import { boolArray, intArray, textArray, timeArray } from "./arrays.js";
-import { mapPgError } from "./errors.js";
+import { toStintError } from "./errors.js";
 
 interface LogRow {
   id: string;
@@ -42,37 +42,24 @@ interface LogItemRow {
 /**
  * The CTEs that append log items: `wanted` (one row per log record asked for), `record`
  * (found or created) and `items`. Bind values start at `$<param>`, as `appendLogsValues`
- * lays them out (5 record arrays, then 7 item arrays; with `outcomeIfApplied`, then a flag
- * per record and one per item). The record takes its createdBy
- * from `taskSource` (the tasks table, or rows a statement already locked); a task that no
- * longer exists gets no record and so no items (matching the SQLite adapter). `after`
- * names CTEs that must run first (joined in, so the planner cannot reorder them).
+ * lays them out (5 record arrays, then 7 item arrays). The record takes its createdBy
+ * from `taskSource` (rows the statement already locked); a task that no longer exists
+ * gets no record and so no items (matching the SQLite adapter). With `leaseToken`, only
+ * while the task is running under that token. (A finish's own append, with its outcome
+ * flags, is written out in postgres/finish/batch-logs.ts.)
  */
 export function appendLogsCtes(
   { logs, logItems }: SqlNames,
-  options: { param: number; taskSource: string; after?: string; outcomeIfApplied?: string; leaseToken?: string },
+  options: { param: number; taskSource: string; leaseToken?: string },
 ): string {
   const $ = (offset: number) => `$${options.param + offset}`;
-  // outcomeIfApplied names the CTE of the finishes that applied (its `id`): an outcome's
-  // own items (appendLogsValues' `outcome` flags) are stored only for those, and a record
-  // is created only for items that are stored (its `own` flag: run() logged something),
-  // and none for a finish fenced out by an abort (`taskSource` holds the rows as they were
-  // before the finish: `aborted` there means an abort beat it), so no item of the aborted
-  // iteration lands after the abort's message (keptLog).
-  // IN, not EXISTS: under the OR, PostgreSQL hashes an IN's subquery once (a hashed
-  // SubPlan) where it would scan the CTE again for every row with EXISTS.
-  const applied = (alias: string) => `${alias}.task_id IN (SELECT id FROM ${options.outcomeIfApplied})`;
-  const fenced = options.outcomeIfApplied !== undefined;
   return `wanted AS (
-      SELECT * FROM unnest(${$(0)}::text[], ${$(1)}::text[], ${$(2)}::int[], ${$(3)}::text[], ${$(4)}::timestamptz[]${fenced ? `, ${$(12)}::bool[]` : ""})
-               WITH ORDINALITY AS w(id, task_id, iteration, execution_name, created_on, ${fenced ? "own, " : ""}ord)
+      SELECT * FROM unnest(${$(0)}::text[], ${$(1)}::text[], ${$(2)}::int[], ${$(3)}::text[], ${$(4)}::timestamptz[])
+               WITH ORDINALITY AS w(id, task_id, iteration, execution_name, created_on, ord)
     ), record AS (
       INSERT INTO ${logs} (id, task_id, iteration, execution_name, created_on, created_by)
       SELECT w.id, w.task_id, w.iteration, w.execution_name, w.created_on, t.created_by
-      FROM ${options.after ? `${options.after}, ` : ""}wanted w JOIN ${options.taskSource} t ON t.id = w.task_id${
-        fenced ? `
-      WHERE (w.own AND t.status <> 'aborted') OR ${applied("w")}` : ""
-      }${options.leaseToken ? `
+      FROM wanted w JOIN ${options.taskSource} t ON t.id = w.task_id${options.leaseToken ? `
       WHERE t.lease_token = ${options.leaseToken} AND t.status = 'running'` : ""}
       ORDER BY w.ord
       ON CONFLICT (task_id, iteration) DO UPDATE SET iteration = EXCLUDED.iteration
@@ -80,13 +67,10 @@ export function appendLogsCtes(
     ), items AS (
       INSERT INTO ${logItems} (log_id, type, message, created_on, data, error, attempt)
       SELECT record.id, i.type, i.message, i.created_on, i.data, i.error, i.attempt
-      FROM unnest(${$(5)}::int[], ${$(6)}::text[], ${$(7)}::text[], ${$(8)}::timestamptz[], ${$(9)}::jsonb[], ${$(10)}::jsonb[], ${$(11)}::int[]${fenced ? `, ${$(13)}::bool[]` : ""})
-           WITH ORDINALITY AS i(wanted_ord, type, message, created_on, data, error, attempt, ${fenced ? "outcome, " : ""}ord)
+      FROM unnest(${$(5)}::int[], ${$(6)}::text[], ${$(7)}::text[], ${$(8)}::timestamptz[], ${$(9)}::jsonb[], ${$(10)}::jsonb[], ${$(11)}::int[])
+           WITH ORDINALITY AS i(wanted_ord, type, message, created_on, data, error, attempt, ord)
       JOIN wanted w ON w.ord = i.wanted_ord
-      JOIN record ON record.task_id = w.task_id AND record.iteration = w.iteration${
-        fenced ? `
-      WHERE NOT i.outcome OR ${applied("w")}` : ""
-      }
+      JOIN record ON record.task_id = w.task_id AND record.iteration = w.iteration
       ORDER BY i.ord
     )`;
 }
@@ -113,7 +97,7 @@ export function appendLogsSql(names: SqlNames, fenced = false): string {
  */
 export function appendLogsValues(
   appends: readonly LogAppendParams[],
-  /** Per append, how many of its last items describe a finish's outcome (appendLogsCtes' outcomeIfApplied). */
+  /** Per append, how many of its last items describe a finish's outcome (postgres/finish/batch-logs.ts: $32, $33). */
   outcomeItems?: readonly number[],
 ): { values: unknown[]; itemCount: number } | null {
   // One row per distinct record, sorted, so concurrent batches lock records in one order.
@@ -175,7 +159,7 @@ export async function appendLogs(q: Queryable, append: Statement, appends: reado
   try {
     laid = appendLogsValues(appends);
   } catch (error) {
-    throw mapPgError(error); // a value JSON cannot encode (a BigInt): STORAGE_VALUE_REFUSED, as on SQLite
+    throw toStintError(error); // a value JSON cannot encode (a BigInt): STORAGE_VALUE_REFUSED, as on SQLite
   }
   // Sized by the item count (items join their records): at least the record count.
   if (laid) await q.query(forBatch(append, laid.itemCount), laid.values);

@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import type { MigrateResult } from "../port/storage.js";
-import type { Db, Queryable } from "./db.js";
+import type { Db, Queryable } from "./connection.js";
 import { migrations } from "./migrations.generated.js";
 
 export async function migrate(db: Db): Promise<MigrateResult> {

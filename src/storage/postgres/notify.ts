@@ -9,7 +9,7 @@
  */
 import pg from "pg";
 import type { ClaimedTask, StorageEvent } from "../port/types.js";
-import { mapPgError } from "./errors.js";
+import { toStintError } from "./errors.js";
 import { quoteIdent, type SqlNames } from "./names.js";
 import { rowFromJson, rowToClaim } from "./row.js";
 
@@ -133,7 +133,7 @@ export function createListener(options: ListenerOptions): Listener {
       // Closed or unsubscribed meanwhile: the failure is our own doing.
       if (!wanted()) return;
       missedSome = true;
-      onError(mapPgError(error));
+      onError(toStintError(error));
       scheduleRetry();
       return;
     }
@@ -162,7 +162,7 @@ export function createListener(options: ListenerOptions): Listener {
     active = null;
     missedSome = true;
     endQuietly(client);
-    if (error) onError(mapPgError(error));
+    if (error) onError(toStintError(error));
     options.onDisconnect?.();
     scheduleRetry();
   }

@@ -73,6 +73,9 @@ export function chargeAndParse(row: TaskRow, charge: (bytes: number) => void): n
   return bytes;
 }
 
+/** A select list of task columns qualified by a table alias (`taskColumns`, or a slimmer one). */
+export type ColumnList = (alias: string) => string;
+
 /** Same columns, qualified by a table alias (for joins and UPDATE … FROM). */
 export function taskColumns(alias: string): string {
   return TASK_COLUMNS.split(", ").map((c) => `${alias}.${c}`).join(", ");

@@ -1,7 +1,7 @@
 /**
  * Task rows outside the claim/finish cycle: create (one multi-row INSERT from arrays,
  * so 10,000 rows bind 10 parameters, far below PostgreSQL's 65,535 limit), read, list,
- * delete, the fenced partial update and the next due time.
+ * delete and the next due time (the fenced partial update is finish.ts's).
  */
 import type { Task } from "../../domain/task.js";
 import {
@@ -13,14 +13,14 @@ import {
   type TaskCreateParams,
   type TaskListParams,
   type TaskReadOptions,
-  type TaskUpdateParams,
 } from "../port/types.js";
 import { readCharged } from "./charged-read.js";
-import { statement, type Db, type Statement } from "./db.js";
-import { mapPgError } from "./errors.js";
+import { statement, type Db, type Statement } from "./connection.js";
+import { toStintError } from "./errors.js";
 import { TASK_LIST_FIELDS, type TaskListField } from "../port/list-fields.js";
 import { asciiIlike, buildListQuery, encodeCursor, listColumns, pageLimit, type ListSource } from "./list-sql.js";
 import type { HandoffOps } from "./handoff.js";
+import type { SqlNames } from "./names.js";
 import { owesWork } from "./claim.js";
 import { encodeEvent } from "./notify.js";
 import { intArray, textArray, timeArray } from "./arrays.js";
@@ -32,7 +32,6 @@ export interface TaskOps {
   getMany(ids: readonly string[], options?: TaskReadOptions): Promise<Task[]>;
   list(params: TaskListParams): Promise<ListResult<Task>>;
   delete(id: string): Promise<boolean>;
-  update(params: TaskUpdateParams): Promise<boolean>;
   nextDueAt(definitionIds: readonly string[]): Promise<number | null>;
 }
 
@@ -41,24 +40,7 @@ export const ANALYZE_AFTER_ROWS = 1_000;
 
 export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
   const { tasks } = db.names;
-
-  // Rows start pending, due at run_at, saved when created (docs/storage.md).
-  // One statement in autocommit, so one round trip and still all or nothing: the INSERT
-  // and one pg_notify per batch (an uncorrelated scalar subquery, an InitPlan evaluated
-  // once, not per row). NOTIFY is delivered at commit, once the rows are visible.
-  const INSERT = statement(db.names, "create", `
-    WITH ins AS (
-      INSERT INTO ${tasks} (id, name, definition_id, parent_id, input, max_iterations, run_at, due_at,
-                          created_on, saved_on, created_by, event_response, priority, idempotency_key, concurrency_key)
-    SELECT id, name, definition_id, parent_id, input, max_iterations, run_at, run_at,
-           created_on, created_on, created_by, event_response, priority, idempotency_key, concurrency_key
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[],
-                $7::timestamptz[], $8::timestamptz[], $9::jsonb[], $10::jsonb[], $12::int[], $13::text[], $14::text[])
-         AS n(id, name, definition_id, parent_id, input, max_iterations, run_at, created_on, created_by, event_response,
-              priority, idempotency_key, concurrency_key)
-      RETURNING ${TASK_COLUMNS}
-    )
-    SELECT ins.*, (SELECT pg_notify('${db.names.channel}', $11)) IS NULL AS notified FROM ins`);
+  const { INSERT, DELETE, DELETE_LOGS, NEXT_DUE, ESTIMATE, RELTUPLES } = taskStatements(db.names);
 
   // One named statement per projection (at most 16 per kind), made on first use.
   const gets = new Map<string, Statement>();
@@ -66,10 +48,7 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
     const key = `${kind}_${projectionKey(heavy)}${asText ? "_text" : ""}`;
     let found = gets.get(key);
     if (!found) {
-      const where = kind === "get" ? "id = $1" : "id = ANY($1::text[])";
-      // The unprojected statements keep their historical names ("get", "get_many").
-      const name = heavy.size === 4 && !asText ? kind : key;
-      found = statement(db.names, name, `SELECT ${taskColumnsFor(heavy, asText)} FROM ${tasks} WHERE ${where}`);
+      found = taskGetStatement(db.names, kind, heavy, asText);
       gets.set(key, found);
     }
     return found;
@@ -90,56 +69,6 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
     return readCharged<TaskRow>(db, sql, values, (row, index) => chargeAndParse(row, index < limit ? charge : free));
   }
 
-  // The task first (its row lock waits for a log append in flight), then, in a second
-  // statement of the same transaction (a fresh snapshot, which sees what that append
-  // committed), its log records and their items: the log tables have no foreign keys
-  // (0002_lighter_log_writes.sql), so this is their ON DELETE CASCADE.
-  const DELETE = statement(db.names, "delete", `DELETE FROM ${tasks} WHERE id = $1 RETURNING id`);
-  const DELETE_LOGS = statement(db.names, "delete_logs", `
-    WITH records AS (
-      DELETE FROM ${db.names.logs} WHERE task_id = $1 RETURNING id
-    )
-    DELETE FROM ${db.names.logItems} WHERE log_id IN (SELECT id FROM records)`);
-
-  const UPDATE = statement(db.names, "update", `
-    UPDATE ${tasks} SET
-      input    = CASE WHEN $4 THEN $5::jsonb ELSE input END,
-      output   = CASE WHEN $6 THEN $7::jsonb ELSE output END,
-      progress = CASE WHEN $8 THEN $9::jsonb ELSE progress END,
-      saved_on = $3
-    WHERE id = $1 AND lease_token = $2 AND status = 'running'
-    RETURNING id`);
-
-  // The same wrapped definition filter as the claim (claim.ts): the minimum of a priority
-  // level is then its first matching entry of tasks_claim_idx, whatever the statistics say.
-  // The index leads with priority (0005_flow_control.sql): one such walk per level in use,
-  // the levels found by a skip over the index (`levels`, one probe per level; a single
-  // level, 0, when no trigger sets a priority), the earliest of their first matches.
-  const NEXT_DUE = statement(db.names, "next_due", `
-    WITH RECURSIVE levels(p) AS (
-      (SELECT priority FROM ${tasks} WHERE due_at IS NOT NULL ORDER BY priority DESC LIMIT 1)
-      UNION ALL
-      SELECT (SELECT priority FROM ${tasks} WHERE due_at IS NOT NULL AND priority < levels.p ORDER BY priority DESC LIMIT 1)
-      FROM levels WHERE levels.p IS NOT NULL
-    )
-    SELECT min((
-      SELECT due_at FROM ${tasks}
-      WHERE due_at IS NOT NULL AND priority = levels.p
-        -- A settled row is not due, as in the claim (none should carry a due time: migration 0004).
-        AND COALESCE(definition_id = ANY($1::text[]) AND ${owesWork()}, false)
-      ORDER BY due_at LIMIT 1
-    )) AS due_at
-    FROM levels WHERE levels.p IS NOT NULL`);
-
-  // The planner's own row estimate for the whole table: the density of the last ANALYZE
-  // or VACUUM (reltuples / relpages) times the table's current size in pages. NULL when
-  // the table was never analyzed (relpages = 0): then the count is exact.
-  const ESTIMATE = statement(db.names, "count_estimate", `
-    SELECT CASE WHEN c.relpages > 0 AND c.reltuples >= 0
-                THEN round(c.reltuples / c.relpages * (pg_relation_size(c.oid) / current_setting('block_size')::float8))
-           END AS estimate
-    FROM pg_class c WHERE c.oid = to_regclass($1)`);
-  const RELTUPLES = statement(db.names, "reltuples", `SELECT reltuples FROM pg_class WHERE oid = to_regclass($1)`);
   const threshold = db.options.countEstimateThreshold;
 
   /**
@@ -198,7 +127,7 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
         try {
           return [rowToTask(await handoff.createOne(params[0]))];
         } catch (error) {
-          throw mapPgError(error, "create");
+          throw toStintError(error, "create");
         }
       }
       const values = [
@@ -221,7 +150,7 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
       try {
         rows = await db.query<TaskRow>(INSERT, values);
       } catch (error) {
-        throw mapPgError(error, "create");
+        throw toStintError(error, "create");
       }
       await analyzeIfStale(rows.length);
       return inOrder(params.map((p) => p.id), rows.map(rowToTask));
@@ -280,27 +209,6 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
       });
     },
 
-    async update(params) {
-      let values: unknown[];
-      try {
-        values = [
-          params.id,
-          params.leaseToken,
-          ts(params.now),
-          params.input !== undefined,
-          json(params.input),
-          params.output !== undefined,
-          json(params.output),
-          params.progress !== undefined,
-          json(params.progress),
-        ];
-      } catch (error) {
-        throw mapPgError(error); // a value JSON cannot encode (a BigInt): STORAGE_VALUE_REFUSED, as on SQLite
-      }
-      const rows = await db.query(UPDATE, values);
-      return rows.length > 0;
-    },
-
     async nextDueAt(definitionIds) {
       if (definitionIds.length === 0) return null;
       const [{ due_at }] = await db.query<{ due_at: Date | null }>(NEXT_DUE, [[...definitionIds]]);
@@ -316,4 +224,83 @@ export function inOrder(ids: readonly string[], tasks: readonly Task[]): Task[] 
     const task = byId.get(id);
     return task ? [task] : [];
   });
+}
+
+/** The named statements of task rows outside the claim/finish cycle (their text is fixed per schema). */
+export function taskStatements(names: SqlNames) {
+  const { tasks } = names;
+
+  // Rows start pending, due at run_at, saved when created (docs/storage.md).
+  // One statement in autocommit, so one round trip and still all or nothing: the INSERT
+  // and one pg_notify per batch (an uncorrelated scalar subquery, an InitPlan evaluated
+  // once, not per row). NOTIFY is delivered at commit, once the rows are visible.
+  const INSERT = statement(names, "create", `
+    WITH ins AS (
+      INSERT INTO ${tasks} (id, name, definition_id, parent_id, input, max_iterations, run_at, due_at,
+                          created_on, saved_on, created_by, event_response, priority, idempotency_key, concurrency_key)
+    SELECT id, name, definition_id, parent_id, input, max_iterations, run_at, run_at,
+           created_on, created_on, created_by, event_response, priority, idempotency_key, concurrency_key
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[],
+                $7::timestamptz[], $8::timestamptz[], $9::jsonb[], $10::jsonb[], $12::int[], $13::text[], $14::text[])
+         AS n(id, name, definition_id, parent_id, input, max_iterations, run_at, created_on, created_by, event_response,
+              priority, idempotency_key, concurrency_key)
+      RETURNING ${TASK_COLUMNS}
+    )
+    SELECT ins.*, (SELECT pg_notify('${names.channel}', $11)) IS NULL AS notified FROM ins`);
+
+  // The task first (its row lock waits for a log append in flight), then, in a second
+  // statement of the same transaction (a fresh snapshot, which sees what that append
+  // committed), its log records and their items: the log tables have no foreign keys
+  // (0002_lighter_log_writes.sql), so this is their ON DELETE CASCADE.
+  const DELETE = statement(names, "delete", `DELETE FROM ${tasks} WHERE id = $1 RETURNING id`);
+  const DELETE_LOGS = statement(names, "delete_logs", `
+    WITH records AS (
+      DELETE FROM ${names.logs} WHERE task_id = $1 RETURNING id
+    )
+    DELETE FROM ${names.logItems} WHERE log_id IN (SELECT id FROM records)`);
+
+
+  // The same wrapped definition filter as the claim (claim.ts): the minimum of a priority
+  // level is then its first matching entry of tasks_claim_idx, whatever the statistics say.
+  // The index leads with priority (0005_flow_control.sql): one such walk per level in use,
+  // the levels found by a skip over the index (`levels`, one probe per level; a single
+  // level, 0, when no trigger sets a priority), the earliest of their first matches.
+  const NEXT_DUE = statement(names, "next_due", `
+    WITH RECURSIVE levels(p) AS (
+      (SELECT priority FROM ${tasks} WHERE due_at IS NOT NULL ORDER BY priority DESC LIMIT 1)
+      UNION ALL
+      SELECT (SELECT priority FROM ${tasks} WHERE due_at IS NOT NULL AND priority < levels.p ORDER BY priority DESC LIMIT 1)
+      FROM levels WHERE levels.p IS NOT NULL
+    )
+    SELECT min((
+      SELECT due_at FROM ${tasks}
+      WHERE due_at IS NOT NULL AND priority = levels.p
+        -- A settled row is not due, as in the claim (none should carry a due time: migration 0004).
+        AND COALESCE(definition_id = ANY($1::text[]) AND ${owesWork()}, false)
+      ORDER BY due_at LIMIT 1
+    )) AS due_at
+    FROM levels WHERE levels.p IS NOT NULL`);
+
+  // The planner's own row estimate for the whole table: the density of the last ANALYZE
+  // or VACUUM (reltuples / relpages) times the table's current size in pages. NULL when
+  // the table was never analyzed (relpages = 0): then the count is exact.
+  const ESTIMATE = statement(names, "count_estimate", `
+    SELECT CASE WHEN c.relpages > 0 AND c.reltuples >= 0
+                THEN round(c.reltuples / c.relpages * (pg_relation_size(c.oid) / current_setting('block_size')::float8))
+           END AS estimate
+    FROM pg_class c WHERE c.oid = to_regclass($1)`);
+  const RELTUPLES = statement(names, "reltuples", `SELECT reltuples FROM pg_class WHERE oid = to_regclass($1)`);
+
+  return { INSERT, DELETE, DELETE_LOGS, NEXT_DUE, ESTIMATE, RELTUPLES };
+}
+
+/**
+ * The read of one task (`get`) or of several (`get_many`) by id, reading the heavy columns
+ * in `heavy` (as JSON text with `asText`): one named statement per projection.
+ */
+export function taskGetStatement(names: SqlNames, kind: "get" | "get_many", heavy: ReadonlySet<HeavyTaskField>, asText: boolean): Statement {
+  const where = kind === "get" ? "id = $1" : "id = ANY($1::text[])";
+  // The unprojected statements keep their historical names ("get", "get_many").
+  const name = heavy.size === 4 && !asText ? kind : `${kind}_${projectionKey(heavy)}${asText ? "_text" : ""}`;
+  return statement(names, name, `SELECT ${taskColumnsFor(heavy, asText)} FROM ${names.tasks} WHERE ${where}`);
 }

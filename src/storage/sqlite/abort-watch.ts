@@ -19,6 +19,9 @@ const SELECT_ABORTED = `
   SELECT t.id FROM json_each(?) AS h CROSS JOIN stint_tasks AS t ON t.id = h.value ->> 0
   WHERE t.status = 'aborted' AND t.lease_token <> h.value ->> 1`;
 
+/** The statement of the abort watch (snapshot: tests/storage/sqlite/statements.test.ts). */
+export const ABORT_WATCH_STATEMENTS = { SELECT_ABORTED };
+
 export function watchAborts(db: Db, options: AbortWatchOptions, intervalMs = ABORT_WATCH_MS): AbortWatch {
   let timer: NodeJS.Timeout | undefined;
   let version = 0;

@@ -7,11 +7,12 @@ import { existsSync } from "node:fs";
 import { Errors } from "../../domain/errors.js";
 import type { AbortWatchOptions, StorageAdapter } from "../port/storage.js";
 import type { StorageCapabilities } from "../port/types.js";
-import { taskClaim, taskHooksDone, taskNextDueAt, taskReleaseLeases, taskRenewLeases } from "./claims.js";
+import { taskClaim, taskHooksDone, taskNextDueAt, taskReleaseLeases, taskRenewLeases } from "./claim.js";
 import { watchAborts } from "./abort-watch.js";
 import { startCheckpointer } from "./checkpointer.js";
 import { openDb, usesWal } from "./connection.js";
-import { translateError } from "./errors.js";
+import type { SqliteStorageOptions } from "./options.js";
+import { toStintError } from "./errors.js";
 import { taskAbort, taskFinishMany, taskUpdate } from "./finish.js";
 import { logAppend, logList } from "./logs.js";
 import { migrate, storedVersion } from "./migrate.js";
@@ -19,40 +20,8 @@ import { assertCreatable, assertStintFile } from "./store-file.js";
 import { taskCreateOrGet, taskFindByIdempotencyKey } from "./create-or-get.js";
 import { taskCreateMany, taskDelete, taskGet, taskGetMany, taskList } from "./tasks.js";
 
-/** Options of {@link createSqliteStorage}. */
-export interface SqliteStorageOptions {
-  /**
-   * Database file, created with its directory when missing; ":memory:" for a private one.
-   * A file that is there must be a Stint store, an empty file or an empty database:
-   * anything else (another application's database, not a database, a directory) fails
-   * with STORE_NOT_FOUND and is left as it was.
-   */
-  filename: string;
-  /**
-   * Refuse to create a missing file (and its directory): opening fails with
-   * STORE_NOT_FOUND. For callers that only read or change existing tasks, where a new
-   * empty store would hide a mistyped path.
-   * @defaultValue false
-   */
-  fileMustExist?: boolean;
-  /**
-   * How long a write waits for another process's write lock before failing with
-   * STORAGE_UNAVAILABLE.
-   * @defaultValue 5000
-   */
-  busyTimeoutMs?: number;
-  /**
-   * How long a task list may hold the thread before it yields to other work and reads on
-   * (SQLite calls are synchronous; tasks.ts `taskList`).
-   * @defaultValue 20
-   */
-  readSliceMs?: number;
-}
-
 const CAPABILITIES: StorageCapabilities = Object.freeze({
   supportsNotify: false,
-  supportsSkipLocked: false,
-  multiProcess: true,
   // Handoff needs a signal to the idle worker in another process; in one process a
   // trigger already wakes the worker at once (WorkerSignals).
   supportsHandoff: false,
@@ -73,7 +42,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
     // SQLite already refused the open; existsSync only tells a missing file (or directory)
     // from one that exists but cannot be opened (permissions, not a database).
     if (options.fileMustExist && !existsSync(options.filename)) throw Errors.storeNotFound(options.filename, error);
-    throw translateError(error);
+    throw toStintError(error);
   }
   const checkpointer = usesWal(options.filename) ? startCheckpointer(options.filename) : undefined;
 
@@ -83,7 +52,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
       try {
         return fn(...args);
       } catch (error) {
-        throw translateError(error);
+        throw toStintError(error);
       }
     };
   }
@@ -111,7 +80,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
       try {
         return await taskList(db, params, options.readSliceMs);
       } catch (error) {
-        throw translateError(error);
+        throw toStintError(error);
       }
     },
     taskDelete: op((params) => taskDelete(db, params)),

@@ -10,7 +10,8 @@ interface SqliteErrorLike {
   message?: unknown;
 }
 
-export function translateError(error: unknown): unknown {
+/** A native error as the Stint error callers see (the same name in both adapters' errors.ts); anything else unchanged. */
+export function toStintError(error: unknown): unknown {
   if (error instanceof StintError) return error;
   const code = typeof (error as SqliteErrorLike)?.code === "string" ? ((error as SqliteErrorLike).code as string) : "";
   if (code === "SQLITE_FULL") return Errors.storageFull(error);

@@ -75,6 +75,9 @@ const ABORT = `
 
 const SELECT_TASK = `SELECT * FROM stint_tasks WHERE id = ?`;
 
+/** The statements of finishes, updates and aborts (snapshot: tests/storage/sqlite/statements.test.ts). */
+export const FINISH_STATEMENTS = { FINISH, SELECT_TASKS, SELECT_CHANGED, UPDATE, ABORT, SELECT_TASK };
+
 export function taskFinishMany(db: Db, { finishes }: TaskFinishManyParams): TaskFinishResult[] {
   if (finishes.length === 0) return [];
   return db.write(() => {

@@ -1,3 +1,3 @@
 /** The SQLite storage adapter (`stint/sqlite`). */
 export { createSqliteStorage } from "./adapter.js";
-export type { SqliteStorageOptions } from "./adapter.js";
+export type { SqliteStorageOptions } from "./options.js";

@@ -71,6 +71,9 @@ function itemConditions(filters: readonly Filter<LogItemField>[] = []): { sql: s
 // A fenced append (LogAppendParams.leaseToken) goes in only while its iteration holds the task.
 const HOLDS = `SELECT 1 FROM stint_tasks WHERE id = ? AND lease_token = ? AND status = 'running'`;
 
+/** The statements of log appends and item reads (snapshot: tests/storage/sqlite/statements.test.ts). */
+export const LOG_STATEMENTS = { ENSURE_LOGS, INSERT_NEW_ITEMS, INSERT_ITEMS, SELECT_ITEMS, HOLDS };
+
 export function logAppend(db: Db, params: LogAppendParams): void {
   db.write(() => {
     if (params.leaseToken !== undefined && params.items.length > 0 && !db.stmt(HOLDS, "pluck").get(params.taskId, params.leaseToken)) return;

@@ -7,7 +7,7 @@
 import { statSync } from "node:fs";
 import Database from "better-sqlite3";
 import { ErrorCode, Errors, isStintError, StintError } from "../../domain/errors.js";
-import { translateError } from "./errors.js";
+import { toStintError } from "./errors.js";
 
 /** A path that holds something other than a Stint store; `reason` says what. */
 export function notAStore(filename: string, reason: string, cause?: unknown): StintError {
@@ -31,7 +31,7 @@ export function assertCreatable(filename: string, busyTimeoutMs: number): void {
   } catch (error) {
     if (isStintError(error)) throw error;
     if ((error as { code?: string }).code === "ENOENT") return; // created by the open
-    throw translateError(error);
+    throw toStintError(error);
   }
   if (size === 0) return; // SQLite takes an empty file as a new database
   const tables = probeTables(filename, busyTimeoutMs);
@@ -64,7 +64,7 @@ function probeTables(filename: string, busyTimeoutMs: number): string[] {
   } catch (error) {
     const code = (error as { code?: string }).code ?? "";
     if (code.startsWith("SQLITE_NOTADB") || code.startsWith("SQLITE_CORRUPT")) throw notAStore(filename, NOT_A_DATABASE, error);
-    throw translateError(error);
+    throw toStintError(error);
   } finally {
     probe?.close();
   }

@@ -15,7 +15,7 @@ import {
 import { jsonList, type Db } from "./connection.js";
 import { isUniqueViolation } from "./errors.js";
 import { buildListQuery, encodeCursor, listColumns, UNFILTERED, type ListQuery, type ListSource } from "./list-sql.js";
-import { col, rowToTask, taskColumnsFor, taskRowBytes, taskValuesBytes, toJson, valuesToTask, type TaskRow, type TaskValues } from "./row.js";
+import { col, rowToTask, TASK_COLUMNS, taskColumnsFor, taskRowBytes, taskValuesBytes, toJson, valuesToTask, type TaskRow, type TaskValues } from "./row.js";
 
 const INSERT_TASK = `
   INSERT INTO stint_tasks (
@@ -65,6 +65,15 @@ const selectTask = (columns: string) => `SELECT ${columns} FROM stint_tasks WHER
 const selectTasks = (columns: string) => `SELECT ${columns} FROM stint_tasks WHERE id IN (SELECT value FROM json_each(?))`;
 const DELETE_TASK = `DELETE FROM stint_tasks WHERE id = ?`;
 const COUNT_ALL_TASKS = `SELECT n AS count FROM stint_task_count WHERE id = 1`;
+
+/** The statements of task rows outside the claim/finish cycle (snapshot: tests/storage/sqlite/statements.test.ts; reads as of the whole row). */
+export const TASK_STATEMENTS = {
+  INSERT_TASK,
+  SELECT_TASK: selectTask(TASK_COLUMNS),
+  SELECT_TASKS: selectTasks(TASK_COLUMNS),
+  DELETE_TASK,
+  COUNT_ALL_TASKS,
+};
 
 export const TASK_LIST_SOURCE: ListSource<TaskListField> = {
   columns: listColumns(TASK_LIST_FIELDS),

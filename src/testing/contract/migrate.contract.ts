@@ -31,7 +31,7 @@ export function migrateContract(suite: ContractSuite): void {
     it("answers a ping and names itself", async () => {
       await store.adapter.ping();
       assert.equal(store.adapter.name, suite.name);
-      for (const flag of ["supportsNotify", "supportsSkipLocked", "multiProcess", "supportsHandoff"] as const) {
+      for (const flag of ["supportsNotify", "supportsHandoff"] as const) {
         assert.equal(typeof store.adapter.capabilities[flag], "boolean");
       }
     });

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { dropSchema, isPostgresReachable, POSTGRES_TEST_URL, withAdminClient as admin } from "../../helpers/stores.js";
 import { createPostgresStorage } from "../../../src/storage/postgres/index.js";
-import { createDb, statement } from "../../../src/storage/postgres/db.js";
+import { createDb, statement } from "../../../src/storage/postgres/connection.js";
 import { sqlNames } from "../../../src/storage/postgres/names.js";
 import { resolveOptions } from "../../../src/storage/postgres/options.js";
 import { taskOps } from "../../../src/storage/postgres/tasks.js";

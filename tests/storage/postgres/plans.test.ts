@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { dropSchema, isPostgresReachable, POSTGRES_TEST_URL } from "../../helpers/stores.js";
-import { createDb, type Db, type Sql } from "../../../src/storage/postgres/db.js";
+import { createDb, type Db, type Sql } from "../../../src/storage/postgres/connection.js";
 import { resolveOptions } from "../../../src/storage/postgres/options.js";
 import { claimOps } from "../../../src/storage/postgres/claim.js";
 import { finishOps } from "../../../src/storage/postgres/finish.js";

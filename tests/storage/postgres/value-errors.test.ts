@@ -9,7 +9,7 @@ import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
 import { isPostgresReachable, postgresStore, withAdminClient, type TestStore } from "../../helpers/stores.js";
 import { isStintError } from "../../../src/domain/errors.js";
-import { mapPgError } from "../../../src/storage/postgres/errors.js";
+import { toStintError } from "../../../src/storage/postgres/errors.js";
 import type { TaskCreateParams } from "../../../src/storage/port/index.js";
 
 const reachable = await isPostgresReachable();
@@ -74,14 +74,14 @@ describe("postgres value errors", { skip: !reachable && "PostgreSQL not reachabl
     const raw = cases.map((error) => printed(error) + String((error as { detail?: string }).detail) + String((error as { where?: string }).where));
     assert.ok(raw.filter((text) => text.includes(SECRET)).length >= 3, "the raw errors do quote the data (the test can fail)");
     for (const error of cases) {
-      const mapped = mapPgError(error);
+      const mapped = toStintError(error);
       const text = printed(mapped);
       assert.doesNotMatch(text, new RegExp(SECRET), text);
       for (const field of ["detail", "where", "hint", "internalQuery"]) assert.equal((mapped as unknown as Record<string, unknown>)[field], undefined, field);
       assert.equal(typeof (mapped as { code?: unknown }).code, "string", "the code stays (retries and callers read it)");
     }
-    assert.ok(isStintError(mapPgError(cases[0]), "STORAGE_VALUE_REFUSED"));
-    assert.equal((mapPgError(cases[3]) as { code?: string }).code, "23505");
-    assert.match(mapPgError(cases[3]).message, /duplicate key value violates unique constraint/);
+    assert.ok(isStintError(toStintError(cases[0]), "STORAGE_VALUE_REFUSED"));
+    assert.equal((toStintError(cases[3]) as { code?: string }).code, "23505");
+    assert.match(toStintError(cases[3]).message, /duplicate key value violates unique constraint/);
   });
 });

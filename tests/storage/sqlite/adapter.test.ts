@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import { isStintError } from "../../../src/domain/errors.js";
 import { createSqliteStorage } from "../../../src/storage/sqlite/index.js";
-import { translateError } from "../../../src/storage/sqlite/errors.js";
+import { toStintError } from "../../../src/storage/sqlite/errors.js";
 import { migrations } from "../../../src/storage/sqlite/migrations.generated.js";
 import { createTask } from "../../../src/testing/contract/fixtures.js";
 
@@ -68,7 +68,7 @@ describe("SQLite adapter", () => {
 
   it("declares polling-only, multi-process capabilities", () => {
     const adapter = createSqliteStorage({ filename: ":memory:" });
-    assert.deepEqual({ ...adapter.capabilities }, { supportsNotify: false, supportsSkipLocked: false, multiProcess: true, supportsHandoff: false });
+    assert.deepEqual({ ...adapter.capabilities }, { supportsNotify: false, supportsHandoff: false });
     void adapter.close();
   });
 
@@ -112,7 +112,7 @@ describe("SQLite adapter", () => {
     }
     db.close();
     assert.equal((native as { code?: string }).code, "SQLITE_FULL");
-    const translated = translateError(native);
+    const translated = toStintError(native);
     assert.ok(isStintError(translated, "STORAGE_FULL"));
     assert.equal((translated as Error).cause, native);
   });

@@ -106,6 +106,9 @@ const NEXT_DUE = `
   )) AS dueAt
   FROM levels WHERE levels.p IS NOT NULL`;
 
+/** The statements of claims and leases (snapshot: tests/storage/sqlite/statements.test.ts). */
+export const CLAIM_STATEMENTS = { SELECT_DUE, CLAIM, SELECT_IN_ORDER, RENEW, STATUSES, RELEASE, HOOKS_DONE, NEXT_DUE };
+
 export function taskClaim(db: Db, params: TaskClaimParams): ClaimedTask[] {
   if (params.limit <= 0 || params.definitionIds.length === 0) return [];
   const expiresAt = params.now + params.leaseMs;

@@ -1,12 +1,12 @@
 /**
  * The connection pool and the two ways the adapter talks to it: single statements
- * (`query`) and transactions. Every native error leaves through `mapPgError`, and no
+ * (`query`) and transactions. Every native error leaves through `toStintError`, and no
  * `pg` 'error' event can go unhandled (an unhandled one would crash the process).
  */
 import { createHash } from "node:crypto";
 import pg from "pg";
 import { Errors } from "../../domain/errors.js";
-import { isUnavailable, mapPgError } from "./errors.js";
+import { isUnavailable, toStintError } from "./errors.js";
 import type { ResolvedPostgresOptions } from "./options.js";
 import { sqlNames, type SqlNames } from "./names.js";
 import { pgTypes } from "./types.js";
@@ -101,7 +101,7 @@ export function createDb(options: ResolvedPostgresOptions): Db {
   });
   // Idle connections dropped by the server (restart, pg_terminate_backend): the pool
   // discards them; the next query opens a fresh one.
-  pool.on("error", (error) => options.onError(mapPgError(error)));
+  pool.on("error", (error) => options.onError(toStintError(error)));
 
   let closed = false;
   let closing: Promise<void> | undefined;
@@ -127,7 +127,7 @@ export function createDb(options: ResolvedPostgresOptions): Db {
             await retryPause(attempt);
             continue;
           }
-          throw mapPgError(error);
+          throw toStintError(error);
         }
       }
     },
@@ -143,7 +143,7 @@ export function createDb(options: ResolvedPostgresOptions): Db {
     },
     close() {
       closed = true;
-      closing ??= pool.end().catch((error: Error) => options.onError(mapPgError(error)));
+      closing ??= pool.end().catch((error: Error) => options.onError(toStintError(error)));
       return closing;
     },
   };
@@ -155,7 +155,7 @@ export function createDb(options: ResolvedPostgresOptions): Db {
     try {
       client = await pool.connect();
     } catch (error) {
-      throw mapPgError(error);
+      throw toStintError(error);
     }
     // While checked out the pool's own listener is detached; keep one so a dropped
     // socket mid-transaction rejects the pending query instead of crashing.
@@ -183,7 +183,7 @@ export function createDb(options: ResolvedPostgresOptions): Db {
       } else {
         broken ??= error as Error;
       }
-      throw mapPgError(error);
+      throw toStintError(error);
     } finally {
       client.removeListener("error", onClientError);
       // A broken connection is destroyed, not returned to the pool.

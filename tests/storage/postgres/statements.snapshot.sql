@@ -1,0 +1,565 @@
+-- claim.ts CLAIM stint_claim_410e45166ac6e94b654816a1
+WITH due AS (
+      SELECT id, due_at FROM "stint".tasks
+      WHERE due_at <= $1
+        AND COALESCE(definition_id = ANY($2::text[]) AND (status NOT IN ('success', 'failed', 'aborted') OR hook_pending), false)
+      ORDER BY due_at, id
+      LIMIT $3
+      FOR UPDATE SKIP LOCKED
+    ), claimed AS (
+      UPDATE "stint".tasks t SET
+        iterations = CASE WHEN t.status IN ('success', 'failed', 'aborted') OR t.lease_owner IS NOT NULL
+                          THEN t.iterations ELSE t.iterations + 1 END,
+        attempt = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.attempt
+                       WHEN t.lease_owner IS NULL THEN 1 ELSE t.attempt + 1 END,
+        status = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.status ELSE 'running' END,
+        started_on = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.started_on
+                          ELSE COALESCE(t.started_on, $1) END,
+        execution_name = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.execution_name ELSE $4 END,
+        lease_owner = $4,
+        lease_token = t.lease_token + 1,
+        lease_expires_at = $5,
+        due_at = $5,
+        saved_on = $1
+      -- By primary key from the ids locked above, not `FROM due WHERE t.id = due.id`:
+      -- the planner (estimating LIMIT $3 as a tenth of the table) hash-joined that with a
+      -- sequential scan of every task, 26 of a 500-task claim's 49 ms at 20,000 rows and
+      -- growing with the table; this is an index scan whatever the estimate.
+      WHERE t.id = ANY(ARRAY(SELECT id FROM due))
+      RETURNING t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at
+    ), counted AS (
+      SELECT count(*)::int AS n FROM claimed
+    ), slot AS (
+      -- Read, not locked: a trigger skips a locked slot, so a claim locks it only to
+      -- change it (below), and an idle worker's repeated claims mostly do not.
+      SELECT * FROM "stint".worker_slots WHERE worker_id = $4
+    ), recovered AS (
+      -- Handed since the last claim, still ours and not due (a due one is in "claimed").
+      -- By primary key (as in "claimed"): joined to the slot, this was planned as a scan
+      -- of every running task with the handed ids as a filter.
+      SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.due_at AS claimed_due_at
+      FROM "stint".tasks t
+      WHERE t.id = ANY(ARRAY(SELECT h FROM slot, unnest(slot.handed) AS h))
+        AND t.lease_owner = $4 AND t.lease_token = 1 AND t.status = 'running' AND t.due_at > $1
+    ), offer AS (
+      -- Run slots left and a slot wanted ($7): offer them, unless the standing offer says
+      -- the same, has half its time left and lists nothing handed. Handed ids this
+      -- statement cannot see yet (their trigger committed after it began) stay listed for
+      -- the next claim; the others are returned above or settled.
+      INSERT INTO "stint".worker_slots AS s (worker_id, definition_ids, free, lease_ms, expires_at)
+      SELECT $4, $2::text[], $8::int - counted.n, $6, $7 FROM counted
+      WHERE $7::timestamptz IS NOT NULL AND counted.n < $3 AND counted.n < $8::int
+        AND NOT EXISTS (
+          SELECT 1 FROM slot
+          WHERE slot.free = $8::int - counted.n AND slot.definition_ids = $2::text[] AND slot.lease_ms = $6
+            AND slot.expires_at >= $1 + ($7::timestamptz - $1) / 2 AND slot.handed = '{}'
+        )
+      ON CONFLICT (worker_id) DO UPDATE SET
+        definition_ids = EXCLUDED.definition_ids, free = EXCLUDED.free,
+        lease_ms = EXCLUDED.lease_ms, expires_at = EXCLUDED.expires_at,
+        handed = ARRAY(SELECT h FROM unnest(s.handed) AS h WHERE NOT EXISTS (SELECT 1 FROM "stint".tasks t WHERE t.id = h))
+    ), purge AS (
+      -- Slots of workers that died: gone once any task handed to them was free again.
+      DELETE FROM "stint".worker_slots WHERE worker_id <> $4 AND expires_at + lease_ms * interval '1 millisecond' < $1
+    ), withdraw AS (
+      -- No run slot free, or no slot wanted: no trigger hands this worker more for now.
+      DELETE FROM "stint".worker_slots s USING counted
+      WHERE s.worker_id = $4 AND ($7::timestamptz IS NULL OR counted.n >= $3 OR counted.n >= $8::int)
+    )
+    SELECT false AS handed, claimed.*, due.due_at AS claimed_due_at FROM claimed JOIN due ON due.id = claimed.id
+    UNION ALL
+    SELECT true AS handed, recovered.* FROM recovered;
+
+-- claim.ts RENEW stint_renew_e89118c287452942d05d6efc
+WITH lease AS (
+      SELECT * FROM unnest($1::text[], $2::int[]) AS l(id, token)
+    ), mine AS (
+      -- `t.id = ANY($1)`: task rows by primary key whatever the statistics say. The owner
+      -- is tested here, so rows other workers hold (or nobody) are neither locked nor
+      -- waited for, but wrapped in COALESCE: with lease_owner mostly NULL when the table
+      -- was last analyzed, a bare `lease_owner = $3` was estimated at one row and the
+      -- planner compared that row with every lease (quadratic in the leases).
+      SELECT t.id FROM "stint".tasks t JOIN lease ON t.id = lease.id
+      WHERE t.id = ANY($1::text[]) AND t.lease_token = lease.token AND COALESCE(t.lease_owner = $3, false)
+      ORDER BY t.id
+      FOR NO KEY UPDATE OF t
+    ), renewed AS (
+      -- Never shortens a lease: a hook claim keeps the longer hookLeaseMs its finish gave it.
+      UPDATE "stint".tasks t SET lease_expires_at = GREATEST(t.lease_expires_at, $4), due_at = GREATEST(t.lease_expires_at, $4)
+      FROM mine WHERE t.id = mine.id
+      RETURNING t.id
+    )
+    SELECT id, true AS held, NULL AS status FROM renewed
+    UNION ALL
+    SELECT lease.id, false AS held, t.status
+    FROM lease LEFT JOIN (SELECT id, status FROM "stint".tasks WHERE id = ANY($1::text[])) t ON t.id = lease.id
+    WHERE lease.id NOT IN (SELECT id FROM renewed);
+
+-- claim.ts RELEASE stint_release_acf3890f8d01e0fe7773e6cd
+WITH mine AS (
+      SELECT t.id FROM "stint".tasks t
+      JOIN unnest($1::text[], $2::int[]) AS lease(id, token) ON t.id = lease.id AND t.lease_token = lease.token
+      WHERE t.id = ANY($1::text[])
+      ORDER BY t.id
+      FOR NO KEY UPDATE OF t
+    )
+    UPDATE "stint".tasks t SET lease_expires_at = $3, due_at = $3, lease_token = t.lease_token + 1
+    FROM mine WHERE t.id = mine.id AND (t.status NOT IN ('success', 'failed', 'aborted') OR t.hook_pending);
+
+-- claim.ts HOOKS_DONE stint_hooks_done_6b04740b9a875ca467489bdb
+WITH mine AS (
+      SELECT t.id FROM "stint".tasks t
+      JOIN unnest($1::text[], $2::int[]) AS lease(id, token) ON t.id = lease.id AND t.lease_token = lease.token
+      WHERE t.id = ANY($1::text[])
+      ORDER BY t.id
+      FOR NO KEY UPDATE OF t
+    )
+    UPDATE "stint".tasks t SET hook_pending = false, due_at = NULL, lease_owner = NULL, lease_expires_at = NULL
+    FROM mine WHERE t.id = mine.id AND t.hook_pending;
+
+-- finish.ts FINISH_ONE stint_finish_one_c8c6f8e8fa533fe83b9b6394
+WITH done AS (
+      UPDATE "stint".tasks t SET 
+        status = $3::text,
+        saved_on = $4::timestamptz,
+        input = CASE WHEN $5::bool THEN $6::jsonb ELSE t.input END,
+        output = CASE WHEN $7::bool THEN $8::jsonb ELSE t.output END,
+        progress = CASE WHEN $9::bool THEN $10::jsonb ELSE t.progress END,
+        iterations = CASE WHEN $17::bool THEN t.iterations + 1 ELSE COALESCE($11::int, t.iterations) END,
+        attempt = CASE WHEN $17::bool THEN 1 ELSE t.attempt END,
+        lease_token = CASE WHEN $18::bool THEN t.lease_token + 1 ELSE t.lease_token END,
+        run_at = COALESCE($12::timestamptz, t.run_at),
+        finished_on = COALESCE($13::timestamptz, t.finished_on),
+        hook_pending = $14::bool,
+        lease_owner = CASE WHEN $15::bool THEN t.lease_owner END,
+        lease_expires_at = CASE WHEN t.lease_expires_at >= $19::timestamptz THEN t.lease_expires_at WHEN $15::bool THEN $16::timestamptz END,
+        due_at = CASE WHEN t.lease_expires_at >= $19::timestamptz THEN t.due_at ELSE $16::timestamptz END
+      WHERE t.id = $1::text AND t.lease_token = $2::int AND t.status = 'running'
+      RETURNING t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.created_by AS record_created_by
+    ), record AS (
+      INSERT INTO "stint".task_logs (id, task_id, iteration, execution_name, created_on, created_by)
+      SELECT $20::text, done.id, $21::int, $22::text, $23::timestamptz, done.record_created_by
+      FROM done WHERE $20::text IS NOT NULL
+      ON CONFLICT (task_id, iteration) DO UPDATE SET iteration = EXCLUDED.iteration
+      RETURNING id
+    ), items AS (
+      INSERT INTO "stint".task_log_items (log_id, type, message, created_on, data, error, attempt)
+      SELECT record.id, i.type, i.message, i.created_on, i.data, i.error, i.attempt
+      FROM record, unnest($24::text[], $25::text[], $26::timestamptz[], $27::jsonb[], $28::jsonb[], $29::int[])
+           WITH ORDINALITY AS i(type, message, created_on, data, error, attempt, ord)
+      ORDER BY i.ord
+    )
+    SELECT done.id, done.name, done.definition_id, done.parent_id, done.execution_name, done.iterations, done.max_iterations, done.input, done.output, done.status, done.started_on, done.finished_on, done.event_response, done.created_on, done.saved_on, done.created_by, done.progress, done.run_at, done.attempt, done.lease_token, done.lease_expires_at FROM done;
+
+-- finish.ts FINISH stint_finish_9dea0fa80d04b4fc0600ddd9
+WITH f AS (
+      SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[], $5::bool[], $6::jsonb[], $7::bool[], $8::jsonb[], $9::bool[], $10::jsonb[], $11::int[], $12::timestamptz[], $13::timestamptz[], $14::bool[], $15::bool[], $16::timestamptz[], $17::bool[], $18::bool[], $19::timestamptz[])
+        AS f(f_id, f_token, f_status, f_now, f_set_input, f_input, f_set_output, f_output, f_set_progress, f_progress, f_iterations, f_run_at, f_finished_on, f_hook_pending, f_keep_owner, f_due_at, f_in_place, f_bump_token, f_keep_lease_from)
+    ), locked AS (
+      -- The batch drives (an index lookup per item): joined here, not in "done", where
+      -- a plan that thought the batch small re-ran the unnest once per row (quadratic).
+      -- `t.id = ANY($1)` (the ids): task rows by primary key whatever the statistics say.
+      SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, f.* FROM f JOIN "stint".tasks t ON t.id = f.f_id
+      WHERE t.id = ANY($1::text[])
+      ORDER BY t.id
+      FOR NO KEY UPDATE OF t
+    ), done AS (
+      UPDATE "stint".tasks t SET 
+        status = l.f_status,
+        saved_on = l.f_now,
+        input = CASE WHEN l.f_set_input THEN l.f_input ELSE t.input END,
+        output = CASE WHEN l.f_set_output THEN l.f_output ELSE t.output END,
+        progress = CASE WHEN l.f_set_progress THEN l.f_progress ELSE t.progress END,
+        iterations = CASE WHEN l.f_in_place THEN t.iterations + 1 ELSE COALESCE(l.f_iterations, t.iterations) END,
+        attempt = CASE WHEN l.f_in_place THEN 1 ELSE t.attempt END,
+        lease_token = CASE WHEN l.f_bump_token THEN t.lease_token + 1 ELSE t.lease_token END,
+        run_at = COALESCE(l.f_run_at, t.run_at),
+        finished_on = COALESCE(l.f_finished_on, t.finished_on),
+        hook_pending = l.f_hook_pending,
+        lease_owner = CASE WHEN l.f_keep_owner THEN t.lease_owner END,
+        lease_expires_at = CASE WHEN t.lease_expires_at >= l.f_keep_lease_from THEN t.lease_expires_at WHEN l.f_keep_owner THEN l.f_due_at END,
+        due_at = CASE WHEN t.lease_expires_at >= l.f_keep_lease_from THEN t.due_at ELSE l.f_due_at END
+      FROM locked l
+      WHERE t.id = l.id AND l.lease_token = l.f_token AND l.status = 'running'
+      RETURNING t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at
+    )
+    SELECT true AS applied, done.* FROM done
+    UNION ALL
+    SELECT false AS applied, l.id, l.name, l.definition_id, l.parent_id, l.execution_name, l.iterations, l.max_iterations, l.input, l.output, l.status, l.started_on, l.finished_on, l.event_response, l.created_on, l.saved_on, l.created_by, l.progress, l.run_at, l.attempt, l.lease_token, l.lease_expires_at FROM locked l
+    WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.id = l.id);
+
+-- finish.ts FINISH_LOGS stint_finish_logs_6d990e590ec9caa0ff8875da
+WITH f AS (
+      SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[], $5::bool[], $6::jsonb[], $7::bool[], $8::jsonb[], $9::bool[], $10::jsonb[], $11::int[], $12::timestamptz[], $13::timestamptz[], $14::bool[], $15::bool[], $16::timestamptz[], $17::bool[], $18::bool[], $19::timestamptz[])
+        AS f(f_id, f_token, f_status, f_now, f_set_input, f_input, f_set_output, f_output, f_set_progress, f_progress, f_iterations, f_run_at, f_finished_on, f_hook_pending, f_keep_owner, f_due_at, f_in_place, f_bump_token, f_keep_lease_from)
+    ), locked AS (
+      -- The batch drives (an index lookup per item): joined here, not in "done", where
+      -- a plan that thought the batch small re-ran the unnest once per row (quadratic).
+      -- `t.id = ANY($1)` (the ids): task rows by primary key whatever the statistics say.
+      SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, f.* FROM f JOIN "stint".tasks t ON t.id = f.f_id
+      WHERE t.id = ANY($1::text[])
+      ORDER BY t.id
+      FOR NO KEY UPDATE OF t
+    ), done AS (
+      UPDATE "stint".tasks t SET 
+        status = l.f_status,
+        saved_on = l.f_now,
+        input = CASE WHEN l.f_set_input THEN l.f_input ELSE t.input END,
+        output = CASE WHEN l.f_set_output THEN l.f_output ELSE t.output END,
+        progress = CASE WHEN l.f_set_progress THEN l.f_progress ELSE t.progress END,
+        iterations = CASE WHEN l.f_in_place THEN t.iterations + 1 ELSE COALESCE(l.f_iterations, t.iterations) END,
+        attempt = CASE WHEN l.f_in_place THEN 1 ELSE t.attempt END,
+        lease_token = CASE WHEN l.f_bump_token THEN t.lease_token + 1 ELSE t.lease_token END,
+        run_at = COALESCE(l.f_run_at, t.run_at),
+        finished_on = COALESCE(l.f_finished_on, t.finished_on),
+        hook_pending = l.f_hook_pending,
+        lease_owner = CASE WHEN l.f_keep_owner THEN t.lease_owner END,
+        lease_expires_at = CASE WHEN t.lease_expires_at >= l.f_keep_lease_from THEN t.lease_expires_at WHEN l.f_keep_owner THEN l.f_due_at END,
+        due_at = CASE WHEN t.lease_expires_at >= l.f_keep_lease_from THEN t.due_at ELSE l.f_due_at END
+      FROM locked l
+      WHERE t.id = l.id AND l.lease_token = l.f_token AND l.status = 'running'
+      RETURNING t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at
+    ), gate AS (
+      SELECT count(*) AS n FROM done
+    ), wanted AS (
+      SELECT * FROM unnest($20::text[], $21::text[], $22::int[], $23::text[], $24::timestamptz[], $32::bool[])
+               WITH ORDINALITY AS w(id, task_id, iteration, execution_name, created_on, own, ord)
+    ), record AS (
+      INSERT INTO "stint".task_logs (id, task_id, iteration, execution_name, created_on, created_by)
+      SELECT w.id, w.task_id, w.iteration, w.execution_name, w.created_on, t.created_by
+      FROM gate, wanted w JOIN locked t ON t.id = w.task_id
+      WHERE (w.own AND t.status <> 'aborted') OR w.task_id IN (SELECT id FROM done)
+      ORDER BY w.ord
+      ON CONFLICT (task_id, iteration) DO UPDATE SET iteration = EXCLUDED.iteration
+      RETURNING id, task_id, iteration
+    ), items AS (
+      INSERT INTO "stint".task_log_items (log_id, type, message, created_on, data, error, attempt)
+      SELECT record.id, i.type, i.message, i.created_on, i.data, i.error, i.attempt
+      FROM unnest($25::int[], $26::text[], $27::text[], $28::timestamptz[], $29::jsonb[], $30::jsonb[], $31::int[], $33::bool[])
+           WITH ORDINALITY AS i(wanted_ord, type, message, created_on, data, error, attempt, outcome, ord)
+      JOIN wanted w ON w.ord = i.wanted_ord
+      JOIN record ON record.task_id = w.task_id AND record.iteration = w.iteration
+      WHERE NOT i.outcome OR w.task_id IN (SELECT id FROM done)
+      ORDER BY i.ord
+    )
+    SELECT true AS applied, done.* FROM done
+    UNION ALL
+    SELECT false AS applied, l.id, l.name, l.definition_id, l.parent_id, l.execution_name, l.iterations, l.max_iterations, l.input, l.output, l.status, l.started_on, l.finished_on, l.event_response, l.created_on, l.saved_on, l.created_by, l.progress, l.run_at, l.attempt, l.lease_token, l.lease_expires_at FROM locked l
+    WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.id = l.id);
+
+-- finish.ts FINISH_ONE_SLIM stint_finish_one_slim_663e574929a3dbd5225b0992
+WITH done AS (
+      UPDATE "stint".tasks t SET 
+        status = $3::text,
+        saved_on = $4::timestamptz,
+        input = CASE WHEN $5::bool THEN $6::jsonb ELSE t.input END,
+        output = CASE WHEN $7::bool THEN $8::jsonb ELSE t.output END,
+        progress = CASE WHEN $9::bool THEN $10::jsonb ELSE t.progress END,
+        iterations = CASE WHEN $17::bool THEN t.iterations + 1 ELSE COALESCE($11::int, t.iterations) END,
+        attempt = CASE WHEN $17::bool THEN 1 ELSE t.attempt END,
+        lease_token = CASE WHEN $18::bool THEN t.lease_token + 1 ELSE t.lease_token END,
+        run_at = COALESCE($12::timestamptz, t.run_at),
+        finished_on = COALESCE($13::timestamptz, t.finished_on),
+        hook_pending = $14::bool,
+        lease_owner = CASE WHEN $15::bool THEN t.lease_owner END,
+        lease_expires_at = CASE WHEN t.lease_expires_at >= $19::timestamptz THEN t.lease_expires_at WHEN $15::bool THEN $16::timestamptz END,
+        due_at = CASE WHEN t.lease_expires_at >= $19::timestamptz THEN t.due_at ELSE $16::timestamptz END
+      WHERE t.id = $1::text AND t.lease_token = $2::int AND t.status = 'running'
+      RETURNING t.id, t.status, t.saved_on, t.input, t.output, t.progress, t.iterations, t.attempt, t.run_at, t.finished_on, t.lease_token, t.lease_expires_at, t.created_by AS record_created_by
+    ), record AS (
+      INSERT INTO "stint".task_logs (id, task_id, iteration, execution_name, created_on, created_by)
+      SELECT $20::text, done.id, $21::int, $22::text, $23::timestamptz, done.record_created_by
+      FROM done WHERE $20::text IS NOT NULL
+      ON CONFLICT (task_id, iteration) DO UPDATE SET iteration = EXCLUDED.iteration
+      RETURNING id
+    ), items AS (
+      INSERT INTO "stint".task_log_items (log_id, type, message, created_on, data, error, attempt)
+      SELECT record.id, i.type, i.message, i.created_on, i.data, i.error, i.attempt
+      FROM record, unnest($24::text[], $25::text[], $26::timestamptz[], $27::jsonb[], $28::jsonb[], $29::int[])
+           WITH ORDINALITY AS i(type, message, created_on, data, error, attempt, ord)
+      ORDER BY i.ord
+    )
+    SELECT done.id, done.status, done.saved_on, done.input, done.output, done.progress, done.iterations, done.attempt, done.run_at, done.finished_on, done.lease_token, done.lease_expires_at FROM done;
+
+-- finish.ts FINISH_SLIM stint_finish_slim_a8a189bf653a340e3d125cff
+WITH f AS (
+      SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[], $5::bool[], $6::jsonb[], $7::bool[], $8::jsonb[], $9::bool[], $10::jsonb[], $11::int[], $12::timestamptz[], $13::timestamptz[], $14::bool[], $15::bool[], $16::timestamptz[], $17::bool[], $18::bool[], $19::timestamptz[])
+        AS f(f_id, f_token, f_status, f_now, f_set_input, f_input, f_set_output, f_output, f_set_progress, f_progress, f_iterations, f_run_at, f_finished_on, f_hook_pending, f_keep_owner, f_due_at, f_in_place, f_bump_token, f_keep_lease_from)
+    ), locked AS (
+      -- The batch drives (an index lookup per item): joined here, not in "done", where
+      -- a plan that thought the batch small re-ran the unnest once per row (quadratic).
+      -- `t.id = ANY($1)` (the ids): task rows by primary key whatever the statistics say.
+      SELECT t.id, t.status, t.saved_on, t.input, t.output, t.progress, t.iterations, t.attempt, t.run_at, t.finished_on, t.lease_token, t.lease_expires_at, f.* FROM f JOIN "stint".tasks t ON t.id = f.f_id
+      WHERE t.id = ANY($1::text[])
+      ORDER BY t.id
+      FOR NO KEY UPDATE OF t
+    ), done AS (
+      UPDATE "stint".tasks t SET 
+        status = l.f_status,
+        saved_on = l.f_now,
+        input = CASE WHEN l.f_set_input THEN l.f_input ELSE t.input END,
+        output = CASE WHEN l.f_set_output THEN l.f_output ELSE t.output END,
+        progress = CASE WHEN l.f_set_progress THEN l.f_progress ELSE t.progress END,
+        iterations = CASE WHEN l.f_in_place THEN t.iterations + 1 ELSE COALESCE(l.f_iterations, t.iterations) END,
+        attempt = CASE WHEN l.f_in_place THEN 1 ELSE t.attempt END,
+        lease_token = CASE WHEN l.f_bump_token THEN t.lease_token + 1 ELSE t.lease_token END,
+        run_at = COALESCE(l.f_run_at, t.run_at),
+        finished_on = COALESCE(l.f_finished_on, t.finished_on),
+        hook_pending = l.f_hook_pending,
+        lease_owner = CASE WHEN l.f_keep_owner THEN t.lease_owner END,
+        lease_expires_at = CASE WHEN t.lease_expires_at >= l.f_keep_lease_from THEN t.lease_expires_at WHEN l.f_keep_owner THEN l.f_due_at END,
+        due_at = CASE WHEN t.lease_expires_at >= l.f_keep_lease_from THEN t.due_at ELSE l.f_due_at END
+      FROM locked l
+      WHERE t.id = l.id AND l.lease_token = l.f_token AND l.status = 'running'
+      RETURNING t.id, t.status, t.saved_on, t.input, t.output, t.progress, t.iterations, t.attempt, t.run_at, t.finished_on, t.lease_token, t.lease_expires_at
+    )
+    SELECT true AS applied, done.* FROM done
+    UNION ALL
+    SELECT false AS applied, l.id, l.status, l.saved_on, l.input, l.output, l.progress, l.iterations, l.attempt, l.run_at, l.finished_on, l.lease_token, l.lease_expires_at FROM locked l
+    WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.id = l.id);
+
+-- finish.ts FINISH_LOGS_SLIM stint_finish_logs_slim_a989b8ae26bc9908b5674937
+WITH f AS (
+      SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[], $5::bool[], $6::jsonb[], $7::bool[], $8::jsonb[], $9::bool[], $10::jsonb[], $11::int[], $12::timestamptz[], $13::timestamptz[], $14::bool[], $15::bool[], $16::timestamptz[], $17::bool[], $18::bool[], $19::timestamptz[])
+        AS f(f_id, f_token, f_status, f_now, f_set_input, f_input, f_set_output, f_output, f_set_progress, f_progress, f_iterations, f_run_at, f_finished_on, f_hook_pending, f_keep_owner, f_due_at, f_in_place, f_bump_token, f_keep_lease_from)
+    ), locked AS (
+      -- The batch drives (an index lookup per item): joined here, not in "done", where
+      -- a plan that thought the batch small re-ran the unnest once per row (quadratic).
+      -- `t.id = ANY($1)` (the ids): task rows by primary key whatever the statistics say.
+      SELECT t.id, t.status, t.saved_on, t.input, t.output, t.progress, t.iterations, t.attempt, t.run_at, t.finished_on, t.lease_token, t.lease_expires_at, t.created_by, f.* FROM f JOIN "stint".tasks t ON t.id = f.f_id
+      WHERE t.id = ANY($1::text[])
+      ORDER BY t.id
+      FOR NO KEY UPDATE OF t
+    ), done AS (
+      UPDATE "stint".tasks t SET 
+        status = l.f_status,
+        saved_on = l.f_now,
+        input = CASE WHEN l.f_set_input THEN l.f_input ELSE t.input END,
+        output = CASE WHEN l.f_set_output THEN l.f_output ELSE t.output END,
+        progress = CASE WHEN l.f_set_progress THEN l.f_progress ELSE t.progress END,
+        iterations = CASE WHEN l.f_in_place THEN t.iterations + 1 ELSE COALESCE(l.f_iterations, t.iterations) END,
+        attempt = CASE WHEN l.f_in_place THEN 1 ELSE t.attempt END,
+        lease_token = CASE WHEN l.f_bump_token THEN t.lease_token + 1 ELSE t.lease_token END,
+        run_at = COALESCE(l.f_run_at, t.run_at),
+        finished_on = COALESCE(l.f_finished_on, t.finished_on),
+        hook_pending = l.f_hook_pending,
+        lease_owner = CASE WHEN l.f_keep_owner THEN t.lease_owner END,
+        lease_expires_at = CASE WHEN t.lease_expires_at >= l.f_keep_lease_from THEN t.lease_expires_at WHEN l.f_keep_owner THEN l.f_due_at END,
+        due_at = CASE WHEN t.lease_expires_at >= l.f_keep_lease_from THEN t.due_at ELSE l.f_due_at END
+      FROM locked l
+      WHERE t.id = l.id AND l.lease_token = l.f_token AND l.status = 'running'
+      RETURNING t.id, t.status, t.saved_on, t.input, t.output, t.progress, t.iterations, t.attempt, t.run_at, t.finished_on, t.lease_token, t.lease_expires_at
+    ), gate AS (
+      SELECT count(*) AS n FROM done
+    ), wanted AS (
+      SELECT * FROM unnest($20::text[], $21::text[], $22::int[], $23::text[], $24::timestamptz[], $32::bool[])
+               WITH ORDINALITY AS w(id, task_id, iteration, execution_name, created_on, own, ord)
+    ), record AS (
+      INSERT INTO "stint".task_logs (id, task_id, iteration, execution_name, created_on, created_by)
+      SELECT w.id, w.task_id, w.iteration, w.execution_name, w.created_on, t.created_by
+      FROM gate, wanted w JOIN locked t ON t.id = w.task_id
+      WHERE (w.own AND t.status <> 'aborted') OR w.task_id IN (SELECT id FROM done)
+      ORDER BY w.ord
+      ON CONFLICT (task_id, iteration) DO UPDATE SET iteration = EXCLUDED.iteration
+      RETURNING id, task_id, iteration
+    ), items AS (
+      INSERT INTO "stint".task_log_items (log_id, type, message, created_on, data, error, attempt)
+      SELECT record.id, i.type, i.message, i.created_on, i.data, i.error, i.attempt
+      FROM unnest($25::int[], $26::text[], $27::text[], $28::timestamptz[], $29::jsonb[], $30::jsonb[], $31::int[], $33::bool[])
+           WITH ORDINALITY AS i(wanted_ord, type, message, created_on, data, error, attempt, outcome, ord)
+      JOIN wanted w ON w.ord = i.wanted_ord
+      JOIN record ON record.task_id = w.task_id AND record.iteration = w.iteration
+      WHERE NOT i.outcome OR w.task_id IN (SELECT id FROM done)
+      ORDER BY i.ord
+    )
+    SELECT true AS applied, done.* FROM done
+    UNION ALL
+    SELECT false AS applied, l.id, l.status, l.saved_on, l.input, l.output, l.progress, l.iterations, l.attempt, l.run_at, l.finished_on, l.lease_token, l.lease_expires_at FROM locked l
+    WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.id = l.id);
+
+-- finish.ts UPDATE stint_update_7c237f67179f40ba309a1498
+UPDATE "stint".tasks SET
+      input    = CASE WHEN $4 THEN $5::jsonb ELSE input END,
+      output   = CASE WHEN $6 THEN $7::jsonb ELSE output END,
+      progress = CASE WHEN $8 THEN $9::jsonb ELSE progress END,
+      saved_on = $3
+    WHERE id = $1 AND lease_token = $2 AND status = 'running'
+    RETURNING id;
+
+-- finish.ts ABORT (unnamed)
+UPDATE "stint".tasks SET
+      status = 'aborted',
+      finished_on = $2,
+      saved_on = $2,
+      lease_token = lease_token + 1,
+      lease_owner = CASE WHEN $4 THEN $3 END,
+      hook_pending = $4,
+      lease_expires_at = $5,
+      due_at = $5
+    WHERE id = $1 AND status IN ('pending', 'running')
+    RETURNING id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at;
+
+-- finish.ts GET (unnamed)
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at FROM "stint".tasks WHERE id = $1;
+
+-- finish.ts GET_MANY (unnamed)
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at FROM "stint".tasks WHERE id = ANY($1::text[]);
+
+-- handoff.ts CREATE_ONE stint_create_one_4bbfcd43140a199ab655c288
+WITH slot AS (
+      UPDATE "stint".worker_slots s SET free = s.free - 1, handed = s.handed || $1::text
+      WHERE s.worker_id = (
+        SELECT worker_id FROM "stint".worker_slots
+        WHERE free > 0 AND expires_at > $8::timestamptz AND $3::text = ANY(definition_ids)
+        LIMIT 1
+        FOR UPDATE SKIP LOCKED
+      )
+      RETURNING s.worker_id, GREATEST($8::timestamptz, s.expires_at) + s.lease_ms * interval '1 millisecond' AS lease_expires_at
+    ), ins AS (
+      INSERT INTO "stint".tasks (id, name, definition_id, parent_id, input, max_iterations, run_at,
+                            created_on, saved_on, created_by, event_response, due_at,
+                            status, iterations, attempt, started_on, execution_name,
+                            lease_owner, lease_token, lease_expires_at)
+      SELECT $1::text, $2::text, $3::text, $4::text, $5::jsonb, $6::int, $7::timestamptz,
+             $8::timestamptz, $8::timestamptz, $9::jsonb, $10::jsonb, COALESCE(slot.lease_expires_at, $7::timestamptz),
+             CASE WHEN slot.worker_id IS NULL THEN 'pending' ELSE 'running' END,
+             (slot.worker_id IS NOT NULL)::int,
+             (slot.worker_id IS NOT NULL)::int,
+             CASE WHEN slot.worker_id IS NULL THEN NULL ELSE $8::timestamptz END,
+             COALESCE(slot.worker_id, ''),
+             slot.worker_id,
+             (slot.worker_id IS NOT NULL)::int,
+             slot.lease_expires_at
+      FROM (SELECT 1) AS one LEFT JOIN slot ON true
+      RETURNING id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, lease_owner
+    ), handed AS (
+      SELECT CASE WHEN ins.lease_owner IS NOT NULL
+                  THEN jsonb_build_object('type', 'task-handed', 'workerId', ins.lease_owner, 'row', to_jsonb(ins) - 'lease_owner')::text
+             END AS payload
+      FROM ins
+    )
+    -- Not handed: the usual wake-up. Handed: the claim, or its id when too big for NOTIFY.
+    SELECT ins.*, pg_notify('stint_stint', CASE
+             WHEN handed.payload IS NULL THEN $11::text
+             WHEN octet_length(handed.payload) <= 7900 THEN handed.payload
+             ELSE jsonb_build_object('type', 'task-handed', 'workerId', ins.lease_owner, 'id', ins.id)::text
+           END) IS NULL AS notified
+    FROM ins, handed;
+
+-- handoff.ts READ_HANDED stint_read_handed_1759651b7a67fc354d85eb36
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at FROM "stint".tasks
+    WHERE id = ANY($1::text[]) AND lease_owner = $2 AND lease_token = 1 AND status = 'running';
+
+-- handoff.ts WITHDRAW stint_withdraw_slot_1006bfe745ead5a06631e654
+DELETE FROM "stint".worker_slots WHERE worker_id = $1 RETURNING handed;
+
+-- handoff.ts CLOSE stint_close_slot_17cefbad1dae9843ad44f522
+UPDATE "stint".worker_slots SET free = 0 WHERE worker_id = $1;
+
+-- tasks.ts INSERT stint_create_ae0cedae63a898b29cb9ce08
+WITH ins AS (
+      INSERT INTO "stint".tasks (id, name, definition_id, parent_id, input, max_iterations, run_at, due_at,
+                          created_on, saved_on, created_by, event_response)
+    SELECT id, name, definition_id, parent_id, input, max_iterations, run_at, run_at,
+           created_on, created_on, created_by, event_response
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[],
+                $7::timestamptz[], $8::timestamptz[], $9::jsonb[], $10::jsonb[])
+         AS n(id, name, definition_id, parent_id, input, max_iterations, run_at, created_on, created_by, event_response)
+      RETURNING id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at
+    )
+    SELECT ins.*, (SELECT pg_notify('stint_stint', $11)) IS NULL AS notified FROM ins;
+
+-- tasks.ts DELETE stint_delete_c4ed277b6e32eb845df05985
+DELETE FROM "stint".tasks WHERE id = $1 RETURNING id;
+
+-- tasks.ts DELETE_LOGS stint_delete_logs_e4d72960b8eef93b859cf292
+WITH records AS (
+      DELETE FROM "stint".task_logs WHERE task_id = $1 RETURNING id
+    )
+    DELETE FROM "stint".task_log_items WHERE log_id IN (SELECT id FROM records);
+
+-- tasks.ts NEXT_DUE stint_next_due_350d38067c7a51125035fae9
+SELECT min(due_at) AS due_at FROM "stint".tasks
+    WHERE due_at IS NOT NULL
+      -- A settled row is not due, as in the claim (none should carry a due time: migration 0004).
+      AND COALESCE(definition_id = ANY($1::text[]) AND (status NOT IN ('success', 'failed', 'aborted') OR hook_pending), false);
+
+-- tasks.ts ESTIMATE stint_count_estimate_ebd4ea68c48fedb69751db9d
+SELECT CASE WHEN c.relpages > 0 AND c.reltuples >= 0
+                THEN round(c.reltuples / c.relpages * (pg_relation_size(c.oid) / current_setting('block_size')::float8))
+           END AS estimate
+    FROM pg_class c WHERE c.oid = to_regclass($1);
+
+-- tasks.ts RELTUPLES stint_reltuples_daf141ff3e35b9fe01876eab
+SELECT reltuples FROM pg_class WHERE oid = to_regclass($1);
+
+-- tasks.ts GET stint_get_c2e2650f869389a33475e0b2
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at FROM "stint".tasks WHERE id = $1;
+
+-- tasks.ts GET_MANY stint_get_many_851cfcacd0cb7a6f5fe1f721
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at FROM "stint".tasks WHERE id = ANY($1::text[]);
+
+-- tasks.ts GET_LIGHT stint_get_p0_742145f9c8c260b08add5031
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, NULL AS input, NULL AS output, status, started_on, finished_on, NULL AS event_response, created_on, saved_on, created_by, NULL AS progress, run_at, attempt, lease_token, lease_expires_at FROM "stint".tasks WHERE id = $1;
+
+-- tasks.ts GET_MANY_LIGHT stint_get_many_p0_4d55923dbeec42f76a591250
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, NULL AS input, NULL AS output, status, started_on, finished_on, NULL AS event_response, created_on, saved_on, created_by, NULL AS progress, run_at, attempt, lease_token, lease_expires_at FROM "stint".tasks WHERE id = ANY($1::text[]);
+
+-- tasks.ts GET_CHARGED stint_get_p15_text_caca151189916ae9a04c6e23
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input::text AS input, output::text AS output, status, started_on, finished_on, event_response::text AS event_response, created_on, saved_on, created_by, progress::text AS progress, run_at, attempt, lease_token, lease_expires_at FROM "stint".tasks WHERE id = $1;
+
+-- logs.ts APPEND stint_log_append_38fc1f32799d45b36bef47f8
+WITH owner AS (
+      SELECT t.id, t.created_by FROM "stint".tasks t
+      WHERE t.id = ANY($2::text[])
+      ORDER BY t.id
+      FOR KEY SHARE OF t
+    ), wanted AS (
+      SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[])
+               WITH ORDINALITY AS w(id, task_id, iteration, execution_name, created_on, ord)
+    ), record AS (
+      INSERT INTO "stint".task_logs (id, task_id, iteration, execution_name, created_on, created_by)
+      SELECT w.id, w.task_id, w.iteration, w.execution_name, w.created_on, t.created_by
+      FROM wanted w JOIN owner t ON t.id = w.task_id
+      ORDER BY w.ord
+      ON CONFLICT (task_id, iteration) DO UPDATE SET iteration = EXCLUDED.iteration
+      RETURNING id, task_id, iteration
+    ), items AS (
+      INSERT INTO "stint".task_log_items (log_id, type, message, created_on, data, error, attempt)
+      SELECT record.id, i.type, i.message, i.created_on, i.data, i.error, i.attempt
+      FROM unnest($6::int[], $7::text[], $8::text[], $9::timestamptz[], $10::jsonb[], $11::jsonb[], $12::int[])
+           WITH ORDINALITY AS i(wanted_ord, type, message, created_on, data, error, attempt, ord)
+      JOIN wanted w ON w.ord = i.wanted_ord
+      JOIN record ON record.task_id = w.task_id AND record.iteration = w.iteration
+      ORDER BY i.ord
+    ) SELECT 1;
+
+-- logs.ts APPEND_FENCED stint_log_append_fenced_2b2fa7bbb04583bb2c1427b2
+WITH owner AS (
+      SELECT t.id, t.created_by, t.lease_token, t.status FROM "stint".tasks t
+      WHERE t.id = ANY($2::text[])
+      ORDER BY t.id
+      FOR KEY SHARE OF t
+    ), wanted AS (
+      SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[])
+               WITH ORDINALITY AS w(id, task_id, iteration, execution_name, created_on, ord)
+    ), record AS (
+      INSERT INTO "stint".task_logs (id, task_id, iteration, execution_name, created_on, created_by)
+      SELECT w.id, w.task_id, w.iteration, w.execution_name, w.created_on, t.created_by
+      FROM wanted w JOIN owner t ON t.id = w.task_id
+      WHERE t.lease_token = $13::int AND t.status = 'running'
+      ORDER BY w.ord
+      ON CONFLICT (task_id, iteration) DO UPDATE SET iteration = EXCLUDED.iteration
+      RETURNING id, task_id, iteration
+    ), items AS (
+      INSERT INTO "stint".task_log_items (log_id, type, message, created_on, data, error, attempt)
+      SELECT record.id, i.type, i.message, i.created_on, i.data, i.error, i.attempt
+      FROM unnest($6::int[], $7::text[], $8::text[], $9::timestamptz[], $10::jsonb[], $11::jsonb[], $12::int[])
+           WITH ORDINALITY AS i(wanted_ord, type, message, created_on, data, error, attempt, ord)
+      JOIN wanted w ON w.ord = i.wanted_ord
+      JOIN record ON record.task_id = w.task_id AND record.iteration = w.iteration
+      ORDER BY i.ord
+    ) SELECT 1;
+
+-- notify.ts NOTIFY (unnamed)
+SELECT pg_notify('stint_stint', $1);
