@@ -15,6 +15,7 @@ import { candidateWindow, fullGroups, pickWithinLimits, type LimitCandidate } fr
 import { statement, type Db } from "./connection.js";
 import { rowToClaim, taskColumns, ts, type TaskRow } from "./row.js";
 import { textArray } from "./arrays.js";
+import type { SqlNames } from "./names.js";
 import { claimSet, owesWork } from "./claim.js";
 
 export interface LimitedClaimOps {
@@ -22,39 +23,7 @@ export interface LimitedClaimOps {
 }
 
 export function limitedClaimOps(db: Db): LimitedClaimOps {
-  const { tasks } = db.names;
-
-  // One key per (schema, definition): two Stint schemas on one server never share a lock.
-  // The sorted subquery makes the locks be taken in key order.
-  const LOCK = statement(db.names, "limit_lock", `
-    SELECT count(pg_advisory_xact_lock(k)) AS locked
-    FROM (SELECT DISTINCT hashtextextended($1 || '/' || d, 0) AS k FROM unnest($2::text[]) AS d ORDER BY k) AS keys`);
-
-  // Running tasks only, through tasks_status_idx: bounded by what the workers run and what
-  // waits between iterations, not by the queue. '' and NULL are one group.
-  const RUNNING = statement(db.names, "limit_running", `
-    SELECT definition_id AS "definitionId", COALESCE(concurrency_key, '') AS "concurrencyKey", count(*)::int AS running
-    FROM ${tasks}
-    WHERE status = 'running' AND definition_id = ANY($1::text[])
-    GROUP BY 1, 2`);
-
-  // The claim index in order, as the unlimited claim (the same wrapped filter, claim.ts),
-  // minus pending tasks of full groups ($3, $4: their definitions and keys).
-  const CANDIDATES = statement(db.names, "limit_candidates", `
-    SELECT id, definition_id AS "definitionId", concurrency_key AS "concurrencyKey", status
-    FROM ${tasks}
-    WHERE due_at <= $1
-      AND COALESCE(definition_id = ANY($2::text[]) AND ${owesWork()}
-                   AND NOT (status = 'pending' AND (definition_id, COALESCE(concurrency_key, ''))
-                            IN (SELECT * FROM unnest($3::text[], $4::text[]))), false)
-    ORDER BY priority DESC, due_at, id
-    LIMIT $5
-    FOR UPDATE SKIP LOCKED`);
-
-  const CLAIM_IDS = statement(db.names, "limit_claim", `
-    UPDATE ${tasks} t SET ${claimSet({ now: "$2", worker: "$3", expires: "$4" })}
-    WHERE t.id = ANY($1::text[])
-    RETURNING ${taskColumns("t")}`);
+  const { LOCK, RUNNING, CANDIDATES, CLAIM_IDS } = limitedClaimStatements(db.names);
 
   return {
     async claim(params) {
@@ -83,4 +52,43 @@ export function limitedClaimOps(db: Db): LimitedClaimOps {
       });
     },
   };
+}
+
+/** The named statements of the limited claim (their text is fixed per schema). */
+export function limitedClaimStatements(names: SqlNames) {
+  const { tasks } = names;
+
+  // One key per (schema, definition): two Stint schemas on one server never share a lock.
+  // The sorted subquery makes the locks be taken in key order.
+  const LOCK = statement(names, "limit_lock", `
+    SELECT count(pg_advisory_xact_lock(k)) AS locked
+    FROM (SELECT DISTINCT hashtextextended($1 || '/' || d, 0) AS k FROM unnest($2::text[]) AS d ORDER BY k) AS keys`);
+
+  // Running tasks only, through tasks_status_idx: bounded by what the workers run and what
+  // waits between iterations, not by the queue. '' and NULL are one group.
+  const RUNNING = statement(names, "limit_running", `
+    SELECT definition_id AS "definitionId", COALESCE(concurrency_key, '') AS "concurrencyKey", count(*)::int AS running
+    FROM ${tasks}
+    WHERE status = 'running' AND definition_id = ANY($1::text[])
+    GROUP BY 1, 2`);
+
+  // The claim index in order, as the unlimited claim (the same wrapped filter, claim.ts),
+  // minus pending tasks of full groups ($3, $4: their definitions and keys).
+  const CANDIDATES = statement(names, "limit_candidates", `
+    SELECT id, definition_id AS "definitionId", concurrency_key AS "concurrencyKey", status
+    FROM ${tasks}
+    WHERE due_at <= $1
+      AND COALESCE(definition_id = ANY($2::text[]) AND ${owesWork()}
+                   AND NOT (status = 'pending' AND (definition_id, COALESCE(concurrency_key, ''))
+                            IN (SELECT * FROM unnest($3::text[], $4::text[]))), false)
+    ORDER BY priority DESC, due_at, id
+    LIMIT $5
+    FOR UPDATE SKIP LOCKED`);
+
+  const CLAIM_IDS = statement(names, "limit_claim", `
+    UPDATE ${tasks} t SET ${claimSet({ now: "$2", worker: "$3", expires: "$4" })}
+    WHERE t.id = ANY($1::text[])
+    RETURNING ${taskColumns("t")}`);
+
+  return { LOCK, RUNNING, CANDIDATES, CLAIM_IDS };
 }

@@ -10,6 +10,7 @@ import type { TaskCreateOrGetItem, TaskCreateOrGetResult, TaskFindByKeyParams } 
 import { statement, type Db, type Queryable } from "./connection.js";
 import { toStintError } from "./errors.js";
 import { encodeEvent, notifySql } from "./notify.js";
+import type { SqlNames } from "./names.js";
 import { json, rowToTask, TASK_COLUMNS, ts, type TaskRow } from "./row.js";
 
 export interface CreateOrGetOps {
@@ -21,24 +22,7 @@ export interface CreateOrGetOps {
 const MAX_ROUNDS = 3;
 
 export function createOrGetOps(db: Db): CreateOrGetOps {
-  const { tasks } = db.names;
-
-  // $1 id … $10 event response as tasks.ts's INSERT; $11 priority, $12 key, $13 concurrency key.
-  const INSERT = statement(db.names, "create_keyed", `
-    INSERT INTO ${tasks} (id, name, definition_id, parent_id, input, max_iterations, run_at, due_at,
-                          created_on, saved_on, created_by, event_response, priority, idempotency_key, concurrency_key)
-    VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $7, $8, $8, $9::jsonb, $10::jsonb, $11, $12, $13)
-    ON CONFLICT (definition_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-    RETURNING ${TASK_COLUMNS}`);
-
-  const FIND = statement(db.names, "find_by_key", `
-    SELECT ${TASK_COLUMNS} FROM ${tasks}
-    WHERE definition_id = $1 AND idempotency_key = $2 AND created_on >= COALESCE($3, '-infinity'::timestamptz)`);
-
-  // A task older than the trigger's TTL no longer holds the key: released, not deleted.
-  const RELEASE = statement(db.names, "release_key", `
-    UPDATE ${tasks} SET idempotency_key = NULL
-    WHERE definition_id = $1 AND idempotency_key = $2 AND created_on < $3`);
+  const { INSERT, FIND, RELEASE } = createOrGetStatements(db.names);
 
   async function createOne(tx: Queryable, p: TaskCreateOrGetItem): Promise<TaskCreateOrGetResult> {
     const key = p.idempotencyKey ?? null;
@@ -77,4 +61,28 @@ export function createOrGetOps(db: Db): CreateOrGetOps {
       return row ? rowToTask(row) : null;
     },
   };
+}
+
+/** The named statements of idempotent creates (their text is fixed per schema). */
+export function createOrGetStatements(names: SqlNames) {
+  const { tasks } = names;
+
+  // $1 id … $10 event response as tasks.ts's INSERT; $11 priority, $12 key, $13 concurrency key.
+  const INSERT = statement(names, "create_keyed", `
+    INSERT INTO ${tasks} (id, name, definition_id, parent_id, input, max_iterations, run_at, due_at,
+                          created_on, saved_on, created_by, event_response, priority, idempotency_key, concurrency_key)
+    VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $7, $8, $8, $9::jsonb, $10::jsonb, $11, $12, $13)
+    ON CONFLICT (definition_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+    RETURNING ${TASK_COLUMNS}`);
+
+  const FIND = statement(names, "find_by_key", `
+    SELECT ${TASK_COLUMNS} FROM ${tasks}
+    WHERE definition_id = $1 AND idempotency_key = $2 AND created_on >= COALESCE($3, '-infinity'::timestamptz)`);
+
+  // A task older than the trigger's TTL no longer holds the key: released, not deleted.
+  const RELEASE = statement(names, "release_key", `
+    UPDATE ${tasks} SET idempotency_key = NULL
+    WHERE definition_id = $1 AND idempotency_key = $2 AND created_on < $3`);
+
+  return { INSERT, FIND, RELEASE };
 }
