@@ -25,6 +25,7 @@ export type {
 export type { TaskResponse, ContinueOptions, TaskResponseError } from "./response/types.js";
 export type { TaskResult, ResultDone, ResultContinue, ResultError, ResultAborted } from "./response/types.js";
 export type { TaskContextSource, PlainHookParams, StateUpdate, TaskUpdate } from "./definition/types.js";
+export type { ConcurrencyOptions, ResolvedConcurrency } from "./definition/concurrency.js";
 
 export { TaskStatus, TASK_STATUSES, isTerminalStatus, SYSTEM_IDENTITY } from "./domain/task.js";
 export type { TaskInput, TaskOutput, TaskProgress, Identity } from "./domain/task.js";
@@ -53,6 +54,7 @@ export type { ScheduleOverlap, ScheduleSource } from "./domain/schedule.js";
 export { DefaultScheduleService } from "./schedules/service.js";
 export { ScheduleTicker } from "./schedules/ticker.js";
 export type { ScheduleTickerEventMap } from "./schedules/ticker.js";
+export { MAX_FLOW_KEY_LENGTH, MAX_PRIORITY, MAX_IDEMPOTENCY_TTL_SECONDS } from "./service/trigger-values.js";
 export { Worker } from "./worker/worker.js";
 export type { WorkerOptions } from "./worker/options.js";
 export type { WorkerEventMap } from "./worker/events.js";

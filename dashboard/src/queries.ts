@@ -7,7 +7,7 @@ const ERROR = "error { message code data }";
 // and outputs (up to 1 MiB each; the server reads only the columns selected). The
 // run page shows input and output, so its task query reads them, but not eventResponse.
 const ROW = "id name definitionId parentId iterations taskStatus progress createdOn startedOn finishedOn";
-const DETAIL = `${ROW} executionName input output createdBy { id displayName type }`;
+const DETAIL = `${ROW} executionName input output createdBy { id displayName type } priority idempotencyKey concurrencyKey`;
 
 interface Env<T> {
   data: T | null;

@@ -27,6 +27,10 @@ export interface TaskDetail extends TaskRow {
   input: unknown;
   output: unknown;
   createdBy: { id: string; displayName: string; type: string | null };
+  /** Flow control (docs/flow-control.md). */
+  priority: number | null;
+  idempotencyKey: string | null;
+  concurrencyKey: string | null;
 }
 
 export interface LogItem {

@@ -6,7 +6,7 @@ import { prepare, withStint, type CommonFlags } from "./context.js";
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, UsageError } from "./errors.js";
 import { integer } from "./options.js";
 import { printJson, stdio } from "./output.js";
-import { checkTriggerValues } from "../service/trigger-values.js";
+import { checkFlowValues, checkTriggerValues } from "../service/trigger-values.js";
 import { watchTask } from "./watch.js";
 
 interface TriggerFlags extends CommonFlags {
@@ -15,6 +15,10 @@ interface TriggerFlags extends CommonFlags {
   delay?: string;
   watch?: boolean;
   interval?: string;
+  priority?: string;
+  idempotencyKey?: string;
+  idempotencyKeyTtl?: string;
+  concurrencyKey?: string;
 }
 
 export function registerTrigger(program: Command): void {
@@ -25,6 +29,10 @@ export function registerTrigger(program: Command): void {
     .option("-i, --input <json>", "task input as a JSON object", "{}")
     .option("-n, --name <name>", "task name (default: the definition's title)")
     .option("--delay <seconds>", "seconds before the first iteration may start (at most 355 days)")
+    .option("--priority <n>", "an integer; higher runs first among due tasks (default 0)")
+    .option("--idempotency-key <key>", "return the task of this definition holding this key instead of storing another")
+    .option("--idempotency-key-ttl <seconds>", "the key counts only for a task created this recently")
+    .option("--concurrency-key <key>", "the group the definition's concurrency limit counts this task in (instead of its key(input))")
     .option("-w, --watch", "follow the task: progress bar, iterations, log lines, final status and output; exit 0 on success, 1 on failure or abort")
     .option("--interval <ms>", "how often --watch polls the store", "200");
   addJsonOption(addStoreOptions(command));
@@ -42,6 +50,13 @@ async function trigger(definitionId: string, flags: TriggerFlags): Promise<numbe
   // Every check that needs no store runs first: a refused trigger opens and stores nothing.
   const input = parseJsonInput(flags.input);
   const delay = flags.delay === undefined ? undefined : Number(flags.delay);
+  // Numbers as typed ("1.5", "high" → NaN): the service's check words the refusal.
+  const flow = {
+    priority: flags.priority === undefined ? undefined : numberOrText(flags.priority),
+    idempotencyKey: flags.idempotencyKey,
+    idempotencyKeyTtlSeconds: flags.idempotencyKeyTtl === undefined ? undefined : numberOrText(flags.idempotencyKeyTtl),
+    concurrencyKey: flags.concurrencyKey,
+  };
   const intervalMs = integer("--interval", flags.interval ?? "200", 10, 60_000);
   const context = await prepare(flags, { command: "trigger", definitions: true, store: "create" });
   const definition = context.registry.get(definitionId);
@@ -50,10 +65,11 @@ async function trigger(definitionId: string, flags: TriggerFlags): Promise<numbe
     throw new UsageError(`unknown task definition "${definitionId}" in ${context.loaded.path}${known.length ? `; known: ${known.join(", ")}` : ""}`);
   }
   // The service's own value checks, before any store is opened: a refused trigger creates none.
+  checkFlowValues(definition, flow);
   await checkTriggerValues(definition, { input, name: flags.name ?? definition.title, delay });
 
   return withStint(context, async (stint) => {
-    const task = await stint.tasks.trigger({ definition: definitionId, input, name: flags.name, delay });
+    const task = await stint.tasks.trigger({ definition: definitionId, input, name: flags.name, delay, ...(flow as object) });
     if (!flags.watch) {
       if (flags.json) printJson(task);
       else stdio.out(`Triggered ${task.definitionId} as task ${task.id} (${task.taskStatus}). Follow it: stint logs ${task.id} --follow`);
@@ -66,6 +82,12 @@ async function trigger(definitionId: string, flags: TriggerFlags): Promise<numbe
     if (detached) return EXIT_INTERRUPTED;
     return last.taskStatus === "success" ? EXIT_OK : EXIT_FAILURE;
   });
+}
+
+/** A flag's number, or its text when it is none (so the refusal can quote it). */
+function numberOrText(value: string): number | string {
+  const number = Number(value);
+  return value.trim() !== "" && Number.isFinite(number) ? number : value;
 }
 
 function printOutcome(task: Task, detached: boolean): void {

@@ -4,6 +4,7 @@
  * iteration (id format, limits, defaults, which hooks exist) is settled here, once, and a
  * bad definition fails when it is created rather than when its first task runs.
  */
+import { resolveConcurrency } from "./concurrency.js";
 import { Errors } from "../domain/errors.js";
 import { isValidDefinitionId } from "./definition-id.js";
 import { createInputValidator } from "./input-validation.js";
@@ -90,6 +91,8 @@ export function normalizeDefinition<I, O>(
     throw invalid('isolation "thread" needs `module: import.meta.url` so the thread can load the definition.');
   }
 
+  const concurrency = resolveConcurrency(definition.concurrency, invalid);
+
   // Methods are called on the definition itself: class-style definitions use `this`
   // for their constructor-injected dependencies.
   const run: RunAdapter<I, O> =
@@ -112,6 +115,7 @@ export function normalizeDefinition<I, O>(
     retry,
     isolation: definition.isolation,
     module: definition.module ?? null,
+    concurrency,
     validateInput: (input) => validator.validate(input),
     inputJsonSchema: () => validator.jsonSchema(),
     // async: a synchronous throw in user code becomes a rejection the runner handles.

@@ -3,6 +3,7 @@
  * (`TaskDefinition.createImplementation`, Webiny v6) and the plain-object style
  * (`createTaskDefinition`, Webiny v5). Both normalise to `AnyTaskDefinition`.
  */
+import type { ConcurrencyOptions, ResolvedConcurrency } from "./concurrency.js";
 import type { z } from "zod";
 import type { Task, TaskInput, TaskOutput, TaskStatus } from "../domain/task.js";
 import type { TaskRecord } from "../domain/task-record.js";
@@ -167,6 +168,12 @@ interface DefinitionCommon<I, O, H> {
   isolation?: "none" | "thread";
   /** Stint: URL of the module exporting this definition (`import.meta.url`), for isolation. */
   module?: string;
+  /**
+   * Stint (flow control): at most `limit` tasks of this definition `running` at once across
+   * every worker, per `key(input)` when given. A task waiting between iterations keeps its
+   * place. Default: no limit.
+   */
+  concurrency?: ConcurrencyOptions<I>;
   /** The input's zod schema; a trigger with an input it refuses fails with `VALIDATION_FAILED_INVALID_FIELDS`. */
   createInputValidation?(params: { validator: typeof z }): InputValidation;
   /** Runs before a task of this definition is stored; throwing refuses the trigger (`TASK_TRIGGER_VETOED`). */
@@ -283,6 +290,8 @@ export interface TaskDefinitionHandle<I = TaskInput, O = TaskOutput> {
   /** Undefined: follow the worker's setting. */
   readonly isolation: "none" | "thread" | undefined;
   readonly module: string | null;
+  /** Flow control: the concurrency limit, or null (none). */
+  readonly concurrency: ResolvedConcurrency | null;
   /** Returns invalid fields (Webiny's shape) or null when the input is valid / unchecked. */
   validateInput(input: unknown): Promise<InvalidFields | null>;
   /** JSON Schema of the input (from zod), or null when the definition has no validation. */

@@ -38,6 +38,12 @@ export interface TaskRecord<I = TaskInput, O = TaskOutput> {
   runAt: string;
   /** Stint: the attempt of the current iteration (1 unless a worker died mid-iteration). */
   attempt: number;
+  /** Stint (flow control): higher is claimed first among due tasks; default 0. */
+  priority: number;
+  /** Stint (flow control): the trigger's idempotency key, if any (released once a later trigger's TTL passed it over). */
+  idempotencyKey?: string;
+  /** Stint (flow control): the group its definition's concurrency limit counts it in. */
+  concurrencyKey?: string;
 }
 
 /** The stored task in Webiny's outward shape. Values are shared, not copied. */
@@ -62,6 +68,9 @@ export function toTaskRecord<I = TaskInput, O = TaskOutput>(task: Task<I, O>): T
     maxIterations: task.maxIterations,
     runAt: task.runAt.toISOString(),
     attempt: task.attempt,
+    priority: task.priority,
+    idempotencyKey: task.idempotencyKey ?? undefined,
+    concurrencyKey: task.concurrencyKey ?? undefined,
   };
   return record;
 }

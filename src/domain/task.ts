@@ -75,6 +75,12 @@ export interface Task<I = TaskInput, O = TaskOutput> {
   runAt: Date;
   /** Stint: the attempt of the current iteration (1 unless a worker died mid-iteration). */
   attempt: number;
+  /** Stint (flow control): higher is claimed first among due tasks; default 0. */
+  priority: number;
+  /** Stint (flow control): the trigger's idempotency key; null without one, or once a later trigger released it (TTL). */
+  idempotencyKey: string | null;
+  /** Stint (flow control): the group its definition's concurrency limit counts it in; null without a limit. */
+  concurrencyKey: string | null;
 }
 
 /** The identity of tasks triggered by Stint itself or without an API key. */

@@ -37,6 +37,11 @@ interface TriggerArgs {
   input?: unknown;
   name?: string | null;
   delay?: number | null;
+  /** Stint (flow control): passed on as given; the TaskService checks them. */
+  priority?: number | null;
+  idempotencyKey?: string | null;
+  idempotencyKeyTtlSeconds?: number | null;
+  concurrencyKey?: string | null;
 }
 
 function checkedLimit(limit: number | null | undefined, context: GraphQLContext): number | undefined {
@@ -136,6 +141,10 @@ export const resolvers = {
           input: (args.input ?? undefined) as Record<string, unknown> | undefined,
           name: args.name ?? undefined,
           delay: args.delay ?? undefined,
+          priority: args.priority ?? undefined,
+          idempotencyKey: args.idempotencyKey ?? undefined,
+          idempotencyKeyTtlSeconds: args.idempotencyKeyTtlSeconds ?? undefined,
+          concurrencyKey: args.concurrencyKey ?? undefined,
         }, context.identity ? { createdBy: context.identity } : {});
       }),
     abortTask: (_: unknown, args: { id: string; message?: string | null }, context: GraphQLContext, info: GraphQLResolveInfo) =>

@@ -55,6 +55,12 @@ type WebinyBackgroundTask {
   eventResponse: JSON
   "Stint: what the task reported last through controller.progress.set()."
   progress: JSON
+  "Stint (flow control): higher is claimed first among due tasks; default 0."
+  priority: Number
+  "Stint (flow control): the trigger's idempotency key, if any."
+  idempotencyKey: String
+  "Stint (flow control): the group the definition's concurrency limit counts this task in."
+  concurrencyKey: String
   # Nullable on purpose (it was non-null): an error here (no read permission, a limit
   # too high, the response budget) must null only this field, not the whole task, or a
   # triggerTask/abortTask that did its write would answer data: null and lose the id.
@@ -112,6 +118,8 @@ type WebinyBackgroundTaskDefinition {
   maxIterations: Number
   "Stint: JSON Schema of the input when the definition validates it, else null."
   inputSchema: JSON
+  "Stint (flow control): at most this many of its tasks run at once (per concurrency key); null: no limit."
+  concurrencyLimit: Number
 }
 
 type WebinyBackgroundTaskListDefinitionsResponse {
@@ -168,7 +176,7 @@ type WebinyBackgroundTaskQuery {
 }
 
 type WebinyBackgroundTaskMutation {
-  triggerTask(definition: WebinyBackgroundTaskDefinitionEnum!, input: JSON, name: String, delay: Number): WebinyBackgroundTaskTriggerResponse!
+  triggerTask(definition: WebinyBackgroundTaskDefinitionEnum!, input: JSON, name: String, delay: Number, priority: Number, idempotencyKey: String, idempotencyKeyTtlSeconds: Number, concurrencyKey: String): WebinyBackgroundTaskTriggerResponse!
   abortTask(id: ID!, message: String): WebinyBackgroundTaskResponse!
   deleteTask(id: ID!): WebinyBackgroundTaskDeleteResponse!
 }

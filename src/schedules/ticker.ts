@@ -18,6 +18,7 @@ import { scheduleIdentityId, type Schedule } from "../domain/schedule.js";
 import type { Task } from "../domain/task.js";
 import type { DefinitionRegistry } from "../definition/registry.js";
 import type { StorageAdapter, TaskCreateParams } from "../storage/port/index.js";
+import { concurrencyKeyOf } from "../service/trigger-values.js";
 import type { WorkerSignals } from "../worker/signals.js";
 import { compileCron } from "./cron.js";
 import { planTick } from "./plan-tick.js";
@@ -129,6 +130,8 @@ export class ScheduleTicker {
     const times = compileCron(schedule.cron, schedule.timezone);
     const plan = planTick(times, { nextRunAt: schedule.nextRunAt.getTime(), backfillSeconds: schedule.backfillSeconds, overlap: schedule.overlap }, now);
     const name = schedule.name ?? definition.title;
+    // A limited definition's scheduled tasks count in its limit like triggered ones.
+    const concurrencyKey = concurrencyKeyOf(definition, null, schedule.input);
     const tasks: TaskCreateParams[] = plan.ticks.map((tick) => ({
       id: newId(now),
       name,
@@ -136,6 +139,7 @@ export class ScheduleTicker {
       parentId: null,
       input: schedule.input,
       maxIterations: definition.maxIterations,
+      concurrencyKey,
       runAt: now,
       createdOn: now,
       // Lists find a schedule's tasks by this identity (createdBy: "schedule:<id>").

@@ -15,13 +15,13 @@ import { isValidId, newId } from "../domain/ids.js";
 import { replaceNul, sliceText } from "../domain/nul.js";
 import type { AnyTaskDefinition, TaskContextSource } from "../definition/types.js";
 import type { DefinitionRegistry } from "../definition/registry.js";
-import type { StorageAdapter, TaskCreateParams } from "../storage/port/index.js";
+import type { StorageAdapter, TaskCreateOrGetItem } from "../storage/port/index.js";
 import type { WorkerSignals } from "../worker/signals.js";
 import { logHookFailures, runHooks, type HookFailure } from "../worker/hooks.js";
 import { retryTransient } from "../worker/transient.js";
 import { parseLogListParams, parseTaskListParams } from "./parse-list-params.js";
 import { markUserError } from "./user-error.js";
-import { checkTriggerValues } from "./trigger-values.js";
+import { checkFlowValues, checkTriggerValues, concurrencyKeyOf } from "./trigger-values.js";
 import { parseReadOptions, type ReadOptions } from "./read-options.js";
 import { traceTrigger } from "../observability/tracing.js";
 import { listWorkers } from "./workers.js";
@@ -56,6 +56,9 @@ export interface TaskServiceDependencies {
   onHookError?: (event: { task: Task } & HookFailure) => void;
 }
 
+/** One trigger, prepared: a task to store, or (idempotency key) the task already holding its key. */
+type Prepared = { row: TaskCreateOrGetItem; existing?: undefined } | { row?: undefined; existing: Task };
+
 export class DefaultTaskService implements TaskService {
   constructor(private readonly deps: TaskServiceDependencies) {}
 
@@ -81,18 +84,23 @@ export class DefaultTaskService implements TaskService {
   private async triggerStored(list: readonly TriggerParams[], options: TriggerOptions): Promise<Task[]> {
     if (!Array.isArray(list)) throw Errors.invalidArgument("triggers", "expected an array");
     if (list.length === 0) return [];
-    // One `stint.trigger` span for the call; its context is stored with every task.
+    // One `stint.trigger` span for the call; its context is stored with every new task.
     return traceTrigger(async (traceContext) => {
       const now = this.deps.clock.now();
-      const rows: TaskCreateParams[] = [];
-      for (const params of list) {
-        const row = await this.prepare(params, now, options.createdBy ?? SYSTEM_IDENTITY);
-        if (traceContext) row.traceContext = traceContext;
-        rows.push(row);
-      }
-      const tasks = await this.deps.storage.taskCreateMany({ tasks: rows });
-      this.deps.signals?.emit("tasks-available");
-      return tasks;
+      const prepared: Prepared[] = [];
+      for (const params of list) prepared.push(await this.prepare(params, now, options.createdBy ?? SYSTEM_IDENTITY));
+      const rows = prepared.flatMap((p) => (p.row ? [p.row] : []));
+      if (rows.length === 0) return prepared.map((p) => p.existing!);
+      if (traceContext) for (const row of rows) row.traceContext = traceContext;
+      // Without a key, the plain create (and its handoff); with one, the store decides
+      // race-safely whether each task is new (docs/flow-control.md "Idempotency keys").
+      const keyed = rows.some((row) => row.idempotencyKey != null);
+      const stored = keyed
+        ? await this.deps.storage.taskCreateOrGet({ tasks: rows })
+        : (await this.deps.storage.taskCreateMany({ tasks: rows })).map((task) => ({ task, created: true }));
+      if (stored.some((s) => s.created)) this.deps.signals?.emit("tasks-available");
+      let next = 0;
+      return prepared.map((p) => (p.row ? stored[next++].task : p.existing!));
     });
   }
 
@@ -214,7 +222,7 @@ export class DefaultTaskService implements TaskService {
    * caller as it was thrown. Stint's own checks (sizes, NUL, the parent) follow, so a
    * refused trigger stores nothing whichever check refuses it.
    */
-  private async prepare(params: TriggerParams, now: number, createdBy: Identity): Promise<TaskCreateParams> {
+  private async prepare(params: TriggerParams, now: number, createdBy: Identity): Promise<Prepared> {
     if (!params || typeof params !== "object") throw Errors.invalidArgument("trigger", "expected { definition, input?, name?, delay?, parent? }");
     const definitionId = typeof params.definition === "string" ? params.definition : params.definition?.id;
     if (typeof definitionId !== "string") throw Errors.definitionNotFound(describeValue(definitionId));
@@ -225,6 +233,20 @@ export class DefaultTaskService implements TaskService {
       throw Errors.invalidArgument("name", "expected a string");
     }
     const name = sliceText(params.name || definition.title, MAX_NAME_LENGTH);
+    // Stint's flow-control values first: a refused one runs no hook.
+    const flow = checkFlowValues(definition, params);
+    const keyReleaseBefore = flow.idempotencyKeyTtlMs === null ? undefined : now - flow.idempotencyKeyTtlMs;
+    if (flow.idempotencyKey !== null) {
+      // A duplicate returns the task holding the key before onBeforeTrigger runs: the hook
+      // runs once per stored task (Webiny's "before storing"). Triggers racing with one new
+      // key may each run it; the store still keeps one task and all get it.
+      const existing = await this.deps.storage.taskFindByIdempotencyKey({
+        definitionId,
+        idempotencyKey: flow.idempotencyKey,
+        ...(keyReleaseBefore !== undefined ? { createdSince: keyReleaseBefore } : {}),
+      });
+      if (existing) return { existing };
+    }
     const input = (params.input || {}) as TaskInput;
     const hasParent = params.parent !== undefined && params.parent !== null;
     const parentRef: unknown = !hasParent ? undefined : typeof params.parent === "string" ? params.parent : (params.parent as { id?: unknown }).id;
@@ -249,8 +271,9 @@ export class DefaultTaskService implements TaskService {
       if (!(await this.deps.storage.taskGet({ id: parentId, fields: ["id"] }))) throw Errors.taskNotFound(parentId);
     }
 
+    const concurrencyKey = concurrencyKeyOf(definition, flow.concurrencyKey, input);
     const runAt = now + Math.round(delay * 1000);
-    return {
+    const row: TaskCreateOrGetItem = {
       id: newId(now),
       name,
       definitionId,
@@ -261,7 +284,12 @@ export class DefaultTaskService implements TaskService {
       createdOn: now,
       createdBy,
       eventResponse: { dispatcher: "stint", runAt: new Date(runAt).toISOString() },
+      priority: flow.priority,
+      concurrencyKey,
+      idempotencyKey: flow.idempotencyKey,
+      ...(keyReleaseBefore !== undefined ? { keyReleaseBefore } : {}),
     };
+    return { row };
   }
 
   private checkId(id: unknown): string {
@@ -279,5 +307,6 @@ export function toDefinitionInfo(definition: AnyTaskDefinition): DefinitionInfo 
     maxIterations: definition.maxIterations,
     isPrivate: definition.isPrivate,
     inputSchema: definition.inputJsonSchema(),
+    concurrencyLimit: definition.concurrency?.limit ?? null,
   };
 }

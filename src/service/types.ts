@@ -19,6 +19,18 @@ export interface TriggerParams<I = TaskInput> {
   /** Seconds before the first iteration may start; under 355 days. 0 or negative: none (as Webiny). */
   delay?: number;
   parent?: { id: string } | string;
+  /** Stint (flow control): higher is claimed first among due tasks. An integer, default 0. */
+  priority?: number;
+  /**
+   * Stint (flow control): while a task of this definition with this key exists (and was
+   * created within `idempotencyKeyTtlSeconds`, when given), the trigger returns that task
+   * instead of storing another. 1 to 255 characters.
+   */
+  idempotencyKey?: string;
+  /** Stint (flow control): how long the key counts, in seconds from the task's creation. Default: as long as the task exists. */
+  idempotencyKeyTtlSeconds?: number;
+  /** Stint (flow control): the group the definition's concurrency limit counts this task in, instead of its `concurrency.key(input)`. */
+  concurrencyKey?: string;
 }
 
 /** Which task to abort, and the message stored with the abort. */
@@ -69,6 +81,8 @@ export interface DefinitionInfo {
   isPrivate: boolean;
   /** JSON Schema of the input when the definition validates it with zod, else null. */
   inputSchema: Record<string, unknown> | null;
+  /** Stint (flow control): at most this many of its tasks run at once (per concurrency key); null: no limit. */
+  concurrencyLimit: number | null;
 }
 
 /** Who triggers (for the API's API keys). */
@@ -85,7 +99,11 @@ export interface TriggerOptions {
  * `trigger` as it was thrown.
  */
 export interface TaskService {
-  /** Runs `onBeforeTrigger`, checks the delay and the input, and stores a task (`pending`, or `running` when an idle worker takes it at once). */
+  /**
+   * Runs `onBeforeTrigger`, checks the delay and the input, and stores a task (`pending`, or
+   * `running` when an idle worker takes it at once). With an `idempotencyKey` held by a
+   * task of the definition, returns that task: `onBeforeTrigger` does not run for it.
+   */
   trigger<I = TaskInput>(params: TriggerParams<I>, options?: TriggerOptions): Promise<TaskRecord<I>>;
   /** Many triggers in one transaction: all stored or none. */
   triggerMany(params: readonly TriggerParams[], options?: TriggerOptions): Promise<TaskRecord[]>;

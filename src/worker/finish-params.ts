@@ -31,6 +31,9 @@ export function claimedSnapshot(task: Task): Task {
     maxIterations: task.maxIterations,
     runAt: task.runAt,
     attempt: task.attempt,
+    priority: task.priority,
+    idempotencyKey: task.idempotencyKey,
+    concurrencyKey: task.concurrencyKey,
   };
 }
 

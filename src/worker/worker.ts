@@ -33,6 +33,7 @@
  *   given back; in-flight executions end within the deadline (shutdown.ts).
  * - stopped: every claim let go, no lease renewed, no listener left. start() throws.
  */
+import { claimLimitsOf } from "./claim-limits.js";
 import type { Clock } from "../domain/clock.js";
 import type { ClaimedTask, StorageAdapter } from "../storage/port/index.js";
 import { Errors } from "../domain/errors.js";
@@ -275,12 +276,15 @@ export class Worker {
     const now = this.clock.now();
     const offer =
       fromLoop && this.mode === "running" ? this.inbox.offer(now, this.capacity.unpromised(this.queue.length)) : undefined;
+    const definitionIds = this.deps.definitions.ids();
     const claimed = await this.storage.taskClaim({
       workerId: this.workerId,
       limit,
       now,
       leaseMs: this.options.leaseMs,
-      definitionIds: this.deps.definitions.ids(),
+      definitionIds,
+      // Concurrency limits (docs/flow-control.md): enforced by the store's claim.
+      limits: claimLimitsOf(this.deps.definitions, definitionIds),
       handoff: offer,
     });
     let count = 0;

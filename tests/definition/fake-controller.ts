@@ -26,6 +26,9 @@ export function fakeTask(overrides: Partial<Task> = {}): Task {
     maxIterations: 50,
     runAt: now,
     attempt: 1,
+    priority: 0,
+    idempotencyKey: null,
+    concurrencyKey: null,
     ...overrides,
   };
 }

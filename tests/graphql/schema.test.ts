@@ -41,7 +41,7 @@ describe("GraphQL schema", () => {
       "listTasks(where: WebinyBackgroundTaskListWhereInput, sort: [WebinyBackgroundTaskListSorter!], limit: Int, after: String, search: String): WebinyBackgroundTaskListResponse!",
       "listDefinitions: WebinyBackgroundTaskListDefinitionsResponse!",
       "listLogs(where: WebinyBackgroundTaskLogListWhereInput, sort: [WebinyBackgroundTaskLogListSorter!], limit: Int, after: String, search: String): WebinyBackgroundTaskLogListResponse!",
-      "triggerTask(definition: WebinyBackgroundTaskDefinitionEnum!, input: JSON, name: String, delay: Number): WebinyBackgroundTaskTriggerResponse!",
+      "triggerTask(definition: WebinyBackgroundTaskDefinitionEnum!, input: JSON, name: String, delay: Number, priority: Number, idempotencyKey: String, idempotencyKeyTtlSeconds: Number, concurrencyKey: String): WebinyBackgroundTaskTriggerResponse!",
       "abortTask(id: ID!, message: String): WebinyBackgroundTaskResponse!",
       "deleteTask(id: ID!): WebinyBackgroundTaskDeleteResponse!",
       // Nullable (ends the line without "!"): a nested logs error must null only the

@@ -25,6 +25,7 @@ function fakeTask(id: string): TaskRecord {
   return {
     id, name: id, definitionId: "someTask", executionName: "", iterations: 0, input: {},
     taskStatus: "pending", createdOn: now, savedOn: now, createdBy: SYSTEM_IDENTITY, maxIterations: 50, runAt: now, attempt: 1,
+    priority: 0,
   };
 }
 
@@ -165,7 +166,7 @@ describe("GraphQL server", () => {
 
   it("offers the single enum value Empty when no definition is public", async () => {
     const service = fakeService({
-      listDefinitions: () => [{ id: "hiddenTask", title: "Hidden", description: null, maxIterations: 50, isPrivate: true, inputSchema: null }],
+      listDefinitions: () => [{ id: "hiddenTask", title: "Hidden", description: null, maxIterations: 50, isPrivate: true, inputSchema: null, concurrencyLimit: null }],
     });
     await withServer({ service }, async (url) => {
       const answer = await postGraphQL(url, { query: `{ __type(name: "WebinyBackgroundTaskDefinitionEnum") { enumValues { name } } }` });

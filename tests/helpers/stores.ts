@@ -18,6 +18,13 @@ export interface TestStore {
   /** A URL another process can open the same store with. */
   url: string;
   cleanup(): Promise<void>;
+  /** Another adapter on the same store (the contract suite's race cases: `ContractStore.connect`). */
+  connect(): Promise<StorageAdapter>;
+}
+
+async function connectTo(url: string): Promise<StorageAdapter> {
+  const { openStorage } = await import("../../src/config/database.js");
+  return openStorage(url);
 }
 
 export interface StoreKind {
@@ -36,6 +43,7 @@ export const sqliteStore: StoreKind = {
     return {
       adapter,
       url: `sqlite:${filename}`,
+      connect: () => connectTo(`sqlite:${filename}`),
       async cleanup() {
         await adapter.close();
         rmSync(dir, { recursive: true, force: true });
@@ -54,6 +62,7 @@ export const postgresStore: StoreKind = {
     return {
       adapter,
       url: `${POSTGRES_TEST_URL}${POSTGRES_TEST_URL.includes("?") ? "&" : "?"}schema=${schema}`,
+      connect: () => connectTo(`${POSTGRES_TEST_URL}${POSTGRES_TEST_URL.includes("?") ? "&" : "?"}schema=${schema}`),
       async cleanup() {
         await adapter.close();
         await dropSchema(schema);

@@ -115,6 +115,11 @@ export function RunPage({ id, access, definitions, onDeleted, notify }: Props) {
         </Fact>
         <Fact term="Execution">{task.executionName ? <span class="mono small">{task.executionName}</span> : "—"}</Fact>
         <Fact term="Created by">{task.createdBy?.displayName ?? "—"}</Fact>
+        <Fact term="Priority">
+          <span data-testid="priority">{formatNumber(task.priority ?? 0)}</span>
+        </Fact>
+        <Fact term="Idempotency key">{task.idempotencyKey ? <span class="mono small" data-testid="idempotency-key">{task.idempotencyKey}</span> : "—"}</Fact>
+        <Fact term="Concurrency key">{task.concurrencyKey ? <span class="mono small" data-testid="concurrency-key">{task.concurrencyKey}</span> : "—"}</Fact>
         <Fact term="Parent">
           {task.parentId ? (
             <a href={href(`/runs/${task.parentId}`)} class="mono" data-testid="parent-link">

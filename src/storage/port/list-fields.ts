@@ -5,7 +5,7 @@
  * inputs (the where inputs and sorter enums: graphql/list-inputs.ts) and both adapters'
  * SQL (the column and how a value is bound: {sqlite,postgres}/list-sql.ts).
  *
- * Adding a list field (the coming `priority`, `idempotencyKey`, `concurrencyKey`) is ONE
+ * Adding a list field (as `priority`, `idempotencyKey`, `concurrencyKey` were) is ONE
  * entry in a table below plus its column in both stores (a migration each; a PostgreSQL
  * column that is an expression, like `createdBy`, also gets it in postgres/tasks.ts).
  * The service then accepts its filters and sorters, the GraphQL schema gains them (update
@@ -84,6 +84,10 @@ export const TASK_LIST_FIELDS = {
   // has it as a generated column; PostgreSQL reads `created_by->>'id'` (postgres/tasks.ts),
   // NULL for an identity without an id.
   createdBy: { kind: "id", column: "created_by_id", nullable: true, sortable: false, filters: TEXT_FILTERS },
+  // Flow control (docs/flow-control.md; 0004/0005_flow_control.sql).
+  priority: { kind: "number", column: "priority", nullable: false, sortable: true, filters: ORDERED_FILTERS },
+  idempotencyKey: { kind: "text", column: "idempotency_key", nullable: true, sortable: true, filters: TEXT_FILTERS },
+  concurrencyKey: { kind: "text", column: "concurrency_key", nullable: true, sortable: true, filters: TEXT_FILTERS },
 } satisfies Record<string, ListField>;
 
 /** The log list's fields (Webiny's `WebinyBackgroundTaskLogListWhereInput` and sorter, in that order). */

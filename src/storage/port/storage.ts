@@ -29,7 +29,10 @@ import type {
   TaskAbortResult,
   TaskClaimParams,
   TaskCreateManyParams,
+  TaskCreateOrGetParams,
+  TaskCreateOrGetResult,
   TaskDeleteParams,
+  TaskFindByKeyParams,
   TaskFinishManyParams,
   TaskFinishResult,
   TaskGetManyParams,
@@ -96,6 +99,15 @@ export interface StorageAdapter extends ScheduleStorage {
 
   /** Inserts `tasks` in one transaction (all or nothing) and returns them as stored. */
   taskCreateMany(params: TaskCreateManyParams): Promise<Task[]>;
+  /**
+   * Flow control: inserts `tasks` in one transaction, except that a task whose
+   * `idempotencyKey` is held by a stored task of its definition is not inserted and that
+   * task is returned (`created: false`). Race-safe: of concurrent calls with one key,
+   * exactly one stores a task. Results are in the order of `tasks`.
+   */
+  taskCreateOrGet(params: TaskCreateOrGetParams): Promise<TaskCreateOrGetResult[]>;
+  /** Flow control: the task holding an idempotency key, or null (a cheap read, before any hook runs). */
+  taskFindByIdempotencyKey(params: TaskFindByKeyParams): Promise<Task | null>;
   /** The task, or null when no task has this id. `fields` and `budget`: what to read (`TaskReadOptions`); default every field. */
   taskGet(params: TaskGetParams): Promise<Task | null>;
   /** The tasks of these ids that exist (`fields` and `budget` as for taskGet). */

@@ -21,6 +21,49 @@ export interface TaskCreateParams {
    * join the trigger's trace. Undefined or null: none (no tracing at the trigger).
    */
   traceContext?: TraceCarrier | null;
+  /** Flow control: higher is claimed first among due tasks. Default 0. */
+  priority?: number;
+  /** Flow control: the group the definition's concurrency limit counts this task in. */
+  concurrencyKey?: string | null;
+  /**
+   * Flow control: unique per definition among stored tasks. `taskCreateMany` refuses a
+   * taken key; `taskCreateOrGet` returns the task holding it instead.
+   */
+  idempotencyKey?: string | null;
+}
+
+/** `taskCreateOrGet`: the tasks to store, in order. */
+export interface TaskCreateOrGetParams {
+  tasks: readonly TaskCreateOrGetItem[];
+}
+
+/** One task of `taskCreateOrGet`: a create, unless a task of its definition holds its idempotency key. */
+export interface TaskCreateOrGetItem extends TaskCreateParams {
+  /**
+   * With `idempotencyKey`: a task holding the key that was created before this time no
+   * longer counts: its key is released (set to null) and the new task stored, in one
+   * transaction. Undefined: the key counts for as long as the task exists.
+   */
+  keyReleaseBefore?: number;
+}
+
+/** What `taskCreateOrGet` did for one task: stored it (`created`), or found the task holding its key. */
+export interface TaskCreateOrGetResult {
+  task: Task;
+  created: boolean;
+}
+
+/** `taskFindByIdempotencyKey`: the task of `definitionId` holding `idempotencyKey`, created at or after `createdSince` when given. */
+export interface TaskFindByKeyParams {
+  definitionId: string;
+  idempotencyKey: string;
+  createdSince?: number;
+}
+
+/** A definition's concurrency limit as a claim sees it: at most `limit` of its tasks `running` per concurrency key. */
+export interface ConcurrencyLimit {
+  definitionId: string;
+  limit: number;
 }
 
 /** A trace context as text fields (an OpenTelemetry propagation carrier). */
@@ -54,6 +97,14 @@ export interface TaskClaimParams {
   leaseMs: number;
   /** Only tasks of these definitions (the ones the worker can run). */
   definitionIds: readonly string[];
+  /**
+   * Flow control: the concurrency limits of some of `definitionIds`. Their tasks are
+   * claimed only while fewer than `limit` tasks of the definition with the same
+   * concurrency key are `running` (a task waiting between iterations holds its place), and
+   * never handed off. Every worker must give the same limits: the claim enforces them
+   * atomically against every other claim.
+   */
+  limits?: readonly ConcurrencyLimit[];
   /**
    * Handoff (capability `supportsHandoff`; other adapters ignore it). When set, and fewer
    * than `limit` and fewer than `slots` tasks are claimed, the worker offers the rest of

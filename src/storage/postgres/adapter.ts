@@ -5,6 +5,7 @@
 import type { StorageAdapter } from "../port/storage.js";
 import { claimOps } from "./claim.js";
 import { createDb } from "./connection.js";
+import { createOrGetOps } from "./create-or-get.js";
 import { finishOps } from "./finish.js";
 import { handoffOps } from "./handoff.js";
 import { logOps } from "./logs.js";
@@ -21,6 +22,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageA
   const handoff = handoffOps(db);
   const tasks = taskOps(db, handoff);
   const claims = claimOps(db);
+  const createOrGet = createOrGetOps(db);
   const finishes = finishOps(db);
   const logs = logOps(db);
   const workers = workerOps(db);
@@ -55,6 +57,8 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageA
     },
 
     taskCreateMany: (params) => tasks.createMany(params.tasks),
+    taskCreateOrGet: (params) => createOrGet.createOrGet(params.tasks),
+    taskFindByIdempotencyKey: (params) => createOrGet.findByKey(params),
     taskGet: ({ id, ...options }) => tasks.get(id, options),
     taskGetMany: ({ ids, ...options }) => tasks.getMany(ids, options),
     taskList: (params) => tasks.list(params),

@@ -9,6 +9,8 @@ import { rowToClaim, taskColumns, ts, type TaskRow } from "./row.js";
 import { intArray, textArray } from "./arrays.js";
 import type { SqlNames } from "./names.js";
 import { beatCtes, beatStatement, beatValues } from "./workers.js";
+import { splitByLimit } from "../limit-pick.js";
+import { limitedClaimOps } from "./claim-limited.js";
 
 export interface ClaimOps {
   claim(params: TaskClaimParams): Promise<ClaimedTask[]>;
@@ -23,26 +25,68 @@ export const owesWork = (alias?: string) => {
   return `(${column("status")} NOT IN ('success', 'failed', 'aborted') OR ${column("hook_pending")})`;
 };
 
+/**
+ * The SET list of every claim of a row `t` (the claim below, and the limited claim of
+ * claim-limited.ts): a terminal row has an unconfirmed hook and only its lease columns
+ * change; any other row starts an iteration: fresh (no owner) counts it, a takeover
+ * re-runs it. `now`, `worker` and `expires` name the parameters holding those values.
+ */
+export function claimSet(p: { now: string; worker: string; expires: string }): string {
+  return `
+        iterations = CASE WHEN t.status IN ('success', 'failed', 'aborted') OR t.lease_owner IS NOT NULL
+                          THEN t.iterations ELSE t.iterations + 1 END,
+        attempt = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.attempt
+                       WHEN t.lease_owner IS NULL THEN 1 ELSE t.attempt + 1 END,
+        status = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.status ELSE 'running' END,
+        started_on = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.started_on
+                          ELSE COALESCE(t.started_on, ${p.now}) END,
+        execution_name = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.execution_name ELSE ${p.worker} END,
+        lease_owner = ${p.worker},
+        lease_token = t.lease_token + 1,
+        lease_expires_at = ${p.expires},
+        due_at = ${p.expires},
+        saved_on = ${p.now}`;
+}
+
+/** Claim order (tasks_claim_idx): higher priority first, then earliest due, then id. */
+export function byClaimOrder(a: ClaimOrderRow, b: ClaimOrderRow): number {
+  return b.priority - a.priority || a.claimed_due_at.getTime() - b.claimed_due_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+interface ClaimOrderRow {
+  id: string;
+  priority: number;
+  claimed_due_at: Date;
+}
+
 export function claimOps(db: Db): ClaimOps {
   const { CLAIM, RENEW, RENEW_BEAT, BEAT, RELEASE, HOOKS_DONE } = claimStatements(db.names);
+  const limitedClaim = limitedClaimOps(db);
 
   return {
     async claim(params) {
       if (!(params.limit >= 1) || params.definitionIds.length === 0) return [];
       const leaseExpiresAt = params.now + params.leaseMs;
+      // Definitions with a concurrency limit are claimed apart, first (claim-limited.ts);
+      // the others by the one statement below, which alone offers handoff slots (for them
+      // only: a handed task would start outside the limit).
+      const { unlimited, limited } = splitByLimit(params.definitionIds, params.limits);
+      const limit = Math.floor(params.limit);
+      const first = limited.length > 0 ? await limitedClaim.claim({ ...params, limit, limited }) : [];
+      if (unlimited.length === 0) return first;
       const rows = await db.query<TaskRow & { claimed_due_at: Date; handed: boolean }>(CLAIM, [
         ts(params.now),
-        [...params.definitionIds],
-        Math.floor(params.limit),
+        unlimited,
+        limit - first.length,
         params.workerId,
         ts(leaseExpiresAt),
         Math.max(1, Math.ceil(params.leaseMs)),
         ts(params.handoff?.until),
-        params.handoff ? Math.max(0, Math.floor(params.handoff.slots)) : 0,
+        params.handoff ? Math.max(0, Math.floor(params.handoff.slots) - first.length) : 0,
       ]);
-      // RETURNING has no order; hand them out oldest due first, as claimed.
-      rows.sort((a, b) => a.claimed_due_at.getTime() - b.claimed_due_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      return rows.map((row) => (row.handed ? { ...rowToClaim(row), handed: true } : rowToClaim(row, leaseExpiresAt)));
+      // RETURNING has no order; hand them out in claim order.
+      rows.sort(byClaimOrder);
+      const claimed = rows.map((row) => (row.handed ? { ...rowToClaim(row), handed: true } : rowToClaim(row, leaseExpiresAt)));
+      return first.length === 0 ? claimed : [...first, ...claimed];
     },
 
     async renew(params) {
@@ -109,24 +153,11 @@ export function claimStatements(names: SqlNames) {
       SELECT id, due_at FROM ${tasks}
       WHERE due_at <= $1
         AND COALESCE(definition_id = ANY($2::text[]) AND ${owesWork()}, false)
-      ORDER BY due_at, id
+      ORDER BY priority DESC, due_at, id
       LIMIT $3
       FOR UPDATE SKIP LOCKED
     ), claimed AS (
-      UPDATE ${tasks} t SET
-        iterations = CASE WHEN t.status IN ('success', 'failed', 'aborted') OR t.lease_owner IS NOT NULL
-                          THEN t.iterations ELSE t.iterations + 1 END,
-        attempt = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.attempt
-                       WHEN t.lease_owner IS NULL THEN 1 ELSE t.attempt + 1 END,
-        status = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.status ELSE 'running' END,
-        started_on = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.started_on
-                          ELSE COALESCE(t.started_on, $1) END,
-        execution_name = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.execution_name ELSE $4 END,
-        lease_owner = $4,
-        lease_token = t.lease_token + 1,
-        lease_expires_at = $5,
-        due_at = $5,
-        saved_on = $1
+      UPDATE ${tasks} t SET ${claimSet({ now: "$1", worker: "$4", expires: "$5" })}
       -- By primary key from the ids locked above, not \`FROM due WHERE t.id = due.id\`:
       -- the planner (estimating LIMIT $3 as a tenth of the table) hash-joined that with a
       -- sequential scan of every task, 26 of a 500-task claim's 49 ms at 20,000 rows and

@@ -46,6 +46,10 @@ export function toStintError(error: unknown, context: ErrorContext = "other"): E
   const pgError = error as PgLikeError;
   if (pgError.code === "53100") return Errors.storageFull(error);
   if (pgError.code === "23505" && context === "create") {
+    // The other unique index of tasks: 0005_flow_control.sql.
+    if ((pgError as { constraint?: string }).constraint === "tasks_idempotency_idx") {
+      return Errors.invalidArgument("idempotencyKey", "a task of this definition already holds this key");
+    }
     return Errors.invalidArgument("id", "a task with this id already exists");
   }
   if (isUnavailable(pgError)) return Errors.storageUnavailable(pgError.message || pgError.code || "connection lost", error);

@@ -30,8 +30,8 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 5,
-    name: "reserved_flow_control",
-    sql: "-- Reserved for issue 20's flow control (idempotency keys, concurrency limits, priorities),\n-- built on another branch at the same time. This placeholder keeps the versions gapless\n-- until that migration lands and replaces it.\nSELECT 1;\n",
+    name: "flow_control",
+    sql: "-- Flow control (docs/flow-control.md): priorities, idempotency keys, concurrency keys.\n--\n-- priority: higher is claimed first among due tasks. The claim index leads with it, so\n-- the claim walks (priority DESC, due_at, id) in order and stops after its batch; with\n-- every task at the default 0 the walk is the old (due_at, id) walk.\nALTER TABLE tasks ADD COLUMN priority integer NOT NULL DEFAULT 0;\n-- Set by a trigger with `idempotencyKey`; released (NULL) when a later trigger with a TTL\n-- finds this task older than the TTL, so the unique index below frees the key.\nALTER TABLE tasks ADD COLUMN idempotency_key text COLLATE \"C\";\n-- The group a concurrency limit counts in ('' for a definition-wide limit).\nALTER TABLE tasks ADD COLUMN concurrency_key text COLLATE \"C\";\n\n-- The race-safe part of idempotency: two triggers with one key cannot both insert\n-- (INSERT ... ON CONFLICT DO NOTHING waits for the other's commit, then does nothing).\nCREATE UNIQUE INDEX tasks_idempotency_idx ON tasks (definition_id, idempotency_key)\n  WHERE idempotency_key IS NOT NULL;\n\nDROP INDEX tasks_claim_idx;\nCREATE INDEX tasks_claim_idx ON tasks (priority DESC, due_at, id, definition_id) WHERE due_at IS NOT NULL;\n",
   },
   {
     version: 6,

@@ -11,6 +11,7 @@ export const TASK_COLUMNS = [
   "id", "name", "definition_id", "parent_id", "execution_name", "iterations", "max_iterations",
   "input", "output", "status", "started_on", "finished_on", "event_response", "created_on",
   "saved_on", "created_by", "progress", "run_at", "attempt", "lease_token", "lease_expires_at",
+  "priority", "idempotency_key", "concurrency_key",
 ].join(", ");
 
 /** The column of each heavy task field (`TaskReadOptions.fields`). */
@@ -104,6 +105,9 @@ export interface TaskRow {
   lease_expires_at: Date | null;
   /** Selected by the claims only (and the handoff's rows): the trigger's trace context. */
   trace_context?: Record<string, string> | null;
+  priority: number;
+  idempotency_key: string | null;
+  concurrency_key: string | null;
 }
 
 export function rowToTask(row: TaskRow): Task {
@@ -128,6 +132,9 @@ export function rowToTask(row: TaskRow): Task {
     maxIterations: row.max_iterations,
     runAt: row.run_at,
     attempt: row.attempt,
+    priority: row.priority,
+    idempotencyKey: row.idempotency_key,
+    concurrencyKey: row.concurrency_key,
   };
 }
 
@@ -162,6 +169,10 @@ export function finishedTask(claimed: Task, row: FinishChangedRow): Task {
     maxIterations: claimed.maxIterations,
     runAt: row.run_at,
     attempt: row.attempt,
+    // No finish changes these (a TTL release of the key by a later trigger is not shown here).
+    priority: claimed.priority,
+    idempotencyKey: claimed.idempotencyKey,
+    concurrencyKey: claimed.concurrencyKey,
   };
 }
 

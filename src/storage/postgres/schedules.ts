@@ -93,12 +93,13 @@ export function scheduleOps(db: Db): ScheduleStorage {
   const INSERT_TASKS = statement(db.names, "schedule_tasks", `
     WITH ins AS (
       INSERT INTO ${tasks} (id, name, definition_id, parent_id, input, max_iterations, run_at, due_at,
-                            created_on, saved_on, created_by, event_response)
+                            created_on, saved_on, created_by, event_response, priority, concurrency_key)
       SELECT id, name, definition_id, parent_id, input, max_iterations, run_at, run_at,
-             created_on, created_on, created_by, event_response
+             created_on, created_on, created_by, event_response, priority, concurrency_key
       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[],
-                  $7::timestamptz[], $8::timestamptz[], $9::jsonb[], $10::jsonb[])
-           AS n(id, name, definition_id, parent_id, input, max_iterations, run_at, created_on, created_by, event_response)
+                  $7::timestamptz[], $8::timestamptz[], $9::jsonb[], $10::jsonb[], $12::int[], $13::text[])
+           AS n(id, name, definition_id, parent_id, input, max_iterations, run_at, created_on, created_by, event_response,
+                priority, concurrency_key)
       RETURNING ${TASK_COLUMNS}
     )
     SELECT ins.*, (SELECT pg_notify('${db.names.channel}', $11)) IS NULL AS notified FROM ins`);
@@ -117,6 +118,8 @@ export function scheduleOps(db: Db): ScheduleStorage {
       textArray(params.map((p) => json(p.createdBy))),
       textArray(params.map((p) => json(p.eventResponse))),
       encodeEvent({ type: "tasks-available" }),
+      intArray(params.map((p) => p.priority ?? 0)),
+      textArray(params.map((p) => p.concurrencyKey ?? null)),
     ]);
     const byId = new Map(rows.map((row) => [row.id, rowToTask(row)]));
     return params.map((p) => byId.get(p.id)!);

@@ -103,6 +103,9 @@ CREATE TABLE stint.tasks (
     lease_expires_at timestamp with time zone,
     due_at timestamp with time zone,
     hook_pending boolean DEFAULT false NOT NULL,
+    priority integer DEFAULT 0 NOT NULL,
+    idempotency_key text COLLATE pg_catalog."C",
+    concurrency_key text COLLATE pg_catalog."C",
     trace_context jsonb,
     CONSTRAINT tasks_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'running'::text, 'success'::text, 'failed'::text, 'aborted'::text])))
 );
@@ -187,7 +190,7 @@ CREATE INDEX task_logs_created_idx ON stint.task_logs USING btree (created_on DE
 
 -- Name: tasks_claim_idx; Type: INDEX; Schema: stint; Owner: -
 
-CREATE INDEX tasks_claim_idx ON stint.tasks USING btree (due_at, id, definition_id) WHERE (due_at IS NOT NULL);
+CREATE INDEX tasks_claim_idx ON stint.tasks USING btree (priority DESC, due_at, id, definition_id) WHERE (due_at IS NOT NULL);
 
 -- Name: tasks_created_idx; Type: INDEX; Schema: stint; Owner: -
 
@@ -196,6 +199,10 @@ CREATE INDEX tasks_created_idx ON stint.tasks USING btree (created_on DESC, id D
 -- Name: tasks_definition_idx; Type: INDEX; Schema: stint; Owner: -
 
 CREATE INDEX tasks_definition_idx ON stint.tasks USING btree (definition_id, created_on DESC, id DESC);
+
+-- Name: tasks_idempotency_idx; Type: INDEX; Schema: stint; Owner: -
+
+CREATE UNIQUE INDEX tasks_idempotency_idx ON stint.tasks USING btree (definition_id, idempotency_key) WHERE (idempotency_key IS NOT NULL);
 
 -- Name: tasks_parent_idx; Type: INDEX; Schema: stint; Owner: -
 

@@ -121,6 +121,8 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
       if (params.length === 0) return [];
       // One task due now may go straight to an idle worker (handoff.ts); batches and
       // delayed tasks are queued as usual.
+      // A limited definition's task is never handed (no slot lists one), so only the claim
+      // starts it, under the limit.
       if (params.length === 1 && params[0].runAt <= params[0].createdOn) {
         try {
           return [rowToTask(await handoff.createOne(params[0]))];
@@ -141,6 +143,9 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
         textArray(params.map((p) => json(p.eventResponse))),
         encodeEvent({ type: "tasks-available" }),
         textArray(params.map((p) => json(p.traceContext))),
+        intArray(params.map((p) => p.priority ?? 0)),
+        textArray(params.map((p) => p.idempotencyKey ?? null)),
+        textArray(params.map((p) => p.concurrencyKey ?? null)),
       ];
       let rows: TaskRow[];
       try {
@@ -233,12 +238,16 @@ export function taskStatements(names: SqlNames) {
   const INSERT = statement(names, "create", `
     WITH ins AS (
       INSERT INTO ${tasks} (id, name, definition_id, parent_id, input, max_iterations, run_at, due_at,
-                          created_on, saved_on, created_by, event_response, trace_context)
+                          created_on, saved_on, created_by, event_response, trace_context,
+                          priority, idempotency_key, concurrency_key)
     SELECT id, name, definition_id, parent_id, input, max_iterations, run_at, run_at,
-           created_on, created_on, created_by, event_response, trace_context
+           created_on, created_on, created_by, event_response, trace_context,
+           priority, idempotency_key, concurrency_key
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[],
-                $7::timestamptz[], $8::timestamptz[], $9::jsonb[], $10::jsonb[], $12::jsonb[])
-         AS n(id, name, definition_id, parent_id, input, max_iterations, run_at, created_on, created_by, event_response, trace_context)
+                $7::timestamptz[], $8::timestamptz[], $9::jsonb[], $10::jsonb[], $12::jsonb[],
+                $13::int[], $14::text[], $15::text[])
+         AS n(id, name, definition_id, parent_id, input, max_iterations, run_at, created_on, created_by, event_response,
+              trace_context, priority, idempotency_key, concurrency_key)
       RETURNING ${TASK_COLUMNS}
     )
     SELECT ins.*, (SELECT pg_notify('${names.channel}', $11)) IS NULL AS notified FROM ins`);
@@ -255,13 +264,26 @@ export function taskStatements(names: SqlNames) {
     DELETE FROM ${names.logItems} WHERE log_id IN (SELECT id FROM records)`);
 
 
-  // The same wrapped definition filter as the claim (claim.ts): the minimum is then the
-  // first matching entry of tasks_claim_idx, whatever the statistics say.
+  // The same wrapped definition filter as the claim (claim.ts): the minimum of a priority
+  // level is then its first matching entry of tasks_claim_idx, whatever the statistics say.
+  // The index leads with priority (0005_flow_control.sql): one such walk per level in use,
+  // the levels found by a skip over the index (`levels`, one probe per level; a single
+  // level, 0, when no trigger sets a priority), the earliest of their first matches.
   const NEXT_DUE = statement(names, "next_due", `
-    SELECT min(due_at) AS due_at FROM ${tasks}
-    WHERE due_at IS NOT NULL
-      -- A settled row is not due, as in the claim (none should carry a due time: migration 0004).
-      AND COALESCE(definition_id = ANY($1::text[]) AND ${owesWork()}, false)`);
+    WITH RECURSIVE levels(p) AS (
+      (SELECT priority FROM ${tasks} WHERE due_at IS NOT NULL ORDER BY priority DESC LIMIT 1)
+      UNION ALL
+      SELECT (SELECT priority FROM ${tasks} WHERE due_at IS NOT NULL AND priority < levels.p ORDER BY priority DESC LIMIT 1)
+      FROM levels WHERE levels.p IS NOT NULL
+    )
+    SELECT min((
+      SELECT due_at FROM ${tasks}
+      WHERE due_at IS NOT NULL AND priority = levels.p
+        -- A settled row is not due, as in the claim (none should carry a due time: migration 0004).
+        AND COALESCE(definition_id = ANY($1::text[]) AND ${owesWork()}, false)
+      ORDER BY due_at LIMIT 1
+    )) AS due_at
+    FROM levels WHERE levels.p IS NOT NULL`);
 
   // The planner's own row estimate for the whole table: the density of the last ANALYZE
   // or VACUUM (reltuples / relpages) times the table's current size in pages. NULL when

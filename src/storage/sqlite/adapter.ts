@@ -19,6 +19,7 @@ import { migrate, storedVersion } from "./migrate.js";
 import { assertCreatable, assertStintFile } from "./store-file.js";
 import { taskStats, workerList, workerUnregister } from "./workers.js";
 import * as schedules from "./schedules.js";
+import { taskCreateOrGet, taskFindByIdempotencyKey } from "./create-or-get.js";
 import { taskCreateMany, taskDelete, taskGet, taskGetMany, taskList } from "./tasks.js";
 
 const CAPABILITIES: StorageCapabilities = Object.freeze({
@@ -72,6 +73,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
     },
 
     taskCreateMany: op((params) => taskCreateMany(db, params)),
+    taskCreateOrGet: op((params) => taskCreateOrGet(db, params.tasks)),
+    taskFindByIdempotencyKey: op((params) => taskFindByIdempotencyKey(db, params)),
     taskGet: op((params) => taskGet(db, params)),
     taskGetMany: op((params) => taskGetMany(db, params)),
     // Async (it yields between slices): awaited so its errors are translated too.

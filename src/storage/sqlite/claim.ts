@@ -17,6 +17,8 @@ import type {
 import { jsonList, type Db } from "./connection.js";
 import { col, taskColumnsOf, valuesToTask, type TaskValues } from "./row.js";
 import { registerBeat } from "./workers.js";
+import { splitByLimit } from "../limit-pick.js";
+import { claimLimited } from "./claim-limited.js";
 
 const TERMINAL = `('success', 'failed', 'aborted')`;
 /** A row still held for work: not settled (pending, running) or terminal with its hook owed. */
@@ -34,7 +36,7 @@ const SELECT_DUE = `
   WHERE due_at IS NOT NULL AND due_at <= @now
     AND definition_id IN (SELECT value FROM json_each(@definitionIds))
     AND ${OWES_WORK}
-  ORDER BY due_at, id
+  ORDER BY priority DESC, due_at, id
   LIMIT @limit`;
 
 // SET expressions all read the row as it was, so `lease_owner IS NULL` tells a fresh claim
@@ -89,11 +91,23 @@ const HOOKS_DONE = `
 // Not MIN(): the planner would pick the definition index and read every row of those
 // definitions; walking the claim index in order stops at the first match.
 // A settled row is not due, as in SELECT_DUE (none should carry a due time: migration 0003).
+// The index leads with priority (0004_flow_control.sql): one such walk per priority level
+// in use, the levels found by a skip over the index (`levels`, one probe per level; a
+// single level, 0, when no trigger sets a priority), the earliest of their first matches.
 const NEXT_DUE = `
-  SELECT due_at AS dueAt FROM stint_tasks INDEXED BY stint_tasks_due
-  WHERE due_at IS NOT NULL AND definition_id IN (SELECT value FROM json_each(?))
-    AND ${OWES_WORK}
-  ORDER BY due_at LIMIT 1`;
+  WITH RECURSIVE levels(p) AS (
+    SELECT MAX(priority) FROM stint_tasks INDEXED BY stint_tasks_due WHERE due_at IS NOT NULL
+    UNION ALL
+    SELECT (SELECT MAX(priority) FROM stint_tasks INDEXED BY stint_tasks_due WHERE due_at IS NOT NULL AND priority < levels.p)
+    FROM levels WHERE levels.p IS NOT NULL
+  )
+  SELECT MIN((
+    SELECT due_at FROM stint_tasks INDEXED BY stint_tasks_due
+    WHERE due_at IS NOT NULL AND priority = levels.p AND definition_id IN (SELECT value FROM json_each(@definitionIds))
+      AND ${OWES_WORK}
+    ORDER BY due_at LIMIT 1
+  )) AS dueAt
+  FROM levels WHERE levels.p IS NOT NULL`;
 
 /** The statements of claims and leases (snapshot: tests/storage/sqlite/statements.test.ts). */
 export const CLAIM_STATEMENTS = { SELECT_DUE, CLAIM, SELECT_IN_ORDER, RENEW, STATUSES, RELEASE, HOOKS_DONE, NEXT_DUE };
@@ -101,17 +115,27 @@ export const CLAIM_STATEMENTS = { SELECT_DUE, CLAIM, SELECT_IN_ORDER, RENEW, STA
 export function taskClaim(db: Db, params: TaskClaimParams): ClaimedTask[] {
   if (params.limit <= 0 || params.definitionIds.length === 0) return [];
   const expiresAt = params.now + params.leaseMs;
-  return db.write(() => {
-    const due = db.stmt(SELECT_DUE, "pluck").all({
-      now: params.now,
-      definitionIds: jsonList(params.definitionIds),
-      limit: Math.floor(params.limit),
-    }) as string[];
-    if (due.length === 0) return [];
+  const limit = Math.floor(params.limit);
+  // Definitions with a concurrency limit are claimed apart (claim-limited.ts); the others
+  // take the one-statement path below, unchanged when no definition has a limit.
+  const { unlimited, limited } = splitByLimit(params.definitionIds, params.limits);
+  const claimIds = (due: readonly string[]): ClaimedTask[] => {
     const ids = jsonList(due);
     db.stmt(CLAIM).run({ now: params.now, workerId: params.workerId, expiresAt, ids });
     const rows = db.stmt(SELECT_IN_ORDER, "raw").all(ids) as TaskValues[];
     return rows.map((row) => claimedTask(row, expiresAt));
+  };
+  return db.write(() => {
+    const claimed = limited.length > 0 ? claimLimited(db, { limited, limit, now: params.now }, claimIds) : [];
+    if (unlimited.length === 0 || claimed.length >= limit) return claimed;
+    const due = db.stmt(SELECT_DUE, "pluck").all({
+      now: params.now,
+      definitionIds: jsonList(unlimited),
+      limit: limit - claimed.length,
+    }) as string[];
+    if (due.length === 0) return claimed;
+    const fresh = claimIds(due);
+    return claimed.length === 0 ? fresh : [...claimed, ...fresh];
   });
 }
 
@@ -173,6 +197,6 @@ export function taskHooksDone(db: Db, params: TaskHooksDoneParams): void {
 
 export function taskNextDueAt(db: Db, { definitionIds }: TaskNextDueAtParams): number | null {
   if (definitionIds.length === 0) return null;
-  const row = db.stmt(NEXT_DUE).get(jsonList(definitionIds)) as { dueAt: number } | undefined;
-  return row ? row.dueAt : null;
+  const row = db.stmt(NEXT_DUE).get({ definitionIds: jsonList(definitionIds) }) as { dueAt: number | null } | undefined;
+  return row?.dueAt ?? null;
 }

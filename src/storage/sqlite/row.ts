@@ -29,6 +29,9 @@ export interface TaskRow {
   lease_expires_at: number | null;
   due_at: number | null;
   hook_pending: number;
+  priority: number;
+  idempotency_key: string | null;
+  concurrency_key: string | null;
 }
 
 export interface LogRow {
@@ -61,6 +64,7 @@ const TASK_COLUMN_NAMES = [
   "id", "name", "definition_id", "parent_id", "execution_name", "iterations", "max_iterations", "input",
   "output", "status", "started_on", "finished_on", "event_response", "created_on", "saved_on", "created_by",
   "progress", "run_at", "attempt", "lease_token", "lease_expires_at", "hook_pending",
+  "priority", "idempotency_key", "concurrency_key",
 ] as const satisfies readonly (keyof TaskRow)[];
 
 type TaskColumn = (typeof TASK_COLUMN_NAMES)[number];
@@ -150,6 +154,9 @@ export function valuesToTask(v: TaskValues): Task {
     maxIterations: v[col.max_iterations] as number,
     runAt: new Date(v[col.run_at] as number),
     attempt: v[col.attempt] as number,
+    priority: v[col.priority] as number,
+    idempotencyKey: v[col.idempotency_key] as string | null,
+    concurrencyKey: v[col.concurrency_key] as string | null,
   };
 }
 
@@ -197,6 +204,10 @@ export function finishedTask(claimed: Task, v: TaskValues): Task {
     maxIterations: claimed.maxIterations,
     runAt: new Date(v[changedCol.run_at] as number),
     attempt: v[changedCol.attempt] as number,
+    // No finish changes these (a TTL release of the key by a later trigger is not shown here).
+    priority: claimed.priority,
+    idempotencyKey: claimed.idempotencyKey,
+    concurrencyKey: claimed.concurrencyKey,
   };
 }
 

@@ -80,7 +80,7 @@ CREATE TABLE stint_tasks (
   lease_expires_at INTEGER,
   due_at           INTEGER,
   hook_pending     INTEGER NOT NULL DEFAULT 0 CHECK (hook_pending IN (0, 1))
-, trace_context TEXT) STRICT;
+, priority INTEGER NOT NULL DEFAULT 0, idempotency_key TEXT, concurrency_key TEXT, trace_context TEXT) STRICT;
 
 CREATE TABLE stint_workers (
   worker_id     TEXT    NOT NULL PRIMARY KEY,
@@ -114,7 +114,10 @@ CREATE INDEX stint_tasks_created ON stint_tasks (created_on DESC, id DESC);
 
 CREATE INDEX stint_tasks_definition ON stint_tasks (definition_id, created_on DESC, id DESC);
 
-CREATE INDEX stint_tasks_due ON stint_tasks (due_at, id, definition_id) WHERE due_at IS NOT NULL;
+CREATE INDEX stint_tasks_due ON stint_tasks (priority DESC, due_at, id, definition_id) WHERE due_at IS NOT NULL;
+
+CREATE UNIQUE INDEX stint_tasks_idempotency ON stint_tasks (definition_id, idempotency_key)
+  WHERE idempotency_key IS NOT NULL;
 
 CREATE INDEX stint_tasks_parent ON stint_tasks (parent_id);
 

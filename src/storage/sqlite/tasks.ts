@@ -6,6 +6,7 @@ import {
   heavyFieldsOf,
   type ListResult,
   type TaskCreateManyParams,
+  type TaskCreateParams,
   type TaskDeleteParams,
   type TaskGetManyParams,
   type TaskGetParams,
@@ -20,12 +21,46 @@ const INSERT_TASK = `
   INSERT INTO stint_tasks (
     id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input,
     output, status, event_response, created_on, saved_on, created_by, run_at, attempt,
-    lease_token, due_at, hook_pending, trace_context
+    lease_token, due_at, hook_pending, trace_context, priority, idempotency_key, concurrency_key
   ) VALUES (
     @id, @name, @definitionId, @parentId, '', 0, @maxIterations, @input,
     NULL, 'pending', @eventResponse, @createdOn, @createdOn, @createdBy, @runAt, 0,
-    0, @runAt, 0, @traceContext
+    0, @runAt, 0, @traceContext, @priority, @idempotencyKey, @concurrencyKey
   ) RETURNING *`;
+
+/** The named parameters of INSERT_TASK for one task. */
+export function insertValues(p: TaskCreateParams): Record<string, unknown> {
+  return {
+    id: p.id,
+    name: p.name,
+    definitionId: p.definitionId,
+    parentId: p.parentId,
+    maxIterations: p.maxIterations,
+    input: JSON.stringify(p.input ?? {}),
+    eventResponse: toJson(p.eventResponse),
+    createdOn: p.createdOn,
+    createdBy: JSON.stringify(p.createdBy),
+    runAt: p.runAt,
+    traceContext: toJson(p.traceContext),
+    priority: p.priority ?? 0,
+    idempotencyKey: p.idempotencyKey ?? null,
+    concurrencyKey: p.concurrencyKey ?? null,
+  };
+}
+
+/** The prepared INSERT of one task (RETURNING the row as an object). */
+export function insertTaskStatement(db: Db): ReturnType<Db["stmt"]> {
+  return db.stmt(INSERT_TASK);
+}
+
+/** A unique violation of an insert: the id, or (index stint_tasks_idempotency) the idempotency key. */
+export function createConflict(error: unknown): Error | null {
+  if (!isUniqueViolation(error)) return null;
+  if (/idempotency_key/.test(String((error as Error).message))) {
+    return Errors.invalidArgument("idempotencyKey", "a task of this definition already holds this key");
+  }
+  return Errors.invalidArgument("id", "a task with this id already exists");
+}
 
 const selectTask = (columns: string) => `SELECT ${columns} FROM stint_tasks WHERE id = ?`;
 const selectTasks = (columns: string) => `SELECT ${columns} FROM stint_tasks WHERE id IN (SELECT value FROM json_each(?))`;
@@ -49,28 +84,9 @@ export const TASK_LIST_SOURCE: ListSource<TaskListField> = {
 export function taskCreateMany(db: Db, { tasks }: TaskCreateManyParams): Task[] {
   const insert = db.stmt(INSERT_TASK);
   try {
-    return db.write(() =>
-      tasks.map((p) =>
-        rowToTask(
-          insert.get({
-            id: p.id,
-            name: p.name,
-            definitionId: p.definitionId,
-            parentId: p.parentId,
-            maxIterations: p.maxIterations,
-            input: JSON.stringify(p.input ?? {}),
-            eventResponse: toJson(p.eventResponse),
-            createdOn: p.createdOn,
-            createdBy: JSON.stringify(p.createdBy),
-            runAt: p.runAt,
-            traceContext: toJson(p.traceContext),
-          }) as TaskRow,
-        ),
-      ),
-    );
+    return db.write(() => tasks.map((p) => rowToTask(insert.get(insertValues(p)) as TaskRow)));
   } catch (error) {
-    if (isUniqueViolation(error)) throw Errors.invalidArgument("id", "a task with this id already exists");
-    throw error;
+    throw createConflict(error) ?? error;
   }
 }
 

@@ -39,6 +39,9 @@ export function createGetContract(suite: ContractSuite): void {
         maxIterations: 7,
         runAt: new Date(T0 + 5_000),
         attempt: 0,
+        priority: 0,
+        idempotencyKey: null,
+        concurrencyKey: null,
       });
       assert.deepEqual(await store.adapter.taskGet({ id: params.id }), created);
     });

@@ -5,7 +5,7 @@
 import { newId } from "../../domain/ids.js";
 import type { Identity, Task } from "../../domain/task.js";
 import type { StorageAdapter } from "../../storage/port/index.js";
-import type { ClaimedTask, Sort, TaskCreateParams, TaskListField, LogListField } from "../../storage/port/types.js";
+import type { ClaimedTask, ConcurrencyLimit, Sort, TaskCreateParams, TaskListField, LogListField } from "../../storage/port/types.js";
 import type { ContractStore, ContractSuite } from "./suite.js";
 
 /** A fixed "now" far from the epoch, so ms offsets read clearly in assertions. */
@@ -24,12 +24,18 @@ export const LOGS_OLDEST_FIRST: Sort<LogListField>[] = [
 ];
 
 /** A fresh store per test, cleaned up after it; read `.adapter` inside the test. */
-export function useStore(suite: ContractSuite): { readonly adapter: StorageAdapter } {
+export function useStore(suite: ContractSuite): {
+  readonly adapter: StorageAdapter;
+  /** More connections to the same store (`ContractStore.connect`), closed after the case; `adapter` when the store gives none. */
+  connections(count: number): Promise<StorageAdapter[]>;
+} {
+  const opened: StorageAdapter[] = [];
   let store: ContractStore | undefined;
   suite.beforeEach(async () => {
     store = await suite.createStore();
   });
   suite.afterEach(async () => {
+    for (const connection of opened.splice(0)) await connection.close();
     const done = store;
     store = undefined;
     if (done?.cleanup) await done.cleanup();
@@ -39,6 +45,15 @@ export function useStore(suite: ContractSuite): { readonly adapter: StorageAdapt
     get adapter() {
       if (!store) throw new Error("useStore: no store outside a test");
       return store.adapter;
+    },
+    async connections(count) {
+      if (!store) throw new Error("useStore: no store outside a test");
+      const { adapter, connect } = store;
+      if (!connect) return Array.from({ length: count }, () => adapter);
+      const made: StorageAdapter[] = [];
+      for (let i = 0; i < count; i += 1) made.push(await connect.call(store));
+      opened.push(...made);
+      return made;
     },
   };
 }
@@ -68,7 +83,7 @@ export async function createTask(adapter: StorageAdapter, overrides: Partial<Tas
 /** Claims with sensible defaults; `now` defaults to T0. */
 export function claim(
   adapter: StorageAdapter,
-  options: { workerId?: string; limit?: number; now?: number; leaseMs?: number; definitionIds?: string[] } = {},
+  options: { workerId?: string; limit?: number; now?: number; leaseMs?: number; definitionIds?: string[]; limits?: ConcurrencyLimit[] } = {},
 ): Promise<ClaimedTask[]> {
   return adapter.taskClaim({
     workerId: options.workerId ?? "worker-a",
@@ -76,6 +91,7 @@ export function claim(
     now: options.now ?? T0,
     leaseMs: options.leaseMs ?? LEASE_MS,
     definitionIds: options.definitionIds ?? [DEF],
+    ...(options.limits ? { limits: options.limits } : {}),
   });
 }
 

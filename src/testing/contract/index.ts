@@ -22,6 +22,9 @@ import { traceContextContract } from "./trace-context.contract.js";
 import { taskStatsContract } from "./task-stats.contract.js";
 import { workersContract } from "./workers.contract.js";
 import { schedulesContract } from "./schedules.contract.js";
+import { idempotencyContract } from "./idempotency.contract.js";
+import { priorityContract } from "./priority.contract.js";
+import { concurrencyContract } from "./concurrency.contract.js";
 import { contractSuite, type StorageContractOptions } from "./suite.js";
 
 export type { ContractStore, ContractTestApi, StorageContractOptions } from "./suite.js";
@@ -70,5 +73,8 @@ export function runStorageContract(options: StorageContractOptions): void {
     workersContract(suite);
     taskStatsContract(suite);
     schedulesContract(suite);
+    idempotencyContract(suite);
+    priorityContract(suite);
+    concurrencyContract(suite);
   });
 }

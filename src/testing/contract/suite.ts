@@ -11,6 +11,12 @@ export interface ContractStore {
   adapter: StorageAdapter;
   /** Called after the case; drop the store's data here. Default: `adapter.close()`. */
   cleanup?(): Promise<void> | void;
+  /**
+   * Optional: another adapter on this same store (its own connections), for the cases that
+   * race several connections (idempotency keys, concurrency limits); the suite closes it.
+   * Without it, those cases race on `adapter` alone.
+   */
+  connect?(): Promise<StorageAdapter>;
 }
 
 /**

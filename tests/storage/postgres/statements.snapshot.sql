@@ -1,13 +1,13 @@
--- claim.ts CLAIM stint_claim_89b587b84d0c312dc11520a8
+-- claim.ts CLAIM stint_claim_b9e3a491095f08503f6e9012
 WITH due AS (
       SELECT id, due_at FROM "stint".tasks
       WHERE due_at <= $1
         AND COALESCE(definition_id = ANY($2::text[]) AND (status NOT IN ('success', 'failed', 'aborted') OR hook_pending), false)
-      ORDER BY due_at, id
+      ORDER BY priority DESC, due_at, id
       LIMIT $3
       FOR UPDATE SKIP LOCKED
     ), claimed AS (
-      UPDATE "stint".tasks t SET
+      UPDATE "stint".tasks t SET 
         iterations = CASE WHEN t.status IN ('success', 'failed', 'aborted') OR t.lease_owner IS NOT NULL
                           THEN t.iterations ELSE t.iterations + 1 END,
         attempt = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.attempt
@@ -26,7 +26,7 @@ WITH due AS (
       -- sequential scan of every task, 26 of a 500-task claim's 49 ms at 20,000 rows and
       -- growing with the table; this is an index scan whatever the estimate.
       WHERE t.id = ANY(ARRAY(SELECT id FROM due))
-      RETURNING t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.trace_context
+      RETURNING t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.priority, t.idempotency_key, t.concurrency_key, t.trace_context
     ), counted AS (
       SELECT count(*)::int AS n FROM claimed
     ), slot AS (
@@ -37,7 +37,7 @@ WITH due AS (
       -- Handed since the last claim, still ours and not due (a due one is in "claimed").
       -- By primary key (as in "claimed"): joined to the slot, this was planned as a scan
       -- of every running task with the handed ids as a filter.
-      SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.trace_context, t.due_at AS claimed_due_at
+      SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.priority, t.idempotency_key, t.concurrency_key, t.trace_context, t.due_at AS claimed_due_at
       FROM "stint".tasks t
       WHERE t.id = ANY(ARRAY(SELECT h FROM slot, unnest(slot.handed) AS h))
         AND t.lease_owner = $4 AND t.lease_token = 1 AND t.status = 'running' AND t.due_at > $1
@@ -169,7 +169,62 @@ WITH mine AS (
     UPDATE "stint".tasks t SET hook_pending = false, due_at = NULL, lease_owner = NULL, lease_expires_at = NULL
     FROM mine WHERE t.id = mine.id AND t.hook_pending;
 
--- finish.ts FINISH_ONE stint_finish_one_c8c6f8e8fa533fe83b9b6394
+-- claim-limited.ts LOCK stint_limit_lock_6f5ca28109c79c4669a4286a
+SELECT count(pg_advisory_xact_lock(k)) AS locked
+    FROM (SELECT DISTINCT hashtextextended($1 || '/' || d, 0) AS k FROM unnest($2::text[]) AS d ORDER BY k) AS keys;
+
+-- claim-limited.ts RUNNING stint_limit_running_1a775da02db22de88318896a
+SELECT definition_id AS "definitionId", COALESCE(concurrency_key, '') AS "concurrencyKey", count(*)::int AS running
+    FROM "stint".tasks
+    WHERE status = 'running' AND definition_id = ANY($1::text[])
+    GROUP BY 1, 2;
+
+-- claim-limited.ts CANDIDATES stint_limit_candidates_019f1d9a1b4a77957ffa6fe0
+SELECT id, definition_id AS "definitionId", concurrency_key AS "concurrencyKey", status
+    FROM "stint".tasks
+    WHERE due_at <= $1
+      AND COALESCE(definition_id = ANY($2::text[]) AND (status NOT IN ('success', 'failed', 'aborted') OR hook_pending)
+                   AND NOT (status = 'pending' AND (definition_id, COALESCE(concurrency_key, ''))
+                            IN (SELECT * FROM unnest($3::text[], $4::text[]))), false)
+    ORDER BY priority DESC, due_at, id
+    LIMIT $5
+    FOR UPDATE SKIP LOCKED;
+
+-- claim-limited.ts CLAIM_IDS stint_limit_claim_740554bd73d48797285239ed
+UPDATE "stint".tasks t SET 
+        iterations = CASE WHEN t.status IN ('success', 'failed', 'aborted') OR t.lease_owner IS NOT NULL
+                          THEN t.iterations ELSE t.iterations + 1 END,
+        attempt = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.attempt
+                       WHEN t.lease_owner IS NULL THEN 1 ELSE t.attempt + 1 END,
+        status = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.status ELSE 'running' END,
+        started_on = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.started_on
+                          ELSE COALESCE(t.started_on, $2) END,
+        execution_name = CASE WHEN t.status IN ('success', 'failed', 'aborted') THEN t.execution_name ELSE $3 END,
+        lease_owner = $3,
+        lease_token = t.lease_token + 1,
+        lease_expires_at = $4,
+        due_at = $4,
+        saved_on = $2
+    WHERE t.id = ANY($1::text[])
+    RETURNING t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.priority, t.idempotency_key, t.concurrency_key;
+
+-- create-or-get.ts INSERT stint_create_keyed_68ba92499d495f2da3ef44c9
+INSERT INTO "stint".tasks (id, name, definition_id, parent_id, input, max_iterations, run_at, due_at,
+                          created_on, saved_on, created_by, event_response, priority, idempotency_key, concurrency_key,
+                          trace_context)
+    VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $7, $8, $8, $9::jsonb, $10::jsonb, $11, $12, $13, $14::jsonb)
+    ON CONFLICT (definition_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+    RETURNING id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key;
+
+-- create-or-get.ts FIND stint_find_by_key_48a00955566e37c1d4cea1f8
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key FROM "stint".tasks
+    WHERE definition_id = $1 AND idempotency_key = $2 AND created_on >= COALESCE($3, '-infinity'::timestamptz);
+
+-- create-or-get.ts RELEASE stint_release_key_db83de79826524d5a13e69e5
+UPDATE "stint".tasks SET idempotency_key = NULL
+    WHERE definition_id = $1 AND idempotency_key = $2 AND created_on < $3;
+
+-- finish.ts FINISH_ONE stint_finish_one_66d6b0f83db0bd946c720989
 WITH done AS (
       UPDATE "stint".tasks t SET 
         status = $3::text,
@@ -187,7 +242,7 @@ WITH done AS (
         lease_expires_at = CASE WHEN t.lease_expires_at >= $19::timestamptz THEN t.lease_expires_at WHEN $15::bool THEN $16::timestamptz END,
         due_at = CASE WHEN t.lease_expires_at >= $19::timestamptz THEN t.due_at ELSE $16::timestamptz END
       WHERE t.id = $1::text AND t.lease_token = $2::int AND t.status = 'running'
-      RETURNING t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.created_by AS record_created_by
+      RETURNING t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.priority, t.idempotency_key, t.concurrency_key, t.created_by AS record_created_by
     ), record AS (
       INSERT INTO "stint".task_logs (id, task_id, iteration, execution_name, created_on, created_by)
       SELECT $20::text, done.id, $21::int, $22::text, $23::timestamptz, done.record_created_by
@@ -201,9 +256,9 @@ WITH done AS (
            WITH ORDINALITY AS i(type, message, created_on, data, error, attempt, ord)
       ORDER BY i.ord
     )
-    SELECT done.id, done.name, done.definition_id, done.parent_id, done.execution_name, done.iterations, done.max_iterations, done.input, done.output, done.status, done.started_on, done.finished_on, done.event_response, done.created_on, done.saved_on, done.created_by, done.progress, done.run_at, done.attempt, done.lease_token, done.lease_expires_at FROM done;
+    SELECT done.id, done.name, done.definition_id, done.parent_id, done.execution_name, done.iterations, done.max_iterations, done.input, done.output, done.status, done.started_on, done.finished_on, done.event_response, done.created_on, done.saved_on, done.created_by, done.progress, done.run_at, done.attempt, done.lease_token, done.lease_expires_at, done.priority, done.idempotency_key, done.concurrency_key FROM done;
 
--- finish.ts FINISH stint_finish_9dea0fa80d04b4fc0600ddd9
+-- finish.ts FINISH stint_finish_5b9a552b214e801a60015d21
 WITH f AS (
       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[], $5::bool[], $6::jsonb[], $7::bool[], $8::jsonb[], $9::bool[], $10::jsonb[], $11::int[], $12::timestamptz[], $13::timestamptz[], $14::bool[], $15::bool[], $16::timestamptz[], $17::bool[], $18::bool[], $19::timestamptz[])
         AS f(f_id, f_token, f_status, f_now, f_set_input, f_input, f_set_output, f_output, f_set_progress, f_progress, f_iterations, f_run_at, f_finished_on, f_hook_pending, f_keep_owner, f_due_at, f_in_place, f_bump_token, f_keep_lease_from)
@@ -211,7 +266,7 @@ WITH f AS (
       -- The batch drives (an index lookup per item): joined here, not in "done", where
       -- a plan that thought the batch small re-ran the unnest once per row (quadratic).
       -- `t.id = ANY($1)` (the ids): task rows by primary key whatever the statistics say.
-      SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, f.* FROM f JOIN "stint".tasks t ON t.id = f.f_id
+      SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.priority, t.idempotency_key, t.concurrency_key, f.* FROM f JOIN "stint".tasks t ON t.id = f.f_id
       WHERE t.id = ANY($1::text[])
       ORDER BY t.id
       FOR NO KEY UPDATE OF t
@@ -233,14 +288,14 @@ WITH f AS (
         due_at = CASE WHEN t.lease_expires_at >= l.f_keep_lease_from THEN t.due_at ELSE l.f_due_at END
       FROM locked l
       WHERE t.id = l.id AND l.lease_token = l.f_token AND l.status = 'running'
-      RETURNING t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at
+      RETURNING t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.priority, t.idempotency_key, t.concurrency_key
     )
     SELECT true AS applied, done.* FROM done
     UNION ALL
-    SELECT false AS applied, l.id, l.name, l.definition_id, l.parent_id, l.execution_name, l.iterations, l.max_iterations, l.input, l.output, l.status, l.started_on, l.finished_on, l.event_response, l.created_on, l.saved_on, l.created_by, l.progress, l.run_at, l.attempt, l.lease_token, l.lease_expires_at FROM locked l
+    SELECT false AS applied, l.id, l.name, l.definition_id, l.parent_id, l.execution_name, l.iterations, l.max_iterations, l.input, l.output, l.status, l.started_on, l.finished_on, l.event_response, l.created_on, l.saved_on, l.created_by, l.progress, l.run_at, l.attempt, l.lease_token, l.lease_expires_at, l.priority, l.idempotency_key, l.concurrency_key FROM locked l
     WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.id = l.id);
 
--- finish.ts FINISH_LOGS stint_finish_logs_6d990e590ec9caa0ff8875da
+-- finish.ts FINISH_LOGS stint_finish_logs_ba8b45f354ce91c2f6e18e80
 WITH f AS (
       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[], $5::bool[], $6::jsonb[], $7::bool[], $8::jsonb[], $9::bool[], $10::jsonb[], $11::int[], $12::timestamptz[], $13::timestamptz[], $14::bool[], $15::bool[], $16::timestamptz[], $17::bool[], $18::bool[], $19::timestamptz[])
         AS f(f_id, f_token, f_status, f_now, f_set_input, f_input, f_set_output, f_output, f_set_progress, f_progress, f_iterations, f_run_at, f_finished_on, f_hook_pending, f_keep_owner, f_due_at, f_in_place, f_bump_token, f_keep_lease_from)
@@ -248,7 +303,7 @@ WITH f AS (
       -- The batch drives (an index lookup per item): joined here, not in "done", where
       -- a plan that thought the batch small re-ran the unnest once per row (quadratic).
       -- `t.id = ANY($1)` (the ids): task rows by primary key whatever the statistics say.
-      SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, f.* FROM f JOIN "stint".tasks t ON t.id = f.f_id
+      SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.priority, t.idempotency_key, t.concurrency_key, f.* FROM f JOIN "stint".tasks t ON t.id = f.f_id
       WHERE t.id = ANY($1::text[])
       ORDER BY t.id
       FOR NO KEY UPDATE OF t
@@ -270,7 +325,7 @@ WITH f AS (
         due_at = CASE WHEN t.lease_expires_at >= l.f_keep_lease_from THEN t.due_at ELSE l.f_due_at END
       FROM locked l
       WHERE t.id = l.id AND l.lease_token = l.f_token AND l.status = 'running'
-      RETURNING t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at
+      RETURNING t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.priority, t.idempotency_key, t.concurrency_key
     ), gate AS (
       SELECT count(*) AS n FROM done
     ), wanted AS (
@@ -296,7 +351,7 @@ WITH f AS (
     )
     SELECT true AS applied, done.* FROM done
     UNION ALL
-    SELECT false AS applied, l.id, l.name, l.definition_id, l.parent_id, l.execution_name, l.iterations, l.max_iterations, l.input, l.output, l.status, l.started_on, l.finished_on, l.event_response, l.created_on, l.saved_on, l.created_by, l.progress, l.run_at, l.attempt, l.lease_token, l.lease_expires_at FROM locked l
+    SELECT false AS applied, l.id, l.name, l.definition_id, l.parent_id, l.execution_name, l.iterations, l.max_iterations, l.input, l.output, l.status, l.started_on, l.finished_on, l.event_response, l.created_on, l.saved_on, l.created_by, l.progress, l.run_at, l.attempt, l.lease_token, l.lease_expires_at, l.priority, l.idempotency_key, l.concurrency_key FROM locked l
     WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.id = l.id);
 
 -- finish.ts FINISH_ONE_SLIM stint_finish_one_slim_663e574929a3dbd5225b0992
@@ -449,15 +504,15 @@ UPDATE "stint".tasks SET
       lease_expires_at = $5,
       due_at = $5
     WHERE id = $1 AND status IN ('pending', 'running')
-    RETURNING id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at;
+    RETURNING id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key;
 
 -- finish.ts GET (unnamed)
-SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at FROM "stint".tasks WHERE id = $1;
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key FROM "stint".tasks WHERE id = $1;
 
 -- finish.ts GET_MANY (unnamed)
-SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at FROM "stint".tasks WHERE id = ANY($1::text[]);
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key FROM "stint".tasks WHERE id = ANY($1::text[]);
 
--- handoff.ts CREATE_ONE stint_create_one_c0357d4e256485e5e1d292f8
+-- handoff.ts CREATE_ONE stint_create_one_e42c725ffb681c2c44be2e5e
 WITH slot AS (
       UPDATE "stint".worker_slots s SET free = s.free - 1, handed = s.handed || $1::text
       WHERE s.worker_id = (
@@ -471,7 +526,8 @@ WITH slot AS (
       INSERT INTO "stint".tasks (id, name, definition_id, parent_id, input, max_iterations, run_at,
                             created_on, saved_on, created_by, event_response, due_at,
                             status, iterations, attempt, started_on, execution_name,
-                            lease_owner, lease_token, lease_expires_at, trace_context)
+                            lease_owner, lease_token, lease_expires_at, trace_context,
+                            priority, idempotency_key, concurrency_key)
       SELECT $1::text, $2::text, $3::text, $4::text, $5::jsonb, $6::int, $7::timestamptz,
              $8::timestamptz, $8::timestamptz, $9::jsonb, $10::jsonb, COALESCE(slot.lease_expires_at, $7::timestamptz),
              CASE WHEN slot.worker_id IS NULL THEN 'pending' ELSE 'running' END,
@@ -482,9 +538,9 @@ WITH slot AS (
              slot.worker_id,
              (slot.worker_id IS NOT NULL)::int,
              slot.lease_expires_at,
-             $12::jsonb
+             $12::jsonb, $13::int, $14::text, $15::text
       FROM (SELECT 1) AS one LEFT JOIN slot ON true
-      RETURNING id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, trace_context, lease_owner
+      RETURNING id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key, trace_context, lease_owner
     ), handed AS (
       SELECT CASE WHEN ins.lease_owner IS NOT NULL
                   THEN jsonb_build_object('type', 'task-handed', 'workerId', ins.lease_owner, 'row', to_jsonb(ins) - 'lease_owner')::text
@@ -499,8 +555,8 @@ WITH slot AS (
            END) IS NULL AS notified
     FROM ins, handed;
 
--- handoff.ts READ_HANDED stint_read_handed_81242086332e6d9a9f010547
-SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, trace_context FROM "stint".tasks
+-- handoff.ts READ_HANDED stint_read_handed_f0401f1e639dfff1b4acd1da
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key, trace_context FROM "stint".tasks
     WHERE id = ANY($1::text[]) AND lease_owner = $2 AND lease_token = 1 AND status = 'running';
 
 -- handoff.ts WITHDRAW stint_withdraw_slot_1006bfe745ead5a06631e654
@@ -509,16 +565,20 @@ DELETE FROM "stint".worker_slots WHERE worker_id = $1 RETURNING handed;
 -- handoff.ts CLOSE stint_close_slot_17cefbad1dae9843ad44f522
 UPDATE "stint".worker_slots SET free = 0 WHERE worker_id = $1;
 
--- tasks.ts INSERT stint_create_de734cac9360333dc32f0fa8
+-- tasks.ts INSERT stint_create_536854af369d1e263286089a
 WITH ins AS (
       INSERT INTO "stint".tasks (id, name, definition_id, parent_id, input, max_iterations, run_at, due_at,
-                          created_on, saved_on, created_by, event_response, trace_context)
+                          created_on, saved_on, created_by, event_response, trace_context,
+                          priority, idempotency_key, concurrency_key)
     SELECT id, name, definition_id, parent_id, input, max_iterations, run_at, run_at,
-           created_on, created_on, created_by, event_response, trace_context
+           created_on, created_on, created_by, event_response, trace_context,
+           priority, idempotency_key, concurrency_key
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[],
-                $7::timestamptz[], $8::timestamptz[], $9::jsonb[], $10::jsonb[], $12::jsonb[])
-         AS n(id, name, definition_id, parent_id, input, max_iterations, run_at, created_on, created_by, event_response, trace_context)
-      RETURNING id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at
+                $7::timestamptz[], $8::timestamptz[], $9::jsonb[], $10::jsonb[], $12::jsonb[],
+                $13::int[], $14::text[], $15::text[])
+         AS n(id, name, definition_id, parent_id, input, max_iterations, run_at, created_on, created_by, event_response,
+              trace_context, priority, idempotency_key, concurrency_key)
+      RETURNING id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key
     )
     SELECT ins.*, (SELECT pg_notify('stint_stint', $11)) IS NULL AS notified FROM ins;
 
@@ -531,11 +591,21 @@ WITH records AS (
     )
     DELETE FROM "stint".task_log_items WHERE log_id IN (SELECT id FROM records);
 
--- tasks.ts NEXT_DUE stint_next_due_350d38067c7a51125035fae9
-SELECT min(due_at) AS due_at FROM "stint".tasks
-    WHERE due_at IS NOT NULL
-      -- A settled row is not due, as in the claim (none should carry a due time: migration 0004).
-      AND COALESCE(definition_id = ANY($1::text[]) AND (status NOT IN ('success', 'failed', 'aborted') OR hook_pending), false);
+-- tasks.ts NEXT_DUE stint_next_due_2426071923f3fd00003ad2f1
+WITH RECURSIVE levels(p) AS (
+      (SELECT priority FROM "stint".tasks WHERE due_at IS NOT NULL ORDER BY priority DESC LIMIT 1)
+      UNION ALL
+      SELECT (SELECT priority FROM "stint".tasks WHERE due_at IS NOT NULL AND priority < levels.p ORDER BY priority DESC LIMIT 1)
+      FROM levels WHERE levels.p IS NOT NULL
+    )
+    SELECT min((
+      SELECT due_at FROM "stint".tasks
+      WHERE due_at IS NOT NULL AND priority = levels.p
+        -- A settled row is not due, as in the claim (none should carry a due time: migration 0004).
+        AND COALESCE(definition_id = ANY($1::text[]) AND (status NOT IN ('success', 'failed', 'aborted') OR hook_pending), false)
+      ORDER BY due_at LIMIT 1
+    )) AS due_at
+    FROM levels WHERE levels.p IS NOT NULL;
 
 -- tasks.ts ESTIMATE stint_count_estimate_ebd4ea68c48fedb69751db9d
 SELECT CASE WHEN c.relpages > 0 AND c.reltuples >= 0
@@ -546,20 +616,20 @@ SELECT CASE WHEN c.relpages > 0 AND c.reltuples >= 0
 -- tasks.ts RELTUPLES stint_reltuples_daf141ff3e35b9fe01876eab
 SELECT reltuples FROM pg_class WHERE oid = to_regclass($1);
 
--- tasks.ts GET stint_get_c2e2650f869389a33475e0b2
-SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at FROM "stint".tasks WHERE id = $1;
+-- tasks.ts GET stint_get_14dd414d54b1f96af295567b
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key FROM "stint".tasks WHERE id = $1;
 
--- tasks.ts GET_MANY stint_get_many_851cfcacd0cb7a6f5fe1f721
-SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at FROM "stint".tasks WHERE id = ANY($1::text[]);
+-- tasks.ts GET_MANY stint_get_many_d7f5f993da7604a83c0ebb32
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key FROM "stint".tasks WHERE id = ANY($1::text[]);
 
--- tasks.ts GET_LIGHT stint_get_p0_742145f9c8c260b08add5031
-SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, NULL AS input, NULL AS output, status, started_on, finished_on, NULL AS event_response, created_on, saved_on, created_by, NULL AS progress, run_at, attempt, lease_token, lease_expires_at FROM "stint".tasks WHERE id = $1;
+-- tasks.ts GET_LIGHT stint_get_p0_f7b26b8df25b29a0d4a36213
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, NULL AS input, NULL AS output, status, started_on, finished_on, NULL AS event_response, created_on, saved_on, created_by, NULL AS progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key FROM "stint".tasks WHERE id = $1;
 
--- tasks.ts GET_MANY_LIGHT stint_get_many_p0_4d55923dbeec42f76a591250
-SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, NULL AS input, NULL AS output, status, started_on, finished_on, NULL AS event_response, created_on, saved_on, created_by, NULL AS progress, run_at, attempt, lease_token, lease_expires_at FROM "stint".tasks WHERE id = ANY($1::text[]);
+-- tasks.ts GET_MANY_LIGHT stint_get_many_p0_d22b659f15a3a85a800c687f
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, NULL AS input, NULL AS output, status, started_on, finished_on, NULL AS event_response, created_on, saved_on, created_by, NULL AS progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key FROM "stint".tasks WHERE id = ANY($1::text[]);
 
--- tasks.ts GET_CHARGED stint_get_p15_text_caca151189916ae9a04c6e23
-SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input::text AS input, output::text AS output, status, started_on, finished_on, event_response::text AS event_response, created_on, saved_on, created_by, progress::text AS progress, run_at, attempt, lease_token, lease_expires_at FROM "stint".tasks WHERE id = $1;
+-- tasks.ts GET_CHARGED stint_get_p15_text_609b573c3a05230e4b86198d
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input::text AS input, output::text AS output, status, started_on, finished_on, event_response::text AS event_response, created_on, saved_on, created_by, progress::text AS progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key FROM "stint".tasks WHERE id = $1;
 
 -- logs.ts APPEND stint_log_append_38fc1f32799d45b36bef47f8
 WITH owner AS (

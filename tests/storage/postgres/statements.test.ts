@@ -12,6 +12,8 @@ import { describe, it } from "node:test";
 import { HEAVY_TASK_FIELDS, type HeavyTaskField } from "../../../src/storage/port/types.js";
 import { claimStatements } from "../../../src/storage/postgres/claim.js";
 import { workerStatements } from "../../../src/storage/postgres/workers.js";
+import { limitedClaimStatements } from "../../../src/storage/postgres/claim-limited.js";
+import { createOrGetStatements } from "../../../src/storage/postgres/create-or-get.js";
 import type { Statement } from "../../../src/storage/postgres/connection.js";
 import { finishStatements } from "../../../src/storage/postgres/finish.js";
 import { FINISH_BIND_TYPES } from "../../../src/storage/postgres/finish/binds.js";
@@ -42,6 +44,8 @@ function taskReads(names: SqlNames): Record<string, Statement> {
 function postgresStatements(names: SqlNames): Record<string, Record<string, Entry>> {
   return {
     "claim.ts": claimStatements(names),
+    "claim-limited.ts": limitedClaimStatements(names),
+    "create-or-get.ts": createOrGetStatements(names),
     "finish.ts": finishStatements(names),
     "handoff.ts": handoffStatements(names),
     "tasks.ts": { ...taskStatements(names), ...taskReads(names) },

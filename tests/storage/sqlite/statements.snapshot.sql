@@ -3,7 +3,7 @@ SELECT id FROM stint_tasks INDEXED BY stint_tasks_due
   WHERE due_at IS NOT NULL AND due_at <= @now
     AND definition_id IN (SELECT value FROM json_each(@definitionIds))
     AND (status NOT IN ('success', 'failed', 'aborted') OR hook_pending = 1)
-  ORDER BY due_at, id
+  ORDER BY priority DESC, due_at, id
   LIMIT @limit;
 
 -- claim.ts CLAIM
@@ -21,7 +21,7 @@ UPDATE stint_tasks SET
   WHERE id IN (SELECT value FROM json_each(@ids));
 
 -- claim.ts SELECT_IN_ORDER
-SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.hook_pending, t.trace_context FROM json_each(?) AS j CROSS JOIN stint_tasks AS t ON t.id = j.value
+SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.hook_pending, t.priority, t.idempotency_key, t.concurrency_key, t.trace_context FROM json_each(?) AS j CROSS JOIN stint_tasks AS t ON t.id = j.value
   ORDER BY j.key;
 
 -- claim.ts RENEW
@@ -44,10 +44,19 @@ UPDATE stint_tasks SET hook_pending = 0, due_at = NULL, lease_owner = NULL, leas
   WHERE id = @id AND lease_token = @leaseToken AND hook_pending = 1;
 
 -- claim.ts NEXT_DUE
-SELECT due_at AS dueAt FROM stint_tasks INDEXED BY stint_tasks_due
-  WHERE due_at IS NOT NULL AND definition_id IN (SELECT value FROM json_each(?))
-    AND (status NOT IN ('success', 'failed', 'aborted') OR hook_pending = 1)
-  ORDER BY due_at LIMIT 1;
+WITH RECURSIVE levels(p) AS (
+    SELECT MAX(priority) FROM stint_tasks INDEXED BY stint_tasks_due WHERE due_at IS NOT NULL
+    UNION ALL
+    SELECT (SELECT MAX(priority) FROM stint_tasks INDEXED BY stint_tasks_due WHERE due_at IS NOT NULL AND priority < levels.p)
+    FROM levels WHERE levels.p IS NOT NULL
+  )
+  SELECT MIN((
+    SELECT due_at FROM stint_tasks INDEXED BY stint_tasks_due
+    WHERE due_at IS NOT NULL AND priority = levels.p AND definition_id IN (SELECT value FROM json_each(@definitionIds))
+      AND (status NOT IN ('success', 'failed', 'aborted') OR hook_pending = 1)
+    ORDER BY due_at LIMIT 1
+  )) AS dueAt
+  FROM levels WHERE levels.p IS NOT NULL;
 
 -- finish.ts FINISH
 UPDATE stint_tasks SET
@@ -68,7 +77,7 @@ UPDATE stint_tasks SET
   WHERE id = ? AND lease_token = ? AND status = 'running'                           -- id, leaseToken;
 
 -- finish.ts SELECT_TASKS
-SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.hook_pending FROM json_each(?) AS j CROSS JOIN stint_tasks AS t ON t.id = j.value;
+SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.hook_pending, t.priority, t.idempotency_key, t.concurrency_key FROM json_each(?) AS j CROSS JOIN stint_tasks AS t ON t.id = j.value;
 
 -- finish.ts SELECT_CHANGED
 SELECT t.id, t.status, t.saved_on, t.input, t.output, t.progress, t.iterations, t.attempt, t.run_at, t.finished_on, t.lease_token, t.lease_expires_at FROM json_each(?) AS j CROSS JOIN stint_tasks AS t ON t.id = j.value;
@@ -101,18 +110,18 @@ SELECT * FROM stint_tasks WHERE id = ?;
 INSERT INTO stint_tasks (
     id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input,
     output, status, event_response, created_on, saved_on, created_by, run_at, attempt,
-    lease_token, due_at, hook_pending, trace_context
+    lease_token, due_at, hook_pending, trace_context, priority, idempotency_key, concurrency_key
   ) VALUES (
     @id, @name, @definitionId, @parentId, '', 0, @maxIterations, @input,
     NULL, 'pending', @eventResponse, @createdOn, @createdOn, @createdBy, @runAt, 0,
-    0, @runAt, 0, @traceContext
+    0, @runAt, 0, @traceContext, @priority, @idempotencyKey, @concurrencyKey
   ) RETURNING *;
 
 -- tasks.ts SELECT_TASK
-SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, hook_pending FROM stint_tasks WHERE id = ?;
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, hook_pending, priority, idempotency_key, concurrency_key FROM stint_tasks WHERE id = ?;
 
 -- tasks.ts SELECT_TASKS
-SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, hook_pending FROM stint_tasks WHERE id IN (SELECT value FROM json_each(?));
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, hook_pending, priority, idempotency_key, concurrency_key FROM stint_tasks WHERE id IN (SELECT value FROM json_each(?));
 
 -- tasks.ts DELETE_TASK
 DELETE FROM stint_tasks WHERE id = ?;
