@@ -35,7 +35,7 @@ for (const kind of await storeKinds()) {
       for (const cleanup of cleanups.reverse()) await cleanup();
     });
 
-    it("runs a definition limited to 2 on three worker processes: never more than 2 running, all finish", async () => {
+    it("runs a definition limited to 2 on three worker processes: never more than 2 running, all finish", async (t) => {
       const store = await kind.create();
       const dir = mkdtempSync(join(tmpdir(), "stint-limit-"));
       cleanups.push(() => store.cleanup(), () => rmSync(dir, { recursive: true, force: true }));
@@ -76,7 +76,9 @@ for (const kind of await storeKinds()) {
         most = Math.max(most, inIteration.size);
       }
       assert.ok(most <= 2, `${most} tasks were in an iteration at once`);
-      assert.ok(new Set(events.map((e) => e.pid)).size >= 2, "more than one process ran tasks");
+      // Which processes won the claims is up to the scheduler (on a loaded machine one may
+      // win them all); the limit must hold either way, so this is reported, not asserted.
+      t.diagnostic(`processes that ran tasks: ${new Set(events.map((e) => e.pid)).size} of 3`);
     });
 
     it("runs higher priorities first on one worker", async () => {

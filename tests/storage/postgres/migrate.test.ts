@@ -60,7 +60,7 @@ describe("postgres migrations", { skip: !reachable && "PostgreSQL not reachable"
       assert.equal(result.stdout.trim(), "migrated");
     }
     const found = await catalog(schema);
-    assert.deepEqual(found.tables, ["stint_migrations", "task_log_items", "task_logs", "tasks", "worker_slots", "workers"]);
+    assert.deepEqual(found.tables, ["schedules", "stint_migrations", "task_log_items", "task_logs", "tasks", "worker_slots", "workers"]);
     assert.deepEqual(found.versions, migrations.map((m) => m.version), "each version recorded once");
     for (const index of ["tasks_claim_idx", "tasks_created_idx", "tasks_parent_idx", "tasks_definition_idx", "tasks_status_idx", "task_logs_task_iteration_key", "task_log_items_log_idx"]) {
       assert.ok(found.indexes.includes(index), `index ${index} exists`);
@@ -142,8 +142,8 @@ describe("postgres schema", { skip: !reachable && "PostgreSQL not reachable" }, 
       "id", "name", "definition_id", "parent_id", "execution_name", "iterations", "max_iterations", "input",
       "output", "status", "started_on", "finished_on", "event_response", "created_on", "saved_on", "created_by",
       "progress", "run_at", "attempt", "lease_owner", "lease_token", "lease_expires_at", "due_at", "hook_pending",
-      "trace_context",
       "priority", "idempotency_key", "concurrency_key",
+      "trace_context",
     ]);
   });
 });
