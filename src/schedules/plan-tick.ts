@@ -2,9 +2,10 @@
  * Which ticks of a due schedule get a task, and where its next tick is: pure, so the
  * rules are tested without a store.
  *
- * - A tick up to {@link LATE_TOLERANCE_MS} (15 s) old still runs: the latest one only (a worker
- *   restarting over a tick, a busy event loop, a ticker that slept a little long).
- *   Older ticks were missed while no worker ran, and get no task...
+ * - Every tick up to {@link LATE_TOLERANCE_MS} (15 s) old still runs, each once (a worker
+ *   restarting over a tick, a busy event loop, a ticker that slept a little long): a
+ *   schedule every 2 s handled 5 s late gets its two passed ticks, so a slow worker leaves
+ *   no gap. Older ticks were missed while no worker ran, and get no task...
  * - ...unless `backfillSeconds` is set: then every tick inside that window gets one,
  *   oldest first, at most {@link MAX_TICKS_PER_TICK} per transaction. When more remain,
  *   the next tick stays due and the ticker goes on at once, so each is created once.
@@ -48,18 +49,9 @@ export function planTick(
   }
   const nextRunAt = tick;
   const lastRunAt = passed.length > 0 ? passed[passed.length - 1] : null;
-  let ticks: number[];
-  if (schedule.backfillSeconds > 0) {
-    const oldest = now - schedule.backfillSeconds * 1000;
-    ticks = passed.filter((t) => t >= oldest);
-    // The latest tick is on time even when the backfill window is shorter than the tolerance.
-    if (lastRunAt !== null && now - lastRunAt <= LATE_TOLERANCE_MS && !ticks.includes(lastRunAt)) ticks.push(lastRunAt);
-  } else {
-    // Only the latest, and only while on time; when the cap stopped the walk, later ticks
-    // (still ≤ now) come in the next call, so the latest is not known yet.
-    const walkDone = nextRunAt === null || nextRunAt > now;
-    ticks = walkDone && lastRunAt !== null && now - lastRunAt <= LATE_TOLERANCE_MS ? [lastRunAt] : [];
-  }
+  // `start` is inside the window (the backfill, or at least the late tolerance), so every
+  // passed tick gets a task; when the cap stopped the walk, the rest come in the next call.
+  let ticks = passed;
   if (schedule.overlap === "skip" && ticks.length > 1) ticks = ticks.slice(-1);
   return { ticks, lastRunAt, nextRunAt };
 }

@@ -12,9 +12,21 @@ describe("planTick", () => {
     assert.deepEqual(planTick(everyMinute, { nextRunAt: T, backfillSeconds: 0, overlap: "allow" }, T), { ticks: [T], lastRunAt: T, nextRunAt: T + MINUTE });
   });
 
-  it("still creates a tick a little late (within the tolerance), only the latest", () => {
+  it("still creates a tick a little late (within the tolerance)", () => {
     const now = T + LATE_TOLERANCE_MS;
     assert.deepEqual(planTick(everyMinute, { nextRunAt: T, backfillSeconds: 0, overlap: "allow" }, now).ticks, [T]);
+  });
+
+  it("creates every tick a slow worker passed within the tolerance, each once: no gap", () => {
+    const every2s = compileCron("*/2 * * * * *");
+    const plan = planTick(every2s, { nextRunAt: T, backfillSeconds: 0, overlap: "allow" }, T + 5_000);
+    assert.deepEqual(plan.ticks, [T, T + 2_000, T + 4_000]);
+    assert.equal(plan.nextRunAt, T + 6_000);
+    // Older than the tolerance: missed (no worker ran), only the ones inside it are made.
+    const late = planTick(every2s, { nextRunAt: T, backfillSeconds: 0, overlap: "allow" }, T + LATE_TOLERANCE_MS + 3_000);
+    assert.deepEqual(late.ticks, [T + 4_000, T + 6_000, T + 8_000, T + 10_000, T + 12_000, T + 14_000, T + 16_000, T + 18_000]);
+    // overlap skip: the latest only.
+    assert.deepEqual(planTick(every2s, { nextRunAt: T, backfillSeconds: 0, overlap: "skip" }, T + 5_000).ticks, [T + 4_000]);
   });
 
   it("creates no task for ticks missed while no worker ran, without backfill", () => {
