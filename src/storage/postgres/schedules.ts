@@ -11,11 +11,11 @@ import type { Schedule } from "../../domain/schedule.js";
 import type { Task } from "../../domain/task.js";
 import type { ScheduleStorage, ScheduleWriteParams } from "../port/schedules.js";
 import type { TaskCreateParams } from "../port/types.js";
-import { intArray, textArray, timeArray } from "./arrays.js";
 import { statement, type Db, type Queryable } from "./connection.js";
+import { textArray } from "./arrays.js";
 import { toStintError } from "./errors.js";
-import { encodeEvent } from "./notify.js";
-import { json, rowToTask, TASK_COLUMNS, ts, type TaskRow } from "./row.js";
+import { createValues, taskStatements } from "./tasks.js";
+import { json, rowToTask, ts, type TaskRow } from "./row.js";
 
 interface ScheduleRow {
   id: string;
@@ -89,38 +89,13 @@ export function scheduleOps(db: Db): ScheduleStorage {
     WHERE id = $1 AND next_run_at = $5 AND enabled
     RETURNING last_task_id`);
   const TASK_STATUS = statement(db.names, "schedule_last_status", `SELECT status FROM ${tasks} WHERE id = $1`);
-  // The tasks and the wake-up: NOTIFY is delivered at commit, once the rows are visible.
-  const INSERT_TASKS = statement(db.names, "schedule_tasks", `
-    WITH ins AS (
-      INSERT INTO ${tasks} (id, name, definition_id, parent_id, input, max_iterations, run_at, due_at,
-                            created_on, saved_on, created_by, event_response, priority, concurrency_key)
-      SELECT id, name, definition_id, parent_id, input, max_iterations, run_at, run_at,
-             created_on, created_on, created_by, event_response, priority, concurrency_key
-      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[],
-                  $7::timestamptz[], $8::timestamptz[], $9::jsonb[], $10::jsonb[], $12::int[], $13::text[])
-           AS n(id, name, definition_id, parent_id, input, max_iterations, run_at, created_on, created_by, event_response,
-                priority, concurrency_key)
-      RETURNING ${TASK_COLUMNS}
-    )
-    SELECT ins.*, (SELECT pg_notify('${db.names.channel}', $11)) IS NULL AS notified FROM ins`);
+  // The tasks and the wake-up: the task create statement (tasks.ts), in the tick's
+  // transaction; its NOTIFY is delivered at commit, once the rows are visible.
+  const { INSERT: INSERT_TASKS } = taskStatements(db.names);
   const SET_LAST_TASK = statement(db.names, "schedule_last_task", `UPDATE ${schedules} SET last_task_id = $2 WHERE id = $1`);
 
   async function insertTasks(tx: Queryable, params: readonly TaskCreateParams[]): Promise<Task[]> {
-    const rows = await tx.query<TaskRow>(INSERT_TASKS, [
-      textArray(params.map((p) => p.id)),
-      textArray(params.map((p) => p.name)),
-      textArray(params.map((p) => p.definitionId)),
-      textArray(params.map((p) => p.parentId)),
-      textArray(params.map((p) => json(p.input ?? {}))),
-      intArray(params.map((p) => p.maxIterations)),
-      timeArray(params.map((p) => p.runAt)),
-      timeArray(params.map((p) => p.createdOn)),
-      textArray(params.map((p) => json(p.createdBy))),
-      textArray(params.map((p) => json(p.eventResponse))),
-      encodeEvent({ type: "tasks-available" }),
-      intArray(params.map((p) => p.priority ?? 0)),
-      textArray(params.map((p) => p.concurrencyKey ?? null)),
-    ]);
+    const rows = await tx.query<TaskRow>(INSERT_TASKS, createValues(params));
     const byId = new Map(rows.map((row) => [row.id, rowToTask(row)]));
     return params.map((p) => byId.get(p.id)!);
   }

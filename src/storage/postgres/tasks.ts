@@ -130,23 +130,7 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
           throw toStintError(error, "create");
         }
       }
-      const values = [
-        textArray(params.map((p) => p.id)),
-        textArray(params.map((p) => p.name)),
-        textArray(params.map((p) => p.definitionId)),
-        textArray(params.map((p) => p.parentId)),
-        textArray(params.map((p) => json(p.input ?? {}))),
-        intArray(params.map((p) => p.maxIterations)),
-        timeArray(params.map((p) => p.runAt)),
-        timeArray(params.map((p) => p.createdOn)),
-        textArray(params.map((p) => json(p.createdBy))),
-        textArray(params.map((p) => json(p.eventResponse))),
-        encodeEvent({ type: "tasks-available" }),
-        textArray(params.map((p) => json(p.traceContext))),
-        intArray(params.map((p) => p.priority ?? 0)),
-        textArray(params.map((p) => p.idempotencyKey ?? null)),
-        textArray(params.map((p) => p.concurrencyKey ?? null)),
-      ];
+      const values = createValues(params);
       let rows: TaskRow[];
       try {
         rows = await db.query<TaskRow>(INSERT, values);
@@ -225,6 +209,27 @@ export function inOrder(ids: readonly string[], tasks: readonly Task[]): Task[] 
     const task = byId.get(id);
     return task ? [task] : [];
   });
+}
+
+/** The bind values of the `create` statement, in its order: also the schedule tick's insert (schedules.ts). */
+export function createValues(params: readonly TaskCreateParams[]): unknown[] {
+  return [
+    textArray(params.map((p) => p.id)),
+    textArray(params.map((p) => p.name)),
+    textArray(params.map((p) => p.definitionId)),
+    textArray(params.map((p) => p.parentId)),
+    textArray(params.map((p) => json(p.input ?? {}))),
+    intArray(params.map((p) => p.maxIterations)),
+    timeArray(params.map((p) => p.runAt)),
+    timeArray(params.map((p) => p.createdOn)),
+    textArray(params.map((p) => json(p.createdBy))),
+    textArray(params.map((p) => json(p.eventResponse))),
+    encodeEvent({ type: "tasks-available" }),
+    textArray(params.map((p) => json(p.traceContext))),
+    intArray(params.map((p) => p.priority ?? 0)),
+    textArray(params.map((p) => p.idempotencyKey ?? null)),
+    textArray(params.map((p) => p.concurrencyKey ?? null)),
+  ];
 }
 
 /** The named statements of task rows outside the claim/finish cycle (their text is fixed per schema). */
