@@ -90,6 +90,8 @@ function readContinue(result: Record<string, unknown>, now: number): TaskRespons
   }
   waitMs = waitMs < MIN_WAIT_MS ? 0 : Math.round(Math.min(waitMs, MAX_WAIT_MS));
   if (input === result.input && waitMs === result.waitMs) return result as unknown as TaskResponse;
+  // A wait for the children (controller.response.continue's option) survives the copy.
+  if (result.waitForChildren === true) return { status: "continue", input: input as Partial<TaskInput>, waitMs, waitForChildren: true };
   return { status: "continue", input: input as Partial<TaskInput>, waitMs };
 }
 

@@ -39,7 +39,11 @@ export function createResponse<I = TaskInput, O = TaskOutput>(
   return {
     done,
     continue(input: Partial<I>, continueOptions?: ContinueOptions): ResponseContinue<I> {
-      return { status: "continue", input: input ?? {}, waitMs: waitMsFor(continueOptions, now) };
+      const waitMs = waitMsFor(continueOptions, now);
+      if (continueOptions && (continueOptions as { waitForChildren?: unknown }).waitForChildren === true) {
+        return { status: "continue", input: input ?? {}, waitMs, waitForChildren: true };
+      }
+      return { status: "continue", input: input ?? {}, waitMs };
     },
     error(error: unknown): ResponseError {
       return { status: "error", error: shapeError(error) };
@@ -61,7 +65,7 @@ function storedOutput<O>(output: O | undefined): O | undefined {
 export function waitMsFor(options: ContinueOptions | undefined, now: () => number): number {
   if (!options || typeof options !== "object") return 0;
   let ms: number;
-  if ("seconds" in options) {
+  if ("seconds" in options && options.seconds !== undefined) {
     ms = Number(options.seconds) * 1000;
   } else if ("date" in options) {
     ms = toEpochMs(options.date) - now();

@@ -21,8 +21,13 @@ export interface ResponseDone<O = TaskOutput> {
 export interface ResponseContinue<I = TaskInput> {
   readonly status: "continue";
   readonly input: Partial<I>;
-  /** Milliseconds to wait before the next iteration (0 = none), already clamped. */
+  /**
+   * Milliseconds to wait before the next iteration (0 = none), already clamped. With
+   * `waitForChildren`: the longest wait for the children (0 = no timeout).
+   */
   readonly waitMs: number;
+  /** The next iteration waits until every child of the task has finished (or `waitMs` passes). */
+  readonly waitForChildren?: true;
 }
 /** The outcome `error`: the task failed (or is retried). */
 export interface ResponseError {
@@ -41,8 +46,15 @@ export type TaskResponse<O = TaskOutput, I = TaskInput> =
   | ResponseError
   | ResponseAborted;
 
-/** When the next iteration of a `continue` runs: after `seconds`, or at `date`. */
-export type ContinueOptions = { seconds: number } | { date: Date | string | number };
+/**
+ * When the next iteration of a `continue` runs: after `seconds`, at `date`, or once every
+ * child of the task has finished (`waitForChildren`), at the latest after `seconds` when
+ * given (docs/run-history.md "Waiting for children").
+ */
+export type ContinueOptions =
+  | { seconds: number }
+  | { date: Date | string | number }
+  | { waitForChildren: true; seconds?: number };
 
 /**
  * Webiny v6's plain `TaskDefinition.Result` objects, which `run()` may return instead of

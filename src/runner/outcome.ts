@@ -19,6 +19,11 @@ export interface IterationOutcome {
   output?: TaskOutput | null;
   /** Clock time of the next iteration (continue only). */
   runAt?: number;
+  /**
+   * Continue only: the next iteration waits for every child to finish; `runAt` is then
+   * the timeout (undefined: none).
+   */
+  waitForChildren?: true;
   iterations?: number;
   /** A retry: the same iteration runs again (as a new attempt) at this clock time. */
   retryAt?: number;
@@ -47,6 +52,17 @@ export function outcomeFromResponse(task: Task, result: unknown, now: number): I
       };
     }
     case "continue":
+      if (response.waitForChildren) {
+        const outcome: IterationOutcome = {
+          status: "running",
+          input: { ...task.input, ...(response.input as TaskInput) },
+          waitForChildren: true,
+          logItems: [{ type: "info", message: "Task continuing once its children have finished.", data: response.input }],
+          hooks: [],
+        };
+        if (response.waitMs > 0) outcome.runAt = now + response.waitMs;
+        return outcome;
+      }
       return {
         status: "running",
         input: { ...task.input, ...(response.input as TaskInput) },

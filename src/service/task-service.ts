@@ -129,6 +129,8 @@ export class DefaultTaskService implements TaskService {
     if (result.outcome === "not-abortable") throw Errors.abortNotAllowed(id, result.task.taskStatus);
 
     this.deps.signals?.emit("task-aborted", id);
+    // Its parent waited for it as the last unfinished child: due now (PostgreSQL also notified).
+    if (result.woken) this.deps.signals?.emit("tasks-available");
     await this.deps.storage.publish({ type: "task-aborted", id }).catch(() => undefined);
     if (definition?.onAbort) {
       // abort() waits for onAbort, at most as long as the claim kept for it (hookLeaseMs).

@@ -5,6 +5,12 @@
 import { isTerminalStatus } from "../domain/task.js";
 import type { LogAppendParams, TaskFinishParams } from "./port/types.js";
 
+/**
+ * The due time of a task waiting for its children without a timeout (9999-12-31 UTC):
+ * a time rather than NULL, since NULL means "settled" to the claim and the due index.
+ */
+export const WAIT_FOREVER = Date.UTC(9999, 11, 31);
+
 export interface FinishPlan {
   terminal: boolean;
   /** Continue in place: the holder claims the next iteration in the same write. */
@@ -41,7 +47,7 @@ export function finishPlan(p: TaskFinishParams): FinishPlan {
   const terminal = isTerminalStatus(p.status);
   const hookPending = terminal && p.hookLeaseMs !== undefined;
   const retry = !terminal && p.retryAt !== undefined;
-  const inPlace = !terminal && !retry && p.keepClaim !== undefined;
+  const inPlace = !terminal && !retry && !p.waitForChildren && p.keepClaim !== undefined;
   let dueAt: number | null;
   let runAt: number | null;
   if (inPlace) {
@@ -49,6 +55,10 @@ export function finishPlan(p: TaskFinishParams): FinishPlan {
     runAt = p.now;
   } else if (retry) {
     dueAt = runAt = p.retryAt!; // a takeover at retryAt is the next attempt
+  } else if (!terminal && p.waitForChildren) {
+    // Waiting for children: due at the timeout, or never until the last child's finish
+    // makes it due (the adapters' wake, in that finish's transaction).
+    dueAt = runAt = p.runAt ?? WAIT_FOREVER;
   } else if (!terminal) {
     dueAt = runAt = p.runAt ?? p.now; // continue: due again after the wait
   } else {

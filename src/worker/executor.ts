@@ -113,6 +113,7 @@ export class Executor {
     const inPlace =
       outcome.status === "running" &&
       outcome.retryAt === undefined &&
+      !outcome.waitForChildren &&
       (outcome.runAt ?? now) <= now &&
       this.options.mayContinueInPlace() &&
       !abort.aborted;
@@ -137,6 +138,9 @@ export class Executor {
       events.emit("task:iteration", { task: storedTask, status: outcome.status, applied: stored.applied, durationMs: Date.now() - startedAt });
     }
     if (!stored.applied) return;
+    // The finish made a waiting task due (a parent whose last child this was, or this
+    // task waiting for children that had all finished): a worker may claim it now.
+    if (stored.woken) this.options.wake();
     if (result.timedOut) events.emit("task:timeout", { task: storedTask });
     if (outcome.status === "running") {
       if (stored.leaseToken !== undefined && stored.task) {
@@ -148,7 +152,7 @@ export class Executor {
           traceContext: claim.traceContext, // the task's next iteration, in the same trace
         };
       }
-      if ((outcome.runAt ?? outcome.retryAt ?? 0) <= this.clock.now()) this.options.wake();
+      if (!outcome.waitForChildren && (outcome.runAt ?? outcome.retryAt ?? 0) <= this.clock.now()) this.options.wake();
       return;
     }
     this.emitTerminal(storedTask, outcome);

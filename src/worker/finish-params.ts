@@ -76,6 +76,7 @@ export function finishParams(params: {
   if (outcome.output !== undefined) finish.output = outcome.output;
   if (outcome.runAt !== undefined) finish.runAt = outcome.runAt;
   if (outcome.retryAt !== undefined) finish.retryAt = outcome.retryAt;
+  if (outcome.waitForChildren) finish.waitForChildren = true;
   if (outcome.iterations !== undefined) finish.iterations = outcome.iterations;
   if (result.progress !== undefined) finish.progress = result.progress;
   if (params.hookLeaseMs !== undefined) finish.hookLeaseMs = params.hookLeaseMs;

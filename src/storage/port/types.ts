@@ -175,6 +175,14 @@ export interface TaskFinishParams {
    * fence. Saves a claim round trip per iteration for tasks that checkpoint often.
    */
   keepClaim?: { leaseMs: number };
+  /**
+   * `running` only (never with `retryAt` or `keepClaim`): the task waits for its children
+   * (docs/run-history.md "Waiting for children"). It is not claimed again until every
+   * child is finished (success, failed, aborted), or until `runAt` when given (the
+   * timeout): the finish of the last child, or its abort, makes it due at once, in the
+   * same transaction. When no child is unfinished as this finish writes, it is due at once.
+   */
+  waitForChildren?: boolean;
   /** Explicit iteration count to store (used by the max-iterations outcome). */
   iterations?: number;
   progress?: TaskProgress | null;
@@ -210,6 +218,12 @@ export interface TaskFinishResult {
   leaseToken?: number;
   /** With `keepClaim` and `applied`: when that claim lapses. */
   leaseExpiresAt?: number;
+  /**
+   * The finish made a task waiting for children due now (its parent, whose last
+   * unfinished child this was; or this task itself, waiting for children that had all
+   * finished already): a worker can claim it. Absent otherwise.
+   */
+  woken?: true;
 }
 
 export interface TaskHooksDoneParams {
@@ -237,7 +251,8 @@ export interface TaskAbortParams {
 }
 
 export type TaskAbortResult =
-  | { outcome: "aborted"; task: Task; leaseToken: number }
+  /** `woken`: the abort made the task's waiting parent due now (its last unfinished child). */
+  | { outcome: "aborted"; task: Task; leaseToken: number; woken?: true }
   | { outcome: "not-found" }
   | { outcome: "not-abortable"; task: Task };
 

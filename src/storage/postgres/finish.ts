@@ -16,6 +16,7 @@
  *   columns, among them two times and the creator's JSON), so the statement sends, and
  *   this process parses, about half as much per row.
  */
+import { isTerminalStatus } from "../../domain/task.js";
 import { finishPlan, runsOfDistinctIds } from "../finish-plan.js";
 import type { TaskAbortParams, TaskAbortResult, TaskFinishParams, TaskFinishResult, TaskUpdateParams } from "../port/types.js";
 import { textArray } from "./arrays.js";
@@ -27,6 +28,7 @@ import { finishBatchSql } from "./finish/batch.js";
 import { batchValues, oneValues } from "./finish/binds.js";
 import { finishOneSql } from "./finish/one.js";
 import { updateSql } from "./finish/update.js";
+import { waitChildrenStatements } from "./finish/wait-children.js";
 import { appendLogs, appendLogsStatement, appendLogsValues } from "./logs.js";
 import type { SqlNames } from "./names.js";
 import { encodeEvent, notifySql } from "./notify.js";
@@ -66,6 +68,21 @@ export function finishStatements(names: SqlNames) {
 
 export function finishOps(db: Db): FinishOps {
   const S = finishStatements(db.names);
+  const W = waitChildrenStatements(db.names);
+
+  /**
+   * In a finish's or an abort's transaction: wakes the given parents that wait and have no
+   * unfinished child left. Locks them first, then checks in a new statement (the order
+   * that makes two last children's concurrent finishes wake the parent once, see
+   * finish/wait-children.ts). A parent that does not wait costs one primary-key probe.
+   */
+  async function wakeParents(tx: Queryable, parents: readonly string[], now: number): Promise<string[]> {
+    if (parents.length === 0) return [];
+    const locked = await tx.query<{ id: string }>(W.LOCK_WAITING, [textArray(parents)]);
+    if (locked.length === 0) return [];
+    const woken = await tx.query<{ id: string }>(W.WAKE, [textArray(locked.map((row) => row.id)), ts(now)]);
+    return woken.map((row) => row.id);
+  }
   const full: FinishVariant = { one: S.FINISH_ONE, batch: S.FINISH, batchWithLogs: S.FINISH_LOGS };
   const slim: FinishVariant = { one: S.FINISH_ONE_SLIM, batch: S.FINISH_SLIM, batchWithLogs: S.FINISH_LOGS_SLIM };
   const APPEND = appendLogsStatement(db.names);
@@ -110,6 +127,9 @@ export function finishOps(db: Db): FinishOps {
 
   async function finishAll(params: readonly TaskFinishParams[]): Promise<TaskFinishResult[]> {
     if (params.length === 0) return [];
+    // A wait for children begins, or a child may end: the finish and its wake go in one
+    // transaction (finish/wait-children.ts). Any other batch takes the path below as is.
+    if (params.some(beginsWait) || params.some(mayEndChild)) return finishWithWaits(params);
     const runs = runsOfDistinctIds(params);
     if (runs.length === 1) return finishDistinct(db, params);
     // One task twice in a batch: the statement sees each row once, so the batch goes as
@@ -120,6 +140,33 @@ export function finishOps(db: Db): FinishOps {
       for (const run of runs) results.push(...(await finishDistinct(tx, run)));
       return results;
     });
+  }
+
+  /** The batch's finishes, the waits they begin and the parents they wake, in one transaction; then the rechecks of waits left standing. */
+  async function finishWithWaits(params: readonly TaskFinishParams[]): Promise<TaskFinishResult[]> {
+    const now = Math.max(...params.map((p) => p.now));
+    const { results, standing } = await db.transaction(async (tx) => {
+      const results: TaskFinishResult[] = [];
+      for (const run of runsOfDistinctIds(params)) results.push(...(await finishDistinct(tx, run)));
+      const waits = params.filter((p, i) => beginsWait(p) && results[i]!.applied).map((p) => p.id);
+      const woken = new Set<string>();
+      const standing: string[] = [];
+      if (waits.length > 0) {
+        for (const row of await tx.query<{ id: string; waiting: boolean }>(W.WAIT, [textArray(waits), ts(now)])) {
+          if (row.waiting) standing.push(row.id);
+          else woken.add(row.id);
+        }
+      }
+      const parents = [...new Set(results.flatMap((r) => (endedChild(r) ? [r.task!.parentId!] : [])))];
+      for (const id of await wakeParents(tx, parents, now)) woken.add(id);
+      markWoken(params, results, woken, now);
+      return { results, standing };
+    });
+    if (standing.length > 0) {
+      const woken = new Set((await db.query<{ id: string }>(W.RECHECK, [textArray(standing), ts(now)])).map((row) => row.id));
+      markWoken(params, results, woken, now);
+    }
+    return results;
   }
 
   return {
@@ -175,10 +222,39 @@ export function finishOps(db: Db): FinishOps {
           },
         ]);
         await tx.query(notifySql(db.names), [encodeEvent({ type: "task-aborted", id: task.id })]);
-        return { outcome: "aborted", task, leaseToken: aborted[0].lease_token };
+        // The last unfinished child aborted (or deleted, which aborts first) wakes a waiting parent.
+        const woken = task.parentId ? await wakeParents(tx, [task.parentId], params.now) : [];
+        return { outcome: "aborted", task, leaseToken: aborted[0].lease_token, ...(woken.length > 0 ? { woken: true as const } : {}) };
       });
     },
   };
+}
+
+/** A finish that begins a wait for the task's children. */
+function beginsWait(p: TaskFinishParams): boolean {
+  return p.waitForChildren === true && p.status === "running" && p.retryAt === undefined;
+}
+
+/** A terminal finish of a task that has (or, not knowing the claimed task, may have) a parent. */
+function mayEndChild(p: TaskFinishParams): boolean {
+  return isTerminalStatus(p.status) && (p.claimed ? p.claimed.parentId !== null : true);
+}
+
+/** An applied terminal finish of a child, as stored. */
+function endedChild(result: TaskFinishResult): boolean {
+  return result.applied && result.task !== null && result.task.parentId !== null && isTerminalStatus(result.task.taskStatus);
+}
+
+/** Marks the results that woke a task: a wait ended at once (the task itself), or a parent (this child's). */
+function markWoken(params: readonly TaskFinishParams[], results: TaskFinishResult[], woken: ReadonlySet<string>, now: number): void {
+  if (woken.size === 0) return;
+  results.forEach((result, i) => {
+    if (!result.applied || !result.task) return;
+    const target = beginsWait(params[i]!) ? result.id : result.task.parentId;
+    if (target === null || !woken.has(target)) return;
+    result.woken = true;
+    if (target === result.id) result.task.runAt = new Date(now);
+  });
 }
 
 /** The result of an applied item (continue in place also hands back the new claim). */

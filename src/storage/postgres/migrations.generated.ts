@@ -48,4 +48,19 @@ export const migrations: readonly Migration[] = [
     name: "task_trace_context",
     sql: "-- The trigger's trace context (the W3C traceparent / tracestate fields the app's\n-- OpenTelemetry propagator wrote), handed back with each claim so the task's iterations\n-- join the trigger's trace (docs/tracing.md). NULL when the trigger was not traced.\n-- Adding a nullable column without a default rewrites nothing.\nALTER TABLE tasks ADD COLUMN trace_context jsonb;\n",
   },
+  {
+    version: 9,
+    name: "rerun",
+    sql: "-- LOCAL PLACEHOLDER (not committed): another branch's migration takes this number.\nSELECT 1;\n",
+  },
+  {
+    version: 10,
+    name: "retention",
+    sql: "-- LOCAL PLACEHOLDER (not committed): another branch's migration takes this number.\nSELECT 1;\n",
+  },
+  {
+    version: 11,
+    name: "wait_for_children",
+    sql: "-- A parent waiting for its children (`continue(input, { waitForChildren: true })`,\n-- docs/run-history.md): the lease token of the wait. The parent waits while this equals\n-- its lease_token and it is still running unclaimed; any claim (a timeout's) or abort\n-- moves the token on, so a stale wait is never woken. NULL: not waiting. Nullable, no\n-- default: adding it rewrites nothing.\nALTER TABLE tasks ADD COLUMN children_wait_token integer;\n\n-- \"Does this parent still have an unfinished child?\": asked at every finish of a child\n-- whose parent waits. Only unfinished children are in it, so the answer is one probe,\n-- however many finished children the parent has.\nCREATE INDEX tasks_unfinished_children_idx ON tasks (parent_id)\n  WHERE parent_id IS NOT NULL AND status IN ('pending', 'running');\n",
+  },
 ];

@@ -107,6 +107,7 @@ CREATE TABLE stint.tasks (
     idempotency_key text COLLATE pg_catalog."C",
     concurrency_key text COLLATE pg_catalog."C",
     trace_context jsonb,
+    children_wait_token integer,
     CONSTRAINT tasks_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'running'::text, 'success'::text, 'failed'::text, 'aborted'::text])))
 );
 
@@ -211,5 +212,9 @@ CREATE INDEX tasks_parent_idx ON stint.tasks USING btree (parent_id, created_on 
 -- Name: tasks_status_idx; Type: INDEX; Schema: stint; Owner: -
 
 CREATE INDEX tasks_status_idx ON stint.tasks USING btree (status, created_on DESC, id DESC);
+
+-- Name: tasks_unfinished_children_idx; Type: INDEX; Schema: stint; Owner: -
+
+CREATE INDEX tasks_unfinished_children_idx ON stint.tasks USING btree (parent_id) WHERE ((parent_id IS NOT NULL) AND (status = ANY (ARRAY['pending'::text, 'running'::text])));
 
 -- PostgreSQL database dump complete

@@ -9,6 +9,7 @@ import type { LogAppendParams, TaskAbortParams, TaskAbortResult, TaskFinishManyP
 import { jsonList, type Db } from "./connection.js";
 import { finishPlan, keptLog, runsOfDistinctIds, type FinishPlan } from "../finish-plan.js";
 import { appendInTransaction } from "./logs.js";
+import { settleChildWaits, wakeParentOfAborted } from "./wait-children.js";
 import {
   changedCol,
   col,
@@ -83,6 +84,9 @@ export function taskFinishMany(db: Db, { finishes }: TaskFinishManyParams): Task
   return db.write(() => {
     const results: TaskFinishResult[] = [];
     for (const run of runsOfDistinctIds(finishes)) results.push(...finishRun(db, run));
+    // Waits for children begin, and children's last finishes wake their parents (nothing
+    // to do, and no statement, for a batch with neither).
+    settleChildWaits(db, finishes, results, finishes[0]!.now);
     // Logs always, in the same transaction: a fenced-out finish still keeps what run()
     // wrote, but not its outcome's own items, and nothing once the task is aborted
     // (keptLog), so the updates go first. Finishes
@@ -202,7 +206,8 @@ export function taskAbort(db: Db, p: TaskAbortParams): TaskAbortResult {
         items: [{ message: p.message, type: "info", createdOn: new Date(p.now) }],
       },
     ]);
-    return { outcome: "aborted", task, leaseToken: row.lease_token };
+    // The last unfinished child aborted (or deleted, which aborts first) wakes a waiting parent.
+    return wakeParentOfAborted(db, { outcome: "aborted", task, leaseToken: row.lease_token }, p.now);
   });
 }
 

@@ -80,7 +80,7 @@ CREATE TABLE stint_tasks (
   lease_expires_at INTEGER,
   due_at           INTEGER,
   hook_pending     INTEGER NOT NULL DEFAULT 0 CHECK (hook_pending IN (0, 1))
-, priority INTEGER NOT NULL DEFAULT 0, idempotency_key TEXT, concurrency_key TEXT, trace_context TEXT) STRICT;
+, priority INTEGER NOT NULL DEFAULT 0, idempotency_key TEXT, concurrency_key TEXT, trace_context TEXT, children_wait_token INTEGER) STRICT;
 
 CREATE TABLE stint_workers (
   worker_id     TEXT    NOT NULL PRIMARY KEY,
@@ -122,3 +122,6 @@ CREATE UNIQUE INDEX stint_tasks_idempotency ON stint_tasks (definition_id, idemp
 CREATE INDEX stint_tasks_parent ON stint_tasks (parent_id);
 
 CREATE INDEX stint_tasks_status ON stint_tasks (status, created_on DESC, id DESC);
+
+CREATE INDEX stint_tasks_unfinished_children ON stint_tasks (parent_id)
+  WHERE parent_id IS NOT NULL AND status IN ('pending', 'running');
