@@ -24,6 +24,7 @@ import { notifySql } from "../../../src/storage/postgres/notify.js";
 import { DEFAULT_SCHEMA } from "../../../src/storage/postgres/options.js";
 import { taskGetStatement, taskStatements } from "../../../src/storage/postgres/tasks.js";
 
+import { waitChildrenStatements } from "../../../src/storage/postgres/finish/wait-children.js";
 const SNAPSHOT = fileURLToPath(new URL("./statements.snapshot.sql", import.meta.url));
 
 type Entry = Statement | string;
@@ -48,6 +49,7 @@ function postgresStatements(names: SqlNames): Record<string, Record<string, Entr
     "create-or-get.ts": createOrGetStatements(names),
     "finish.ts": finishStatements(names),
     "handoff.ts": handoffStatements(names),
+    "finish/wait-children.ts": waitChildrenStatements(names),
     "tasks.ts": { ...taskStatements(names), ...taskReads(names) },
     "logs.ts": { APPEND: appendLogsStatement(names), APPEND_FENCED: appendLogsStatement(names, true) },
     "notify.ts": { NOTIFY: notifySql(names) },

@@ -159,3 +159,20 @@ SELECT 1 FROM stint_tasks WHERE id = ? AND lease_token = ? AND status = 'running
 -- abort-watch.ts SELECT_ABORTED
 SELECT t.id FROM json_each(?) AS h CROSS JOIN stint_tasks AS t ON t.id = h.value ->> 0
   WHERE t.status = 'aborted' AND t.lease_token <> h.value ->> 1;
+
+-- wait-children.ts WAIT
+UPDATE stint_tasks SET children_wait_token = lease_token
+  WHERE id IN (SELECT value FROM json_each(?)) AND +status = 'running';
+
+-- wait-children.ts WAKE
+UPDATE stint_tasks SET
+    due_at = MIN(due_at, ?),
+    run_at = MIN(run_at, ?),
+    children_wait_token = NULL
+  WHERE id IN (SELECT value FROM json_each(?))
+    AND +status = 'running' AND children_wait_token = lease_token AND lease_owner IS NULL
+    AND NOT EXISTS (
+      SELECT 1 FROM stint_tasks c
+      WHERE c.parent_id = stint_tasks.id AND c.parent_id IS NOT NULL AND c.status IN ('pending', 'running')
+    )
+  RETURNING id;

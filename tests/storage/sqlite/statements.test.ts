@@ -16,6 +16,7 @@ import { migrate } from "../../../src/storage/sqlite/migrate.js";
 import { openDb } from "../../../src/storage/sqlite/connection.js";
 import { TASK_STATEMENTS } from "../../../src/storage/sqlite/tasks.js";
 
+import { WAIT_CHILDREN_STATEMENTS } from "../../../src/storage/sqlite/wait-children.js";
 const SNAPSHOT = fileURLToPath(new URL("./statements.snapshot.sql", import.meta.url));
 
 const GROUPS: Record<string, Record<string, string>> = {
@@ -24,6 +25,7 @@ const GROUPS: Record<string, Record<string, string>> = {
   "tasks.ts": TASK_STATEMENTS,
   "logs.ts": LOG_STATEMENTS,
   "abort-watch.ts": ABORT_WATCH_STATEMENTS,
+  "wait-children.ts": WAIT_CHILDREN_STATEMENTS,
 };
 
 /** Every statement under a `-- file NAME` header, in a stable order. */

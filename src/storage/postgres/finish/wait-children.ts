@@ -32,6 +32,7 @@
  * The checks probe tasks_unfinished_children_idx: one probe however many children the
  * parent has (their WHERE repeats the index's, so the planner can use it).
  */
+import { statement } from "../connection.js";
 import type { SqlNames } from "../names.js";
 
 /** No unfinished child of `p`, in the statement's snapshot. */
@@ -42,7 +43,9 @@ const noUnfinishedChild = (tasks: string) => `NOT EXISTS (
 /** A wait for children that is current: its token is the lease token and nobody holds the task. */
 const waitIsCurrent = `p.status = 'running' AND p.children_wait_token = p.lease_token AND p.lease_owner IS NULL`;
 
-export function waitChildrenStatements({ tasks, channel }: SqlNames) {
+/** The named statements (their text is fixed per schema; snapshot: tests/storage/postgres/statements.test.ts). */
+export function waitChildrenStatements(names: SqlNames) {
+  const { tasks, channel } = names;
   const notify = `SELECT pg_notify('${channel}', '{"type":"tasks-available"}')`;
   // The wake itself: due now (or earlier: a timeout already passed), the wait cleared; a
   // notification for other processes' workers, sent with the commit (PostgreSQL sends one
@@ -63,7 +66,7 @@ export function waitChildrenStatements({ tasks, channel }: SqlNames) {
      * $1 ids of the tasks whose waiting finish applied (this transaction holds their
      * rows), $2 now. Returns each with `waiting`: false when it was made due at once.
      */
-    WAIT: `
+    WAIT: statement(names, "wait_children", `
     WITH w AS (
       SELECT p.id, NOT ${noUnfinishedChild(tasks)} AS waiting FROM ${tasks} p WHERE p.id = ANY($1::text[])
     ), marked AS (
@@ -74,21 +77,21 @@ export function waitChildrenStatements({ tasks, channel }: SqlNames) {
       FROM w WHERE p.id = w.id AND p.status = 'running'
       RETURNING p.id, w.waiting
     )
-    SELECT marked.id, marked.waiting, (CASE WHEN NOT marked.waiting THEN (${notify}) END) IS NULL AS notified FROM marked`,
+    SELECT marked.id, marked.waiting, (CASE WHEN NOT marked.waiting THEN (${notify}) END) IS NULL AS notified FROM marked`),
     /** $1 parent ids: locks those waiting (id order, like every multi-row lock here). */
-    LOCK_WAITING: `
+    LOCK_WAITING: statement(names, "wait_children_lock", `
     SELECT p.id FROM ${tasks} p WHERE p.id = ANY($1::text[]) AND ${waitIsCurrent}
-    ORDER BY p.id FOR NO KEY UPDATE`,
+    ORDER BY p.id FOR NO KEY UPDATE`),
     /** $1 parent ids locked by LOCK_WAITING in this transaction, $2 now: wakes those with no unfinished child. */
-    WAKE: wake(noUnfinishedChild(tasks)),
+    WAKE: statement(names, "wait_children_wake", wake(noUnfinishedChild(tasks))),
     /**
      * $1 ids of waits committed while a child was unfinished in WAIT's snapshot, $2 now.
      * Autocommit. The subquery's FOR SHARE waits for a child's finish in flight.
      */
-    RECHECK: wake(`NOT EXISTS (
+    RECHECK: statement(names, "wait_children_recheck", wake(`NOT EXISTS (
       SELECT 1 FROM (
         SELECT 1 FROM ${tasks} c WHERE c.parent_id = p.id AND c.status IN ('pending', 'running') FOR SHARE OF c
       ) unfinished
-    )`),
+    )`)),
   };
 }
