@@ -1,7 +1,8 @@
 /**
  * `checksumTree`: a parent that fans out one `checksumDirectory` child per directory,
- * then continues with a wait until every child has finished, and aggregates their
- * outputs into one manifest digest. Written in the plain-object (Webiny v5) style.
+ * then continues with a wait for its children (`waitForChildren`: no polling; the last
+ * child's finish wakes it), and aggregates their outputs into one manifest digest.
+ * Written in the plain-object (Webiny v5) style.
  */
 import { createHash } from "node:crypto";
 import { createTaskDefinition, type Task } from "../../src/index.js";
@@ -15,8 +16,11 @@ export interface ChecksumTreeInput {
   algorithm?: "sha256" | "sha1" | "md5";
   /** Passed to each child: a directory with more files fails (and is reported in `failed`). */
   maxFiles?: number;
-  /** Seconds between looks at the children. Default 2. */
-  pollSeconds?: number;
+  /**
+   * The longest wait for the children, in seconds; the children still unfinished then
+   * are reported in `failed` with their status. Default: no limit.
+   */
+  timeoutSeconds?: number;
   /** Checkpoint: children were triggered. */
   triggered?: boolean;
 }
@@ -34,30 +38,25 @@ export const checksumTree = createTaskDefinition<ChecksumTreeInput, ChecksumTree
   id: "checksumTree",
   title: "Checksum directories in parallel",
   description: "Fans out one checksumDirectory child per directory, waits for all, aggregates a manifest digest.",
-  maxIterations: 200,
   createInputValidation: ({ validator: z }) =>
     z.object({
       directories: z.array(z.string().min(1)).min(1).max(100).meta({ examples: [["src", "examples"]] }),
       algorithm: z.enum(["sha256", "sha1", "md5"]).optional(),
       maxFiles: z.number().int().min(1).max(5000).optional(),
-      pollSeconds: z.number().min(1).max(3600).optional(),
+      timeoutSeconds: z.number().min(1).max(86_400).optional(),
     }),
   async run({ input, response, trigger, store, isAborted }) {
     if (isAborted()) return response.aborted();
-    const wait = { seconds: input.pollSeconds ?? 2 };
     if (!input.triggered) {
       for (const directory of input.directories) {
         await trigger({ definition: "checksumDirectory", input: { directory, algorithm: input.algorithm, maxFiles: input.maxFiles }, name: `Checksum ${directory}` });
       }
       await store.addInfoLog({ message: `Triggered ${input.directories.length} children` });
-      return response.continue({ triggered: true }, wait);
+      // Not claimed again until every child has finished (or the timeout passed).
+      const timeout = input.timeoutSeconds === undefined ? {} : { seconds: input.timeoutSeconds };
+      return response.continue({ triggered: true }, { waitForChildren: true, ...timeout });
     }
     const children = await store.listChildTasks("checksumDirectory");
-    const running = children.filter((child) => child.taskStatus === "pending" || child.taskStatus === "running");
-    if (running.length > 0) {
-      await store.addInfoLog({ message: `${children.length - running.length}/${children.length} children finished` });
-      return response.continue({}, wait);
-    }
     return response.done(aggregate(children));
   },
 });

@@ -12,6 +12,7 @@ import { createStint, type Stint } from "../stint.js";
 import type { WorkerOptions } from "../worker/options.js";
 import type { Worker } from "../worker/worker.js";
 import { ManualClock } from "./manual-clock.js";
+import { WAIT_FOREVER } from "../storage/finish-plan.js";
 
 export { ManualClock };
 export { runStorageContract, type ContractStore, type ContractTestApi, type StorageContractOptions } from "./contract/index.js";
@@ -63,7 +64,8 @@ export async function createTestStint(options: {
       if (!task) throw new Error(`Task ${id} does not exist`);
       if (isTerminalStatus(task.taskStatus)) return task;
       const nextDue = await stint.storage.taskNextDueAt({ definitionIds: stint.definitions.ids() });
-      if (nextDue === null) throw new Error(`Task ${id} is ${task.taskStatus} but nothing is due`);
+      // A wait for children without a timeout is due "never" (WAIT_FOREVER): no jump there.
+      if (nextDue === null || nextDue >= WAIT_FOREVER) throw new Error(`Task ${id} is ${task.taskStatus} but nothing is due`);
       clock.set(Math.max(clock.now(), nextDue));
     }
     throw new Error(`Task ${id} did not finish within ${maxSteps} steps`);
