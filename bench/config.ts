@@ -20,6 +20,10 @@ export interface Sizes {
   /** Workload 3: triggers at an idle worker, `latencyGapMs` apart. */
   latencyCount: number;
   latencyGapMs: number;
+  /** Parent wake-up: parent/child pairs, started `parentWakeGapMs` apart, each child held `parentWakeHoldMs`. */
+  parentWakeCount: number;
+  parentWakeGapMs: number;
+  parentWakeHoldMs: number;
   /** Workload 4: iterations of the one continuing task; bare commits timed beside it. */
   checkpointIterations: number;
   commitSamples: number;
@@ -42,6 +46,9 @@ export const FULL: Sizes = {
   drainCount: 100_000,
   latencyCount: 500,
   latencyGapMs: 5,
+  parentWakeCount: 200,
+  parentWakeGapMs: 100,
+  parentWakeHoldMs: 500,
   checkpointIterations: 10_000,
   commitSamples: 2_000,
   scaleLarge: 1_000_000,
@@ -59,6 +66,9 @@ export const QUICK: Sizes = {
   drainCount: 500,
   latencyCount: 20,
   latencyGapMs: 5,
+  parentWakeCount: 10,
+  parentWakeGapMs: 100,
+  parentWakeHoldMs: 500,
   checkpointIterations: 100,
   commitSamples: 50,
   scaleLarge: 2_000,
@@ -69,7 +79,7 @@ export const QUICK: Sizes = {
   sampleTimeoutS: 60,
 };
 
-export const WORKLOADS = ["trigger", "drain", "latency", "checkpoint", "scale"] as const;
+export const WORKLOADS = ["trigger", "drain", "latency", "parent-wake", "checkpoint", "scale"] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 export type StoreName = "sqlite" | "postgres";
 

@@ -17,6 +17,7 @@ import { stintCheckpoint } from "./workloads/checkpoint.js";
 import { withStore } from "./workloads/common.js";
 import { stintDrain, type DrainFigures } from "./workloads/drain.js";
 import { stintLatency } from "./workloads/latency.js";
+import { stintParentWake } from "./workloads/parent-wake.js";
 import { stintScale, type ScaleFigures } from "./workloads/scale.js";
 import { stintTrigger, type TriggerFigures } from "./workloads/trigger.js";
 
@@ -37,6 +38,8 @@ export interface SystemResults {
   trigger?: TriggerResult;
   drain?: DrainResult;
   latency?: LatencyResult;
+  /** From a child's finish to its waiting parent's next iteration (Stint only). */
+  parentWake?: LatencyResult;
   checkpoint?: CheckpointResult;
   scale?: ScaleFigures;
 }
@@ -150,6 +153,16 @@ export async function runSuite(config: BenchConfig, log: Log = () => {}): Promis
       }
       out.latency = latencyResult(s);
       if (peer) graphile.latency = latencyResult(g);
+    });
+
+    if (wants("parent-wake")) await attempt(kind, "parent-wake", async () => {
+      log(`[${kind}] parent-wake: ${sizes.parentWakeCount} parents waiting for a child, ${sizes.parentWakeGapMs} ms apart`);
+      const s: (Percentiles & { samples: number })[] = [];
+      for (let run = 0; run < runs; run++) {
+        s.push(await withStore(fresh, (store) => stintParentWake(store, sizes)));
+        log(`  run ${run + 1}: ${s[run].samples} of ${sizes.parentWakeCount} parents woken; p50 ${s[run].p50.toFixed(1)} ms, p95 ${s[run].p95.toFixed(1)} ms, p99 ${s[run].p99.toFixed(1)} ms`);
+      }
+      out.parentWake = latencyResult(s);
     });
 
     if (wants("checkpoint")) await attempt(kind, "checkpoint", async () => {

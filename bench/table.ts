@@ -86,6 +86,11 @@ export function buildRows(results: SuiteResults): Row[] {
         rows.push({ workload: `latency ${p} (ms)`, store, stint: fmt(mine, 2), graphile: fmt(theirs, 2), ratio: fmtRatio(ratio), target, verdict: verdict(ok) });
       }
     }
+    if (r.parentWake) {
+      for (const p of ["p50", "p95", "p99"] as const) {
+        rows.push({ workload: `parent wake-up ${p} (ms)`, store, stint: fmt(r.parentWake[p], 2), graphile: "", ratio: "", target: "", verdict: verdict(undefined) });
+      }
+    }
     if (r.checkpoint) {
       const perIteration = r.checkpoint.msPerIteration;
       const bare = r.checkpoint.bareCommitMs;
