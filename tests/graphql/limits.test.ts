@@ -20,6 +20,8 @@ for (const kind of await storeKinds()) {
   describe(`GraphQL limits and bad input (${kind.name})`, () => {
     let api: Api;
     before(async () => {
+      // Before the server starts: a build blocks this process for a while.
+      ensureDashboardBuilt();
       api = await startApi(kind, {
         definitions: TEST_DEFINITIONS,
         server: { maxBodyBytes: 64 * 1024, maxDepth: 8, maxListLimit: 100 },
@@ -193,7 +195,6 @@ for (const kind of await storeKinds()) {
     });
 
     it("serves GraphiQL to browsers, loading nothing from another origin", async () => {
-      ensureDashboardBuilt();
       const response = await fetch(api.server.url, { headers: { accept: "text/html" } });
       assert.equal(response.status, 200);
       assert.match(response.headers.get("content-type") ?? "", /text\/html/);
