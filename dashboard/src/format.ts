@@ -62,3 +62,43 @@ export function formatTimeMs(ms: number): string {
   if (Number.isNaN(date.getTime())) return "—";
   return `${time.format(date)}.${String(date.getMilliseconds()).padStart(3, "0")}`;
 }
+
+/** A time still to come, as "in 5 min"; "now" once it has passed. */
+export function formatIn(value: string | null | undefined, now = Date.now()): string {
+  if (!value) return "—";
+  const ms = new Date(value).getTime() - now;
+  if (!Number.isFinite(ms)) return "—";
+  if (ms < 1000) return "now";
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `in ${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `in ${minutes} min`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `in ${hours} h`;
+  return `in ${Math.round(hours / 24)} d`;
+}
+
+/** When a pending task will run, if that is still to come (its delay, or a continue's wait); undefined otherwise. */
+export function delayedUntil(task: { taskStatus: string; runAt?: string | null }, now = Date.now()): string | undefined {
+  if (task.taskStatus !== "pending" || !task.runAt) return undefined;
+  const at = new Date(task.runAt).getTime();
+  return Number.isFinite(at) && at > now ? task.runAt : undefined;
+}
+
+/**
+ * The runs table's duration: finished − started for a finished run, the time so far
+ * for a running one (live as `now` ticks), nothing for one that never started.
+ */
+export function formatRunDuration(task: { taskStatus: string; startedOn: string | null; finishedOn: string | null }, now = Date.now()): string {
+  if (!task.startedOn) return "—";
+  if (task.finishedOn) return formatDuration(between(task.startedOn, task.finishedOn) ?? Number.NaN);
+  return task.taskStatus === "running" ? formatDuration(between(task.startedOn, null, now) ?? Number.NaN) : "—";
+}
+
+/**
+ * The name the trigger dialog gives a run left unnamed: its definition's title and the
+ * time of day, so runs of one definition tell apart in the list ("Import CSV · 14:03:22").
+ */
+export function defaultRunName(title: string, at: Date): string {
+  return `${title} · ${time.format(at)}`;
+}

@@ -6,7 +6,7 @@ const ERROR = "error { message code data }";
 // Only what the pages show: a polled list of 50 rows must not carry the tasks' inputs
 // and outputs (up to 1 MiB each; the server reads only the columns selected). The
 // run page shows input and output, so its task query reads them, but not eventResponse.
-const ROW = "id name definitionId parentId iterations taskStatus progress createdOn startedOn finishedOn";
+const ROW = "id name definitionId parentId iterations taskStatus progress createdOn startedOn finishedOn runAt";
 const DETAIL = `${ROW} executionName input output createdBy { id displayName type } priority idempotencyKey concurrencyKey`;
 
 interface Env<T> {
@@ -161,4 +161,36 @@ export async function setScheduleEnabled(id: string, enabled: boolean): Promise<
     { id, enabled },
   );
   return unwrap(data.backgroundTasks.updateSchedule)!;
+}
+
+/**
+ * How many tasks match the filter in each status (the filter's own status is ignored),
+ * in one request: an aliased `listTasks(limit: 1)` per status reading `meta.totalCount`.
+ *
+ * Why not the store's `taskStats` (the grouped counts behind the metrics): it counts the
+ * whole table by definition and status and knows no name search or parent, so it could
+ * not honour the runs page's filters, and it would need a new GraphQL field. Each count
+ * here is one `count(*)` over the `(status, created_on, id)` index both stores have, so
+ * it reads only that status's index entries; the runs page polls it more slowly than the
+ * table (STATUS_COUNTS_INTERVAL_MS).
+ */
+export async function countTasksByStatus(filter: TaskFilter, statuses: readonly TaskStatus[]): Promise<Record<string, number>> {
+  const variables: Record<string, unknown> = { search: filter.search?.trim() || null };
+  const declarations = ["$search: String"];
+  const fields = statuses.map((status) => {
+    variables[`w_${status}`] = { ...where({ ...filter, status }), taskStatus: status };
+    declarations.push(`$w_${status}: WebinyBackgroundTaskListWhereInput`);
+    return `${status}: listTasks(where: $w_${status}, search: $search, limit: 1) { meta { totalCount } ${ERROR} }`;
+  });
+  const data = await graphql<{ backgroundTasks: Record<string, ListEnv<unknown>> }>(
+    `query StatusCounts(${declarations.join(", ")}) { backgroundTasks { ${fields.join("\n")} } }`,
+    variables,
+  );
+  const out: Record<string, number> = {};
+  for (const status of statuses) {
+    const envelope = data.backgroundTasks[status];
+    unwrap(envelope);
+    out[status] = envelope.meta?.totalCount ?? 0;
+  }
+  return out;
 }

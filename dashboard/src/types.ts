@@ -20,6 +20,8 @@ export interface TaskRow {
   createdOn: string;
   startedOn: string | null;
   finishedOn: string | null;
+  /** When the next iteration may start: for a pending task, when it will run. */
+  runAt: string | null;
 }
 
 export interface TaskDetail extends TaskRow {

@@ -61,6 +61,8 @@ type WebinyBackgroundTask {
   idempotencyKey: String
   "Stint (flow control): the group the definition's concurrency limit counts this task in."
   concurrencyKey: String
+  "Stint: when the task's next iteration may start. For a pending task, when it will run: its trigger's delay, or the wait a continue asked for."
+  runAt: DateTime
   # Nullable on purpose (it was non-null): an error here (no read permission, a limit
   # too high, the response budget) must null only this field, not the whole task, or a
   # triggerTask/abortTask that did its write would answer data: null and lose the id.

@@ -1,6 +1,6 @@
 /**
- * The management API over node:http: `/graphql` (graphql-yoga, with the query page for
- * browsers), `/healthz`, and optionally a static folder at `/`.
+ * The management API over node:http: `/graphql` (graphql-yoga, with GraphiQL for
+ * browsers and its files at `/graphiql/`), `/healthz`, and optionally a static folder at `/`.
  *
  * Requests are checked before GraphQL sees them: the body is read with a size cap
  * (413), POST must be JSON (a form or text/plain POST from another site is refused, as
@@ -21,6 +21,7 @@ import { resolveServerOptions, type GraphQLServerOptions, type ResolvedServerOpt
 import { buildStintSchema } from "./schema.js";
 import { API_HEADERS, pageHeaders } from "./security-headers.js";
 import { serveStatic } from "./static-files.js";
+import { GRAPHIQL_ASSETS_PREFIX, graphiqlBuildDir } from "./graphiql-page.js";
 import { createYogaApp, GRAPHQL_PATH, type StintServerContext, type StintYoga } from "./yoga-app.js";
 import { METRICS_PATH, metricsAccess } from "../metrics/http.js";
 import { handleMetricsRequest, type MetricsRoute } from "./metrics-route.js";
@@ -118,6 +119,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, parts: Parts): 
     return answerHealth(res, options.ping);
   }
   req.resume();
+  if (url.pathname.startsWith(GRAPHIQL_ASSETS_PREFIX)) {
+    const graphiql = graphiqlBuildDir();
+    if (graphiql && (await serveStatic(graphiql, url.pathname, req, res))) return;
+  }
   if (options.staticDir && (await serveStatic(options.staticDir, url.pathname, req, res))) return;
   sendJson(res, 404, graphqlErrorBody(`Nothing at ${url.pathname.slice(0, 100)}; the API is at ${GRAPHQL_PATH}.`, "NOT_FOUND"));
 }

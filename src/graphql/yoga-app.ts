@@ -2,7 +2,7 @@
  * The GraphQL engine: graphql-yoga over the Stint schema, configured for a management
  * API: no CORS (a dashboard is served from the same origin), no batching or uploads,
  * masked unexpected errors unless debug, the document limits, what callers without `r`
- * may see, and the self-contained query page in place of yoga's CDN-loaded GraphiQL.
+ * may see, and the bundled GraphiQL (graphiql-page.ts) in place of yoga's CDN-loaded one.
  *
  * The caller (its permissions and identity) is decided by the HTTP server, which also
  * counts failed authentications, and handed in as the server context (`caller`).
@@ -35,7 +35,7 @@ export function createYogaApp(schema: GraphQLSchema, options: ResolvedServerOpti
     schema: guardTaskFields(schema),
     graphqlEndpoint: GRAPHQL_PATH,
     graphiql: { title: "Stint · GraphQL" },
-    renderGraphiQL: (graphiql) => renderQueryPage({ endpoint: GRAPHQL_PATH, title: graphiql?.title ?? "Stint · GraphQL" }),
+    renderGraphiQL: (graphiql) => renderQueryPage({ title: graphiql?.title ?? "Stint · GraphQL" }),
     landingPage: false,
     cors: false,
     batching: false,

@@ -30,14 +30,22 @@ export const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
-/** Builds the dashboard when its build is missing or older than its sources (or when `force`). */
+export const GRAPHIQL_BUILD = join(REPO_ROOT, "dist", "graphiql");
+
+/**
+ * Builds the dashboard and GraphiQL (dist/graphiql/) when a build is missing or older
+ * than its sources (or when `force`).
+ */
 export function ensureDashboardBuilt(force = false): void {
-  const built = join(DASHBOARD_BUILD, "index.html");
-  if (!force && existsSync(built) && newestSource(join(REPO_ROOT, "dashboard")) <= statSync(built).mtimeMs) return;
-  execFileSync(process.execPath, [join(REPO_ROOT, "node_modules", "vite", "bin", "vite.js"), "build", "--config", "dashboard/vite.config.ts", "--logLevel", "warn"], {
-    cwd: REPO_ROOT,
-    stdio: "inherit",
-  });
+  const sources = newestSource(join(REPO_ROOT, "dashboard"));
+  for (const [dir, config] of [[DASHBOARD_BUILD, "dashboard/vite.config.ts"], [GRAPHIQL_BUILD, "dashboard/graphiql.vite.config.ts"]]) {
+    const built = join(dir, "index.html");
+    if (!force && existsSync(built) && sources <= statSync(built).mtimeMs) continue;
+    execFileSync(process.execPath, [join(REPO_ROOT, "node_modules", "vite", "bin", "vite.js"), "build", "--config", config, "--logLevel", "warn"], {
+      cwd: REPO_ROOT,
+      stdio: "inherit",
+    });
+  }
 }
 
 function newestSource(dir: string): number {

@@ -29,7 +29,9 @@ class LongRunning implements TaskDefinition.Interface<LongRunningInput, { steps:
       tags: z.array(z.string()).optional(),
       dryRun: z.boolean().optional(),
       failAt: z.number().int().min(1).optional(),
-    });
+    })
+    // A rule JSON Schema cannot say: the browser's check lets it through, the API refuses it.
+    .refine((input) => input.failAt === undefined || input.failAt <= input.steps, { message: "failAt must be at most steps.", path: ["failAt"] });
   }
 
   async run({ input, controller }: TaskDefinition.RunParams<LongRunningInput, { steps: number }>) {

@@ -1,5 +1,5 @@
 /**
- * The Content-Security-Policy in a real browser: the built dashboard and the query page
+ * The Content-Security-Policy in a real browser: the built dashboard and GraphiQL
  * run under it without a single violation (their scripts, styles and API requests are
  * all allowed), while a script injected into either page is blocked.
  * Skipped without Chromium at /usr/bin/chromium (or STINT_CHROMIUM).
@@ -74,12 +74,15 @@ describe("Content-Security-Policy in Chromium", { skip: hasChromium ? false : `n
     }
   });
 
-  it("runs the query page (schema loaded over fetch) with no violation, and blocks an injected script", async () => {
+  it("runs GraphiQL (schema docs loaded over fetch, a query run) with no violation, and blocks an injected script", async () => {
     const { page, violations, close } = await open("/graphql");
     try {
-      await page.locator("#docs details summary", { hasText: "WebinyBackgroundTaskQuery" }).waitFor({ timeout: 15_000 });
-      await page.locator("#run").click();
-      await page.locator("#result", { hasText: '"data"' }).waitFor({ timeout: 15_000 });
+      await page.locator(".graphiql-container").waitFor({ timeout: 30_000 });
+      // The docs explorer lists the schema's root types once introspection has answered.
+      await page.getByRole("button", { name: /documentation explorer/i }).click();
+      await page.locator(".graphiql-doc-explorer", { hasText: "Query" }).waitFor({ timeout: 15_000 });
+      await page.locator(".graphiql-execute-button").click();
+      await page.locator(".result-window", { hasText: '"data"' }).waitFor({ timeout: 15_000 });
       assert.deepEqual(violations, []);
       await assertInjectedScriptBlocked(page, violations);
     } finally {

@@ -1,12 +1,14 @@
 /**
  * Headers of the API's answers: GraphQL and other JSON answers are never cached nor
- * sniffed; the query page gets the same Content-Security-Policy as the dashboard, with
- * its inline script and style allowed by hash; the JSON media type of a POST is matched
+ * sniffed; GraphiQL gets the same Content-Security-Policy as the dashboard, and its
+ * bundled files are served from /graphiql/; the JSON media type of a POST is matched
  * case-insensitively.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { ensureDashboardBuilt, GRAPHIQL_BUILD } from "../dashboard/harness.js";
 import { rawRequest } from "./helpers.js";
 import { withBareServer } from "./bare-server.js";
 
@@ -45,24 +47,37 @@ describe("API answer headers", () => {
     });
   });
 
-  it("sends the query page with a CSP hashing its inline script and style, and no framing", async () => {
-    await withBareServer({}, async (server) => {
+  it("sends GraphiQL with the dashboard's CSP and no framing, and its bundled files from /graphiql/", async () => {
+    ensureDashboardBuilt();
+    await withBareServer({}, async (server, origin) => {
       const page = await fetch(server.url, { headers: { accept: "text/html" } });
       assert.equal(page.status, 200);
       const html = await page.text();
-      const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1];
-      const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1];
-      assert.ok(script && style, "the page has one inline script and one inline style");
-      const hash = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
+      assert.equal(html, readFileSync(join(GRAPHIQL_BUILD, "index.html"), "utf8"));
+      // No inline block at all: the policy needs no hash, only 'self'.
+      assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>|<style/);
       const csp = page.headers.get("content-security-policy") ?? "";
-      assert.match(csp, new RegExp(`script-src 'self' ${escape(hash(script))}(;|$)`));
-      assert.match(csp, new RegExp(`style-src 'self' ${escape(hash(style))}(;|$)`));
+      assert.match(csp, /script-src 'self'(;|$)/);
+      assert.match(csp, /style-src 'self'(;|$)/);
+      assert.match(csp, /font-src 'self' data:(;|$)/);
       assert.match(csp, /connect-src 'self'/);
       assert.match(csp, /frame-ancestors 'none'/);
-      assert.doesNotMatch(csp, /unsafe-inline/);
+      assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
       assert.equal(page.headers.get("x-frame-options"), "DENY");
       assert.equal(page.headers.get("x-content-type-options"), "nosniff");
       assert.equal(page.headers.get("referrer-policy"), "no-referrer");
+
+      // The page's script is answered from the GraphiQL build, though no staticDir is set.
+      const script = /<script[^>]+src="\.\/(graphiql\/[^"]+\.js)"/.exec(html)?.[1];
+      assert.ok(script, "the page loads its script from ./graphiql/");
+      const asset = await fetch(`${origin}/${script}`);
+      assert.equal(asset.status, 200);
+      assert.match(asset.headers.get("content-type") ?? "", /text\/javascript/);
+      assert.equal(asset.headers.get("content-security-policy"), "default-src 'none'; frame-ancestors 'none'");
+      assert.equal(Buffer.byteLength(await asset.text()), statSync(join(GRAPHIQL_BUILD, script)).size);
+      // Only the build's asset folder is reachable there, not its index.html or anything else.
+      assert.equal((await fetch(`${origin}/graphiql/index.html`)).status, 404);
+      assert.equal((await fetch(`${origin}/graphiql/%2e%2e/index.html`)).status, 404);
     });
   });
 });

@@ -8,8 +8,9 @@ import type { Access } from "../access";
 import { ErrorMessage } from "../components/error-message";
 import { JsonView } from "../components/json-view";
 import { LiveIndicator } from "../components/live";
+import { DelayedUntil } from "../components/run-time";
 import { ProgressBar, StatusBadge } from "../components/status";
-import { between, formatDateTime, formatDuration, formatNumber } from "../format";
+import { between, delayedUntil, formatDateTime, formatDuration, formatNumber } from "../format";
 import { useNow, usePolling } from "../hooks";
 import { getTask, listTasks } from "../queries";
 import { href } from "../router";
@@ -106,6 +107,11 @@ export function RunPage({ id, access, definitions, onDeleted, notify }: Props) {
 
       <dl class="facts card">
         <Fact term="Created">{formatDateTime(task.createdOn)}</Fact>
+        {delayedUntil(task, now) ? (
+          <Fact term="Runs at">
+            <DelayedUntil task={task} now={now} />
+          </Fact>
+        ) : null}
         <Fact term="Started">{formatDateTime(task.startedOn)}</Fact>
         <Fact term="Finished">{formatDateTime(task.finishedOn)}</Fact>
         <Fact term={task.finishedOn ? "Took" : "Running for"}>{duration === undefined ? "—" : formatDuration(duration)}</Fact>

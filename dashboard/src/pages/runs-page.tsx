@@ -6,12 +6,14 @@
 import { useEffect, useState } from "preact/hooks";
 import { ErrorMessage } from "../components/error-message";
 import { ProgressBar, StatusBadge } from "../components/status";
-import { formatAge, formatNumber, formatShort } from "../format";
+import { delayedUntil, formatAge, formatNumber, formatRunDuration, formatShort } from "../format";
 import { useNow, usePolling } from "../hooks";
 import { listTasks, type TaskFilter } from "../queries";
 import { href, navigate, type Route } from "../router";
 import { TASK_STATUSES, type Definition, type TaskStatus } from "../types";
 import { LiveIndicator } from "../components/live";
+import { StatusCounts } from "../components/status-counts";
+import { DelayedUntil } from "../components/run-time";
 
 export const PAGE_SIZE = 25;
 
@@ -120,6 +122,8 @@ export function RunsPage({ route, definitions }: Props) {
         ) : null}
       </div>
 
+      <StatusCounts filter={filter} params={Object.fromEntries(route.params)} />
+
       {page.error && !page.data ? <ErrorMessage error={page.error} /> : null}
 
       <div class="table-wrap" tabIndex={-1} onKeyDown={onKeyDown}>
@@ -133,6 +137,7 @@ export function RunsPage({ route, definitions }: Props) {
               <th scope="col">Progress</th>
               <th scope="col">Started</th>
               <th scope="col">Finished</th>
+              <th scope="col" class="num">Duration</th>
               <th scope="col">Age</th>
             </tr>
           </thead>
@@ -165,8 +170,11 @@ export function RunsPage({ route, definitions }: Props) {
                 <td data-label="Progress" class="progress-cell">
                   <ProgressBar progress={task.progress} status={task.taskStatus} compact />
                 </td>
-                <td data-label="Started">{formatShort(task.startedOn, now)}</td>
+                <td data-label="Started">{delayedUntil(task, now) ? <DelayedUntil task={task} now={now} short /> : formatShort(task.startedOn, now)}</td>
                 <td data-label="Finished">{formatShort(task.finishedOn, now)}</td>
+                <td data-label="Duration" class="num" data-testid="duration">
+                  {formatRunDuration(task, now)}
+                </td>
                 <td data-label="Age" title={task.createdOn}>
                   {formatAge(task.createdOn, now)}
                 </td>

@@ -1,10 +1,16 @@
 /**
  * Trigger a definition: a form built from its input schema (or a JSON editor), an
  * optional name and delay, a confirmation step, and the API's message when refused.
+ * The input is checked against the schema here first (json-schema-check.ts): the
+ * confirmation step is reached only with input the schema allows. A run left unnamed
+ * is named after its definition and the time (`defaultRunName`); the API's own default
+ * stays the bare title, as in Webiny.
  */
 import { useMemo, useState } from "preact/hooks";
 import { Dialog } from "../components/dialog";
 import { ErrorMessage } from "../components/error-message";
+import { defaultRunName } from "../format";
+import { checkAgainstSchema, formatPath, type SchemaIssue } from "../json-schema-check";
 import { triggerTask } from "../queries";
 import { buildInput, fieldsOf, initialValues, valuesFromInput, type Field, type FormValues } from "../schema-form";
 import type { Definition, TaskRow } from "../types";
@@ -52,7 +58,7 @@ function TriggerForm({ definition, onCancel, onTriggered }: { definition: Defini
   const [delay, setDelay] = useState("");
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
-  const [confirming, setConfirming] = useState<{ input: unknown; delay?: number } | null>(null);
+  const [confirming, setConfirming] = useState<{ input: unknown; delay?: number; name: string } | null>(null);
   const [busy, setBusy] = useState(false);
 
   const readInput = (): { input: unknown } | null => {
@@ -95,12 +101,17 @@ function TriggerForm({ definition, onCancel, onTriggered }: { definition: Defini
     setError(null);
     const read = readInput();
     if (!read) return;
+    const issues = checkAgainstSchema(definition.inputSchema, read.input);
+    if (issues.length > 0) {
+      setFieldErrors(mode === "form" && fields ? formErrors(fields, issues) : { $json: issues.map(issueText).join("\n") });
+      return;
+    }
     const seconds = delay.trim() === "" ? undefined : Number(delay);
     if (seconds !== undefined && (!Number.isFinite(seconds) || seconds < 0)) {
       setFieldErrors({ $delay: "A number of seconds, 0 or more." });
       return;
     }
-    setConfirming({ input: read.input, delay: seconds });
+    setConfirming({ input: read.input, delay: seconds, name: name.trim() || defaultRunName(definition.title, new Date()) });
   };
 
   const confirm = async () => {
@@ -108,7 +119,7 @@ function TriggerForm({ definition, onCancel, onTriggered }: { definition: Defini
     setBusy(true);
     setError(null);
     try {
-      const task = await triggerTask(definition.id, confirming.input, name.trim() || undefined, confirming.delay);
+      const task = await triggerTask(definition.id, confirming.input, confirming.name, confirming.delay);
       onTriggered(task);
     } catch (e) {
       setError(e);
@@ -122,7 +133,7 @@ function TriggerForm({ definition, onCancel, onTriggered }: { definition: Defini
     return (
       <div class="confirm" data-testid="trigger-confirm">
         <p>
-          Trigger <strong>{definition.title}</strong>
+          Trigger <strong>{definition.title}</strong> as <strong data-testid="trigger-confirm-name">{confirming.name}</strong>
           {confirming.delay ? ` in ${confirming.delay} s` : ""} with this input?
         </p>
         <pre class="json small">{JSON.stringify(confirming.input, null, 2)}</pre>
@@ -183,7 +194,13 @@ function TriggerForm({ definition, onCancel, onTriggered }: { definition: Defini
       <div class="form-row">
         <label class="field">
           <span class="field-label">Name <span class="muted">(optional)</span></span>
-          <input type="text" value={name} placeholder={definition.title} onInput={(e) => setName(e.currentTarget.value)} data-testid="trigger-name" />
+          <input
+            type="text"
+            value={name}
+            placeholder={`${definition.title} · time of trigger`}
+            onInput={(e) => setName(e.currentTarget.value)}
+            data-testid="trigger-name"
+          />
         </label>
         <label class="field">
           <span class="field-label">Delay in seconds <span class="muted">(optional)</span></span>
@@ -191,6 +208,11 @@ function TriggerForm({ definition, onCancel, onTriggered }: { definition: Defini
           {fieldErrors.$delay ? <span class="field-error">{fieldErrors.$delay}</span> : null}
         </label>
       </div>
+      {fieldErrors.$form ? (
+        <p class="field-error" data-testid="trigger-form-error">
+          {fieldErrors.$form}
+        </p>
+      ) : null}
       <ErrorMessage error={error} />
       <div class="actions">
         <button type="button" class="button" onClick={onCancel}>
@@ -288,4 +310,21 @@ function FieldInput({ field, value, error, onChange }: { field: Field; value: st
 function rangeHint(field: Field): string {
   if (field.min !== undefined && field.max !== undefined) return `${field.min} to ${field.max}.`;
   return field.min !== undefined ? `At least ${field.min}.` : `At most ${field.max}.`;
+}
+
+function issueText(issue: SchemaIssue): string {
+  return issue.path.length === 0 ? issue.message : `${formatPath(issue.path)}: ${issue.message}`;
+}
+
+/** Each issue beside its top-level field (a nested one says where inside it); the rest above the buttons. */
+function formErrors(fields: Field[], issues: SchemaIssue[]): Record<string, string> {
+  const names = new Set(fields.map((field) => field.name));
+  const errors: Record<string, string> = {};
+  for (const issue of issues) {
+    const [first, ...rest] = issue.path;
+    const key = typeof first === "string" && names.has(first) ? first : "$form";
+    const text = key === "$form" ? issueText(issue) : rest.length === 0 ? issue.message : `${formatPath(rest)}: ${issue.message}`;
+    errors[key] = errors[key] ? `${errors[key]} ${text}` : text;
+  }
+  return errors;
 }
