@@ -4,7 +4,8 @@ import { benchDefinitions, type DefinitionSinks } from "../definitions.js";
 import type { BenchStore } from "../stores.js";
 
 export function openStint(store: BenchStore, sinks: DefinitionSinks = {}): Promise<Stint> {
-  return createStint({ database: store.url, definitions: benchDefinitions(sinks), useEnv: false });
+  // STINT_BENCH_METRICS=off as in the worker process: the SQLite latency workload runs its worker here.
+  return createStint({ database: store.url, definitions: benchDefinitions(sinks), useEnv: false, metrics: process.env.STINT_BENCH_METRICS !== "off" });
 }
 
 /** Queues `count` tasks of `definition` through triggerMany, `batch` per call. */

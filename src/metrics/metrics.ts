@@ -8,12 +8,13 @@
  * store when scraped, through a short cache. Label values are definition ids, statuses,
  * outcomes and hook names: bounded sets, never task ids.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
 import type { Clock } from "../domain/clock.js";
 import type { StorageAdapter } from "../storage/port/index.js";
 import type { WorkerEvents } from "../worker/events.js";
 import type { HookName } from "../runner/outcome.js";
 import { queueLagSeconds, StoreStatsCache } from "./store-stats.js";
+import { TalliedCounter, TalliedHistogram } from "./tallies.js";
 import { observeWorkerEvents, type ObservedWorker } from "./worker-observer.js";
 
 /** Options of {@link StintMetrics}. */
@@ -39,11 +40,11 @@ export class StintMetrics {
   /** This instance's registry: `registry.metrics()` is the exposition text. */
   readonly registry = new Registry();
   /** @internal */
-  readonly iterations: Counter<"definition" | "outcome">;
+  readonly iterations: TalliedCounter<"definition", "outcome">;
   /** @internal */
-  readonly iterationSeconds: Histogram<"definition">;
+  readonly iterationSeconds: TalliedHistogram;
   /** @internal */
-  readonly triggerToStart: Histogram<"definition">;
+  readonly triggerToStart: TalliedHistogram;
   /** @internal */
   readonly takeovers: Counter;
   /** @internal */
@@ -103,23 +104,24 @@ export class StintMetrics {
         this.set({ state: "queued" }, queued);
       },
     });
-    this.iterations = new Counter({
+    // Updated at every iteration: tallied, handed to prom-client at scrape (tallies.ts).
+    this.iterations = new TalliedCounter({
       name: "stint_iterations_total",
       help: "Iterations ended, by definition and outcome: done, continue, error, aborted, or discarded (not stored: aborted meanwhile, lease lost, or handed back to run again).",
       labelNames: ["definition", "outcome"] as const,
       registers,
     });
-    this.iterationSeconds = new Histogram({
+    this.iterationSeconds = new TalliedHistogram({
       name: "stint_iteration_duration_seconds",
       help: "Time from an iteration's start to its stored outcome, by definition.",
-      labelNames: ["definition"] as const,
+      labelName: "definition",
       buckets: DURATION_BUCKETS,
       registers,
     });
-    this.triggerToStart = new Histogram({
+    this.triggerToStart = new TalliedHistogram({
       name: "stint_trigger_to_start_seconds",
       help: "Time from a task's trigger to the start of its first iteration (delays included), by definition.",
-      labelNames: ["definition"] as const,
+      labelName: "definition",
       buckets: WAIT_BUCKETS,
       registers,
     });

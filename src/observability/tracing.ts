@@ -18,6 +18,7 @@ import {
   context,
   isSpanContextValid,
   propagation,
+  ProxyTracerProvider,
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
@@ -50,6 +51,20 @@ export const TraceAttributes = {
 
 // Asked for at each span, not kept: a provider registered (or replaced) later is used.
 const tracer = () => trace.getTracer(TRACER_NAME);
+
+// The API's no-op provider: what a ProxyTracerProvider delegates to until an SDK is registered.
+const NOOP_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/**
+ * No tracer provider is registered: every span would be the no-op tracer's. Checked before
+ * a per-iteration span so that the hot path without an SDK allocates nothing (a tracer, a
+ * span, an options object) and tests no trace id. A provider from another copy of the API
+ * is not recognised here and takes the full path, which is correct, only slower.
+ */
+function noTracerProvider(): boolean {
+  const provider = trace.getTracerProvider();
+  return provider instanceof ProxyTracerProvider && provider.getDelegate() === NOOP_PROVIDER;
+}
 
 /**
  * The trace context to store with a task: what the registered propagator writes for the
@@ -116,10 +131,12 @@ export async function traceIteration<T>(
   carrier: TraceCarrier | null | undefined,
   fn: (trace: IterationTrace) => Promise<T>,
 ): Promise<T> {
+  // No SDK and no stored context: nothing to make active (the hot path without tracing).
+  if (!carrier && noTracerProvider()) return fn(NO_TRACE);
   const parent = contextOf(carrier);
   const span = tracer().startSpan("stint.iteration", { kind: SpanKind.CONSUMER }, parent);
   if (!span.isRecording()) {
-    // No SDK and no stored context: nothing to make active (the hot path without tracing).
+    // No valid context (e.g. a carrier the registered propagator does not read).
     if (!isSpanContextValid(span.spanContext())) return fn(NO_TRACE);
     // Sampled out: still the active span, so the decision reaches the children.
     return context.with(trace.setSpan(parent, span), fn, undefined, NO_TRACE);
@@ -158,6 +175,8 @@ export function withStoredContext<T>(carrier: TraceCarrier | null | undefined, f
 
 /** Runs one hook inside a `stint.hook` span (a child of what is active); a throw is recorded and rethrown. */
 export async function traceHook<T>(hook: string, task: Task, fn: () => Promise<T>): Promise<T> {
+  // No SDK: the no-op span would only repeat the active context's span, already active.
+  if (noTracerProvider()) return fn();
   const span = tracer().startSpan("stint.hook", { kind: SpanKind.INTERNAL });
   if (!span.isRecording() && !isSpanContextValid(span.spanContext())) return fn();
   if (span.isRecording()) {
