@@ -75,4 +75,14 @@ describe("readResult", () => {
     const output = { at: new Date(NOW), buffer: Buffer.from("hi") };
     assert.equal((readResult({ status: "done", message: "m", output }, NOW) as { output: unknown }).output, output);
   });
+  it("keeps a wait for children, from the controller's response or a plain result (its `wait` the timeout)", () => {
+    const fromController = createResponse({ now: () => 0 }).continue({ a: 1 }, { waitForChildren: true });
+    assert.equal(readResult(fromController, 0), fromController);
+    assert.deepEqual(readResult({ status: "continue", input: { a: 1 }, waitForChildren: true, wait: 30 }, 0), {
+      status: "continue",
+      input: { a: 1 },
+      waitMs: 30_000,
+      waitForChildren: true,
+    });
+  });
 });
