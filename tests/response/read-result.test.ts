@@ -85,4 +85,9 @@ describe("readResult", () => {
       waitForChildren: true,
     });
   });
+  it("refuses a waitForChildren that is not a boolean, from the controller's response or a plain result", () => {
+    const expected = { status: "error", error: { message: 'A continue\'s waitForChildren must be true or false; it is a string ("yes").', code: "TASK_RUN_ERROR" } };
+    assert.deepEqual(readResult(createResponse({ now: () => 0 }).continue({}, { waitForChildren: "yes" } as never), 0), expected);
+    assert.deepEqual(readResult({ status: "continue", input: {}, waitForChildren: "yes" }, 0), expected);
+  });
 });

@@ -43,8 +43,7 @@ describe("response.continue", () => {
   it("waits for the children, with the given seconds as the timeout (none without)", () => {
     assert.deepEqual(response.continue({ page: 2 }, { waitForChildren: true }), { status: "continue", input: { page: 2 }, waitMs: 0, waitForChildren: true });
     assert.deepEqual(response.continue({}, { waitForChildren: true, seconds: 600 }), { status: "continue", input: {}, waitMs: 600_000, waitForChildren: true });
-    // Anything but `true` is no wait for children.
-    assert.equal("waitForChildren" in response.continue({}, { waitForChildren: "yes", seconds: 5 } as never), false);
+    assert.equal("waitForChildren" in response.continue({}, { waitForChildren: false, seconds: 5 } as never), false);
   });
 
   it("waits the given seconds", () => {
