@@ -53,7 +53,8 @@ export function benchDefinitions(sinks: DefinitionSinks = {}): AnyTaskDefinition
     // Parent wake-up: the parent waits for its child (triggered beside it by the workload,
     // held `holdMs`); the iteration after a wait that found the child unfinished reports
     // the time from the child's finish (its `finishedOn`, taken just before the finish's
-    // write) to its own start. A child not stored yet: the wait ends at once, look again.
+    // write) to its own start, and stores that start (wallMs) as its output. A child not
+    // stored yet: the wait ends at once, look again.
     createTaskDefinition<{ waitedFor?: boolean }>({
       id: WAKE_PARENT,
       title: "Bench waiting parent",
@@ -62,8 +63,9 @@ export function benchDefinitions(sinks: DefinitionSinks = {}): AnyTaskDefinition
         const startedAt = wallMs();
         const [child] = await store.listChildTasks(WAKE_CHILD);
         if (child?.finishedOn) {
-          if (input.waitedFor) sinks.onLatency?.(startedAt - child.finishedOn.getTime());
-          return response.done();
+          if (!input.waitedFor) return response.done();
+          sinks.onLatency?.(startedAt - child.finishedOn.getTime());
+          return response.done({ startedAt }); // the workload matches it with the child's commit
         }
         return response.continue({ waitedFor: child !== undefined }, { waitForChildren: true });
       },

@@ -17,7 +17,7 @@ import { stintCheckpoint } from "./workloads/checkpoint.js";
 import { withStore } from "./workloads/common.js";
 import { stintDrain, type DrainFigures } from "./workloads/drain.js";
 import { stintLatency } from "./workloads/latency.js";
-import { stintParentWake } from "./workloads/parent-wake.js";
+import { stintParentWake, type ParentWakeFigures } from "./workloads/parent-wake.js";
 import { stintScale, type ScaleFigures } from "./workloads/scale.js";
 import { stintTrigger, type TriggerFigures } from "./workloads/trigger.js";
 
@@ -38,8 +38,10 @@ export interface SystemResults {
   trigger?: TriggerResult;
   drain?: DrainResult;
   latency?: LatencyResult;
-  /** From a child's finish to its waiting parent's next iteration (Stint only). */
+  /** From a child's finish commit to its waiting parent's next iteration (Stint only). */
   parentWake?: LatencyResult;
+  /** The same from the child's `finishedOn` (before its finish's write). */
+  parentWakeFromFinish?: LatencyResult;
   checkpoint?: CheckpointResult;
   scale?: ScaleFigures;
 }
@@ -157,12 +159,15 @@ export async function runSuite(config: BenchConfig, log: Log = () => {}): Promis
 
     if (wants("parent-wake")) await attempt(kind, "parent-wake", async () => {
       log(`[${kind}] parent-wake: ${sizes.parentWakeCount} parents waiting for a child, ${sizes.parentWakeGapMs} ms apart`);
-      const s: (Percentiles & { samples: number })[] = [];
+      const s: ParentWakeFigures[] = [];
       for (let run = 0; run < runs; run++) {
-        s.push(await withStore(fresh, (store) => stintParentWake(store, sizes)));
-        log(`  run ${run + 1}: ${s[run].samples} of ${sizes.parentWakeCount} parents woken; p50 ${s[run].p50.toFixed(1)} ms, p95 ${s[run].p95.toFixed(1)} ms, p99 ${s[run].p99.toFixed(1)} ms`);
+        const f = await withStore(fresh, (store) => stintParentWake(store, sizes));
+        s.push(f);
+        const ms = (p: Percentiles) => `p50 ${p.p50.toFixed(1)}, p95 ${p.p95.toFixed(1)}, p99 ${p.p99.toFixed(1)} ms`;
+        log(`  run ${run + 1}: ${f.samples} of ${sizes.parentWakeCount} parents waited; from the child's commit ${ms(f.fromCommit)}; from its finish's start ${ms(f.fromFinish)}`);
       }
-      out.parentWake = latencyResult(s);
+      out.parentWake = latencyResult(s.map((f) => f.fromCommit));
+      out.parentWakeFromFinish = latencyResult(s.map((f) => f.fromFinish));
     });
 
     if (wants("checkpoint")) await attempt(kind, "checkpoint", async () => {

@@ -86,9 +86,10 @@ export function buildRows(results: SuiteResults): Row[] {
         rows.push({ workload: `latency ${p} (ms)`, store, stint: fmt(mine, 2), graphile: fmt(theirs, 2), ratio: fmtRatio(ratio), target, verdict: verdict(ok) });
       }
     }
-    if (r.parentWake) {
+    for (const [figures, label] of [[r.parentWake, "from commit"], [r.parentWakeFromFinish, "from finish"]] as const) {
+      if (!figures) continue;
       for (const p of ["p50", "p95", "p99"] as const) {
-        rows.push({ workload: `parent wake-up ${p} (ms)`, store, stint: fmt(r.parentWake[p], 2), graphile: "", ratio: "", target: "", verdict: verdict(undefined) });
+        rows.push({ workload: `parent wake-up ${label} ${p} (ms)`, store, stint: fmt(figures[p], 2), graphile: "", ratio: "", target: "", verdict: verdict(undefined) });
       }
     }
     if (r.checkpoint) {

@@ -73,6 +73,10 @@ function readContinue(result: Record<string, unknown>, now: number): TaskRespons
   }
   const problem = findNonJson(input, "input");
   if (problem) return invalid(`A continue result's input cannot be stored as JSON: ${problem}.`);
+  const { waitForChildren } = result;
+  if (waitForChildren !== undefined && waitForChildren !== null && typeof waitForChildren !== "boolean") {
+    return invalid(`A continue's waitForChildren must be true or false; it is ${nameValue(waitForChildren)}.`);
+  }
 
   let waitMs: number;
   const { wait } = result;

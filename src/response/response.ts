@@ -40,8 +40,11 @@ export function createResponse<I = TaskInput, O = TaskOutput>(
     done,
     continue(input: Partial<I>, continueOptions?: ContinueOptions): ResponseContinue<I> {
       const waitMs = waitMsFor(continueOptions, now);
-      if (continueOptions && (continueOptions as { waitForChildren?: unknown }).waitForChildren === true) {
-        return { status: "continue", input: input ?? {}, waitMs, waitForChildren: true };
+      const waitForChildren = (continueOptions as { waitForChildren?: unknown } | undefined)?.waitForChildren;
+      if (waitForChildren === true) return { status: "continue", input: input ?? {}, waitMs, waitForChildren: true };
+      // Not a boolean: kept as given, so that the runner refuses it by name (readResult).
+      if (waitForChildren !== undefined && waitForChildren !== false) {
+        return { status: "continue", input: input ?? {}, waitMs, waitForChildren } as unknown as ResponseContinue<I>;
       }
       return { status: "continue", input: input ?? {}, waitMs };
     },

@@ -75,4 +75,19 @@ describe("readResult", () => {
     const output = { at: new Date(NOW), buffer: Buffer.from("hi") };
     assert.equal((readResult({ status: "done", message: "m", output }, NOW) as { output: unknown }).output, output);
   });
+  it("keeps a wait for children, from the controller's response or a plain result (its `wait` the timeout)", () => {
+    const fromController = createResponse({ now: () => 0 }).continue({ a: 1 }, { waitForChildren: true });
+    assert.equal(readResult(fromController, 0), fromController);
+    assert.deepEqual(readResult({ status: "continue", input: { a: 1 }, waitForChildren: true, wait: 30 }, 0), {
+      status: "continue",
+      input: { a: 1 },
+      waitMs: 30_000,
+      waitForChildren: true,
+    });
+  });
+  it("refuses a waitForChildren that is not a boolean, from the controller's response or a plain result", () => {
+    const expected = { status: "error", error: { message: 'A continue\'s waitForChildren must be true or false; it is a string ("yes").', code: "TASK_RUN_ERROR" } };
+    assert.deepEqual(readResult(createResponse({ now: () => 0 }).continue({}, { waitForChildren: "yes" } as never), 0), expected);
+    assert.deepEqual(readResult({ status: "continue", input: {}, waitForChildren: "yes" }, 0), expected);
+  });
 });

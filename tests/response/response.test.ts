@@ -40,6 +40,12 @@ describe("response.continue", () => {
     assert.deepEqual(response.continue({ page: 2 }), { status: "continue", input: { page: 2 }, waitMs: 0 });
   });
 
+  it("waits for the children, with the given seconds as the timeout (none without)", () => {
+    assert.deepEqual(response.continue({ page: 2 }, { waitForChildren: true }), { status: "continue", input: { page: 2 }, waitMs: 0, waitForChildren: true });
+    assert.deepEqual(response.continue({}, { waitForChildren: true, seconds: 600 }), { status: "continue", input: {}, waitMs: 600_000, waitForChildren: true });
+    assert.equal("waitForChildren" in response.continue({}, { waitForChildren: false, seconds: 5 } as never), false);
+  });
+
   it("waits the given seconds", () => {
     assert.equal(response.continue({ page: 2 }, { seconds: 5 }).waitMs, 5000);
     assert.equal(response.continue({ page: 2 }, { seconds: 1.5 }).waitMs, 1500);

@@ -121,5 +121,24 @@ for (const kind of await storeKinds()) {
       release.resolve();
       await worker.stop();
     });
+
+    it("fails the iteration, naming it, when waitForChildren is not a boolean", async () => {
+      class Bad implements TaskDefinition.Interface {
+        id = "badWait";
+        title = "Bad wait";
+        run({ controller }: TaskDefinition.RunParams) {
+          return controller.response.continue({}, { waitForChildren: "yes" } as never);
+        }
+      }
+      const bad = TaskDefinition.createImplementation({ implementation: Bad });
+      const { stint, worker } = await fixture([bad]);
+      const { id } = await stint.tasks.trigger({ definition: bad });
+      await worker.drain();
+      const task = (await stint.tasks.getTask(id))!;
+      assert.equal(task.taskStatus, "failed");
+      assert.deepEqual(task.output, {
+        error: { message: 'A continue\'s waitForChildren must be true or false; it is a string ("yes").', code: "TASK_RUN_ERROR" },
+      });
+    });
   });
 }

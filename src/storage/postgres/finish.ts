@@ -163,8 +163,13 @@ export function finishOps(db: Db): FinishOps {
       return { results, standing };
     });
     if (standing.length > 0) {
-      const woken = new Set((await db.query<{ id: string }>(W.RECHECK, [textArray(standing), ts(now)])).map((row) => row.id));
-      markWoken(params, results, woken, now);
+      // The finishes are committed: a failed recheck must not fail them (a retried finish
+      // would apply again). Such a wait then ends at a later child's finish or its timeout.
+      const rows = await db.query<{ id: string }>(W.RECHECK, [textArray(standing), ts(now)]).catch((error: unknown) => {
+        db.options.onError(toStintError(error));
+        return [];
+      });
+      markWoken(params, results, new Set(rows.map((row) => row.id)), now);
     }
     return results;
   }

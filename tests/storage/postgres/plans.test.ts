@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { dropSchema, isPostgresReachable, POSTGRES_TEST_URL } from "../../helpers/stores.js";
-import { createDb, type Db, type Sql } from "../../../src/storage/postgres/connection.js";
+import { createDb, type Db, type Queryable, type Sql } from "../../../src/storage/postgres/connection.js";
 import { resolveOptions } from "../../../src/storage/postgres/options.js";
 import { claimOps } from "../../../src/storage/postgres/claim.js";
 import { finishOps } from "../../../src/storage/postgres/finish.js";
@@ -59,14 +59,19 @@ describe("postgres plans of batch statements", { skip: !reachable && "PostgreSQL
     await client.connect();
     await client.query(`VACUUM ANALYZE "${schema}".tasks`);
     db = createDb(resolveOptions({ connectionString: POSTGRES_TEST_URL, schema }));
-    // Plans each statement (EXPLAIN, not run), then runs it as sent.
-    explaining = Object.assign(Object.create(db) as Db, {
+    // Plans each statement (EXPLAIN, not run), then runs it as sent; in a transaction too
+    // (a finish that may end a child runs in one, with its parent's wake-up).
+    const explain = (q: Queryable): Queryable => ({
       async query<R>(sql: Sql, values?: readonly unknown[]): Promise<R[]> {
         const text = typeof sql === "string" ? sql : sql.text;
         const { rows } = await client.query<{ "QUERY PLAN": string }>({ text: `EXPLAIN ${text}`, values: values as unknown[] });
         plans.push(rows.map((r) => r["QUERY PLAN"]).join("\n"));
-        return db.query<R>(sql, values);
+        return q.query<R>(sql, values);
       },
+    });
+    explaining = Object.assign(Object.create(db) as Db, {
+      query: explain(db).query,
+      transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn(explain(tx))),
     });
   });
 
