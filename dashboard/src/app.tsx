@@ -112,6 +112,10 @@ function Header(props: { route?: Route; access?: Access; keyed?: boolean; onTrig
         </nav>
       ) : null}
       <div class="topbar-end">
+        {/* GraphiQL, in this tab: it reads the key this tab keeps. */}
+        <a class="topbar-link" href="graphql" data-testid="graphiql-link">
+          GraphQL
+        </a>
         {props.keyed && props.access ? (
           <span class="key-chip" title="Permissions of the API key in use">
             key: {[props.access.read && "read", props.access.write && "write", props.access.remove && "delete"].filter(Boolean).join(" · ")}

@@ -170,9 +170,10 @@ export async function setScheduleEnabled(id: string, enabled: boolean): Promise<
  * Why not the store's `taskStats` (the grouped counts behind the metrics): it counts the
  * whole table by definition and status and knows no name search or parent, so it could
  * not honour the runs page's filters, and it would need a new GraphQL field. Each count
- * here is one `count(*)` over the `(status, created_on, id)` index both stores have, so
- * it reads only that status's index entries; the runs page polls it more slowly than the
- * table (STATUS_COUNTS_INTERVAL_MS).
+ * here is the exact `count(*)` a filtered list already makes for its own `totalCount`
+ * (the table's pager shows it); with no other filter it walks only that status's range of
+ * the `(status, created_on, id)` index both stores have. Five of them cost more than one
+ * page, so the runs page polls them every 10 s, not every 2 s (STATUS_COUNTS_INTERVAL_MS).
  */
 export async function countTasksByStatus(filter: TaskFilter, statuses: readonly TaskStatus[]): Promise<Record<string, number>> {
   const variables: Record<string, unknown> = { search: filter.search?.trim() || null };

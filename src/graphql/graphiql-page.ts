@@ -29,7 +29,7 @@ export function graphiqlBuildDir(): string | undefined {
 
 let cached: { dir: string; html: string } | undefined;
 
-export function renderQueryPage(options: { title: string }): string {
+export function renderGraphiQLPage(options: { title: string }): string {
   const dir = graphiqlBuildDir();
   if (!dir) return missingBuildPage(options.title);
   // Read once: a build changes only with a new release (or a rebuild in development,

@@ -203,7 +203,7 @@ async function handleGraphQL(
   response.headers.forEach((value, name) => {
     outHeaders[name.toLowerCase()] = value;
   });
-  // The query page is HTML like the dashboard and gets its policy; the rest is API data.
+  // GraphiQL is HTML like the dashboard and gets its policy; the rest is API data.
   const html = (outHeaders["content-type"] ?? "").startsWith("text/html");
   Object.assign(outHeaders, html ? pageHeaders(payload.toString("utf8")) : API_HEADERS);
   outHeaders["content-length"] = String(payload.length);

@@ -12,7 +12,7 @@ import type { GraphQLSchema } from "graphql";
 import type { Authenticator, Caller } from "./auth.js";
 import type { GraphQLContext } from "./context.js";
 import { DOCUMENT_LIMIT_DEFAULTS, documentLimitsPlugins } from "./document-limits.js";
-import { renderQueryPage } from "./graphiql-page.js";
+import { renderGraphiQLPage } from "./graphiql-page.js";
 import type { ResolvedServerOptions } from "./options.js";
 import { guardTaskFields, readGuardPlugin } from "./read-guard.js";
 import { createTaskLoader } from "./task-loader.js";
@@ -35,7 +35,7 @@ export function createYogaApp(schema: GraphQLSchema, options: ResolvedServerOpti
     schema: guardTaskFields(schema),
     graphqlEndpoint: GRAPHQL_PATH,
     graphiql: { title: "Stint · GraphQL" },
-    renderGraphiQL: (graphiql) => renderQueryPage({ title: graphiql?.title ?? "Stint · GraphQL" }),
+    renderGraphiQL: (graphiql) => renderGraphiQLPage({ title: graphiql?.title ?? "Stint · GraphQL" }),
     landingPage: false,
     cors: false,
     batching: false,

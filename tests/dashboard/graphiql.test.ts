@@ -2,7 +2,8 @@
  * GraphiQL at `/graphql` in a real headless Chromium against a real `stint dev` with API
  * keys: the bundled page loads (no CDN, no CSP violation), asks the server's schema with
  * the key typed into its bar, suggests fields while a query is typed, runs it and shows
- * the answer. Without the key the same query is refused. Skipped without Chromium.
+ * the answer. Opened from the dashboard it uses the dashboard's key; without a key the
+ * same query is refused. Skipped without Chromium.
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -97,6 +98,25 @@ describe("GraphiQL at /graphql in headless Chromium", { skip: hasChromium ? fals
       assert.deepEqual(problems, []);
     } finally {
       await close();
+    }
+  });
+
+  it("uses the key the dashboard keeps when opened from its top bar", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${stint.origin}/`);
+      await page.getByTestId("api-key").fill(KEY);
+      await page.getByTestId("api-key-submit").click();
+      await page.getByTestId("runs-table").waitFor();
+      await page.getByTestId("graphiql-link").click();
+      await page.waitForURL(`${stint.origin}/graphql`);
+      await page.locator(".graphiql-container").waitFor({ timeout: 30_000 });
+      await typeQuery(page, "query { backgroundTasks { listDefinitions { data { id } error { code } } } }");
+      const answer = await run(page);
+      assert.match(answer, /"id": "importCsv"/);
+    } finally {
+      await context.close();
     }
   });
 

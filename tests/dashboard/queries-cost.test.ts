@@ -9,7 +9,8 @@ import { sqliteStore, type StoreKind } from "../helpers/stores.js";
 import { withOverrides } from "../helpers/adapter-overrides.js";
 import { TEST_DEFINITIONS } from "../graphql/definitions.js";
 import { startApi, type Api } from "../graphql/helpers.js";
-import { getTask, listTasks } from "../../dashboard/src/queries.js";
+import { countTasksByStatus, getTask, listTasks } from "../../dashboard/src/queries.js";
+import { TASK_STATUSES } from "../../dashboard/src/types.js";
 
 const HEAVY = ["input", "output", "eventResponse", "progress"];
 
@@ -55,5 +56,16 @@ describe("dashboard queries read only what the pages show", () => {
     assert.deepEqual(detail?.input, { value: 2 });
     assert.deepEqual(logs, []);
     assert.deepEqual(reads, [{ op: "taskGet", heavy: ["input", "output", "progress"] }]);
+  });
+
+  it("the runs page's counts per status read one list per status with no heavy field, under the other filters", async () => {
+    const before = await countTasksByStatus({ definitionId: "someTask", search: "counted" }, TASK_STATUSES);
+    await api.stint.tasks.trigger({ definition: "someTask", delay: 3600, name: "counted one", input: { value: 3 } });
+    await api.stint.tasks.trigger({ definition: "someTask", delay: 3600, name: "not this one", input: { value: 4 } });
+    reads.length = 0;
+    // The filter's own status is ignored: every status is counted.
+    const counts = await countTasksByStatus({ definitionId: "someTask", search: "counted", status: "failed" }, TASK_STATUSES);
+    assert.deepEqual(counts, { ...before, pending: before.pending + 1 });
+    assert.deepEqual(reads, TASK_STATUSES.map(() => ({ op: "taskList", heavy: [] })));
   });
 });

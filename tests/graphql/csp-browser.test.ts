@@ -41,7 +41,7 @@ describe("Content-Security-Policy in Chromium", { skip: hasChromium ? false : `n
     const page = await context.newPage();
     const violations: string[] = [];
     page.on("console", (message) => {
-      // The browser's own /favicon.ico probe of the query page is no concern here.
+      // The browser's own /favicon.ico probe of GraphiQL is no concern here.
       if (message.type() === "error" && !/favicon\.ico$/.test(message.location().url)) violations.push(`console: ${message.text()}`);
     });
     page.on("pageerror", (error) => violations.push(`error: ${error.message}`));

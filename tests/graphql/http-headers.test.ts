@@ -59,7 +59,7 @@ describe("API answer headers", () => {
       const csp = page.headers.get("content-security-policy") ?? "";
       assert.match(csp, /script-src 'self'(;|$)/);
       assert.match(csp, /style-src 'self'(;|$)/);
-      assert.match(csp, /font-src 'self' data:(;|$)/);
+      assert.match(csp, /font-src 'self'(;|$)/);
       assert.match(csp, /connect-src 'self'/);
       assert.match(csp, /frame-ancestors 'none'/);
       assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);

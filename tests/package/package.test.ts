@@ -177,7 +177,7 @@ describe("stint, packed and installed", { timeout: 900_000 }, () => {
       const files = execFileSync("tar", ["-tzf", app.tarball], { encoding: "utf8" }).trim().split("\n").map((f) => f.replace(/^package\//, ""));
       for (const file of [
         "package.json", "README.md", "dist/index.js", "dist/index.d.ts", "dist/cli/bin.js", "dist/testing/index.d.ts",
-        "dist/storage/sqlite/index.js", "dist/storage/postgres/index.d.ts", "dist/dashboard/index.html", "dist/sql/postgres/0001_init.sql",
+        "dist/storage/sqlite/index.js", "dist/storage/postgres/index.d.ts", "dist/dashboard/index.html", "dist/graphiql/index.html", "dist/sql/postgres/0001_init.sql",
         "dist/sql/sqlite/0001_init.sql", "docs/config.md", "docs/deployment.md", "docs/metrics.md", "docs/grafana-dashboard.json",
       ]) {
         assert.ok(files.includes(file), `${file} is missing from the tarball`);
@@ -265,6 +265,13 @@ describe("stint, packed and installed", { timeout: 900_000 }, () => {
         const page = await fetch(new URL("/", api));
         assert.equal(page.status, 200);
         assert.match(await page.text(), /<title>Stint · Background tasks<\/title>/);
+        // GraphiQL from the package's own build, its script served beside it.
+        const graphiql = await fetch(api, { headers: { accept: "text/html" } });
+        const html = await graphiql.text();
+        assert.match(html, /<div id="graphiql">/);
+        const script = /src="\.\/(graphiql\/[^"]+\.js)"/.exec(html)?.[1];
+        assert.ok(script, html);
+        assert.equal((await fetch(new URL(`/${script}`, api))).status, 200);
         const pid = Number((await dev.waitForOutput(/"workerId":"[^"]*?:(\d+):/))[1]);
         assert.notEqual(pid, dev.child.pid, "the worker runs in a child of npx");
 
