@@ -8,7 +8,7 @@ import { WorkerProcess } from "../child.js";
 import { perTask, readCpu } from "../cpu.js";
 import { NOOP } from "../definitions.js";
 import { rate } from "../stats.js";
-import { walPerTask, type BenchStore } from "../stores.js";
+import { hotShare, updateCounts, walByRecordType, walLsn, walPerTask, type BenchStore, type WalShare } from "../stores.js";
 import { countTasks, fill, openStint } from "./common.js";
 
 export interface DrainFigures {
@@ -21,6 +21,10 @@ export interface DrainFigures {
   serverCpuUs: number | null;
   /** Bytes of WAL written per task (PostgreSQL; null: not measured). */
   walBytes: number | null;
+  /** The same WAL by record type, largest first (PostgreSQL with pg_walinspect; null: not measured). */
+  walByType?: WalShare[] | null;
+  /** The share of the queue table's updates that were HOT (PostgreSQL; null: not measured). */
+  hotShare?: number | null;
 }
 
 export async function stintDrain(store: BenchStore, count: number, fillBatch: number, timeoutMs: number): Promise<DrainFigures> {
@@ -44,6 +48,8 @@ export async function drainSample(store: BenchStore, target: number, timeoutMs: 
   const child = await WorkerProcess.spawn("./worker-process.ts", { url: store.url, target });
   try {
     const walBefore = await store.walPosition();
+    const lsnBefore = store.serverUrl ? await walLsn(store.serverUrl) : null;
+    const updatesBefore = store.serverUrl ? await updateCounts(store.serverUrl, store.place, "tasks") : null;
     const cpuBefore = readCpu(child.pid);
     const start = performance.now();
     child.send({ type: "start" });
@@ -56,7 +62,10 @@ export async function drainSample(store: BenchStore, target: number, timeoutMs: 
     const ms = performance.now() - start;
     const cpu = perTask(cpuBefore, readCpu(child.pid), target);
     const walAfter = await store.walPosition();
+    const lsnAfter = store.serverUrl ? await walLsn(store.serverUrl) : null;
     const result = await child.stop();
+    const walByType = store.serverUrl ? await walByRecordType(store.serverUrl, lsnBefore, lsnAfter, target) : null;
+    const updatesAfter = store.serverUrl ? await updateCounts(store.serverUrl, store.place, "tasks") : null;
     return {
       rate: rate(target, ms),
       peakRssMb: result.peakRss / 2 ** 20,
@@ -64,6 +73,8 @@ export async function drainSample(store: BenchStore, target: number, timeoutMs: 
       // SQLite's store is inside the worker; a PostgreSQL server nearby would only be noise.
       serverCpuUs: store.kind === "postgres" ? cpu.serverCpuUs : null,
       walBytes: walPerTask(walBefore, walAfter, target),
+      walByType,
+      hotShare: hotShare(updatesBefore, updatesAfter),
     };
   } finally {
     child.kill();
