@@ -120,17 +120,24 @@ export interface WalShare {
 /**
  * The WAL between two walLsn readings by record type (pg_walinspect, PostgreSQL 15+), per
  * task, largest first: which writes a task's WAL is made of (docs/benchmarks.md, "Write
- * path: before and after"). Server-wide like walPosition. Creates the extension when it
- * may (superuser); null when it cannot, so the bench still runs without it.
+ * path: before and after"). Only records on `schema`'s tables and indexes count, so other
+ * clients of a shared server do not (commit records name no relation: not counted).
+ * Creates the extension when it may (superuser); null when it cannot, so the bench still
+ * runs without it.
  */
-export async function walByRecordType(url: string, start: string | null, end: string | null, tasks: number): Promise<WalShare[] | null> {
+export async function walByRecordType(url: string, schema: string, start: string | null, end: string | null, tasks: number): Promise<WalShare[] | null> {
   if (start === null || end === null || tasks <= 0) return null;
   return withPgClient(url, async (client) => {
     await client.query("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
     const { rows } = await client.query<{ type: string; bytes: string; records: string }>(
-      `SELECT "resource_manager/record_type" AS type, combined_size::text AS bytes, count::text AS records
-       FROM pg_get_wal_stats($1::pg_lsn, $2::pg_lsn, true) WHERE count > 0 ORDER BY combined_size DESC`,
-      [start, end],
+      `WITH rels AS (
+         SELECT c.relfilenode FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $3
+       )
+       SELECT w.resource_manager || '/' || w.record_type AS type, sum(w.record_length + w.fpi_length)::text AS bytes, count(*)::text AS records
+       FROM pg_get_wal_records_info($1::pg_lsn, $2::pg_lsn) w
+       WHERE substring(w.block_ref from 'rel \\d+/\\d+/(\\d+)')::oid IN (SELECT relfilenode FROM rels)
+       GROUP BY 1 ORDER BY sum(w.record_length + w.fpi_length) DESC`,
+      [start, end, schema],
     );
     return rows.map((r) => ({ type: r.type, bytesPerTask: Number(r.bytes) / tasks, recordsPerTask: Number(r.records) / tasks }));
   }).catch(() => null);

@@ -55,7 +55,7 @@ export function graphileDrain(connectionString: string, count: number, fillBatch
       const walBytes = walPerTask(walBefore, await walPosition(connectionString), count);
       const lsnAfter = await walLsn(connectionString);
       const result = await child.stop();
-      const walByType = await walByRecordType(connectionString, lsnBefore, lsnAfter, count);
+      const walByType = await walByRecordType(connectionString, store.schema, lsnBefore, lsnAfter, count);
       const hot = hotShare(updatesBefore, await updateCounts(connectionString, store.schema, "_private_jobs"));
       return { rate: rate(count, ms), peakRssMb: result.peakRss / 2 ** 20, ...cpu, walBytes, walByType, hotShare: hot };
     } finally {

@@ -64,7 +64,7 @@ export async function drainSample(store: BenchStore, target: number, timeoutMs: 
     const walAfter = await store.walPosition();
     const lsnAfter = store.serverUrl ? await walLsn(store.serverUrl) : null;
     const result = await child.stop();
-    const walByType = store.serverUrl ? await walByRecordType(store.serverUrl, lsnBefore, lsnAfter, target) : null;
+    const walByType = store.serverUrl ? await walByRecordType(store.serverUrl, store.place, lsnBefore, lsnAfter, target) : null;
     const updatesAfter = store.serverUrl ? await updateCounts(store.serverUrl, store.place, "tasks") : null;
     return {
       rate: rate(target, ms),
