@@ -31,7 +31,7 @@ export async function stintDrain(store: BenchStore, count: number, fillBatch: nu
   const stint = await openStint(store);
   try {
     await fill(stint, NOOP, count, fillBatch);
-    const figures = await drainSample(store, count, timeoutMs);
+    const figures = await drainSample(store, count, timeoutMs, { writeBreakdown: true });
     const stored = await countTasks(stint, NOOP, "success");
     if (stored !== count) throw new Error(`drain: expected ${count} tasks stored success, found ${stored}`);
     return figures;
@@ -44,12 +44,14 @@ export async function stintDrain(store: BenchStore, count: number, fillBatch: nu
  * Starts a worker process on `store` and times it until `target` tasks are stored done.
  * Past `timeoutMs` the process is killed and the sample fails, naming its peak RSS.
  */
-export async function drainSample(store: BenchStore, target: number, timeoutMs: number): Promise<DrainFigures> {
+export async function drainSample(store: BenchStore, target: number, timeoutMs: number, options: { writeBreakdown?: boolean } = {}): Promise<DrainFigures> {
+  // The HOT share and the WAL by record type: the drain workload's, not every scale sample's.
+  const serverUrl = options.writeBreakdown ? store.serverUrl : null;
   const child = await WorkerProcess.spawn("./worker-process.ts", { url: store.url, target });
   try {
     const walBefore = await store.walPosition();
-    const lsnBefore = store.serverUrl ? await walLsn(store.serverUrl) : null;
-    const updatesBefore = store.serverUrl ? await updateCounts(store.serverUrl, store.place, "tasks") : null;
+    const lsnBefore = serverUrl ? await walLsn(serverUrl) : null;
+    const updatesBefore = serverUrl ? await updateCounts(serverUrl, store.place, "tasks") : null;
     const cpuBefore = readCpu(child.pid);
     const start = performance.now();
     child.send({ type: "start" });
@@ -62,10 +64,10 @@ export async function drainSample(store: BenchStore, target: number, timeoutMs: 
     const ms = performance.now() - start;
     const cpu = perTask(cpuBefore, readCpu(child.pid), target);
     const walAfter = await store.walPosition();
-    const lsnAfter = store.serverUrl ? await walLsn(store.serverUrl) : null;
+    const lsnAfter = serverUrl ? await walLsn(serverUrl) : null;
     const result = await child.stop();
-    const walByType = store.serverUrl ? await walByRecordType(store.serverUrl, store.place, lsnBefore, lsnAfter, target) : null;
-    const updatesAfter = store.serverUrl ? await updateCounts(store.serverUrl, store.place, "tasks") : null;
+    const walByType = serverUrl ? await walByRecordType(serverUrl, store.place, lsnBefore, lsnAfter, target) : null;
+    const updatesAfter = serverUrl ? await updateCounts(serverUrl, store.place, "tasks") : null;
     return {
       rate: rate(target, ms),
       peakRssMb: result.peakRss / 2 ** 20,
