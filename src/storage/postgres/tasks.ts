@@ -278,9 +278,9 @@ export function taskStatements(names: SqlNames) {
                 $13::int[], $14::text[], $15::text[])
          AS n(id, name, definition_id, parent_id, input, max_iterations, run_at, created_on, created_by, event_response,
               trace_context, priority, idempotency_key, concurrency_key)
-      RETURNING 1
+      RETURNING id
     )
-    SELECT count(*)::int AS inserted, (SELECT pg_notify('${names.channel}', $11)) IS NULL AS notified FROM ins`);
+    SELECT count(id)::int AS inserted, (SELECT pg_notify('${names.channel}', $11)) IS NULL AS notified FROM ins`);
 
   // The task first (its row lock waits for a log append in flight), then, in a second
   // statement of the same transaction (a fresh snapshot, which sees what that append

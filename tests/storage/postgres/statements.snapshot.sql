@@ -565,7 +565,7 @@ DELETE FROM "stint".worker_slots WHERE worker_id = $1 RETURNING handed;
 -- handoff.ts CLOSE stint_close_slot_17cefbad1dae9843ad44f522
 UPDATE "stint".worker_slots SET free = 0 WHERE worker_id = $1;
 
--- tasks.ts INSERT stint_create_3a1dee5e7345f530d580f88b
+-- tasks.ts INSERT stint_create_9ae1dbd6b22f4b21c55f8026
 WITH ins AS (
       INSERT INTO "stint".tasks (id, name, definition_id, parent_id, input, max_iterations, run_at, due_at,
                           created_on, saved_on, created_by, event_response, trace_context,
@@ -578,9 +578,9 @@ WITH ins AS (
                 $13::int[], $14::text[], $15::text[])
          AS n(id, name, definition_id, parent_id, input, max_iterations, run_at, created_on, created_by, event_response,
               trace_context, priority, idempotency_key, concurrency_key)
-      RETURNING 1
+      RETURNING id
     )
-    SELECT count(*)::int AS inserted, (SELECT pg_notify('stint_stint', $11)) IS NULL AS notified FROM ins;
+    SELECT count(id)::int AS inserted, (SELECT pg_notify('stint_stint', $11)) IS NULL AS notified FROM ins;
 
 -- tasks.ts DELETE stint_delete_c4ed277b6e32eb845df05985
 DELETE FROM "stint".tasks WHERE id = $1 RETURNING id;
