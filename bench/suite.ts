@@ -12,7 +12,7 @@ import type { BenchConfig, StoreName, WorkloadName } from "./config.js";
 import { graphileDrain, graphileLatency, graphileTrigger } from "./graphile/workloads.js";
 import { GRAPHILE_VERSION } from "./graphile/settings.js";
 import { summarize, type Percentiles, type Summary } from "./stats.js";
-import { createBenchStore, postgresReachable, settlePostgres, withPgClient } from "./stores.js";
+import { createBenchStore, postgresReachable, settlePostgres, walSharesNote, withPgClient } from "./stores.js";
 import { stintCheckpoint } from "./workloads/checkpoint.js";
 import { withStore } from "./workloads/common.js";
 import { stintDrain, type DrainFigures } from "./workloads/drain.js";
@@ -223,7 +223,10 @@ function drainResult(figures: DrainFigures[]): DrainResult {
 function cpuNote(f: DrainFigures): string {
   if (f.workerCpuUs === null) return "";
   const wal = f.walBytes === null ? "" : `, WAL ${f.walBytes.toFixed(0)} B`;
-  return `, CPU per task: worker ${f.workerCpuUs.toFixed(0)} µs${f.serverCpuUs === null ? "" : `, PostgreSQL ${f.serverCpuUs.toFixed(0)} µs`}${wal}`;
+  const hot = f.hotShare === null || f.hotShare === undefined ? "" : `, HOT updates ${(f.hotShare * 100).toFixed(0)} %`;
+  const byType = walSharesNote(f.walByType);
+  return `, CPU per task: worker ${f.workerCpuUs.toFixed(0)} µs${f.serverCpuUs === null ? "" : `, PostgreSQL ${f.serverCpuUs.toFixed(0)} µs`}${wal}${hot}` +
+    (byType ? `\n    WAL per task by record type (bytes, records): ${byType}` : "");
 }
 function latencyResult(figures: Percentiles[]): LatencyResult {
   return { p50: summarize(figures.map((f) => f.p50)), p95: summarize(figures.map((f) => f.p95)), p99: summarize(figures.map((f) => f.p99)) };

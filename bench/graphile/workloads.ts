@@ -8,7 +8,7 @@ import type { DrainFigures } from "../workloads/drain.js";
 import { fireSpaced } from "../workloads/latency.js";
 import type { TriggerFigures } from "../workloads/trigger.js";
 import { createGraphileStore, type GraphileStore } from "./store.js";
-import { walPerTask, walPosition } from "../stores.js";
+import { hotShare, updateCounts, walByRecordType, walLsn, walPerTask, walPosition } from "../stores.js";
 
 async function withGraphile<T>(connectionString: string, fn: (store: GraphileStore) => Promise<T>): Promise<T> {
   const store = await createGraphileStore(connectionString);
@@ -42,6 +42,8 @@ export function graphileDrain(connectionString: string, count: number, fillBatch
     const child = await spawn(store, count);
     try {
       const walBefore = await walPosition(connectionString);
+      const lsnBefore = await walLsn(connectionString);
+      const updatesBefore = await updateCounts(connectionString, store.schema, "_private_jobs");
       const cpuBefore = readCpu(child.pid);
       const start = performance.now();
       child.send({ type: "start" });
@@ -51,8 +53,11 @@ export function graphileDrain(connectionString: string, count: number, fillBatch
       const ms = performance.now() - start;
       const cpu = perTask(cpuBefore, readCpu(child.pid), count);
       const walBytes = walPerTask(walBefore, await walPosition(connectionString), count);
+      const lsnAfter = await walLsn(connectionString);
       const result = await child.stop();
-      return { rate: rate(count, ms), peakRssMb: result.peakRss / 2 ** 20, ...cpu, walBytes };
+      const walByType = await walByRecordType(connectionString, store.schema, lsnBefore, lsnAfter, count);
+      const hot = hotShare(updatesBefore, await updateCounts(connectionString, store.schema, "_private_jobs"));
+      return { rate: rate(count, ms), peakRssMb: result.peakRss / 2 ** 20, ...cpu, walBytes, walByType, hotShare: hot };
     } finally {
       child.kill();
     }

@@ -64,8 +64,17 @@ describe("bench --quick", () => {
 
   it("measures every workload on PostgreSQL, with graphile-worker beside it", { timeout: 60_000 }, async (t) => {
     if (!(await isPostgresReachable())) return t.skip("PostgreSQL not reachable");
-    const results = await runSuite(quickConfig("postgres"));
+    const lines: string[] = [];
+    const results = await runSuite(quickConfig("postgres"), (line) => lines.push(line));
     assertStintFigures(results, "postgres");
+    // Each drain sample of both systems prints its HOT share and its WAL by record type
+    // (the test's user is a superuser, so pg_walinspect can be created); a drain updates rows.
+    const drainLines = lines.filter((line) => /^ {2}(stint|graphile) run \d/.test(line));
+    assert.ok(drainLines.length >= 2, lines.join("\n"));
+    for (const line of drainLines) {
+      assert.match(line, /HOT updates \d+ %/);
+      assert.match(line, /WAL per task by record type \(bytes, records\): (Heap|Btree)\/\w+/);
+    }
     assertFigure(results.graphile?.trigger?.oneByOne, "graphile trigger");
     assertFigure(results.graphile?.drain?.rate, "graphile drain");
     if (process.platform === "linux") assertPresent(results.graphile?.drain?.serverCpuUs, "graphile drain PostgreSQL CPU per task");

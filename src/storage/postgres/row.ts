@@ -4,7 +4,7 @@
  * every statement binds JSON and times the same way.
  */
 import { isTerminalStatus, type Identity, type Task, type TaskProgress, type TaskStatus } from "../../domain/task.js";
-import { ROW_BASE_BYTES, type ClaimedTask, type HeavyTaskField } from "../port/types.js";
+import { ROW_BASE_BYTES, type ClaimedTask, type HeavyTaskField, type TaskCreateParams } from "../port/types.js";
 
 /** The columns every task-returning statement selects (and `RETURNING`s). */
 export const TASK_COLUMNS = [
@@ -135,6 +135,47 @@ export function rowToTask(row: TaskRow): Task {
     priority: row.priority,
     idempotencyKey: row.idempotency_key,
     concurrencyKey: row.concurrency_key,
+  };
+}
+
+/** The JSON text a create bound for a task's JSON columns (tasks.ts createBatch). */
+export interface CreatedJson {
+  input: string;
+  createdBy: string;
+  eventResponse: string | null;
+}
+
+/**
+ * The task a create stored, from what it bound instead of read back: the params, and the
+ * column defaults for the rest (pending, no iteration yet, saved when created; 0001_init.sql).
+ * JSON fields are parsed from the text bound, so the task shares no object with the
+ * caller, as one read back would not. Field by field in rowToTask's order.
+ */
+export function createdTask(p: TaskCreateParams, bound: CreatedJson): Task {
+  const createdOn = new Date(p.createdOn);
+  return {
+    id: p.id,
+    name: p.name,
+    definitionId: p.definitionId,
+    parentId: p.parentId,
+    executionName: "",
+    iterations: 0,
+    input: JSON.parse(bound.input),
+    output: null,
+    taskStatus: "pending",
+    startedOn: null,
+    finishedOn: null,
+    eventResponse: bound.eventResponse === null ? null : JSON.parse(bound.eventResponse),
+    createdOn,
+    savedOn: new Date(p.createdOn),
+    createdBy: JSON.parse(bound.createdBy),
+    progress: null,
+    maxIterations: p.maxIterations,
+    runAt: new Date(p.runAt),
+    attempt: 0,
+    priority: p.priority ?? 0,
+    idempotencyKey: p.idempotencyKey ?? null,
+    concurrencyKey: p.concurrencyKey ?? null,
   };
 }
 

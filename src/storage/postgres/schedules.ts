@@ -14,8 +14,8 @@ import type { TaskCreateParams } from "../port/types.js";
 import { statement, type Db, type Queryable } from "./connection.js";
 import { textArray } from "./arrays.js";
 import { toStintError } from "./errors.js";
-import { createValues, taskStatements } from "./tasks.js";
-import { json, rowToTask, ts, type TaskRow } from "./row.js";
+import { insertTasks, taskStatements } from "./tasks.js";
+import { json, ts } from "./row.js";
 
 interface ScheduleRow {
   id: string;
@@ -94,11 +94,6 @@ export function scheduleOps(db: Db): ScheduleStorage {
   const { INSERT: INSERT_TASKS } = taskStatements(db.names);
   const SET_LAST_TASK = statement(db.names, "schedule_last_task", `UPDATE ${schedules} SET last_task_id = $2 WHERE id = $1`);
 
-  async function insertTasks(tx: Queryable, params: readonly TaskCreateParams[]): Promise<Task[]> {
-    const rows = await tx.query<TaskRow>(INSERT_TASKS, createValues(params));
-    const byId = new Map(rows.map((row) => [row.id, rowToTask(row)]));
-    return params.map((p) => byId.get(p.id)!);
-  }
 
   return {
     async scheduleCreate(params) {
@@ -151,7 +146,7 @@ export function scheduleOps(db: Db): ScheduleStorage {
         if (params.tasks.length === 0) return { outcome: "ticked" as const, tasks: [] };
         let created: Task[];
         try {
-          created = await insertTasks(tx, params.tasks);
+          created = await insertTasks(tx, INSERT_TASKS, params.tasks);
         } catch (error) {
           throw toStintError(error, "create");
         }

@@ -15,7 +15,7 @@ import {
   type TaskReadOptions,
 } from "../port/types.js";
 import { readCharged } from "./charged-read.js";
-import { statement, type Db, type Statement } from "./connection.js";
+import { statement, type Db, type Queryable, type Statement } from "./connection.js";
 import { toStintError } from "./errors.js";
 import { TASK_LIST_FIELDS, type TaskListField } from "../port/list-fields.js";
 import { asciiIlike, buildListQuery, encodeCursor, listColumns, pageLimit, type ListSource } from "./list-sql.js";
@@ -24,7 +24,7 @@ import type { SqlNames } from "./names.js";
 import { owesWork } from "./claim.js";
 import { encodeEvent } from "./notify.js";
 import { intArray, textArray, timeArray } from "./arrays.js";
-import { chargeAndParse, json, projectionKey, rowToTask, TASK_COLUMNS, taskColumnsFor, ts, type TaskRow } from "./row.js";
+import { chargeAndParse, createdTask, json, projectionKey, rowToTask, TASK_COLUMNS, taskColumnsFor, ts, type CreatedJson, type TaskRow } from "./row.js";
 
 export interface TaskOps {
   createMany(params: readonly TaskCreateParams[]): Promise<Task[]>;
@@ -130,15 +130,14 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
           throw toStintError(error, "create");
         }
       }
-      const values = createValues(params);
-      let rows: TaskRow[];
+      let created: Task[];
       try {
-        rows = await db.query<TaskRow>(INSERT, values);
+        created = await insertTasks(db, INSERT, params);
       } catch (error) {
         throw toStintError(error, "create");
       }
-      await analyzeIfStale(rows.length);
-      return inOrder(params.map((p) => p.id), rows.map(rowToTask));
+      await analyzeIfStale(created.length);
+      return created;
     },
 
     async get(id, options = {}) {
@@ -211,25 +210,48 @@ export function inOrder(ids: readonly string[], tasks: readonly Task[]): Task[] 
   });
 }
 
-/** The bind values of the `create` statement, in its order: also the schedule tick's insert (schedules.ts). */
-export function createValues(params: readonly TaskCreateParams[]): unknown[] {
-  return [
+/**
+ * A batch to create, serialised once: the bind values of the `create` statement, in its
+ * order (also the schedule tick's insert, schedules.ts), and the JSON text of the columns
+ * the created tasks are read back from (createdTask).
+ */
+export interface CreateBatch {
+  values: unknown[];
+  json: CreatedJson[];
+}
+
+/** Builds a `CreateBatch` (every JSON column stringified once, here). */
+export function createBatch(params: readonly TaskCreateParams[]): CreateBatch {
+  const created = params.map(
+    (p): CreatedJson => ({ input: json(p.input ?? {})!, createdBy: json(p.createdBy)!, eventResponse: json(p.eventResponse) }),
+  );
+  const values = [
     textArray(params.map((p) => p.id)),
     textArray(params.map((p) => p.name)),
     textArray(params.map((p) => p.definitionId)),
     textArray(params.map((p) => p.parentId)),
-    textArray(params.map((p) => json(p.input ?? {}))),
+    textArray(created.map((c) => c.input)),
     intArray(params.map((p) => p.maxIterations)),
     timeArray(params.map((p) => p.runAt)),
     timeArray(params.map((p) => p.createdOn)),
-    textArray(params.map((p) => json(p.createdBy))),
-    textArray(params.map((p) => json(p.eventResponse))),
+    textArray(created.map((c) => c.createdBy)),
+    textArray(created.map((c) => c.eventResponse)),
     encodeEvent({ type: "tasks-available" }),
     textArray(params.map((p) => json(p.traceContext))),
     intArray(params.map((p) => p.priority ?? 0)),
     textArray(params.map((p) => p.idempotencyKey ?? null)),
     textArray(params.map((p) => p.concurrencyKey ?? null)),
   ];
+  return { values, json: created };
+}
+
+/** Runs the `create` statement (`INSERT`) for `params`; returns the tasks stored, in order. */
+export async function insertTasks(db: Queryable, INSERT: Statement, params: readonly TaskCreateParams[]): Promise<Task[]> {
+  const batch = createBatch(params);
+  const [{ inserted }] = await db.query<{ inserted: number }>(INSERT, batch.values);
+  // All or nothing (a taken id or key fails the statement): a short count is a bug.
+  if (inserted !== params.length) throw new Error(`task create stored ${inserted} of ${params.length} tasks`);
+  return params.map((p, i) => createdTask(p, batch.json[i]));
 }
 
 /** The named statements of task rows outside the claim/finish cycle (their text is fixed per schema). */
@@ -240,6 +262,9 @@ export function taskStatements(names: SqlNames) {
   // One statement in autocommit, so one round trip and still all or nothing: the INSERT
   // and one pg_notify per batch (an uncorrelated scalar subquery, an InitPlan evaluated
   // once, not per row). NOTIFY is delivered at commit, once the rows are visible.
+  // It answers one row, the count: the tasks are built from what was bound (createdTask),
+  // since reading every column back cost the server ~8 µs and the client a parse per row
+  // (docs/benchmarks.md, "Write path: before and after").
   const INSERT = statement(names, "create", `
     WITH ins AS (
       INSERT INTO ${tasks} (id, name, definition_id, parent_id, input, max_iterations, run_at, due_at,
@@ -253,9 +278,9 @@ export function taskStatements(names: SqlNames) {
                 $13::int[], $14::text[], $15::text[])
          AS n(id, name, definition_id, parent_id, input, max_iterations, run_at, created_on, created_by, event_response,
               trace_context, priority, idempotency_key, concurrency_key)
-      RETURNING ${TASK_COLUMNS}
+      RETURNING id
     )
-    SELECT ins.*, (SELECT pg_notify('${names.channel}', $11)) IS NULL AS notified FROM ins`);
+    SELECT count(id)::int AS inserted, (SELECT pg_notify('${names.channel}', $11)) IS NULL AS notified FROM ins`);
 
   // The task first (its row lock waits for a log append in flight), then, in a second
   // statement of the same transaction (a fresh snapshot, which sees what that append

@@ -73,6 +73,31 @@ export function createGetContract(suite: ContractSuite): void {
       assert.equal((await store.adapter.taskGetMany({ ids: ids(batch) })).length, 3);
     });
 
+    it("returns each task of a batch exactly as it reads back", async () => {
+      // PostgreSQL builds a batch's tasks from what it bound rather than reading the rows
+      // back: every field must still be what a read gives.
+      const batch = [
+        taskParams({
+          name: "first",
+          parentId: "parent-1",
+          input: { nested: { list: [1, "two", null, 2.5, 1e21], flag: false }, text: 'quote " backslash \\ é 日本' },
+          maxIterations: 3,
+          createdOn: T0 + 7,
+          runAt: T0 + 60_000,
+          eventResponse: { dispatcher: "test", runAt: new Date(T0 + 60_000).toISOString() },
+          priority: -4,
+          concurrencyKey: "tenant-a",
+          idempotencyKey: "key-1",
+          traceContext: { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" },
+        }),
+        taskParams({ name: "second", input: {}, createdBy: { id: "u2", type: "user", displayName: "Two" } }),
+      ];
+      const created = await store.adapter.taskCreateMany({ tasks: batch });
+      assert.deepEqual(created, await store.adapter.taskGetMany({ ids: ids(batch) }));
+      assert.equal(created[0].taskStatus, "pending");
+      assert.deepEqual(created[0].input, batch[0].input);
+    });
+
     it("stores nothing from a batch when one id already exists", async () => {
       const existing = await createTask(store.adapter);
       const fresh = taskParams();

@@ -565,56 +565,7 @@ DELETE FROM "stint".worker_slots WHERE worker_id = $1 RETURNING handed;
 -- handoff.ts CLOSE stint_close_slot_17cefbad1dae9843ad44f522
 UPDATE "stint".worker_slots SET free = 0 WHERE worker_id = $1;
 
--- finish/wait-children.ts WAIT stint_wait_children_88e93facaaa0af5d6dcc9859
-WITH w AS (
-      SELECT p.id, NOT NOT EXISTS (
-      SELECT 1 FROM "stint".tasks c WHERE c.parent_id = p.id AND c.status IN ('pending', 'running')
-    ) AS waiting FROM "stint".tasks p WHERE p.id = ANY($1::text[])
-    ), marked AS (
-      UPDATE "stint".tasks p SET
-        children_wait_token = CASE WHEN w.waiting THEN p.lease_token END,
-        due_at = CASE WHEN w.waiting THEN p.due_at ELSE LEAST(p.due_at, $2::timestamptz) END,
-        run_at = CASE WHEN w.waiting THEN p.run_at ELSE LEAST(p.run_at, $2::timestamptz) END
-      FROM w WHERE p.id = w.id AND p.status = 'running'
-      RETURNING p.id, w.waiting
-    )
-    SELECT marked.id, marked.waiting, (CASE WHEN NOT marked.waiting THEN (SELECT pg_notify('stint_stint', '{"type":"tasks-available"}')) END) IS NULL AS notified FROM marked;
-
--- finish/wait-children.ts LOCK_WAITING stint_wait_children_lock_9627858612dfeb6e947dccd5
-SELECT p.id FROM "stint".tasks p WHERE p.id = ANY($1::text[]) AND p.status = 'running' AND p.children_wait_token = p.lease_token AND p.lease_owner IS NULL
-    ORDER BY p.id FOR NO KEY UPDATE;
-
--- finish/wait-children.ts WAKE stint_wait_children_wake_119ddba6fb583878092906d1
-WITH woken AS (
-      UPDATE "stint".tasks p SET
-        due_at = LEAST(p.due_at, $2::timestamptz),
-        run_at = LEAST(p.run_at, $2::timestamptz),
-        children_wait_token = NULL
-      WHERE p.id = ANY($1::text[]) AND p.status = 'running' AND p.children_wait_token = p.lease_token AND p.lease_owner IS NULL
-        AND NOT EXISTS (
-      SELECT 1 FROM "stint".tasks c WHERE c.parent_id = p.id AND c.status IN ('pending', 'running')
-    )
-      RETURNING p.id
-    )
-    SELECT woken.id, (SELECT pg_notify('stint_stint', '{"type":"tasks-available"}')) IS NULL AS notified FROM woken;
-
--- finish/wait-children.ts RECHECK stint_wait_children_recheck_3b6e9346edfc646404575e36
-WITH woken AS (
-      UPDATE "stint".tasks p SET
-        due_at = LEAST(p.due_at, $2::timestamptz),
-        run_at = LEAST(p.run_at, $2::timestamptz),
-        children_wait_token = NULL
-      WHERE p.id = ANY($1::text[]) AND p.status = 'running' AND p.children_wait_token = p.lease_token AND p.lease_owner IS NULL
-        AND NOT EXISTS (
-      SELECT 1 FROM (
-        SELECT 1 FROM "stint".tasks c WHERE c.parent_id = p.id AND c.status IN ('pending', 'running') FOR SHARE OF c
-      ) unfinished
-    )
-      RETURNING p.id
-    )
-    SELECT woken.id, (SELECT pg_notify('stint_stint', '{"type":"tasks-available"}')) IS NULL AS notified FROM woken;
-
--- tasks.ts INSERT stint_create_536854af369d1e263286089a
+-- tasks.ts INSERT stint_create_9ae1dbd6b22f4b21c55f8026
 WITH ins AS (
       INSERT INTO "stint".tasks (id, name, definition_id, parent_id, input, max_iterations, run_at, due_at,
                           created_on, saved_on, created_by, event_response, trace_context,
@@ -627,9 +578,9 @@ WITH ins AS (
                 $13::int[], $14::text[], $15::text[])
          AS n(id, name, definition_id, parent_id, input, max_iterations, run_at, created_on, created_by, event_response,
               trace_context, priority, idempotency_key, concurrency_key)
-      RETURNING id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key
+      RETURNING id
     )
-    SELECT ins.*, (SELECT pg_notify('stint_stint', $11)) IS NULL AS notified FROM ins;
+    SELECT count(id)::int AS inserted, (SELECT pg_notify('stint_stint', $11)) IS NULL AS notified FROM ins;
 
 -- tasks.ts DELETE stint_delete_c4ed277b6e32eb845df05985
 DELETE FROM "stint".tasks WHERE id = $1 RETURNING id;
