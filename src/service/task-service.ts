@@ -12,13 +12,12 @@ import { toTaskLogRecord, type TaskLogRecord } from "../domain/log-record.js";
 import type { Clock } from "../domain/clock.js";
 import { Errors, describeValue } from "../domain/errors.js";
 import { isValidId, newId } from "../domain/ids.js";
-import { replaceNul, sliceText } from "../domain/nul.js";
+import { sliceText } from "../domain/nul.js";
 import type { AnyTaskDefinition, TaskContextSource } from "../definition/types.js";
 import type { DefinitionRegistry } from "../definition/registry.js";
 import type { StorageAdapter, TaskCreateOrGetItem } from "../storage/port/index.js";
 import type { WorkerSignals } from "../worker/signals.js";
-import { logHookFailures, runHooks, type HookFailure } from "../worker/hooks.js";
-import { retryTransient } from "../worker/transient.js";
+import type { HookFailure } from "../worker/hooks.js";
 import { parseLogListParams, parseTaskListParams } from "./parse-list-params.js";
 import { markUserError } from "./user-error.js";
 import { checkFlowValues, checkTriggerValues, concurrencyKeyOf } from "./trigger-values.js";
@@ -45,7 +44,6 @@ import type {
 
 /** Largest input accepted at trigger, JSON-encoded. */
 const MAX_NAME_LENGTH = 255;
-const MAX_MESSAGE_LENGTH = 10_000;
 
 export interface TaskServiceDependencies {
   storage: StorageAdapter;
