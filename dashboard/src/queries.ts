@@ -195,3 +195,28 @@ export async function countTasksByStatus(filter: TaskFilter, statuses: readonly 
   }
   return out;
 }
+
+/** What a bulk mutation did (or, with dryRun, would do). */
+export interface BulkResult {
+  count: number;
+  dryRun: boolean;
+}
+
+export type BulkAction = "abort" | "delete" | "rerun";
+
+const BULK_MUTATIONS: Record<BulkAction, string> = {
+  abort: "abortTasks",
+  delete: "deleteTasks",
+  rerun: "rerunTasks",
+};
+
+/** abortTasks / deleteTasks / rerunTasks on exactly these ids (`where: { id_in }`). */
+export async function bulkAction(action: BulkAction, ids: readonly string[], dryRun: boolean): Promise<BulkResult> {
+  const field = BULK_MUTATIONS[action];
+  const data = await graphql<{ backgroundTasks: Record<string, Env<BulkResult>> }>(
+    `mutation Bulk($where: WebinyBackgroundTaskListWhereInput!, $dryRun: Boolean) {
+      backgroundTasks { ${field}(where: $where, dryRun: $dryRun) { data { count dryRun } ${ERROR} } } }`,
+    { where: { id_in: ids }, dryRun },
+  );
+  return unwrap(data.backgroundTasks[field]);
+}

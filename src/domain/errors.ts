@@ -36,6 +36,8 @@ export const ErrorCode = {
   MaxDelay: "MAX_DELAY_ERROR",
   InvalidDelay: "INVALID_DELAY",
   AbortNotAllowed: "TASK_ABORT_ERROR",
+  /** A delete of an unfinished task whose onAbort this process cannot run (its definition is not registered here). */
+  DeleteNotAllowed: "TASK_DELETE_ERROR",
   /** Webiny v5's code (handler-graphql `NotFoundError`) for an unknown task id. */
   TaskNotFound: "NOT_FOUND",
   InvalidId: "INVALID_TASK_ID",
@@ -102,6 +104,13 @@ export const Errors = {
   /** Abort of a task that is already finished. */
   abortNotAllowed: (id: string, status: string) =>
     new StintError("Cannot abort a task that is not pending or running!", ErrorCode.AbortNotAllowed, { id, status }),
+  /** Delete of a pending or running task whose definition this process does not know: its onAbort cannot run here. */
+  deleteNeedsDefinition: (id: string, status: string, definitionId: string) =>
+    new StintError(
+      `Cannot delete task "${id}": it is ${status} and its definition "${definitionId}" is not registered in this process, so its onAbort cannot run here. Abort it first (a worker that knows the definition runs onAbort), then delete it; or delete it from a process that registers the definition.`,
+      ErrorCode.DeleteNotAllowed,
+      { id, status, definitionId },
+    ),
   /** No task has this id: Webiny v5's abort of an unknown id, `Task "<id>" was not found!`, code NOT_FOUND. */
   taskNotFound: (id: string) => new StintError(`Task "${id}" was not found!`, ErrorCode.TaskNotFound, { id }),
   /** A value that cannot be a task id. */

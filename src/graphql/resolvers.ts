@@ -96,6 +96,18 @@ function listParams(args: ListArgs, context: GraphQLContext): ListTasksParams {
   };
 }
 
+/** The arguments of the bulk mutations (abortTasks, deleteTasks). */
+interface BulkArgs {
+  where: Record<string, unknown>;
+  limit?: number | null;
+  dryRun?: boolean | null;
+  children?: boolean | null;
+}
+
+function bulkParams(args: BulkArgs): { where: Record<string, unknown>; limit?: number; dryRun?: boolean; children?: boolean } {
+  return { where: args.where, limit: args.limit ?? undefined, dryRun: args.dryRun ?? undefined, children: args.children ?? undefined };
+}
+
 /** Reads name the fields the selection uses (the rest stay unread) and charge the request's budget. */
 function readOptions(context: GraphQLContext, fields: string[]): { fields: string[]; budget: GraphQLContext["budget"] } {
   return { fields, budget: context.budget };
@@ -147,13 +159,17 @@ export const resolvers = {
           concurrencyKey: args.concurrencyKey ?? undefined,
         }, context.identity ? { createdBy: context.identity } : {});
       }),
-    abortTask: (_: unknown, args: { id: string; message?: string | null }, context: GraphQLContext, info: GraphQLResolveInfo) =>
+    abortTask: (_: unknown, args: { id: string; message?: string | null; children?: boolean | null }, context: GraphQLContext, info: GraphQLResolveInfo) =>
       envelope(context, "w", () => {
         checkWriteSelection(context, info);
-        return context.service.abort({ id: args.id, message: args.message ?? undefined });
+        return context.service.abort({ id: args.id, message: args.message ?? undefined, children: args.children ?? undefined });
       }),
-    deleteTask: (_: unknown, args: { id: string }, context: GraphQLContext) =>
-      envelope(context, "d", () => context.service.deleteTask(args.id)),
+    abortTasks: (_: unknown, args: BulkArgs & { message?: string | null }, context: GraphQLContext) =>
+      envelope(context, "w", () => context.service.abortMany({ ...bulkParams(args), message: args.message ?? undefined })),
+    deleteTask: (_: unknown, args: { id: string; children?: boolean | null }, context: GraphQLContext) =>
+      envelope(context, "d", () => context.service.deleteTask(args.id, { children: args.children ?? undefined })),
+    deleteTasks: (_: unknown, args: BulkArgs, context: GraphQLContext) =>
+      envelope(context, "d", () => context.service.deleteMany(bulkParams(args))),
     ...scheduleMutationResolvers,
   },
 

@@ -168,6 +168,17 @@ type WebinyBackgroundTaskDeleteResponse {
   error: WebinyBackgroundTaskError
 }
 
+type WebinyBackgroundTaskBulkResult {
+  "How many tasks the call acted on (a dry run: how many it would act on)."
+  count: Int!
+  dryRun: Boolean!
+}
+
+type WebinyBackgroundTaskBulkResponse {
+  data: WebinyBackgroundTaskBulkResult
+  error: WebinyBackgroundTaskError
+}
+
 type WebinyBackgroundTaskQuery {
   getTask(id: ID!): WebinyBackgroundTaskResponse!
   listTasks(where: WebinyBackgroundTaskListWhereInput, sort: [WebinyBackgroundTaskListSorter!], limit: Int, after: String, search: String): WebinyBackgroundTaskListResponse!
@@ -179,8 +190,14 @@ type WebinyBackgroundTaskQuery {
 
 type WebinyBackgroundTaskMutation {
   triggerTask(definition: WebinyBackgroundTaskDefinitionEnum!, input: JSON, name: String, delay: Number, priority: Number, idempotencyKey: String, idempotencyKeyTtlSeconds: Number, concurrencyKey: String): WebinyBackgroundTaskTriggerResponse!
-  abortTask(id: ID!, message: String): WebinyBackgroundTaskResponse!
-  deleteTask(id: ID!): WebinyBackgroundTaskDeleteResponse!
+  "Stint: children (default true) also aborts its unfinished descendants, each one's onAbort run once."
+  abortTask(id: ID!, message: String, children: Boolean = true): WebinyBackgroundTaskResponse!
+  "Stint: aborts the pending and running tasks where matches (at least one filter), at most limit, in batches; dryRun counts only."
+  abortTasks(where: WebinyBackgroundTaskListWhereInput!, limit: Int, dryRun: Boolean, message: String, children: Boolean = true): WebinyBackgroundTaskBulkResponse!
+  "Stint: a pending or running task is aborted first (onAbort run once); children: true deletes the whole subtree."
+  deleteTask(id: ID!, children: Boolean = false): WebinyBackgroundTaskDeleteResponse!
+  "Stint: deletes the tasks where matches (at least one filter), at most limit, in batches; dryRun counts only."
+  deleteTasks(where: WebinyBackgroundTaskListWhereInput!, limit: Int, dryRun: Boolean, children: Boolean = false): WebinyBackgroundTaskBulkResponse!
 }
 
 type Query {

@@ -12,13 +12,12 @@ import { toTaskLogRecord, type TaskLogRecord } from "../domain/log-record.js";
 import type { Clock } from "../domain/clock.js";
 import { Errors, describeValue } from "../domain/errors.js";
 import { isValidId, newId } from "../domain/ids.js";
-import { replaceNul, sliceText } from "../domain/nul.js";
+import { sliceText } from "../domain/nul.js";
 import type { AnyTaskDefinition, TaskContextSource } from "../definition/types.js";
 import type { DefinitionRegistry } from "../definition/registry.js";
 import type { StorageAdapter, TaskCreateOrGetItem } from "../storage/port/index.js";
 import type { WorkerSignals } from "../worker/signals.js";
-import { logHookFailures, runHooks, type HookFailure } from "../worker/hooks.js";
-import { retryTransient } from "../worker/transient.js";
+import type { HookFailure } from "../worker/hooks.js";
 import { parseLogListParams, parseTaskListParams } from "./parse-list-params.js";
 import { markUserError } from "./user-error.js";
 import { checkFlowValues, checkTriggerValues, concurrencyKeyOf } from "./trigger-values.js";
@@ -26,8 +25,14 @@ import { parseReadOptions, type ReadOptions } from "./read-options.js";
 import { traceTrigger } from "../observability/tracing.js";
 import { listWorkers } from "./workers.js";
 import type { WorkerInfo } from "../domain/worker.js";
+import { abortMany, abortTask } from "./abort-tasks.js";
+import { deleteMany, deleteTask } from "./delete-tasks.js";
 import type {
+  AbortManyParams,
   AbortParams,
+  BulkResult,
+  DeleteManyParams,
+  DeleteOptions,
   DefinitionInfo,
   ListLogsParams,
   ListResponse,
@@ -39,7 +44,6 @@ import type {
 
 /** Largest input accepted at trigger, JSON-encoded. */
 const MAX_NAME_LENGTH = 255;
-const MAX_MESSAGE_LENGTH = 10_000;
 
 export interface TaskServiceDependencies {
   storage: StorageAdapter;
@@ -104,62 +108,16 @@ export class DefaultTaskService implements TaskService {
     });
   }
 
-  async abort(params: AbortParams): Promise<TaskRecord> {
-    if (!params || typeof params !== "object") throw Errors.invalidArgument("abort", "expected { id, message? }");
-    const id = this.checkId(params.id);
-    if (params.message !== undefined && params.message !== null && typeof params.message !== "string") {
-      throw Errors.invalidArgument("message", "expected a string");
-    }
-    const message = replaceNul(sliceText(params.message || "Task aborted.", MAX_MESSAGE_LENGTH));
-    // Only its definition is needed here (the abort itself returns the whole task).
-    const existing = await this.deps.storage.taskGet({ id, fields: ["definitionId"] });
-    if (!existing) throw Errors.taskNotFound(id);
-    const definition = this.deps.definitions.get(existing.definitionId);
-    // An unknown definition (another process's) may still have an onAbort: leave the
-    // hook due at once for a worker that knows it.
-    const hookLeaseMs = !definition ? 0 : definition.onAbort ? (this.deps.hookLeaseMs ?? 60_000) : undefined;
-    const result = await this.deps.storage.taskAbort({
-      id,
-      now: this.deps.clock.now(),
-      message,
-      workerId: this.deps.serviceId ?? "stint-service",
-      ...(hookLeaseMs !== undefined ? { hookLeaseMs } : {}),
-    });
-    if (result.outcome === "not-found") throw Errors.taskNotFound(id);
-    if (result.outcome === "not-abortable") throw Errors.abortNotAllowed(id, result.task.taskStatus);
+  abort(params: AbortParams): Promise<TaskRecord> {
+    return abortTask(this.deps, params);
+  }
 
-    this.deps.signals?.emit("task-aborted", id);
-    // Its parent waited for it as the last unfinished child: due now (PostgreSQL also notified).
-    if (result.woken) this.deps.signals?.emit("tasks-available");
-    await this.deps.storage.publish({ type: "task-aborted", id }).catch(() => undefined);
-    if (definition?.onAbort) {
-      // abort() waits for onAbort, at most as long as the claim kept for it (hookLeaseMs).
-      const budget = { ms: hookLeaseMs ?? 60_000, clock: this.deps.clock };
-      const failures: HookFailure[] = [];
-      await runHooks(definition, ["onAbort"], result.task, budget, (hook, error) => {
-        failures.push({ hook, error });
-        try {
-          this.deps.onHookError?.({ task: result.task, hook, error });
-        } catch {
-          // A reporter that throws must not fail an abort that is stored, nor skip the
-          // hook's confirmation below (a worker would run onAbort again).
-        }
-      }, this.deps.context);
-      // The abort is stored and its hook ran: a failed confirmation must not fail abort()
-      // (the hook lease lapses and a worker re-runs onAbort only if the store stays away).
-      await retryTransient(() => this.deps.storage.taskHooksDone({ items: [{ id, leaseToken: result.leaseToken }] })).catch(
-        () => undefined,
-      );
-      // Not a reason to fail abort(): the abort is stored, the failure was just reported.
-      await logHookFailures(this.deps.storage, definition, result.task, failures, {
-        executionName: this.deps.serviceId ?? "stint-service",
-        now: this.deps.clock.now(),
-        onError: () => undefined,
-      });
-    } else if (!definition) {
-      this.deps.signals?.emit("tasks-available");
-    }
-    return toTaskRecord(result.task);
+  abortMany(params: AbortManyParams): Promise<BulkResult> {
+    return abortMany(this.deps, params);
+  }
+
+  deleteMany(params: DeleteManyParams): Promise<BulkResult> {
+    return deleteMany(this.deps, params);
   }
 
   async getTask(id: string, options?: ReadOptions): Promise<TaskRecord | null> {
@@ -194,10 +152,8 @@ export class DefaultTaskService implements TaskService {
     return this.deps.definitions.get(id);
   }
 
-  async deleteTask(id: string): Promise<boolean> {
-    const deleted = await this.deps.storage.taskDelete({ id: this.checkId(id) });
-    if (!deleted) throw Errors.taskNotFound(id);
-    return true;
+  deleteTask(id: string, options?: DeleteOptions): Promise<boolean> {
+    return deleteTask(this.deps, id, options);
   }
 
   // Paged internally; the parent_id index keeps it cheap.

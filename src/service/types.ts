@@ -37,6 +37,43 @@ export interface TriggerParams<I = TaskInput> {
 export interface AbortParams {
   id: string;
   message?: string;
+  /** Also abort its unfinished descendants (children of children too), each one's onAbort run once. Default true. */
+  children?: boolean;
+}
+
+/** What a bulk action acts on: the tasks `where` matches (as listTasks filters), at most `limit`. */
+export interface BulkParams {
+  /** listTasks' filters; at least one (an empty where is refused: INVALID_ARGUMENT). */
+  where: ListWhere;
+  /** At most this many matching tasks (a whole number, 1 or more); default every match. */
+  limit?: number;
+  /** Count the matching tasks only; nothing is written. */
+  dryRun?: boolean;
+}
+
+/** `abortMany`: the bulk abort of the pending and running tasks `where` matches. */
+export interface AbortManyParams extends BulkParams {
+  message?: string;
+  /** Also abort each one's unfinished descendants. Default true. */
+  children?: boolean;
+}
+
+/** `deleteMany`: the bulk delete of the tasks `where` matches. */
+export interface DeleteManyParams extends BulkParams {
+  /** Also delete each one's descendants (children of children too). Default false. */
+  children?: boolean;
+}
+
+/** `deleteTask`'s options. */
+export interface DeleteOptions {
+  /** Also delete its descendants (children of children too), aborting unfinished ones first. Default false. */
+  children?: boolean;
+}
+
+/** What a bulk action did: how many tasks it acted on (or, in a dry run, would act on). */
+export interface BulkResult {
+  count: number;
+  dryRun: boolean;
 }
 
 /**
@@ -107,8 +144,24 @@ export interface TaskService {
   trigger<I = TaskInput>(params: TriggerParams<I>, options?: TriggerOptions): Promise<TaskRecord<I>>;
   /** Many triggers in one transaction: all stored or none. */
   triggerMany(params: readonly TriggerParams[], options?: TriggerOptions): Promise<TaskRecord[]>;
-  /** Aborts a pending or running task: stored as `aborted` at once, the running iteration gets its signal, `onAbort` runs once. */
+  /**
+   * Aborts a pending or running task: stored as `aborted` at once, the running iteration
+   * gets its signal, `onAbort` runs once. Its unfinished descendants are aborted with it
+   * (each one's onAbort run once) unless `children: false`.
+   */
   abort(params: AbortParams): Promise<TaskRecord>;
+  /**
+   * Aborts the pending and running tasks `where` matches (at most `limit`), in batches,
+   * with their unfinished descendants unless `children: false`. `count`: the tasks
+   * aborted, descendants included; a dry run counts the matching tasks and writes nothing.
+   */
+  abortMany(params: AbortManyParams): Promise<BulkResult>;
+  /**
+   * Deletes the tasks `where` matches (at most `limit`) with their logs, in batches, and
+   * with `children: true` their descendants; unfinished ones are aborted first (onAbort
+   * run once). `count`: the tasks deleted; a dry run counts the matching tasks.
+   */
+  deleteMany(params: DeleteManyParams): Promise<BulkResult>;
   /** null when no task has that id. */
   getTask(id: string, options?: ReadOptions): Promise<TaskRecord | null>;
   /** A page of tasks, newest first unless `sort` says otherwise. */
@@ -121,8 +174,14 @@ export interface TaskService {
   getDefinition(id: string): AnyTaskDefinition | undefined;
   /** The registered workers (docs/workers.md): alive, lagging or gone, with the tasks each holds. */
   listWorkers(): Promise<WorkerInfo[]>;
-  /** true when deleted; a NOT_FOUND error (`Task "<id>" was not found!`) when there was no such task. */
-  deleteTask(id: string): Promise<boolean>;
+  /**
+   * Deletes the task and its logs (with `children: true`, its whole subtree). A pending or
+   * running one is aborted first, its onAbort run once, so its iteration's later writes
+   * change nothing. true when deleted; a NOT_FOUND error (`Task "<id>" was not found!`)
+   * when there was no such task; TASK_DELETE_ERROR when an unfinished task's definition is
+   * not registered here (its onAbort could not run).
+   */
+  deleteTask(id: string, options?: DeleteOptions): Promise<boolean>;
   /** Every child task of `parentId` (of one definition when `definitionId` is given), oldest first; empty when it has none. */
   listChildren(parentId: string, definitionId?: string): Promise<TaskRecord[]>;
 }

@@ -42,8 +42,10 @@ describe("GraphQL schema", () => {
       "listDefinitions: WebinyBackgroundTaskListDefinitionsResponse!",
       "listLogs(where: WebinyBackgroundTaskLogListWhereInput, sort: [WebinyBackgroundTaskLogListSorter!], limit: Int, after: String, search: String): WebinyBackgroundTaskLogListResponse!",
       "triggerTask(definition: WebinyBackgroundTaskDefinitionEnum!, input: JSON, name: String, delay: Number, priority: Number, idempotencyKey: String, idempotencyKeyTtlSeconds: Number, concurrencyKey: String): WebinyBackgroundTaskTriggerResponse!",
-      "abortTask(id: ID!, message: String): WebinyBackgroundTaskResponse!",
-      "deleteTask(id: ID!): WebinyBackgroundTaskDeleteResponse!",
+      "abortTask(id: ID!, message: String, children: Boolean = true): WebinyBackgroundTaskResponse!",
+      "abortTasks(where: WebinyBackgroundTaskListWhereInput!, limit: Int, dryRun: Boolean, message: String, children: Boolean = true): WebinyBackgroundTaskBulkResponse!",
+      "deleteTask(id: ID!, children: Boolean = false): WebinyBackgroundTaskDeleteResponse!",
+      "deleteTasks(where: WebinyBackgroundTaskListWhereInput!, limit: Int, dryRun: Boolean, children: Boolean = false): WebinyBackgroundTaskBulkResponse!",
       // Nullable (ends the line without "!"): a nested logs error must null only the
       // logs, never a mutation's task, whose id the client needs (tests/graphql/write-results.test.ts).
       "logs(where: WebinyBackgroundTaskLogListWhereInput, limit: Number, sort: [WebinyBackgroundTaskLogListSorter!]): [WebinyBackgroundTaskLog!]\n",

@@ -44,6 +44,8 @@ function fakeService(overrides: Partial<TaskService> = {}): TaskService & { call
     trigger: fail("trigger"),
     triggerMany: fail("triggerMany"),
     abort: fail("abort"),
+    abortMany: fail("abortMany"),
+    deleteMany: fail("deleteMany"),
     getTask: fail("getTask"),
     listTasks: fail("listTasks"),
     listLogs: fail("listLogs"),

@@ -24,6 +24,8 @@ function recordingService(calls: string[]): TaskService {
     trigger: record("trigger"),
     triggerMany: record("triggerMany"),
     abort: record("abort"),
+    abortMany: record("abortMany"),
+    deleteMany: record("deleteMany"),
     getTask: record("getTask"),
     listTasks: record("listTasks"),
     listLogs: record("listLogs"),

@@ -15,6 +15,8 @@ import { LiveIndicator } from "../components/live";
 import { StatusCounts } from "../components/status-counts";
 import { DelayedUntil } from "../components/run-time";
 
+import { BulkActions } from "../components/bulk-actions";
+
 export const PAGE_SIZE = 25;
 
 interface Props {
@@ -35,6 +37,14 @@ export function RunsPage({ route, definitions }: Props) {
   const cursors = paging.key === filterKey ? paging.cursors : [null];
   const setCursors = (update: (c: (string | null)[]) => (string | null)[]) => setPaging({ key: filterKey, cursors: update(cursors) });
   const [selected, setSelected] = useState<string | null>(null);
+  // The runs ticked for a bulk action (kept across pages and refreshes until cleared).
+  const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (ids: readonly string[], on: boolean) =>
+    setChecked((current) => {
+      const next = new Set(current);
+      for (const id of ids) on ? next.add(id) : next.delete(id);
+      return next;
+    });
   const [searchText, setSearchText] = useState(filter.search ?? "");
   const now = useNow();
 
@@ -126,10 +136,28 @@ export function RunsPage({ route, definitions }: Props) {
 
       {page.error && !page.data ? <ErrorMessage error={page.error} /> : null}
 
+      <BulkActions
+        ids={[...checked]}
+        onClear={() => setChecked(new Set())}
+        onDone={() => {
+          setChecked(new Set());
+          page.refresh();
+        }}
+      />
+
       <div class="table-wrap" tabIndex={-1} onKeyDown={onKeyDown}>
         <table class="runs" aria-describedby="runs-hint" data-testid="runs-table">
           <thead>
             <tr>
+              <th scope="col" class="check-cell">
+                <input
+                  type="checkbox"
+                  aria-label="Select every run on this page"
+                  checked={items.length > 0 && items.every((t) => checked.has(t.id))}
+                  onChange={(e) => toggle(items.map((t) => t.id), e.currentTarget.checked)}
+                  data-testid="select-page"
+                />
+              </th>
               <th scope="col">Status</th>
               <th scope="col">Name</th>
               <th scope="col">Definition</th>
@@ -154,6 +182,15 @@ export function RunsPage({ route, definitions }: Props) {
                   if (!(e.target instanceof HTMLAnchorElement)) navigate(href(`/runs/${task.id}`));
                 }}
               >
+                <td class="check-cell" onClick={(e) => e.stopPropagation()}>
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${task.name || task.id}`}
+                    checked={checked.has(task.id)}
+                    onChange={(e) => toggle([task.id], e.currentTarget.checked)}
+                    data-testid="select-run"
+                  />
+                </td>
                 <td data-label="Status">
                   <StatusBadge status={task.taskStatus} />
                 </td>

@@ -25,12 +25,15 @@ import type {
   LogListParams,
   StorageCapabilities,
   StorageEvent,
+  TaskAbortManyParams,
+  TaskAbortManyResult,
   TaskAbortParams,
   TaskAbortResult,
   TaskClaimParams,
   TaskCreateManyParams,
   TaskCreateOrGetParams,
   TaskCreateOrGetResult,
+  TaskDeleteManyParams,
   TaskDeleteParams,
   TaskFindByKeyParams,
   TaskFinishManyParams,
@@ -43,6 +46,8 @@ import type {
   TaskReleaseLeasesParams,
   TaskRenewLeasesParams,
   TaskRenewLeasesResult,
+  TaskSubtreeParams,
+  TaskSubtreeRow,
   TaskUpdateParams,
   TaskWithdrawHandoffParams,
 } from "./types.js";
@@ -116,6 +121,10 @@ export interface StorageAdapter extends ScheduleStorage {
   taskList(params: TaskListParams): Promise<ListResult<Task>>;
   /** Deletes the task and its logs; false when it did not exist. */
   taskDelete(params: TaskDeleteParams): Promise<boolean>;
+  /** Deletes the tasks (with `subtree`, their descendants too) and their logs in one transaction; the ids deleted. */
+  taskDeleteMany(params: TaskDeleteManyParams): Promise<string[]>;
+  /** The tasks of these ids that exist (with `subtree`, and every descendant): id, definition and status only. */
+  taskSubtree(params: TaskSubtreeParams): Promise<TaskSubtreeRow[]>;
 
   /** Claims up to `limit` due tasks (oldest due first) for one worker. */
   taskClaim(params: TaskClaimParams): Promise<ClaimedTask[]>;
@@ -131,6 +140,8 @@ export interface StorageAdapter extends ScheduleStorage {
   taskUpdate(params: TaskUpdateParams): Promise<boolean>;
   /** Aborts a pending or running task (conditionally: abort wins, exactly once). */
   taskAbort(params: TaskAbortParams): Promise<TaskAbortResult>;
+  /** Aborts many tasks (with `subtree`, their unfinished descendants too) as `taskAbort` does each, in one transaction. */
+  taskAbortMany(params: TaskAbortManyParams): Promise<TaskAbortManyResult>;
   /**
    * Withdraws the worker's handoff slot (`TaskClaimParams.handoff`): no trigger hands it
    * anything after this resolves. Returns the tasks handed over since its last claim that

@@ -256,6 +256,63 @@ export type TaskAbortResult =
   | { outcome: "not-found" }
   | { outcome: "not-abortable"; task: Task };
 
+/**
+ * `taskAbortMany`: the batch abort (bulk abort, a parent's cascade, a delete's abort
+ * first). Each listed task, and with `subtree` every task below it (children of
+ * children, whatever their own status), is aborted as `taskAbort` does it: only while
+ * pending or running, the lease token moved on so its holder's later writes change
+ * nothing, the message appended to its current iteration's log. One statement for the
+ * rows, one for the messages, in one transaction.
+ */
+export interface TaskAbortManyParams {
+  ids: readonly string[];
+  /** Also every descendant of `ids` (found through `parentId`, recursively). */
+  subtree?: boolean;
+  now: number;
+  message: string;
+  workerId: string;
+  /**
+   * Who runs each aborted task's onAbort. Undefined: nobody (every claim released fully).
+   * Otherwise: tasks of a `runHere` definition stay claimed by `workerId` for `leaseMs`
+   * (the caller runs the hook and confirms with `taskHooksDone`); tasks of a `none`
+   * definition (known to have no onAbort) are released fully; tasks of any other
+   * definition have their hook due at once for a worker that knows it.
+   */
+  hooks?: { leaseMs: number; runHere: readonly string[]; none: readonly string[] };
+}
+
+/** `taskAbortMany`: the tasks this call aborted (as stored after it), each with its new lease token. */
+export interface TaskAbortManyResult {
+  aborted: { task: Task; leaseToken: number }[];
+  /** Waiting parents this batch made due (their last unfinished child was aborted here); absent when none. */
+  woken?: string[];
+}
+
+/**
+ * `taskDeleteMany`: deletes the listed tasks (and with `subtree` every descendant) with
+ * their logs, in one transaction, whatever their status: the caller aborts unfinished
+ * ones first. Returns the ids deleted.
+ */
+export interface TaskDeleteManyParams {
+  ids: readonly string[];
+  subtree?: boolean;
+}
+
+/**
+ * `taskSubtree`: the listed tasks and every descendant, as `{ id, definitionId,
+ * taskStatus }` (a delete checks it knows the definitions of the unfinished ones).
+ */
+export interface TaskSubtreeParams {
+  ids: readonly string[];
+  subtree?: boolean;
+}
+
+export interface TaskSubtreeRow {
+  id: string;
+  definitionId: string;
+  taskStatus: TaskStatus;
+}
+
 export interface LogAppendParams {
   taskId: string;
   iteration: number;
@@ -411,7 +468,11 @@ export interface ListResult<T> {
   totalCount: number;
 }
 
-export type TaskListParams = ListParams<TaskListField> & TaskReadOptions;
+export type TaskListParams = ListParams<TaskListField> &
+  TaskReadOptions & {
+    /** false: the page only, `totalCount` not counted (0); for walks that page through every match (the bulk actions). Default true. */
+    count?: boolean;
+  };
 export interface LogListParams extends ListParams<LogListField>, LogReadOptions {
   /**
    * Webiny's `items` filter, about the log's items: a positive filter holds when some item

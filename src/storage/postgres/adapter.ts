@@ -3,6 +3,7 @@
  * and the LISTEN connection together. Behaviour of each operation: docs/storage.md.
  */
 import type { StorageAdapter } from "../port/storage.js";
+import { bulkOps } from "./bulk.js";
 import { claimOps } from "./claim.js";
 import { createDb } from "./connection.js";
 import { createOrGetOps } from "./create-or-get.js";
@@ -24,6 +25,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageA
   const claims = claimOps(db);
   const createOrGet = createOrGetOps(db);
   const finishes = finishOps(db);
+  const bulk = bulkOps(db);
   const logs = logOps(db);
   const workers = workerOps(db);
   const schedules = scheduleOps(db);
@@ -63,6 +65,8 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageA
     taskGetMany: ({ ids, ...options }) => tasks.getMany(ids, options),
     taskList: (params) => tasks.list(params),
     taskDelete: (params) => tasks.delete(params.id),
+    taskDeleteMany: (params) => bulk.deleteMany(params),
+    taskSubtree: (params) => bulk.subtree(params),
 
     taskClaim(params) {
       // A slot only while handoffs can reach this process.
@@ -77,6 +81,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageA
     taskHooksDone: (params) => claims.hooksDone(params.items),
     taskUpdate: (params) => finishes.update(params),
     taskAbort: (params) => finishes.abort(params),
+    taskAbortMany: (params) => bulk.abortMany(params),
     taskNextDueAt: (params) => tasks.nextDueAt(params.definitionIds),
     taskWithdrawHandoff({ workerId }) {
       offering.delete(workerId);

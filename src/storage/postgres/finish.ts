@@ -28,7 +28,7 @@ import { finishBatchSql } from "./finish/batch.js";
 import { batchValues, oneValues } from "./finish/binds.js";
 import { finishOneSql } from "./finish/one.js";
 import { updateSql } from "./finish/update.js";
-import { waitChildrenStatements } from "./finish/wait-children.js";
+import { waitChildrenStatements, wakeParents as wakeWaitingParents } from "./finish/wait-children.js";
 import { appendLogs, appendLogsStatement, appendLogsValues } from "./logs.js";
 import type { SqlNames } from "./names.js";
 import { encodeEvent, notifySql } from "./notify.js";
@@ -70,19 +70,7 @@ export function finishOps(db: Db): FinishOps {
   const S = finishStatements(db.names);
   const W = waitChildrenStatements(db.names);
 
-  /**
-   * In a finish's or an abort's transaction: wakes the given parents that wait and have no
-   * unfinished child left. Locks them first, then checks in a new statement (the order
-   * that makes two last children's concurrent finishes wake the parent once, see
-   * finish/wait-children.ts). A parent that does not wait costs one primary-key probe.
-   */
-  async function wakeParents(tx: Queryable, parents: readonly string[], now: number): Promise<string[]> {
-    if (parents.length === 0) return [];
-    const locked = await tx.query<{ id: string }>(W.LOCK_WAITING, [textArray(parents)]);
-    if (locked.length === 0) return [];
-    const woken = await tx.query<{ id: string }>(W.WAKE, [textArray(locked.map((row) => row.id)), ts(now)]);
-    return woken.map((row) => row.id);
-  }
+  const wakeParents = (tx: Queryable, parents: readonly string[], now: number) => wakeWaitingParents(tx, W, parents, now);
   const full: FinishVariant = { one: S.FINISH_ONE, batch: S.FINISH, batchWithLogs: S.FINISH_LOGS };
   const slim: FinishVariant = { one: S.FINISH_ONE_SLIM, batch: S.FINISH_SLIM, batchWithLogs: S.FINISH_LOGS_SLIM };
   const APPEND = appendLogsStatement(db.names);

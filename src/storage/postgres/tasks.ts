@@ -172,7 +172,7 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
       const unfiltered = params.filters.length === 0 && !params.search;
       const [rows, count] = await Promise.all([
         budget ? chargedRows(sql, query.pageValues, heavy, budget, limit) : db.query<TaskRow & { created_by_id: string | null }>(sql, query.pageValues),
-        totalCount(query.where, query.whereValues, unfiltered),
+        params.count === false ? 0 : totalCount(query.where, query.whereValues, unfiltered),
       ]);
       const hasMoreItems = rows.length > limit;
       const page = hasMoreItems ? rows.slice(0, limit) : rows;

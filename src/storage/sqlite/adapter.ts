@@ -21,6 +21,7 @@ import { taskStats, workerList, workerUnregister } from "./workers.js";
 import * as schedules from "./schedules.js";
 import { taskCreateOrGet, taskFindByIdempotencyKey } from "./create-or-get.js";
 import { taskCreateMany, taskDelete, taskGet, taskGetMany, taskList } from "./tasks.js";
+import { taskAbortMany, taskDeleteMany, taskSubtree } from "./bulk.js";
 
 const CAPABILITIES: StorageCapabilities = Object.freeze({
   supportsNotify: false,
@@ -86,6 +87,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
       }
     },
     taskDelete: op((params) => taskDelete(db, params)),
+    taskDeleteMany: op((params) => taskDeleteMany(db, params)),
+    taskSubtree: op((params) => taskSubtree(db, params)),
 
     taskClaim: op((params) => taskClaim(db, params)),
     taskRenewLeases: op((params) => taskRenewLeases(db, params)),
@@ -94,6 +97,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
     taskHooksDone: op((params) => taskHooksDone(db, params)),
     taskUpdate: op((params) => taskUpdate(db, params)),
     taskAbort: op((params) => taskAbort(db, params)),
+    taskAbortMany: op((params) => taskAbortMany(db, params)),
     taskNextDueAt: op((params) => taskNextDueAt(db, params)),
     taskWithdrawHandoff: async () => [],
     taskStats: op((params) => taskStats(db, params)),

@@ -154,7 +154,7 @@ export async function taskList(db: Db, params: TaskListParams, sliceMs = DEFAULT
     const columns = `${taskColumnsFor(heavyFieldsOf(params.fields))}${sortsByCreator ? ", created_by_id" : ""}`;
     const sliceEnd = performance.now() + sliceMs;
     const finished = db.read(() => {
-      if (slice === 0) {
+      if (slice === 0 && params.count !== false) {
         // Unfiltered: the count the triggers keep (migration 0002), not a walk of every row.
         count = (
           (query.where === UNFILTERED

@@ -6,6 +6,7 @@
  */
 import { abortContract } from "./abort.contract.js";
 import { batchesContract } from "./batches.contract.js";
+import { bulkContract } from "./bulk.contract.js";
 import { claimContract } from "./claim.contract.js";
 import { createGetContract } from "./create-get.contract.js";
 import { deleteContract } from "./delete.contract.js";
@@ -68,6 +69,7 @@ export function runStorageContract(options: StorageContractOptions): void {
     readFieldsContract(suite);
     logsContract(suite);
     deleteContract(suite);
+    bulkContract(suite);
     migrateContract(suite);
     refusedValuesContract(suite);
     traceContextContract(suite);

@@ -32,8 +32,10 @@
  * The checks probe tasks_unfinished_children_idx: one probe however many children the
  * parent has (their WHERE repeats the index's, so the planner can use it).
  */
-import { statement } from "../connection.js";
+import { statement, type Queryable } from "../connection.js";
 import type { SqlNames } from "../names.js";
+import { textArray } from "../arrays.js";
+import { ts } from "../row.js";
 
 /** No unfinished child of `p`, in the statement's snapshot. */
 const noUnfinishedChild = (tasks: string) => `NOT EXISTS (
@@ -94,4 +96,23 @@ export function waitChildrenStatements(names: SqlNames) {
       ) unfinished
     )`)),
   };
+}
+
+/**
+ * In a finish's or an abort's transaction: wakes the given parents that wait and have no
+ * unfinished child left. Locks them first, then checks in a new statement (the order
+ * that makes two last children's concurrent finishes wake the parent once, see above).
+ * A parent that does not wait costs one primary-key probe.
+ */
+export async function wakeParents(
+  tx: Queryable,
+  W: ReturnType<typeof waitChildrenStatements>,
+  parents: readonly string[],
+  now: number,
+): Promise<string[]> {
+  if (parents.length === 0) return [];
+  const locked = await tx.query<{ id: string }>(W.LOCK_WAITING, [textArray([...new Set(parents)].sort())]);
+  if (locked.length === 0) return [];
+  const woken = await tx.query<{ id: string }>(W.WAKE, [textArray(locked.map((row) => row.id)), ts(now)]);
+  return woken.map((row) => row.id);
 }
