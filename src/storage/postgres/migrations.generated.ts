@@ -48,4 +48,14 @@ export const migrations: readonly Migration[] = [
     name: "task_trace_context",
     sql: "-- The trigger's trace context (the W3C traceparent / tracestate fields the app's\n-- OpenTelemetry propagator wrote), handed back with each claim so the task's iterations\n-- join the trigger's trace (docs/tracing.md). NULL when the trigger was not traced.\n-- Adding a nullable column without a default rewrites nothing.\nALTER TABLE tasks ADD COLUMN trace_context jsonb;\n",
   },
+  {
+    version: 9,
+    name: "rerun",
+    sql: "-- LOCAL PLACEHOLDER (not committed): h21-rerun's migration takes this number.\nSELECT 1;\n",
+  },
+  {
+    version: 10,
+    name: "retention",
+    sql: "-- Retention (docs/run-history.md \"Retention and self-cleanup\").\n--\n-- settings: one row (id = 1) of values changed at run time and read by every process.\n-- retention_days NULL means \"never set\": the config's `retention.days` applies.\nCREATE TABLE settings (\n  id             smallint    NOT NULL PRIMARY KEY CHECK (id = 1),\n  retention_days integer     CHECK (retention_days BETWEEN 0 AND 3650),\n  saved_on       timestamptz NOT NULL\n);\n\n-- Named leases for jobs at most one process may run at a time (the retention sweep):\n-- taken or renewed by compare-and-set (free, expired, or already the holder's), so a\n-- holder that dies stops renewing and another takes over once expires_at has passed.\nCREATE TABLE leases (\n  name       text COLLATE \"C\" NOT NULL PRIMARY KEY,\n  holder     text COLLATE \"C\" NOT NULL,\n  expires_at timestamptz      NOT NULL\n);\n\n-- No index for the sweep: it walks tasks_status_idx (status, created_on) for the\n-- finished statuses up to the cutoff (a task finishes after it was created, so\n-- created_on < cutoff bounds the walk), and one more index every finish must update\n-- would cost the hot path more than the sweep gains.\n",
+  },
 ];

@@ -43,4 +43,14 @@ export const migrations: readonly Migration[] = [
     name: "task_trace_context",
     sql: "-- The trigger's trace context (JSON: the W3C traceparent / tracestate fields the app's\n-- OpenTelemetry propagator wrote), handed back with each claim so the task's iterations\n-- join the trigger's trace (docs/tracing.md). NULL when the trigger was not traced.\nALTER TABLE stint_tasks ADD COLUMN trace_context TEXT;\n",
   },
+  {
+    version: 8,
+    name: "rerun",
+    sql: "-- LOCAL PLACEHOLDER (not committed): h21-rerun's migration takes this number.\nSELECT 1;\n",
+  },
+  {
+    version: 9,
+    name: "retention",
+    sql: "-- Retention (docs/run-history.md \"Retention and self-cleanup\").\n--\n-- stint_settings: one row (id = 1) of values changed at run time and read by every\n-- process. retention_days NULL means \"never set\": the config's `retention.days` applies.\nCREATE TABLE stint_settings (\n  id             INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),\n  retention_days INTEGER CHECK (retention_days BETWEEN 0 AND 3650),\n  saved_on       INTEGER NOT NULL\n) STRICT;\n\n-- Named leases for jobs at most one process may run at a time (the retention sweep):\n-- taken or renewed by compare-and-set (free, expired, or already the holder's), so a\n-- holder that dies stops renewing and another takes over once expires_at has passed.\nCREATE TABLE stint_leases (\n  name       TEXT    NOT NULL PRIMARY KEY,\n  holder     TEXT    NOT NULL,\n  expires_at INTEGER NOT NULL\n) STRICT;\n\n-- No index for the sweep: it walks stint_tasks_status (status, created_on) for the\n-- finished statuses up to the cutoff; one more index every finish must update would\n-- cost the hot path more than the sweep gains.\n",
+  },
 ];
