@@ -129,6 +129,7 @@ export const resolvers = {
         context.service.listLogs({ ...listParams(args, context), ...readOptions(context, selectedDataFields(info)) }),
       ),
     listWorkers: (_: unknown, __: unknown, context: GraphQLContext) => envelope(context, "r", () => context.service.listWorkers()),
+    getSettings: (_: unknown, __: unknown, context: GraphQLContext) => envelope(context, "r", () => context.service.getSettings()),
     ...scheduleQueryResolvers,
   },
 
@@ -154,6 +155,9 @@ export const resolvers = {
       }),
     deleteTask: (_: unknown, args: { id: string }, context: GraphQLContext) =>
       envelope(context, "d", () => context.service.deleteTask(args.id)),
+    // GraphQL's null for "not given" reaches the service as is: it is refused (a value is required).
+    updateSettings: (_: unknown, args: { input: { retentionDays?: number | null } }, context: GraphQLContext) =>
+      envelope(context, "w", () => context.service.updateSettings({ retentionDays: args.input.retentionDays as number })),
     ...scheduleMutationResolvers,
   },
 

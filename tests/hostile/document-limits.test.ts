@@ -32,6 +32,8 @@ function recordingService(calls: string[]): TaskService {
     deleteTask: record("deleteTask"),
     listWorkers: record("listWorkers"),
     listChildren: record("listChildren"),
+    getSettings: record("getSettings"),
+    updateSettings: record("updateSettings"),
   };
 }
 
