@@ -10,8 +10,10 @@
  * go at stop.
  *
  * Cheap per statement: each batch is one transaction over at most `batchSize` tasks, and
- * the sweeper pauses `pauseMs` between batches so other writers (SQLite has one write
- * lock) get the store in between.
+ * the sweeper pauses between batches at least `pauseFactor` times the batch's own time,
+ * so it holds the store (SQLite has one write lock) a bounded share of the time even on
+ * a slow or loaded store: a backlog of a million old tasks drains slowly in the
+ * background instead of slowing the workers (docs/benchmarks.md "Retention sweep").
  *
  * Which retention: a definition's own `retention.days` (0 keeps its tasks), else the
  * stored setting (`updateSettings`), else the config's `retention.days`, else 90. A
@@ -36,10 +38,16 @@ export interface RetentionSweeperOptions {
   configRetentionDays?: number;
   /** Between rounds. Default 60 s. */
   intervalMs?: number;
-  /** Tasks per batch (one transaction). Default 500. */
+  /** Tasks per batch (one transaction). Default 250. */
   batchSize?: number;
-  /** Pause between batches. Default 10 ms. */
+  /** The least pause between batches. Default 10 ms. */
   pauseMs?: number;
+  /**
+   * The pause after a batch is at least this many times the batch's own time, so the
+   * sweep holds the store (SQLite: its one write lock) at most 1 / (1 + factor) of the
+   * time however slow the store is. Default 9 (a tenth).
+   */
+  pauseFactor?: number;
   /** The lease's length; renewed before each batch. Default 60 s. */
   leaseMs?: number;
 }
@@ -67,12 +75,14 @@ export class RetentionSweeper {
   private readonly intervalMs: number;
   private readonly batchSize: number;
   private readonly pauseMs: number;
+  private readonly pauseFactor: number;
   private readonly leaseMs: number;
 
   constructor(private readonly options: RetentionSweeperOptions) {
     this.intervalMs = options.intervalMs ?? 60_000;
-    this.batchSize = options.batchSize ?? 500;
+    this.batchSize = options.batchSize ?? 250;
     this.pauseMs = options.pauseMs ?? 10;
+    this.pauseFactor = options.pauseFactor ?? 9;
     this.leaseMs = options.leaseMs ?? 60_000;
   }
 
@@ -111,7 +121,8 @@ export class RetentionSweeper {
         }
         if (deleted < this.batchSize) break;
         // Wall time, not the clock's: a breather for the store, not a scheduled time.
-        if (this.pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, this.pauseMs));
+        const pause = Math.max(this.pauseMs, durationMs * this.pauseFactor);
+        if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
         // Lost the lease (a pause longer than it, a clock jump): another sweeper goes on.
         if (!(await this.renew())) return this.reportRound(round);
       }

@@ -97,8 +97,8 @@ for (const kind of await storeKinds()) {
       ];
       await f.worker.drain();
       const pending = await tasks.trigger({ definition: ok, delay: 3600 * 24 * 300 });
-      const sweeper = new RetentionSweeper({ storage: f.stint.storage, definitions: f.stint.definitions, clock: f.clock, holder: "sweeper-a", batchSize: 2, pauseMs: 0 });
-      const rival = new RetentionSweeper({ storage: f.stint.storage, definitions: f.stint.definitions, clock: f.clock, holder: "sweeper-b", pauseMs: 0 });
+      const sweeper = new RetentionSweeper({ storage: f.stint.storage, definitions: f.stint.definitions, clock: f.clock, holder: "sweeper-a", batchSize: 2, pauseMs: 0, pauseFactor: 0 });
+      const rival = new RetentionSweeper({ storage: f.stint.storage, definitions: f.stint.definitions, clock: f.clock, holder: "sweeper-b", pauseMs: 0, pauseFactor: 0 });
 
       f.clock.advance(11 * DAY_MS);
       assert.deepEqual(await sweeper.sweepOnce(), { deleted: 1, batches: 2, swept: true });
