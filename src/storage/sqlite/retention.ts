@@ -60,6 +60,9 @@ const DELETE_TREES = `
   )
   DELETE FROM stint_tasks WHERE id IN (SELECT id FROM tree)`;
 
+/** The fixed statements (the sweep's vary with its filters: sweepSql). */
+export const RETENTION_STATEMENTS = { SETTINGS_GET, SETTINGS_UPDATE, LEASE_ACQUIRE, LEASE_RELEASE, DELETE_TREES };
+
 export function settingsGet(db: Db): StoredSettings {
   const row = db.stmt(SETTINGS_GET).get() as StoredSettings | undefined;
   return { retentionDays: row?.retentionDays ?? null };
