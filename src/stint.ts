@@ -22,6 +22,8 @@ import { StintMetrics } from "./metrics/metrics.js";
 import { resolveMetricsConfig } from "./metrics/config.js";
 import { DefaultScheduleService } from "./schedules/service.js";
 import { ScheduleTicker } from "./schedules/ticker.js";
+import { RetentionSweeper } from "./worker/retention-sweeper.js";
+import { retentionOptionProblem } from "./domain/retention.js";
 
 /** Options of {@link createStint}: the config file's keys, plus what only code can give. */
 export interface CreateStintOptions extends StintConfig {
@@ -85,6 +87,9 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
   const clock = options.clock ?? systemClock;
   // Checked before the store is opened: a bad metrics key changes nothing.
   const metricsConfig = resolveMetricsConfig(options.metrics);
+  const retentionProblem = retentionOptionProblem(options.retention);
+  if (retentionProblem) throw Errors.invalidArgument("retention", retentionProblem);
+  const configRetentionDays = options.retention?.days;
   const definitions = new DefinitionRegistry();
   definitions.registerAll(options.definitions ?? []);
 
@@ -111,6 +116,7 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
     signals,
     onHookError: (event) => events.emit("hook:error", event),
     context: options.context,
+    ...(configRetentionDays !== undefined ? { configRetentionDays } : {}),
   });
   const children: ChildTasks = {
     trigger: ({ parentId, ...params }) => tasks.stored.trigger({ ...params, parent: { id: parentId } }),
@@ -122,6 +128,7 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
   const hasRetryPolicy = (definitionId: string) => (definitions.get(definitionId)?.retry?.attempts ?? 1) > 1;
   const workers = new Set<Worker>();
   const tickers = new Set<ScheduleTicker>();
+  const sweepers = new Set<RetentionSweeper>();
   const servers = new Set<ServerHandle>();
   let closed = false;
 
@@ -152,6 +159,16 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
       // Reported where the worker's own errors go (the CLI logs them).
       ticker.events.on("schedule:error", ({ scheduleId, error }) =>
         worker.events.emit("worker:error", { workerId: worker.workerId, error, during: scheduleId ? `tick schedule ${scheduleId}` : "tick schedules" }),
+      );
+      // And its retention sweeper: one process at a time sweeps, under a store lease.
+      const sweeper = new RetentionSweeper({ storage, definitions, clock, holder: worker.workerId, ...(configRetentionDays !== undefined ? { configRetentionDays } : {}) });
+      worker.events.on("worker:start", () => {
+        sweepers.add(sweeper);
+        sweeper.start();
+      });
+      worker.events.on("worker:stop", () => void sweeper.stop());
+      sweeper.events.on("retention:error", ({ error }) =>
+        worker.events.emit("worker:error", { workerId: worker.workerId, error, during: "sweep expired tasks" }),
       );
       return worker;
     },
@@ -200,6 +217,7 @@ export async function createStint(options: CreateStintOptions = {}): Promise<Sti
       await Promise.all([...servers].map((s) => s.close()));
       await Promise.all([...workers].map((w) => w.stop()));
       await Promise.all([...tickers].map((t) => t.stop()));
+      await Promise.all([...sweepers].map((s) => s.stop()));
       await storage.close();
     },
   };

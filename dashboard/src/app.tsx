@@ -16,6 +16,7 @@ import { RunPage } from "./pages/run-page";
 import { RunsPage } from "./pages/runs-page";
 import { TriggerDialog } from "./pages/trigger-dialog";
 import { WorkersPage } from "./pages/workers-page";
+import { SettingsPage } from "./pages/settings-page";
 import { listDefinitions } from "./queries";
 import { href, navigate, useRoute, type Route } from "./router";
 
@@ -88,7 +89,7 @@ export function App() {
 
 function Header(props: { route?: Route; access?: Access; keyed?: boolean; onTrigger?: () => void; onForgetKey?: () => void }) {
   const path = props.route?.path ?? "";
-  const section = path.startsWith("/definitions") ? "definitions" : path.startsWith("/schedules") ? "schedules" : path.startsWith("/workers") ? "workers" : "runs";
+  const section = path.startsWith("/definitions") ? "definitions" : path.startsWith("/schedules") ? "schedules" : path.startsWith("/workers") ? "workers" : path.startsWith("/settings") ? "settings" : "runs";
   return (
     <header class="topbar">
       <a class="brand" href={href("/")}>
@@ -108,6 +109,9 @@ function Header(props: { route?: Route; access?: Access; keyed?: boolean; onTrig
           </a>
           <a href={href("/workers")} aria-current={section === "workers" ? "page" : undefined}>
             Workers
+          </a>
+          <a href={href("/settings")} aria-current={section === "settings" ? "page" : undefined}>
+            Settings
           </a>
         </nav>
       ) : null}
@@ -174,6 +178,7 @@ function Shell({ access, keyed, onForgetKey, onUnauthorized }: { access: Access;
     page = <DefinitionsPage definitions={list} error={definitions.data ? null : definitions.error} access={access} onTrigger={(definition) => setTrigger({ definition })} />;
   else if (route.path === "/schedules") page = <SchedulesPage access={access} />;
   else if (route.path === "/workers") page = <WorkersPage definitions={list} />;
+  else if (route.path === "/settings") page = <SettingsPage access={access} notify={notify} />;
   else
     page = (
       <div class="card empty">

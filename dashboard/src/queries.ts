@@ -220,3 +220,20 @@ export async function bulkAction(action: BulkAction, ids: readonly string[], dry
   );
   return unwrap(data.backgroundTasks[field]);
 }
+
+/** The stored settings (Webiny 6.4 `getSettings`). */
+export async function getSettings(): Promise<{ retentionDays: number }> {
+  const data = await graphql<{ backgroundTasks: { getSettings: Env<{ retentionDays: number }> } }>(
+    `query Settings { backgroundTasks { getSettings { data { retentionDays } ${ERROR} } } }`,
+  );
+  return unwrap(data.backgroundTasks.getSettings);
+}
+
+/** Stores `retentionDays` (Webiny 6.4 `updateSettings`); the server checks the value. */
+export async function updateSettings(retentionDays: number): Promise<{ retentionDays: number }> {
+  const data = await graphql<{ backgroundTasks: { updateSettings: Env<{ retentionDays: number }> } }>(
+    `mutation UpdateSettings($input: UpdateBackgroundTaskSettingsInput!) { backgroundTasks { updateSettings(input: $input) { data { retentionDays } ${ERROR} } } }`,
+    { input: { retentionDays } },
+  );
+  return unwrap(data.backgroundTasks.updateSettings);
+}

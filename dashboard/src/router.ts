@@ -1,6 +1,6 @@
 /**
  * Hash routes, so the static server needs no fallback: `#/` runs (filters in the query),
- * `#/runs/<id>` one run, `#/definitions`, `#/workers`.
+ * `#/runs/<id>` one run, `#/definitions`, `#/workers`, `#/settings`.
  */
 import { useEffect, useState } from "preact/hooks";
 

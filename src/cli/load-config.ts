@@ -9,6 +9,7 @@ import { pathToFileURL } from "node:url";
 import { Errors, isStintError } from "../domain/errors.js";
 import type { StintConfig } from "../config/define-config.js";
 import { configSchedulesProblem } from "../schedules/config-check.js";
+import { retentionOptionProblem } from "../domain/retention.js";
 
 export const CONFIG_FILE_NAMES = ["stint.config.ts", "stint.config.js", "stint.config.mjs"] as const;
 
@@ -129,6 +130,8 @@ function checkConfig(path: string, value: unknown): StintConfig {
       throw Errors.configInvalid(path, `\`${key}\` must be an object`);
     }
   }
+  const retentionProblem = retentionOptionProblem(config.retention);
+  if (retentionProblem) throw Errors.configInvalid(path, `\`retention\`: ${retentionProblem}`);
   if (config.schedules !== undefined) {
     const ids = Array.isArray(config.definitions) ? config.definitions.map((definition) => (definition as { id: string }).id) : [];
     const problem = configSchedulesProblem(config.schedules, ids);

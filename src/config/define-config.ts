@@ -74,6 +74,15 @@ export interface StintConfig {
    * `stint.schedules.create` are left alone). Without this key nothing is synced.
    */
   schedules?: ScheduleDeclaration[];
+  /**
+   * How long finished tasks (success, failed, aborted) and their logs are kept: one
+   * worker at a time deletes older ones (docs/run-history.md "Retention and
+   * self-cleanup"). `days`: 0 keeps everything, at most 3650. A value stored with
+   * `updateSettings({ retentionDays })` wins over this one; a definition's own
+   * `retention` wins over both.
+   * @defaultValue { days: 90 }
+   */
+  retention?: { days: number };
 }
 
 /** Identity: returns the config unchanged, typed. */

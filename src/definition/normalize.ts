@@ -7,6 +7,7 @@
 import { resolveConcurrency } from "./concurrency.js";
 import { Errors } from "../domain/errors.js";
 import { isValidDefinitionId } from "./definition-id.js";
+import { retentionOptionProblem } from "../domain/retention.js";
 import { createInputValidator } from "./input-validation.js";
 import type {
   DefinitionSummary,
@@ -92,6 +93,11 @@ export function normalizeDefinition<I, O>(
   }
 
   const concurrency = resolveConcurrency(definition.concurrency, invalid);
+  if (definition.selfCleanup !== undefined && typeof definition.selfCleanup !== "boolean") {
+    throw invalid("selfCleanup must be true or false.");
+  }
+  const retentionProblem = retentionOptionProblem(definition.retention);
+  if (retentionProblem) throw invalid(`retention: ${retentionProblem}.`);
 
   // Methods are called on the definition itself: class-style definitions use `this`
   // for their constructor-injected dependencies.
@@ -116,6 +122,8 @@ export function normalizeDefinition<I, O>(
     isolation: definition.isolation,
     module: definition.module ?? null,
     concurrency,
+    selfCleanup: definition.selfCleanup === true,
+    retentionDays: definition.retention?.days,
     validateInput: (input) => validator.validate(input),
     inputJsonSchema: () => validator.jsonSchema(),
     // async: a synchronous throw in user code becomes a rejection the runner handles.

@@ -174,6 +174,17 @@ interface DefinitionCommon<I, O, H> {
    * place. Default: no limit.
    */
   concurrency?: ConcurrencyOptions<I>;
+  /**
+   * Webiny 6.3: once a task of this definition succeeded (and its `onDone` ran), the
+   * worker deletes it, its logs and its finished child tasks. Failed and aborted tasks
+   * are kept. Default false.
+   */
+  selfCleanup?: boolean;
+  /**
+   * Stint: keep finished tasks of this definition `days` days (0: forever) instead of the
+   * stored or configured retention (docs/run-history.md). Default: those.
+   */
+  retention?: { days: number };
   /** The input's zod schema; a trigger with an input it refuses fails with `VALIDATION_FAILED_INVALID_FIELDS`. */
   createInputValidation?(params: { validator: typeof z }): InputValidation;
   /** Runs before a task of this definition is stored; throwing refuses the trigger (`TASK_TRIGGER_VETOED`). */
@@ -292,6 +303,10 @@ export interface TaskDefinitionHandle<I = TaskInput, O = TaskOutput> {
   readonly module: string | null;
   /** Flow control: the concurrency limit, or null (none). */
   readonly concurrency: ResolvedConcurrency | null;
+  /** Delete the task, its logs and finished children once it succeeded. */
+  readonly selfCleanup: boolean;
+  /** This definition's own retention in days, or undefined (the stored or configured one). */
+  readonly retentionDays: number | undefined;
   /** Returns invalid fields (Webiny's shape) or null when the input is valid / unchecked. */
   validateInput(input: unknown): Promise<InvalidFields | null>;
   /** JSON Schema of the input (from zod), or null when the definition has no validation. */

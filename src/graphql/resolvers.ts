@@ -141,6 +141,7 @@ export const resolvers = {
         context.service.listLogs({ ...listParams(args, context), ...readOptions(context, selectedDataFields(info)) }),
       ),
     listWorkers: (_: unknown, __: unknown, context: GraphQLContext) => envelope(context, "r", () => context.service.listWorkers()),
+    getSettings: (_: unknown, __: unknown, context: GraphQLContext) => envelope(context, "r", () => context.service.getSettings()),
     ...scheduleQueryResolvers,
   },
 
@@ -170,6 +171,9 @@ export const resolvers = {
       envelope(context, "d", () => context.service.deleteTask(args.id, { children: args.children ?? undefined })),
     deleteTasks: (_: unknown, args: BulkArgs, context: GraphQLContext) =>
       envelope(context, "d", () => context.service.deleteMany(bulkParams(args))),
+    // GraphQL's null for "not given" reaches the service as is: it is refused (a value is required).
+    updateSettings: (_: unknown, args: { input: { retentionDays?: number | null } }, context: GraphQLContext) =>
+      envelope(context, "w", () => context.service.updateSettings({ retentionDays: args.input.retentionDays as number })),
     ...scheduleMutationResolvers,
   },
 

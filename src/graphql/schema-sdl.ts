@@ -6,6 +6,7 @@
 import { LOG_LIST_FIELDS, TASK_LIST_FIELDS } from "../storage/port/index.js";
 import { LOG_NESTED_FILTERS, sorterEnumSdl, whereInputSdl } from "./list-inputs.js";
 import { SCHEDULES_SDL } from "./schedules-sdl.js";
+import { SETTINGS_SDL } from "./settings-sdl.js";
 
 const ENUM_VALUE = /^[_A-Za-z][_0-9A-Za-z]*$/;
 const RESERVED_ENUM_VALUES = new Set(["true", "false", "null"]);
@@ -220,5 +221,6 @@ export function buildSchemaSdl(definitionIds: readonly string[]): string {
     sorterEnumSdl("WebinyBackgroundTaskListSorter", TASK_LIST_FIELDS),
     sorterEnumSdl("WebinyBackgroundTaskLogListSorter", LOG_LIST_FIELDS),
     SCHEDULES_SDL.trim(),
+    SETTINGS_SDL.trim(),
   ].join("\n\n") + "\n";
 }

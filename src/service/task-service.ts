@@ -24,6 +24,7 @@ import { checkFlowValues, checkTriggerValues, concurrencyKeyOf } from "./trigger
 import { parseReadOptions, type ReadOptions } from "./read-options.js";
 import { traceTrigger } from "../observability/tracing.js";
 import { listWorkers } from "./workers.js";
+import { readSettings, updateSettings } from "./settings.js";
 import type { WorkerInfo } from "../domain/worker.js";
 import { abortMany, abortTask } from "./abort-tasks.js";
 import { deleteMany, deleteTask } from "./delete-tasks.js";
@@ -40,6 +41,8 @@ import type {
   TaskService,
   TriggerOptions,
   TriggerParams,
+  TaskSettings,
+  UpdateSettingsParams,
 } from "./types.js";
 
 /** Largest input accepted at trigger, JSON-encoded. */
@@ -56,6 +59,8 @@ export interface TaskServiceDependencies {
   hookLeaseMs?: number;
   /** `createStint({ context })`: what v5 definitions' onBeforeTrigger and onAbort (run by abort()) get as `context`. */
   context?: TaskContextSource;
+  /** The config's `retention.days`: what getSettings answers while nothing is stored. */
+  configRetentionDays?: number;
   /** A hook this service ran (onAbort, from abort()) threw or ran out of time; it is also written to the task's log. */
   onHookError?: (event: { task: Task } & HookFailure) => void;
 }
@@ -154,6 +159,14 @@ export class DefaultTaskService implements TaskService {
 
   deleteTask(id: string, options?: DeleteOptions): Promise<boolean> {
     return deleteTask(this.deps, id, options);
+  }
+
+  getSettings(): Promise<TaskSettings> {
+    return readSettings(this.deps);
+  }
+
+  updateSettings(params: UpdateSettingsParams): Promise<TaskSettings> {
+    return updateSettings(this.deps, params);
   }
 
   // Paged internally; the parent_id index keeps it cheap.

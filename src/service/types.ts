@@ -184,6 +184,21 @@ export interface TaskService {
   deleteTask(id: string, options?: DeleteOptions): Promise<boolean>;
   /** Every child task of `parentId` (of one definition when `definitionId` is given), oldest first; empty when it has none. */
   listChildren(parentId: string, definitionId?: string): Promise<TaskRecord[]>;
+  /** The stored settings (Webiny 6.4): `retentionDays` stored, else the config's, else 90. */
+  getSettings(): Promise<TaskSettings>;
+  /** Stores the settings every process reads; INVALID_ARGUMENT (nothing stored) for a bad value. */
+  updateSettings(params: UpdateSettingsParams): Promise<TaskSettings>;
+}
+
+/** The settings every process reads from the store (docs/run-history.md "Retention and self-cleanup"). */
+export interface TaskSettings {
+  /** Days a finished task is kept; 0 keeps everything. */
+  retentionDays: number;
+}
+
+/** `updateSettings`: a whole number of days, 0 to 3650. */
+export interface UpdateSettingsParams {
+  retentionDays: number;
 }
 
 export type { TaskStatus };

@@ -25,6 +25,7 @@ import type { ResolvedWorkerOptions } from "./options.js";
 import type { PrefetchPolicy } from "./prefetch.js";
 import { refusedResult } from "./refused-outcome.js";
 import { SHUTDOWN } from "./shutdown.js";
+import { SelfCleanup } from "./self-cleanup.js";
 import { isValueRefusedError, retryTransient } from "./transient.js";
 import { traceIteration, withStoredContext, type IterationTrace } from "../observability/tracing.js";
 
@@ -47,12 +48,14 @@ export class Executor {
   private readonly clock: Clock;
   private readonly workerId: string;
   private readonly batcher: CompletionBatcher;
+  private readonly selfCleanup: SelfCleanup;
 
   constructor(private readonly options: ExecutorOptions) {
     this.storage = options.deps.storage;
     this.clock = options.deps.clock;
     this.workerId = options.options.workerId;
     this.batcher = new CompletionBatcher(this.storage, 500, undefined, (error) => options.onError(error, "store outcome"));
+    this.selfCleanup = new SelfCleanup(this.storage, (error) => options.onError(error, "self-cleanup"));
   }
 
   /**
@@ -157,12 +160,22 @@ export class Executor {
     }
     this.emitTerminal(storedTask, outcome);
     if (owesHooks) await this.finishHooks(definition, outcome.hooks, storedTask, claim);
+    await this.cleanUpIfAsked(definition, storedTask);
+  }
+
+  /** `selfCleanup`: a task that succeeded goes, with its logs and finished children, once its hooks ran. */
+  private async cleanUpIfAsked(definition: AnyTaskDefinition | undefined, task: Task): Promise<void> {
+    if (!definition?.selfCleanup || task.taskStatus !== "success") return;
+    // A task whose hooks were not confirmed (abandoned at shutdown, store away) still has
+    // hook_pending set: the store's delete leaves it for the worker that runs its hooks.
+    await this.selfCleanup.delete(task.id);
   }
 
   /** A hook claim: runs the hooks the stored terminal task still owes (in the trace stored at its trigger). */
   async runOwedHooks(claim: ClaimedTask): Promise<void> {
     const definition = this.options.deps.definitions.get(claim.task.definitionId);
     await withStoredContext(claim.traceContext, () => this.finishHooks(definition, hooksForTerminal(claim.task), claim.task, claim));
+    await this.cleanUpIfAsked(definition, claim.task);
   }
 
   /**

@@ -21,6 +21,8 @@ export function emptyService(): TaskService {
     deleteTask: async () => false,
     listWorkers: async () => [],
     listChildren: async () => [],
+    getSettings: async () => ({ retentionDays: 90 }),
+    updateSettings: async () => ({ retentionDays: 90 }),
   };
 }
 

@@ -54,6 +54,8 @@ function fakeService(overrides: Partial<TaskService> = {}): TaskService & { call
     deleteTask: fail("deleteTask"),
     listWorkers: fail("listWorkers"),
     listChildren: fail("listChildren"),
+    getSettings: fail("getSettings"),
+    updateSettings: fail("updateSettings"),
   };
   const counted = Object.fromEntries(
     Object.entries(overrides).map(([name, fn]) => [name, (...args: unknown[]) => (calls.push(name), (fn as Function)(...args))]),

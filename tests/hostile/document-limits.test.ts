@@ -34,6 +34,8 @@ function recordingService(calls: string[]): TaskService {
     deleteTask: record("deleteTask"),
     listWorkers: record("listWorkers"),
     listChildren: record("listChildren"),
+    getSettings: record("getSettings"),
+    updateSettings: record("updateSettings"),
   };
 }
 

@@ -3,6 +3,7 @@ export type * from "./types.js";
 export type { TaskStatsParams, TaskStatsRow, WorkerBeat, WorkerListParams, WorkerRecord, WorkerUnregisterParams } from "./observability.js";
 export { WORKER_FORGET_AFTER_LEASES, WORKER_FORGET_AFTER_MS, workerForgetAt } from "./observability.js";
 export type * from "./schedules.js";
+export type * from "./retention.js";
 export {
   LOG_ITEM_FIELDS,
   LOG_LIST_FIELDS,

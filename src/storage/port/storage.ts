@@ -55,6 +55,7 @@ import type { TaskStatsParams, TaskStatsRow, WorkerListParams, WorkerRecord, Wor
 import type { Task } from "../../domain/task.js";
 import type { TaskLog } from "../../domain/log.js";
 import type { ScheduleStorage } from "./schedules.js";
+import type { RetentionStorage } from "./retention.js";
 
 /** What `watchAborts` needs from the worker. */
 export interface AbortWatchOptions {
@@ -81,7 +82,7 @@ export interface MigrateResult {
 }
 
 /** The storage port: everything Stint stores goes through it. `stint/sqlite` and `stint/postgres` implement it; the contract suite (`runStorageContract` in `stint/testing`, src/testing/contract) says what each method guarantees. */
-export interface StorageAdapter extends ScheduleStorage {
+export interface StorageAdapter extends ScheduleStorage, RetentionStorage {
   readonly name: "sqlite" | "postgres";
   readonly capabilities: StorageCapabilities;
 

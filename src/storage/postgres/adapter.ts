@@ -13,6 +13,7 @@ import { logOps } from "./logs.js";
 import { migrate, storedVersion } from "./migrate.js";
 import { createListener, encodeEvent, notifySql } from "./notify.js";
 import { resolveOptions, type PostgresStorageOptions } from "./options.js";
+import { retentionOps } from "./retention.js";
 import { scheduleOps } from "./schedules.js";
 import { taskOps } from "./tasks.js";
 import { workerOps } from "./workers.js";
@@ -29,6 +30,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageA
   const logs = logOps(db);
   const workers = workerOps(db);
   const schedules = scheduleOps(db);
+  const retention = retentionOps(db);
   /** Workers of this process whose claims offered a handoff slot. */
   const offering = new Set<string>();
   const listener = createListener({
@@ -97,6 +99,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageA
     logList: (params) => logs.list(params),
 
     ...schedules,
+    ...retention,
 
     async publish(event) {
       await db.query(notifySql(db.names), [encodeEvent(event)]);

@@ -15,6 +15,9 @@ export interface SqlNames {
   workers: string;
   /** Schedules (migration 0006). */
   schedules: string;
+  /** The settings row and named leases (migration 0010). */
+  settings: string;
+  leases: string;
   migrations: string;
   /** LISTEN/NOTIFY channel: one per schema so two Stint installs never wake each other. */
   channel: string;
@@ -35,6 +38,8 @@ export function sqlNames(schema: string): SqlNames {
     slots: `${s}.worker_slots`,
     workers: `${s}.workers`,
     schedules: `${s}.schedules`,
+    settings: `${s}.settings`,
+    leases: `${s}.leases`,
     migrations: `${s}.stint_migrations`,
     channel: `stint_${schema}`,
   };

@@ -9,6 +9,14 @@
 
 CREATE SCHEMA stint;
 
+-- Name: leases; Type: TABLE; Schema: stint; Owner: -
+
+CREATE TABLE stint.leases (
+    name text NOT NULL COLLATE pg_catalog."C",
+    holder text NOT NULL COLLATE pg_catalog."C",
+    expires_at timestamp with time zone NOT NULL
+);
+
 -- Name: schedules; Type: TABLE; Schema: stint; Owner: -
 
 CREATE TABLE stint.schedules (
@@ -30,6 +38,16 @@ CREATE TABLE stint.schedules (
     CONSTRAINT schedules_backfill_seconds_check CHECK ((backfill_seconds >= 0)),
     CONSTRAINT schedules_overlap_check CHECK ((overlap = ANY (ARRAY['allow'::text, 'skip'::text]))),
     CONSTRAINT schedules_source_check CHECK ((source = ANY (ARRAY['config'::text, 'api'::text])))
+);
+
+-- Name: settings; Type: TABLE; Schema: stint; Owner: -
+
+CREATE TABLE stint.settings (
+    id smallint NOT NULL,
+    retention_days integer,
+    saved_on timestamp with time zone NOT NULL,
+    CONSTRAINT settings_id_check CHECK ((id = 1)),
+    CONSTRAINT settings_retention_days_check CHECK (((retention_days >= 0) AND (retention_days <= 3650)))
 );
 
 -- Name: stint_migrations; Type: TABLE; Schema: stint; Owner: -
@@ -142,10 +160,20 @@ CREATE UNLOGGED TABLE stint.workers (
     CONSTRAINT workers_lease_ms_check CHECK ((lease_ms > 0))
 );
 
+-- Name: leases leases_pkey; Type: CONSTRAINT; Schema: stint; Owner: -
+
+ALTER TABLE ONLY stint.leases
+    ADD CONSTRAINT leases_pkey PRIMARY KEY (name);
+
 -- Name: schedules schedules_pkey; Type: CONSTRAINT; Schema: stint; Owner: -
 
 ALTER TABLE ONLY stint.schedules
     ADD CONSTRAINT schedules_pkey PRIMARY KEY (id);
+
+-- Name: settings settings_pkey; Type: CONSTRAINT; Schema: stint; Owner: -
+
+ALTER TABLE ONLY stint.settings
+    ADD CONSTRAINT settings_pkey PRIMARY KEY (id);
 
 -- Name: stint_migrations stint_migrations_pkey; Type: CONSTRAINT; Schema: stint; Owner: -
 

@@ -19,6 +19,7 @@ import { migrate, storedVersion } from "./migrate.js";
 import { assertCreatable, assertStintFile } from "./store-file.js";
 import { taskStats, workerList, workerUnregister } from "./workers.js";
 import * as schedules from "./schedules.js";
+import * as retention from "./retention.js";
 import { taskCreateOrGet, taskFindByIdempotencyKey } from "./create-or-get.js";
 import { taskCreateMany, taskDelete, taskGet, taskGetMany, taskList } from "./tasks.js";
 import { taskAbortMany, taskDeleteMany, taskSubtree } from "./bulk.js";
@@ -116,6 +117,13 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
     scheduleListDue: op((params) => schedules.scheduleListDue(db, params)),
     scheduleNextDueAt: op((params) => schedules.scheduleNextDueAt(db, params)),
     scheduleTick: op((params) => schedules.scheduleTick(db, params)),
+
+    settingsGet: op(() => retention.settingsGet(db)),
+    settingsUpdate: op((params) => retention.settingsUpdate(db, params)),
+    leaseAcquire: op((params) => retention.leaseAcquire(db, params)),
+    leaseRelease: op((params) => retention.leaseRelease(db, params)),
+    taskSweepFinished: op((params) => retention.taskSweepFinished(db, params)),
+    taskDeleteFinishedTrees: op((params) => retention.taskDeleteFinishedTrees(db, params)),
 
     // Only a file has other connections: in memory, every abort is this process's own.
     ...(usesWal(options.filename) ? { watchAborts: (watch: AbortWatchOptions) => watchAborts(db, watch) } : {}),

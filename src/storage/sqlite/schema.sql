@@ -2,6 +2,12 @@
 -- for review only (the migrations are the source). The stint_migrations bookkeeping
 -- table is created by src/storage/sqlite/migrate.ts and is not listed.
 
+CREATE TABLE stint_leases (
+  name       TEXT    NOT NULL PRIMARY KEY,
+  holder     TEXT    NOT NULL,
+  expires_at INTEGER NOT NULL
+) STRICT;
+
 CREATE TABLE stint_log_items (
   log_id     TEXT    NOT NULL REFERENCES stint_logs (id) ON DELETE CASCADE,
   -- Append order inside the record, 1-based.
@@ -44,6 +50,12 @@ CREATE TABLE stint_schedules (
   last_task_id     TEXT,
   created_on       INTEGER NOT NULL,
   saved_on         INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE stint_settings (
+  id             INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+  retention_days INTEGER CHECK (retention_days BETWEEN 0 AND 3650),
+  saved_on       INTEGER NOT NULL
 ) STRICT;
 
 CREATE TABLE stint_task_count (

@@ -27,6 +27,7 @@ import { idempotencyContract } from "./idempotency.contract.js";
 import { priorityContract } from "./priority.contract.js";
 import { concurrencyContract } from "./concurrency.contract.js";
 import { waitForChildrenContract } from "./wait-for-children.contract.js";
+import { retentionContract } from "./retention.contract.js";
 import { contractSuite, type StorageContractOptions } from "./suite.js";
 
 export type { ContractStore, ContractTestApi, StorageContractOptions } from "./suite.js";
@@ -80,5 +81,6 @@ export function runStorageContract(options: StorageContractOptions): void {
     priorityContract(suite);
     concurrencyContract(suite);
     waitForChildrenContract(suite);
+    retentionContract(suite);
   });
 }

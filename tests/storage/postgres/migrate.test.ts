@@ -60,7 +60,7 @@ describe("postgres migrations", { skip: !reachable && "PostgreSQL not reachable"
       assert.equal(result.stdout.trim(), "migrated");
     }
     const found = await catalog(schema);
-    assert.deepEqual(found.tables, ["schedules", "stint_migrations", "task_log_items", "task_logs", "tasks", "worker_slots", "workers"]);
+    assert.deepEqual(found.tables, ["leases", "schedules", "settings", "stint_migrations", "task_log_items", "task_logs", "tasks", "worker_slots", "workers"]);
     assert.deepEqual(found.versions, migrations.map((m) => m.version), "each version recorded once");
     for (const index of ["tasks_claim_idx", "tasks_created_idx", "tasks_parent_idx", "tasks_definition_idx", "tasks_status_idx", "task_logs_task_iteration_key", "task_log_items_log_idx"]) {
       assert.ok(found.indexes.includes(index), `index ${index} exists`);

@@ -700,3 +700,54 @@ DELETE FROM "stint".workers WHERE worker_id = $1 RETURNING 1 AS gone;
 SELECT definition_id, status, count(*)::float8 AS count,
             min(due_at) FILTER (WHERE status IN ('pending', 'running') AND due_at <= $1) AS oldest_due_at
      FROM "stint".tasks GROUP BY definition_id, status;
+
+-- retention.ts SETTINGS_GET stint_settings_get_18494e663449a3421e243648
+SELECT retention_days FROM "stint".settings WHERE id = 1;
+
+-- retention.ts SETTINGS_UPDATE stint_settings_update_a60d7aef9f3ae91234f87ea9
+INSERT INTO "stint".settings (id, retention_days, saved_on) VALUES (1, $1, $2)
+    ON CONFLICT (id) DO UPDATE SET retention_days = EXCLUDED.retention_days, saved_on = EXCLUDED.saved_on
+    RETURNING retention_days;
+
+-- retention.ts LEASE_ACQUIRE stint_lease_acquire_4a0af412e6bbbd5fa172f543
+INSERT INTO "stint".leases (name, holder, expires_at) VALUES ($1, $2, $3)
+    ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+    WHERE "stint".leases.holder = EXCLUDED.holder OR "stint".leases.expires_at <= $4
+    RETURNING holder;
+
+-- retention.ts LEASE_RELEASE stint_lease_release_73122271fd80c63857b7da90
+DELETE FROM "stint".leases WHERE name = $1 AND holder = $2;
+
+-- retention.ts SWEEP stint_sweep_ed4342ddcb966f60353c3bf4
+WITH doomed AS (
+      SELECT id FROM "stint".tasks
+      WHERE status IN ('success', 'failed', 'aborted') AND NOT hook_pending AND created_on < $1 AND finished_on < $1
+        AND ($3::text[] IS NULL OR definition_id <> ALL ($3::text[]))
+      LIMIT $2
+      FOR UPDATE SKIP LOCKED
+    )
+    DELETE FROM "stint".tasks t USING doomed WHERE t.id = doomed.id RETURNING t.id;
+
+-- retention.ts SWEEP_DEFINITIONS stint_sweep_definitions_3f66ba3040abda1a092958a4
+WITH doomed AS (
+      SELECT id FROM "stint".tasks
+      WHERE definition_id = ANY ($3::text[]) AND created_on < $1 AND finished_on < $1 AND status IN ('success', 'failed', 'aborted') AND NOT hook_pending
+      LIMIT $2
+      FOR UPDATE SKIP LOCKED
+    )
+    DELETE FROM "stint".tasks t USING doomed WHERE t.id = doomed.id RETURNING t.id;
+
+-- retention.ts DELETE_TREES stint_delete_finished_trees_0bd3d29aa2fc402fea4008f9
+WITH RECURSIVE tree (id) AS (
+      SELECT id FROM "stint".tasks WHERE id = ANY ($1::text[]) AND status IN ('success', 'failed', 'aborted') AND NOT hook_pending
+      UNION
+      SELECT c.id FROM "stint".tasks c JOIN tree ON c.parent_id = tree.id
+      WHERE c.status IN ('success', 'failed', 'aborted') AND NOT c.hook_pending
+    )
+    DELETE FROM "stint".tasks t USING tree WHERE t.id = tree.id RETURNING t.id;
+
+-- retention.ts DELETE_LOGS stint_delete_logs_of_9f3707f428c321d6b90be388
+WITH records AS (
+      DELETE FROM "stint".task_logs WHERE task_id = ANY ($1::text[]) RETURNING id
+    )
+    DELETE FROM "stint".task_log_items WHERE log_id IN (SELECT id FROM records);

@@ -23,6 +23,7 @@ import { sqlNames, type SqlNames } from "../../../src/storage/postgres/names.js"
 import { notifySql } from "../../../src/storage/postgres/notify.js";
 import { DEFAULT_SCHEMA } from "../../../src/storage/postgres/options.js";
 import { taskGetStatement, taskStatements } from "../../../src/storage/postgres/tasks.js";
+import { retentionStatements } from "../../../src/storage/postgres/retention.js";
 
 import { waitChildrenStatements } from "../../../src/storage/postgres/finish/wait-children.js";
 const SNAPSHOT = fileURLToPath(new URL("./statements.snapshot.sql", import.meta.url));
@@ -54,6 +55,7 @@ function postgresStatements(names: SqlNames): Record<string, Record<string, Entr
     "logs.ts": { APPEND: appendLogsStatement(names), APPEND_FENCED: appendLogsStatement(names, true) },
     "notify.ts": { NOTIFY: notifySql(names) },
     "workers.ts": workerStatements(names),
+    "retention.ts": retentionStatements(names),
   };
 }
 

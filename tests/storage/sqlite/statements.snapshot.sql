@@ -160,19 +160,28 @@ SELECT 1 FROM stint_tasks WHERE id = ? AND lease_token = ? AND status = 'running
 SELECT t.id FROM json_each(?) AS h CROSS JOIN stint_tasks AS t ON t.id = h.value ->> 0
   WHERE t.status = 'aborted' AND t.lease_token <> h.value ->> 1;
 
--- wait-children.ts WAIT
-UPDATE stint_tasks SET children_wait_token = lease_token
-  WHERE id IN (SELECT value FROM json_each(?)) AND +status = 'running';
+-- retention.ts SETTINGS_GET
+SELECT retention_days AS retentionDays FROM stint_settings WHERE id = 1;
 
--- wait-children.ts WAKE
-UPDATE stint_tasks SET
-    due_at = MIN(due_at, ?),
-    run_at = MIN(run_at, ?),
-    children_wait_token = NULL
-  WHERE id IN (SELECT value FROM json_each(?))
-    AND +status = 'running' AND children_wait_token = lease_token AND lease_owner IS NULL
-    AND NOT EXISTS (
-      SELECT 1 FROM stint_tasks c
-      WHERE c.parent_id = stint_tasks.id AND c.parent_id IS NOT NULL AND c.status IN ('pending', 'running')
-    )
-  RETURNING id;
+-- retention.ts SETTINGS_UPDATE
+INSERT INTO stint_settings (id, retention_days, saved_on) VALUES (1, ?, ?)
+  ON CONFLICT (id) DO UPDATE SET retention_days = excluded.retention_days, saved_on = excluded.saved_on
+  RETURNING retention_days AS retentionDays;
+
+-- retention.ts LEASE_ACQUIRE
+INSERT INTO stint_leases (name, holder, expires_at) VALUES (?, ?, ?)
+  ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+  WHERE stint_leases.holder = excluded.holder OR stint_leases.expires_at <= ?
+  RETURNING holder;
+
+-- retention.ts LEASE_RELEASE
+DELETE FROM stint_leases WHERE name = ? AND holder = ?;
+
+-- retention.ts DELETE_TREES
+WITH RECURSIVE tree (id) AS (
+    SELECT id FROM stint_tasks WHERE id IN (SELECT value FROM json_each(?)) AND status IN ('success', 'failed', 'aborted') AND hook_pending = 0
+    UNION
+    SELECT c.id FROM stint_tasks c JOIN tree ON c.parent_id = tree.id
+    WHERE c.status IN ('success', 'failed', 'aborted') AND c.hook_pending = 0
+  )
+  DELETE FROM stint_tasks WHERE id IN (SELECT id FROM tree);

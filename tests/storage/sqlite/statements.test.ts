@@ -15,6 +15,7 @@ import { LOG_STATEMENTS } from "../../../src/storage/sqlite/logs.js";
 import { migrate } from "../../../src/storage/sqlite/migrate.js";
 import { openDb } from "../../../src/storage/sqlite/connection.js";
 import { TASK_STATEMENTS } from "../../../src/storage/sqlite/tasks.js";
+import { RETENTION_STATEMENTS } from "../../../src/storage/sqlite/retention.js";
 
 import { WAIT_CHILDREN_STATEMENTS } from "../../../src/storage/sqlite/wait-children.js";
 const SNAPSHOT = fileURLToPath(new URL("./statements.snapshot.sql", import.meta.url));
@@ -26,6 +27,7 @@ const GROUPS: Record<string, Record<string, string>> = {
   "logs.ts": LOG_STATEMENTS,
   "abort-watch.ts": ABORT_WATCH_STATEMENTS,
   "wait-children.ts": WAIT_CHILDREN_STATEMENTS,
+  "retention.ts": RETENTION_STATEMENTS,
 };
 
 /** Every statement under a `-- file NAME` header, in a stable order. */
