@@ -17,6 +17,7 @@ import { selectedDataFields, selectedFields } from "./selection-fields.js";
 import { checkWriteSelection } from "./write-selection.js";
 import { wantsLogItems } from "../storage/port/types.js";
 import { scheduleMutationResolvers, scheduleQueryResolvers, scheduleTypeResolvers } from "./schedule-resolvers.js";
+import { rerunMutationResolvers } from "./rerun-resolvers.js";
 
 interface ListArgs {
   where?: Record<string, unknown> | null;
@@ -155,6 +156,7 @@ export const resolvers = {
     deleteTask: (_: unknown, args: { id: string }, context: GraphQLContext) =>
       envelope(context, "d", () => context.service.deleteTask(args.id)),
     ...scheduleMutationResolvers,
+    ...rerunMutationResolvers,
   },
 
   ...scheduleTypeResolvers,

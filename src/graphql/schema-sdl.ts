@@ -6,6 +6,7 @@
 import { LOG_LIST_FIELDS, TASK_LIST_FIELDS } from "../storage/port/index.js";
 import { LOG_NESTED_FILTERS, sorterEnumSdl, whereInputSdl } from "./list-inputs.js";
 import { SCHEDULES_SDL } from "./schedules-sdl.js";
+import { RERUN_SDL } from "./rerun-sdl.js";
 
 const ENUM_VALUE = /^[_A-Za-z][_0-9A-Za-z]*$/;
 const RESERVED_ENUM_VALUES = new Set(["true", "false", "null"]);
@@ -61,6 +62,10 @@ type WebinyBackgroundTask {
   idempotencyKey: String
   "Stint (flow control): the group the definition's concurrency limit counts this task in."
   concurrencyKey: String
+  "Stint (re-run): the input as first triggered; the same as input until a continue or updateInput changed it."
+  triggeredInput: JSON
+  "Stint (re-run): the id of the task this one re-runs."
+  rerunOf: ID
   # Nullable on purpose (it was non-null): an error here (no read permission, a limit
   # too high, the response budget) must null only this field, not the whole task, or a
   # triggerTask/abortTask that did its write would answer data: null and lose the id.
@@ -201,5 +206,6 @@ export function buildSchemaSdl(definitionIds: readonly string[]): string {
     sorterEnumSdl("WebinyBackgroundTaskListSorter", TASK_LIST_FIELDS),
     sorterEnumSdl("WebinyBackgroundTaskLogListSorter", LOG_LIST_FIELDS),
     SCHEDULES_SDL.trim(),
+    RERUN_SDL.trim(),
   ].join("\n\n") + "\n";
 }

@@ -11,6 +11,8 @@ export function emptyService(): TaskService {
     trigger: none,
     triggerMany: none,
     abort: none,
+    rerun: none,
+    rerunMany: none,
     getTask: async () => null,
     listTasks: none,
     listLogs: none,

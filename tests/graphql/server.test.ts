@@ -25,7 +25,7 @@ function fakeTask(id: string): TaskRecord {
   return {
     id, name: id, definitionId: "someTask", executionName: "", iterations: 0, input: {},
     taskStatus: "pending", createdOn: now, savedOn: now, createdBy: SYSTEM_IDENTITY, maxIterations: 50, runAt: now, attempt: 1,
-    priority: 0,
+    priority: 0, triggeredInput: {},
   };
 }
 
@@ -44,6 +44,8 @@ function fakeService(overrides: Partial<TaskService> = {}): TaskService & { call
     trigger: fail("trigger"),
     triggerMany: fail("triggerMany"),
     abort: fail("abort"),
+    rerun: fail("rerun"),
+    rerunMany: fail("rerunMany"),
     getTask: fail("getTask"),
     listTasks: fail("listTasks"),
     listLogs: fail("listLogs"),

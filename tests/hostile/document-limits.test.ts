@@ -24,6 +24,8 @@ function recordingService(calls: string[]): TaskService {
     trigger: record("trigger"),
     triggerMany: record("triggerMany"),
     abort: record("abort"),
+    rerun: record("rerun"),
+    rerunMany: record("rerunMany"),
     getTask: record("getTask"),
     listTasks: record("listTasks"),
     listLogs: record("listLogs"),

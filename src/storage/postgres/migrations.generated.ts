@@ -48,4 +48,9 @@ export const migrations: readonly Migration[] = [
     name: "task_trace_context",
     sql: "-- The trigger's trace context (the W3C traceparent / tracestate fields the app's\n-- OpenTelemetry propagator wrote), handed back with each claim so the task's iterations\n-- join the trigger's trace (docs/tracing.md). NULL when the trigger was not traced.\n-- Adding a nullable column without a default rewrites nothing.\nALTER TABLE tasks ADD COLUMN trace_context jsonb;\n",
   },
+  {
+    version: 9,
+    name: "rerun",
+    sql: "-- Re-run (docs/run-history.md \"Re-run\").\n--\n-- triggered_input: the input as first triggered, kept once a finish or an update first\n-- changes `input` (the checkpoint). NULL until then, and for every task whose input never\n-- changes: reads take `input` in its place, so a task pays for the copy only when it has\n-- two different inputs to keep. Adding nullable columns without a default rewrites nothing.\nALTER TABLE tasks ADD COLUMN triggered_input jsonb;\n-- rerun_of: the id of the task this one re-runs (no foreign key: the original may be\n-- deleted and its re-runs stay). COLLATE \"C\" like every other text column (0001_init.sql).\nALTER TABLE tasks ADD COLUMN rerun_of text COLLATE \"C\";\n\n-- A list filter (`rerunOf`): partial, so the tasks that are no re-run cost no entry.\nCREATE INDEX tasks_rerun_of_idx ON tasks (rerun_of, created_on DESC, id DESC) WHERE rerun_of IS NOT NULL;\n",
+  },
 ];

@@ -43,4 +43,9 @@ export const migrations: readonly Migration[] = [
     name: "task_trace_context",
     sql: "-- The trigger's trace context (JSON: the W3C traceparent / tracestate fields the app's\n-- OpenTelemetry propagator wrote), handed back with each claim so the task's iterations\n-- join the trigger's trace (docs/tracing.md). NULL when the trigger was not traced.\nALTER TABLE stint_tasks ADD COLUMN trace_context TEXT;\n",
   },
+  {
+    version: 8,
+    name: "rerun",
+    sql: "-- Re-run (docs/run-history.md \"Re-run\").\n--\n-- triggered_input: the input as first triggered, kept once a finish or an update first\n-- changes `input` (the checkpoint). NULL until then, and for every task whose input never\n-- changes: reads take `input` in its place, so a task pays for the copy only when it has\n-- two different inputs to keep.\nALTER TABLE stint_tasks ADD COLUMN triggered_input TEXT;\n-- rerun_of: the id of the task this one re-runs (no foreign key: the original may be\n-- deleted and its re-runs stay).\nALTER TABLE stint_tasks ADD COLUMN rerun_of TEXT;\n\n-- A list filter (`rerunOf`): partial, so the tasks that are no re-run cost no entry.\nCREATE INDEX stint_tasks_rerun_of ON stint_tasks (rerun_of, created_on DESC, id DESC) WHERE rerun_of IS NOT NULL;\n",
+  },
 ];

@@ -25,6 +25,7 @@ import { schedulesContract } from "./schedules.contract.js";
 import { idempotencyContract } from "./idempotency.contract.js";
 import { priorityContract } from "./priority.contract.js";
 import { concurrencyContract } from "./concurrency.contract.js";
+import { rerunContract } from "./rerun.contract.js";
 import { contractSuite, type StorageContractOptions } from "./suite.js";
 
 export type { ContractStore, ContractTestApi, StorageContractOptions } from "./suite.js";
@@ -76,5 +77,6 @@ export function runStorageContract(options: StorageContractOptions): void {
     idempotencyContract(suite);
     priorityContract(suite);
     concurrencyContract(suite);
+    rerunContract(suite);
   });
 }
