@@ -69,6 +69,7 @@ const USAGE_CODES: ReadonlySet<string> = new Set([
   ErrorCode.MaxDelay,
   ErrorCode.InvalidDelay,
   ErrorCode.AbortNotAllowed,
+  ErrorCode.RerunNotAllowed,
   ErrorCode.TaskNotFound,
   ErrorCode.InvalidId,
   ErrorCode.InvalidArgument,

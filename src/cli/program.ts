@@ -1,6 +1,7 @@
 /** The `stint` command line: every command, its options and its help. */
 import { Command } from "commander";
 import { registerAbort } from "./abort.js";
+import { registerRerun } from "./rerun.js";
 import { registerDefinitions } from "./definitions.js";
 import { registerDev } from "./dev.js";
 import { registerInit } from "./init.js";
@@ -43,6 +44,7 @@ stint dev. In this repository:
   registerTasks(program);
   registerLogs(program);
   registerAbort(program);
+  registerRerun(program);
   registerDefinitions(program);
   registerWorkers(program);
   registerSchedules(program);

@@ -47,9 +47,13 @@ export function bulkService(adapter: StorageAdapter): DefaultTaskService {
   return new DefaultTaskService({ storage: adapter, definitions, clock: new ManualClock(T0 + 1_000_000_000) });
 }
 
-/** Tasks matching `filters`, counted by the store. */
+/**
+ * Tasks matching `filters`, counted exactly: with a filter always (an unfiltered list may
+ * answer a large table's count with the planner's estimate, docs/storage.md "Lists").
+ */
 export async function countWhere(adapter: StorageAdapter, filters: Parameters<StorageAdapter["taskList"]>[0]["filters"]): Promise<number> {
-  return (await adapter.taskList({ filters, sort: [{ field: "id", direction: "asc" }], limit: 1, fields: [] })).totalCount;
+  const exact = [...filters, { field: "id" as const, op: "not" as const, value: null }];
+  return (await adapter.taskList({ filters: exact, sort: [{ field: "id", direction: "asc" }], limit: 1, fields: [] })).totalCount;
 }
 
 /**
