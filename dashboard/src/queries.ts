@@ -7,7 +7,7 @@ const ERROR = "error { message code data }";
 // and outputs (up to 1 MiB each; the server reads only the columns selected). The
 // run page shows input and output, so its task query reads them, but not eventResponse.
 const ROW = "id name definitionId parentId iterations taskStatus progress createdOn startedOn finishedOn runAt";
-const DETAIL = `${ROW} executionName input output createdBy { id displayName type } priority idempotencyKey concurrencyKey`;
+const DETAIL = `${ROW} executionName input output createdBy { id displayName type } priority idempotencyKey concurrencyKey triggeredInput rerunOf`;
 
 interface Env<T> {
   data: T | null;
@@ -121,6 +121,15 @@ export async function abortTask(id: string, message?: string): Promise<TaskRow> 
     { id, message: message || null },
   );
   return unwrap(data.backgroundTasks.abortTask);
+}
+
+/** A new run of a finished one (docs/run-history.md "Re-run"), from its first input or its checkpoint. */
+export async function rerunTask(id: string, from: "start" | "checkpoint"): Promise<TaskRow> {
+  const data = await graphql<{ backgroundTasks: { rerunTask: Env<TaskRow> } }>(
+    `mutation Rerun($id: ID!, $from: WebinyBackgroundTaskRerunFrom) { backgroundTasks { rerunTask(id: $id, from: $from) { data { ${ROW} } ${ERROR} } } }`,
+    { id, from },
+  );
+  return unwrap(data.backgroundTasks.rerunTask);
 }
 
 export async function deleteTask(id: string): Promise<boolean> {

@@ -33,6 +33,9 @@ export interface TaskDetail extends TaskRow {
   priority: number | null;
   idempotencyKey: string | null;
   concurrencyKey: string | null;
+  /** Re-run (docs/run-history.md): the input as first triggered, and the run this one re-runs. */
+  triggeredInput: unknown;
+  rerunOf: string | null;
 }
 
 export interface LogItem {

@@ -70,6 +70,8 @@ const USAGE_CODES: ReadonlySet<string> = new Set([
   ErrorCode.InvalidDelay,
   ErrorCode.AbortNotAllowed,
   ErrorCode.DeleteNotAllowed,
+
+  ErrorCode.RerunNotAllowed,
   ErrorCode.TaskNotFound,
   ErrorCode.InvalidId,
   ErrorCode.InvalidArgument,

@@ -2,6 +2,8 @@
 import { Command } from "commander";
 import { registerAbort } from "./abort.js";
 import { registerDelete } from "./delete.js";
+
+import { registerRerun } from "./rerun.js";
 import { registerDefinitions } from "./definitions.js";
 import { registerDev } from "./dev.js";
 import { registerInit } from "./init.js";
@@ -45,6 +47,8 @@ stint dev. In this repository:
   registerLogs(program);
   registerAbort(program);
   registerDelete(program);
+
+  registerRerun(program);
   registerDefinitions(program);
   registerWorkers(program);
   registerSchedules(program);

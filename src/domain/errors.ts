@@ -38,6 +38,9 @@ export const ErrorCode = {
   AbortNotAllowed: "TASK_ABORT_ERROR",
   /** A delete of an unfinished task whose onAbort this process cannot run (its definition is not registered here). */
   DeleteNotAllowed: "TASK_DELETE_ERROR",
+
+  /** A re-run of a task that is still pending or running (docs/run-history.md). */
+  RerunNotAllowed: "TASK_RERUN_ERROR",
   /** Webiny v5's code (handler-graphql `NotFoundError`) for an unknown task id. */
   TaskNotFound: "NOT_FOUND",
   InvalidId: "INVALID_TASK_ID",
@@ -111,6 +114,10 @@ export const Errors = {
       ErrorCode.DeleteNotAllowed,
       { id, status, definitionId },
     ),
+
+  /** A re-run of a task that has not finished: a second live run of it would surprise. */
+  rerunNotAllowed: (id: string, status: string) =>
+    new StintError("Cannot re-run a task that is still pending or running!", ErrorCode.RerunNotAllowed, { id, status }),
   /** No task has this id: Webiny v5's abort of an unknown id, `Task "<id>" was not found!`, code NOT_FOUND. */
   taskNotFound: (id: string) => new StintError(`Task "${id}" was not found!`, ErrorCode.TaskNotFound, { id }),
   /** A value that cannot be a task id. */

@@ -44,6 +44,10 @@ export interface TaskRecord<I = TaskInput, O = TaskOutput> {
   idempotencyKey?: string;
   /** Stint (flow control): the group its definition's concurrency limit counts it in. */
   concurrencyKey?: string;
+  /** Stint (re-run): the input as first triggered; equal to `input` until a continue or `updateInput()` changed it. */
+  triggeredInput: I;
+  /** Stint (re-run): the id of the task this one re-runs (`stint.tasks.rerun`). */
+  rerunOf?: string;
 }
 
 /** The stored task in Webiny's outward shape. Values are shared, not copied. */
@@ -71,6 +75,8 @@ export function toTaskRecord<I = TaskInput, O = TaskOutput>(task: Task<I, O>): T
     priority: task.priority,
     idempotencyKey: task.idempotencyKey ?? undefined,
     concurrencyKey: task.concurrencyKey ?? undefined,
+    triggeredInput: task.triggeredInput,
+    rerunOf: task.rerunOf ?? undefined,
   };
   return record;
 }

@@ -81,6 +81,13 @@ export interface Task<I = TaskInput, O = TaskOutput> {
   idempotencyKey: string | null;
   /** Stint (flow control): the group its definition's concurrency limit counts it in; null without a limit. */
   concurrencyKey: string | null;
+  /**
+   * Stint (re-run): the input as first triggered. The same object as `input` until a
+   * continue or `updateInput()` first changed the stored input (docs/run-history.md).
+   */
+  triggeredInput: I;
+  /** Stint (re-run): the id of the task this one re-runs; null for a task triggered anew. */
+  rerunOf: string | null;
 }
 
 /** The identity of tasks triggered by Stint itself or without an API key. */

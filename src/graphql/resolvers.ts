@@ -17,6 +17,7 @@ import { selectedDataFields, selectedFields } from "./selection-fields.js";
 import { checkWriteSelection } from "./write-selection.js";
 import { wantsLogItems } from "../storage/port/types.js";
 import { scheduleMutationResolvers, scheduleQueryResolvers, scheduleTypeResolvers } from "./schedule-resolvers.js";
+import { rerunMutationResolvers } from "./rerun-resolvers.js";
 
 interface ListArgs {
   where?: Record<string, unknown> | null;
@@ -175,6 +176,7 @@ export const resolvers = {
     updateSettings: (_: unknown, args: { input: { retentionDays?: number | null } }, context: GraphQLContext) =>
       envelope(context, "w", () => context.service.updateSettings({ retentionDays: args.input.retentionDays as number })),
     ...scheduleMutationResolvers,
+    ...rerunMutationResolvers,
   },
 
   ...scheduleTypeResolvers,

@@ -8,6 +8,8 @@ import { LOG_NESTED_FILTERS, sorterEnumSdl, whereInputSdl } from "./list-inputs.
 import { SCHEDULES_SDL } from "./schedules-sdl.js";
 import { SETTINGS_SDL } from "./settings-sdl.js";
 
+import { RERUN_SDL } from "./rerun-sdl.js";
+
 const ENUM_VALUE = /^[_A-Za-z][_0-9A-Za-z]*$/;
 const RESERVED_ENUM_VALUES = new Set(["true", "false", "null"]);
 
@@ -64,6 +66,11 @@ type WebinyBackgroundTask {
   concurrencyKey: String
   "Stint: when the task's next iteration may start. For a pending task, when it will run: its trigger's delay, or the wait a continue asked for."
   runAt: DateTime
+
+  "Stint (re-run): the input as first triggered; the same as input until a continue or updateInput changed it."
+  triggeredInput: JSON
+  "Stint (re-run): the id of the task this one re-runs."
+  rerunOf: ID
   # Nullable on purpose (it was non-null): an error here (no read permission, a limit
   # too high, the response budget) must null only this field, not the whole task, or a
   # triggerTask/abortTask that did its write would answer data: null and lose the id.
@@ -222,5 +229,7 @@ export function buildSchemaSdl(definitionIds: readonly string[]): string {
     sorterEnumSdl("WebinyBackgroundTaskLogListSorter", LOG_LIST_FIELDS),
     SCHEDULES_SDL.trim(),
     SETTINGS_SDL.trim(),
+
+    RERUN_SDL.trim(),
   ].join("\n\n") + "\n";
 }

@@ -25,6 +25,7 @@ import { parseReadOptions, type ReadOptions } from "./read-options.js";
 import { traceTrigger } from "../observability/tracing.js";
 import { listWorkers } from "./workers.js";
 import { readSettings, updateSettings } from "./settings.js";
+import { rerunManyTasks, rerunTask, type RerunDependencies } from "./rerun.js";
 import type { WorkerInfo } from "../domain/worker.js";
 import { abortMany, abortTask } from "./abort-tasks.js";
 import { deleteMany, deleteTask } from "./delete-tasks.js";
@@ -38,6 +39,8 @@ import type {
   ListLogsParams,
   ListResponse,
   ListTasksParams,
+  RerunManyParams,
+  RerunParams,
   TaskService,
   TriggerOptions,
   TriggerParams,
@@ -111,6 +114,21 @@ export class DefaultTaskService implements TaskService {
       let next = 0;
       return prepared.map((p) => (p.row ? stored[next++].task : p.existing!));
     });
+  }
+
+  // Re-run lives in rerun.ts; it triggers through this service's checks (prepare).
+  async rerun(params: RerunParams, options: TriggerOptions = {}): Promise<TaskRecord> {
+    return toTaskRecord(await rerunTask(this.rerunDependencies(), params, options.createdBy ?? SYSTEM_IDENTITY));
+  }
+
+  rerunMany(params: RerunManyParams, options: TriggerOptions = {}): Promise<BulkResult> {
+    return rerunManyTasks(this.rerunDependencies(), params, options.createdBy ?? SYSTEM_IDENTITY);
+  }
+
+  private rerunDependencies(): RerunDependencies {
+    const { storage, definitions, clock, signals } = this.deps;
+    // No idempotency key in a re-run: prepare always returns a row to store.
+    return { storage, definitions, clock, signals, prepare: async (params, now, createdBy) => (await this.prepare(params, now, createdBy, true)).row! };
   }
 
   abort(params: AbortParams): Promise<TaskRecord> {
@@ -191,9 +209,10 @@ export class DefaultTaskService implements TaskService {
    * Webiny's order: the definition, then `onBeforeTrigger` (with the data as Webiny builds
    * it), then the delay, then the input. An error thrown by onBeforeTrigger reaches the
    * caller as it was thrown. Stint's own checks (sizes, NUL, the parent) follow, so a
-   * refused trigger stores nothing whichever check refuses it.
+   * refused trigger stores nothing whichever check refuses it. `parentKnown`: the caller
+   * read the parent already (a re-run batch reads all its parents at once).
    */
-  private async prepare(params: TriggerParams, now: number, createdBy: Identity): Promise<Prepared> {
+  private async prepare(params: TriggerParams, now: number, createdBy: Identity, parentKnown = false): Promise<Prepared> {
     if (!params || typeof params !== "object") throw Errors.invalidArgument("trigger", "expected { definition, input?, name?, delay?, parent? }");
     const definitionId = typeof params.definition === "string" ? params.definition : params.definition?.id;
     if (typeof definitionId !== "string") throw Errors.definitionNotFound(describeValue(definitionId));
@@ -239,7 +258,7 @@ export class DefaultTaskService implements TaskService {
     let parentId: string | null = null;
     if (hasParent) {
       parentId = this.checkId(parentRef);
-      if (!(await this.deps.storage.taskGet({ id: parentId, fields: ["id"] }))) throw Errors.taskNotFound(parentId);
+      if (!parentKnown && !(await this.deps.storage.taskGet({ id: parentId, fields: ["id"] }))) throw Errors.taskNotFound(parentId);
     }
 
     const concurrencyKey = concurrencyKeyOf(definition, flow.concurrencyKey, input);

@@ -76,6 +76,33 @@ export interface BulkResult {
   dryRun: boolean;
 }
 
+/** Which input a re-run starts from: the input as first triggered, or the stored checkpoint. */
+export type RerunFrom = "start" | "checkpoint";
+
+/** Which finished task to run again, and from which input (docs/run-history.md "Re-run"). */
+export interface RerunParams {
+  id: string;
+  /** `"start"` (default): the input as first triggered; `"checkpoint"`: the input as stored now. */
+  from?: RerunFrom;
+}
+
+/** The finished tasks to run again: every one matching `where` (the filters of listTasks), at most `limit`. */
+export interface RerunManyParams {
+  /** The filters of listTasks; required and not empty. Only finished tasks (success, failed, aborted) match. */
+  where: ListWhere;
+  /** At most this many tasks (a positive integer). Default: every matching one. */
+  limit?: number;
+  /** true: count the matching tasks, store nothing. */
+  dryRun?: boolean;
+  from?: RerunFrom;
+}
+
+/** What a bulk action did: how many tasks it acted on (or, in a dry run, would act on). */
+export interface BulkResult {
+  count: number;
+  dryRun: boolean;
+}
+
 /**
  * Webiny-style `where`: `{ taskStatus: "running", iterations_gt: 2, createdOn_lt: "..." }`.
  * Field and operator names are those of WEBINY-COMPAT "Lists".
@@ -144,6 +171,18 @@ export interface TaskService {
   trigger<I = TaskInput>(params: TriggerParams<I>, options?: TriggerOptions): Promise<TaskRecord<I>>;
   /** Many triggers in one transaction: all stored or none. */
   triggerMany(params: readonly TriggerParams[], options?: TriggerOptions): Promise<TaskRecord[]>;
+  /**
+   * Stores a new task of a finished task's definition, with its name, parent, priority and
+   * concurrency key, from its first input (`from: "start"`, the default) or its checkpoint;
+   * `rerunOf` names the original. The same checks and `onBeforeTrigger` as a trigger.
+   */
+  rerun(params: RerunParams, options?: TriggerOptions): Promise<TaskRecord>;
+  /**
+   * Re-runs every finished task matching `where`, in batches of one write each; returns how
+   * many were stored. A task whose re-run is refused (definition not registered here, input
+   * no longer valid, onBeforeTrigger threw) is skipped and not counted.
+   */
+  rerunMany(params: RerunManyParams, options?: TriggerOptions): Promise<BulkResult>;
   /**
    * Aborts a pending or running task: stored as `aborted` at once, the running iteration
    * gets its signal, `onAbort` runs once. Its unfinished descendants are aborted with it

@@ -34,6 +34,10 @@ export function claimedSnapshot(task: Task): Task {
     priority: task.priority,
     idempotencyKey: task.idempotencyKey,
     concurrencyKey: task.concurrencyKey,
+    // Shared as `input` is: a store takes it for the triggered input of a finish that
+    // changes the input first (the input it had when claimed).
+    triggeredInput: task.triggeredInput,
+    rerunOf: task.rerunOf,
   };
 }
 

@@ -6,6 +6,7 @@ import { toTaskRecord } from "../../src/domain/task-record.js";
 
 export function fakeTask(overrides: Partial<Task> = {}): Task {
   const now = new Date("2025-01-01T00:00:00.000Z");
+  const input = overrides.input ?? {};
   return {
     id: "task1",
     name: "Task",
@@ -29,6 +30,8 @@ export function fakeTask(overrides: Partial<Task> = {}): Task {
     priority: 0,
     idempotencyKey: null,
     concurrencyKey: null,
+    triggeredInput: input,
+    rerunOf: null,
     ...overrides,
   };
 }

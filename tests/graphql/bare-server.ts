@@ -13,6 +13,9 @@ export function emptyService(): TaskService {
     abort: none,
     abortMany: none,
     deleteMany: none,
+
+    rerun: none,
+    rerunMany: none,
     getTask: async () => null,
     listTasks: none,
     listLogs: none,

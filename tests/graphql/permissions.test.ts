@@ -64,6 +64,18 @@ for (const kind of await storeKinds()) {
       await api.stint.tasks.deleteTask(created.id);
     });
 
+    it("r denies rerunTask and rerunTasks; w reaches the service with them", async () => {
+      const rerun = `mutation { backgroundTasks { rerunTask(id: "${pendingId}") { data { id } ${ERROR_FIELDS} } } }`;
+      const rerunMany = `mutation { backgroundTasks { rerunTasks(where: { definitionId: "someTask" }, dryRun: true) { data { count } ${ERROR_FIELDS} } } }`;
+      const before = await taskCount();
+      assert.deepEqual((await api.gql(rerun, undefined, KEYS.read)).body.data.backgroundTasks.rerunTask, { data: null, error: DENIED });
+      assert.deepEqual((await api.gql(rerunMany, undefined, KEYS.read)).body.data.backgroundTasks.rerunTasks, { data: null, error: DENIED });
+      // Allowed: the service answers (the task is still pending, so it refuses the re-run).
+      assert.equal((await api.gql(rerun, undefined, KEYS.write)).body.data.backgroundTasks.rerunTask.error.code, "TASK_RERUN_ERROR");
+      assert.equal((await api.gql(rerunMany, undefined, KEYS.write)).body.data.backgroundTasks.rerunTasks.error, null);
+      assert.equal(await taskCount(), before);
+    });
+
     it("r allows every query and denies trigger, abort and delete", async () => {
       const get = await api.gql(queries.getTask(pendingId), undefined, KEYS.read);
       assert.deepEqual(get.body.data.backgroundTasks.getTask, { data: { id: pendingId }, error: null });

@@ -25,7 +25,7 @@ function fakeTask(id: string): TaskRecord {
   return {
     id, name: id, definitionId: "someTask", executionName: "", iterations: 0, input: {},
     taskStatus: "pending", createdOn: now, savedOn: now, createdBy: SYSTEM_IDENTITY, maxIterations: 50, runAt: now, attempt: 1,
-    priority: 0,
+    priority: 0, triggeredInput: {},
   };
 }
 
@@ -46,6 +46,9 @@ function fakeService(overrides: Partial<TaskService> = {}): TaskService & { call
     abort: fail("abort"),
     abortMany: fail("abortMany"),
     deleteMany: fail("deleteMany"),
+
+    rerun: fail("rerun"),
+    rerunMany: fail("rerunMany"),
     getTask: fail("getTask"),
     listTasks: fail("listTasks"),
     listLogs: fail("listLogs"),

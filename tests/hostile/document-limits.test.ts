@@ -26,6 +26,9 @@ function recordingService(calls: string[]): TaskService {
     abort: record("abort"),
     abortMany: record("abortMany"),
     deleteMany: record("deleteMany"),
+
+    rerun: record("rerun"),
+    rerunMany: record("rerunMany"),
     getTask: record("getTask"),
     listTasks: record("listTasks"),
     listLogs: record("listLogs"),

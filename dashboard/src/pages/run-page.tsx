@@ -13,9 +13,9 @@ import { ProgressBar, StatusBadge } from "../components/status";
 import { between, delayedUntil, formatDateTime, formatDuration, formatNumber } from "../format";
 import { useNow, usePolling } from "../hooks";
 import { getTask, listTasks } from "../queries";
-import { href } from "../router";
+import { href, navigate } from "../router";
 import type { Definition, TaskDetail, TaskLog } from "../types";
-import { AbortDialog, DeleteDialog } from "./task-actions";
+import { AbortDialog, DeleteDialog, RerunDialog } from "./task-actions";
 import { Timeline } from "./timeline-view";
 import { LogGroups } from "./log-groups";
 import { ChildrenTable } from "./children-table";
@@ -35,7 +35,7 @@ export function RunPage({ id, access, definitions, onDeleted, notify }: Props) {
   const [terminal, setTerminal] = useState(false);
   const run = usePolling(() => getTask(id), id, terminal ? 10_000 : 2000);
   const children = usePolling(() => listTasks({ parentId: id }, 50), `children:${id}`, terminal ? 10_000 : 3000);
-  const [dialog, setDialog] = useState<"abort" | "delete" | null>(null);
+  const [dialog, setDialog] = useState<"abort" | "delete" | "rerun" | null>(null);
 
   const task = run.data?.task;
   // A finished run changes rarely (only a delete elsewhere): poll it slowly.
@@ -70,6 +70,9 @@ export function RunPage({ id, access, definitions, onDeleted, notify }: Props) {
   const definition = definitions.find((d) => d.id === task.definitionId);
   const duration = between(task.startedOn, task.finishedOn, now);
   const canAbort = access.write && ACTIVE.has(task.taskStatus);
+  // Finished runs only: the API refuses a second live run of a pending or running one.
+  const canRerun = access.write && !ACTIVE.has(task.taskStatus);
+  const inputChanged = JSON.stringify(task.triggeredInput ?? null) !== JSON.stringify(task.input ?? null);
   const outputError = (task.output as { error?: unknown } | null)?.error;
 
   return (
@@ -85,6 +88,11 @@ export function RunPage({ id, access, definitions, onDeleted, notify }: Props) {
           {canAbort ? (
             <button type="button" class="button danger" onClick={() => setDialog("abort")} data-testid="abort-button">
               Abort…
+            </button>
+          ) : null}
+          {canRerun ? (
+            <button type="button" class="button" onClick={() => setDialog("rerun")} data-testid="rerun-button">
+              Re-run…
             </button>
           ) : null}
           {access.remove ? (
@@ -126,6 +134,15 @@ export function RunPage({ id, access, definitions, onDeleted, notify }: Props) {
         </Fact>
         <Fact term="Idempotency key">{task.idempotencyKey ? <span class="mono small" data-testid="idempotency-key">{task.idempotencyKey}</span> : "—"}</Fact>
         <Fact term="Concurrency key">{task.concurrencyKey ? <span class="mono small" data-testid="concurrency-key">{task.concurrencyKey}</span> : "—"}</Fact>
+        <Fact term="Re-run of">
+          {task.rerunOf ? (
+            <a href={href(`/runs/${task.rerunOf}`)} class="mono" data-testid="rerun-of-link">
+              {task.rerunOf}
+            </a>
+          ) : (
+            "—"
+          )}
+        </Fact>
         <Fact term="Parent">
           {task.parentId ? (
             <a href={href(`/runs/${task.parentId}`)} class="mono" data-testid="parent-link">
@@ -138,9 +155,15 @@ export function RunPage({ id, access, definitions, onDeleted, notify }: Props) {
       </dl>
 
       <div class="two-col">
-        <div class="card">
-          <h2 class="card-title">Input</h2>
-          <JsonView value={task.input} label="Input" />
+        {inputChanged ? (
+          <div class="card" data-testid="triggered-input">
+            <h2 class="card-title">Input as triggered</h2>
+            <JsonView value={task.triggeredInput} label="Input as triggered" />
+          </div>
+        ) : null}
+        <div class="card" data-testid="input">
+          <h2 class="card-title">{inputChanged ? "Input (checkpoint)" : "Input"}</h2>
+          <JsonView value={task.input} label={inputChanged ? "Input (checkpoint)" : "Input"} />
         </div>
         <div class={`card ${outputError ? "card-error" : ""}`}>
           <h2 class="card-title">{outputError ? "Output (error)" : "Output"}</h2>
@@ -174,6 +197,17 @@ export function RunPage({ id, access, definitions, onDeleted, notify }: Props) {
             setDialog(null);
             notify(`Abort requested for “${task.name || task.id}”.`);
             run.refresh();
+          }}
+        />
+      ) : null}
+      {dialog === "rerun" ? (
+        <RerunDialog
+          task={task}
+          onClose={() => setDialog(null)}
+          onDone={(created) => {
+            setDialog(null);
+            notify(`Re-run started: “${created.name || created.id}”.`);
+            navigate(href(`/runs/${created.id}`));
           }}
         />
       ) : null}

@@ -88,6 +88,8 @@ export const TASK_LIST_FIELDS = {
   priority: { kind: "number", column: "priority", nullable: false, sortable: true, filters: ORDERED_FILTERS },
   idempotencyKey: { kind: "text", column: "idempotency_key", nullable: true, sortable: true, filters: TEXT_FILTERS },
   concurrencyKey: { kind: "text", column: "concurrency_key", nullable: true, sortable: true, filters: TEXT_FILTERS },
+  // Re-run (docs/run-history.md; 0008/0009_rerun.sql): the re-runs of a task.
+  rerunOf: { kind: "id", column: "rerun_of", nullable: true, sortable: true, filters: TEXT_FILTERS },
 } satisfies Record<string, ListField>;
 
 /** The log list's fields (Webiny's `WebinyBackgroundTaskLogListWhereInput` and sorter, in that order). */

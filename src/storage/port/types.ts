@@ -30,6 +30,8 @@ export interface TaskCreateParams {
    * taken key; `taskCreateOrGet` returns the task holding it instead.
    */
   idempotencyKey?: string | null;
+  /** Re-run: the id of the task this one re-runs (docs/run-history.md). Undefined or null: none. */
+  rerunOf?: string | null;
 }
 
 /** `taskCreateOrGet`: the tasks to store, in order. */
@@ -335,7 +337,7 @@ export interface LogAppendParams {
  * event response, the progress): a read loads them only when asked for. Every other field
  * is small and always read.
  */
-export const HEAVY_TASK_FIELDS = ["input", "output", "eventResponse", "progress"] as const;
+export const HEAVY_TASK_FIELDS = ["input", "output", "eventResponse", "progress", "triggeredInput"] as const;
 export type HeavyTaskField = (typeof HEAVY_TASK_FIELDS)[number];
 
 /**
@@ -420,7 +422,10 @@ export interface ReadBudget {
 /** The heavy task fields a read must load: every one when `fields` is undefined. */
 export function heavyFieldsOf(fields: readonly string[] | undefined): ReadonlySet<HeavyTaskField> {
   if (fields === undefined) return ALL_HEAVY;
-  return new Set(HEAVY_TASK_FIELDS.filter((field) => fields.includes(field)));
+  // The triggered input is stored only once it differs from `input` (NULL before): reading
+  // it needs `input` too, which stands in for it.
+  const wanted = fields.includes("triggeredInput") && !fields.includes("input") ? [...fields, "input"] : fields;
+  return new Set(HEAVY_TASK_FIELDS.filter((field) => wanted.includes(field)));
 }
 const ALL_HEAVY: ReadonlySet<HeavyTaskField> = new Set(HEAVY_TASK_FIELDS);
 
@@ -459,6 +464,11 @@ export interface ListParams<F extends string> {
   limit: number;
   /** Opaque keyset cursor from a previous page's `cursor`. */
   after?: string;
+  /**
+   * Tasks only. false: the page alone, `totalCount` -1 (not counted): for a caller walking
+   * every page (a bulk action), which would otherwise count all matching rows per page.
+   */
+  count?: boolean;
 }
 
 export interface ListResult<T> {
@@ -468,11 +478,7 @@ export interface ListResult<T> {
   totalCount: number;
 }
 
-export type TaskListParams = ListParams<TaskListField> &
-  TaskReadOptions & {
-    /** false: the page only, `totalCount` not counted (0); for walks that page through every match (the bulk actions). Default true. */
-    count?: boolean;
-  };
+export type TaskListParams = ListParams<TaskListField> & TaskReadOptions;
 export interface LogListParams extends ListParams<LogListField>, LogReadOptions {
   /**
    * Webiny's `items` filter, about the log's items: a positive filter holds when some item

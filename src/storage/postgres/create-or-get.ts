@@ -29,7 +29,7 @@ export function createOrGetOps(db: Db): CreateOrGetOps {
     if (key !== null && p.keyReleaseBefore !== undefined) await tx.query(RELEASE, [p.definitionId, key, ts(p.keyReleaseBefore)]);
     const values = [
       p.id, p.name, p.definitionId, p.parentId, json(p.input ?? {}), p.maxIterations, ts(p.runAt), ts(p.createdOn),
-      json(p.createdBy), json(p.eventResponse), p.priority ?? 0, key, p.concurrencyKey ?? null, json(p.traceContext),
+      json(p.createdBy), json(p.eventResponse), p.priority ?? 0, key, p.concurrencyKey ?? null, json(p.traceContext), p.rerunOf ?? null,
     ];
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
       const [inserted] = await tx.query<TaskRow>(INSERT, values);
@@ -68,12 +68,12 @@ export function createOrGetStatements(names: SqlNames) {
   const { tasks } = names;
 
   // $1 id … $10 event response as tasks.ts's INSERT; $11 priority, $12 key, $13 concurrency key,
-  // $14 the trigger's trace context.
+  // $14 the trigger's trace context, $15 the task it re-runs.
   const INSERT = statement(names, "create_keyed", `
     INSERT INTO ${tasks} (id, name, definition_id, parent_id, input, max_iterations, run_at, due_at,
                           created_on, saved_on, created_by, event_response, priority, idempotency_key, concurrency_key,
-                          trace_context)
-    VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $7, $8, $8, $9::jsonb, $10::jsonb, $11, $12, $13, $14::jsonb)
+                          trace_context, rerun_of)
+    VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $7, $8, $8, $9::jsonb, $10::jsonb, $11, $12, $13, $14::jsonb, $15)
     ON CONFLICT (definition_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
     RETURNING ${TASK_COLUMNS}`);
 

@@ -52,6 +52,7 @@ export function handoffOps(db: Db): HandoffOps {
         p.priority ?? 0,
         p.idempotencyKey ?? null,
         p.concurrencyKey ?? null,
+        p.rerunOf ?? null,
       ]);
       return row;
     },
@@ -84,7 +85,8 @@ export function handoffStatements(names: SqlNames) {
   // $1 id, $2 name, $3 definition, $4 parent, $5 input, $6 max iterations, $7 run_at,
   // $8 now (created_on), $9 created_by, $10 event_response, $11 the wake-up payload,
   // $12 the trace context (a handed claim carries it, as a claimed row does),
-  // $13 priority, $14 idempotency key, $15 concurrency key (0005_flow_control.sql).
+  // $13 priority, $14 idempotency key, $15 concurrency key (0005_flow_control.sql),
+  // $16 the task it re-runs (0009_rerun.sql).
   const CREATE_ONE = statement(names, "create_one", `
     WITH slot AS (
       UPDATE ${slots} s SET free = s.free - 1, handed = s.handed || $1::text
@@ -100,7 +102,7 @@ export function handoffStatements(names: SqlNames) {
                             created_on, saved_on, created_by, event_response, due_at,
                             status, iterations, attempt, started_on, execution_name,
                             lease_owner, lease_token, lease_expires_at, trace_context,
-                            priority, idempotency_key, concurrency_key)
+                            priority, idempotency_key, concurrency_key, rerun_of)
       SELECT $1::text, $2::text, $3::text, $4::text, $5::jsonb, $6::int, $7::timestamptz,
              $8::timestamptz, $8::timestamptz, $9::jsonb, $10::jsonb, COALESCE(slot.lease_expires_at, $7::timestamptz),
              CASE WHEN slot.worker_id IS NULL THEN 'pending' ELSE 'running' END,
@@ -111,7 +113,7 @@ export function handoffStatements(names: SqlNames) {
              slot.worker_id,
              (slot.worker_id IS NOT NULL)::int,
              slot.lease_expires_at,
-             $12::jsonb, $13::int, $14::text, $15::text
+             $12::jsonb, $13::int, $14::text, $15::text, $16::text
       FROM (SELECT 1) AS one LEFT JOIN slot ON true
       RETURNING ${TASK_COLUMNS}, trace_context, lease_owner
     ), handed AS (

@@ -11,7 +11,7 @@ export const TASK_COLUMNS = [
   "id", "name", "definition_id", "parent_id", "execution_name", "iterations", "max_iterations",
   "input", "output", "status", "started_on", "finished_on", "event_response", "created_on",
   "saved_on", "created_by", "progress", "run_at", "attempt", "lease_token", "lease_expires_at",
-  "priority", "idempotency_key", "concurrency_key",
+  "priority", "idempotency_key", "concurrency_key", "triggered_input", "rerun_of",
 ].join(", ");
 
 /** The column of each heavy task field (`TaskReadOptions.fields`). */
@@ -20,6 +20,7 @@ const HEAVY_COLUMNS: Readonly<Record<HeavyTaskField, keyof TaskRow>> = {
   output: "output",
   eventResponse: "event_response",
   progress: "progress",
+  triggeredInput: "triggered_input",
 };
 const HEAVY_COLUMN_NAMES: ReadonlySet<string> = new Set(Object.values(HEAVY_COLUMNS));
 
@@ -108,9 +109,14 @@ export interface TaskRow {
   priority: number;
   idempotency_key: string | null;
   concurrency_key: string | null;
+  /** NULL until the stored input first changed (0009_rerun.sql). */
+  triggered_input: Record<string, unknown> | null;
+  rerun_of: string | null;
 }
 
 export function rowToTask(row: TaskRow): Task {
+  // input is NOT NULL: null here is a projection that left it out (taskColumnsFor).
+  const input = row.input ?? {};
   return {
     id: row.id,
     name: row.name,
@@ -118,8 +124,7 @@ export function rowToTask(row: TaskRow): Task {
     parentId: row.parent_id,
     executionName: row.execution_name,
     iterations: row.iterations,
-    // input is NOT NULL: null here is a projection that left it out (taskColumnsFor).
-    input: row.input ?? {},
+    input,
     output: row.output,
     taskStatus: row.status,
     startedOn: row.started_on,
@@ -135,6 +140,9 @@ export function rowToTask(row: TaskRow): Task {
     priority: row.priority,
     idempotencyKey: row.idempotency_key,
     concurrencyKey: row.concurrency_key,
+    // NULL until the stored input first changed: the input is still the one triggered.
+    triggeredInput: row.triggered_input ?? input,
+    rerunOf: row.rerun_of ?? null,
   };
 }
 
@@ -153,6 +161,7 @@ export interface CreatedJson {
  */
 export function createdTask(p: TaskCreateParams, bound: CreatedJson): Task {
   const createdOn = new Date(p.createdOn);
+  const input = JSON.parse(bound.input);
   return {
     id: p.id,
     name: p.name,
@@ -160,7 +169,7 @@ export function createdTask(p: TaskCreateParams, bound: CreatedJson): Task {
     parentId: p.parentId,
     executionName: "",
     iterations: 0,
-    input: JSON.parse(bound.input),
+    input,
     output: null,
     taskStatus: "pending",
     startedOn: null,
@@ -176,6 +185,9 @@ export function createdTask(p: TaskCreateParams, bound: CreatedJson): Task {
     priority: p.priority ?? 0,
     idempotencyKey: p.idempotencyKey ?? null,
     concurrencyKey: p.concurrencyKey ?? null,
+    // A new task's input is the one triggered (as rowToTask reads a NULL triggered_input).
+    triggeredInput: input,
+    rerunOf: p.rerunOf ?? null,
   };
 }
 
@@ -214,6 +226,10 @@ export function finishedTask(claimed: Task, row: FinishChangedRow): Task {
     priority: claimed.priority,
     idempotencyKey: claimed.idempotencyKey,
     concurrencyKey: claimed.concurrencyKey,
+    // A finish that changes the input first keeps the claimed one as the triggered input
+    // (finish/one.ts): the claimed task's `triggeredInput` already is that one.
+    triggeredInput: claimed.triggeredInput,
+    rerunOf: claimed.rerunOf,
   };
 }
 

@@ -125,6 +125,8 @@ CREATE TABLE stint.tasks (
     idempotency_key text COLLATE pg_catalog."C",
     concurrency_key text COLLATE pg_catalog."C",
     trace_context jsonb,
+    triggered_input jsonb,
+    rerun_of text COLLATE pg_catalog."C",
     children_wait_token integer,
     CONSTRAINT tasks_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'running'::text, 'success'::text, 'failed'::text, 'aborted'::text])))
 );
@@ -236,6 +238,10 @@ CREATE UNIQUE INDEX tasks_idempotency_idx ON stint.tasks USING btree (definition
 -- Name: tasks_parent_idx; Type: INDEX; Schema: stint; Owner: -
 
 CREATE INDEX tasks_parent_idx ON stint.tasks USING btree (parent_id, created_on DESC, id DESC) WHERE (parent_id IS NOT NULL);
+
+-- Name: tasks_rerun_of_idx; Type: INDEX; Schema: stint; Owner: -
+
+CREATE INDEX tasks_rerun_of_idx ON stint.tasks USING btree (rerun_of, created_on DESC, id DESC) WHERE (rerun_of IS NOT NULL);
 
 -- Name: tasks_status_idx; Type: INDEX; Schema: stint; Owner: -
 

@@ -5,6 +5,7 @@
  */
 import type { Task } from "../../domain/task.js";
 import {
+  HEAVY_TASK_FIELDS,
   heavyFieldsOf,
   ROW_BASE_BYTES,
   type HeavyTaskField,
@@ -172,7 +173,7 @@ export function taskOps(db: Db, handoff: HandoffOps): TaskOps {
       const unfiltered = params.filters.length === 0 && !params.search;
       const [rows, count] = await Promise.all([
         budget ? chargedRows(sql, query.pageValues, heavy, budget, limit) : db.query<TaskRow & { created_by_id: string | null }>(sql, query.pageValues),
-        params.count === false ? 0 : totalCount(query.where, query.whereValues, unfiltered),
+        params.count === false ? -1 : totalCount(query.where, query.whereValues, unfiltered),
       ]);
       const hasMoreItems = rows.length > limit;
       const page = hasMoreItems ? rows.slice(0, limit) : rows;
@@ -241,6 +242,7 @@ export function createBatch(params: readonly TaskCreateParams[]): CreateBatch {
     intArray(params.map((p) => p.priority ?? 0)),
     textArray(params.map((p) => p.idempotencyKey ?? null)),
     textArray(params.map((p) => p.concurrencyKey ?? null)),
+    textArray(params.map((p) => p.rerunOf ?? null)),
   ];
   return { values, json: created };
 }
@@ -269,15 +271,15 @@ export function taskStatements(names: SqlNames) {
     WITH ins AS (
       INSERT INTO ${tasks} (id, name, definition_id, parent_id, input, max_iterations, run_at, due_at,
                           created_on, saved_on, created_by, event_response, trace_context,
-                          priority, idempotency_key, concurrency_key)
+                          priority, idempotency_key, concurrency_key, rerun_of)
     SELECT id, name, definition_id, parent_id, input, max_iterations, run_at, run_at,
            created_on, created_on, created_by, event_response, trace_context,
-           priority, idempotency_key, concurrency_key
+           priority, idempotency_key, concurrency_key, rerun_of
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[],
                 $7::timestamptz[], $8::timestamptz[], $9::jsonb[], $10::jsonb[], $12::jsonb[],
-                $13::int[], $14::text[], $15::text[])
+                $13::int[], $14::text[], $15::text[], $16::text[])
          AS n(id, name, definition_id, parent_id, input, max_iterations, run_at, created_on, created_by, event_response,
-              trace_context, priority, idempotency_key, concurrency_key)
+              trace_context, priority, idempotency_key, concurrency_key, rerun_of)
       RETURNING id
     )
     SELECT count(id)::int AS inserted, (SELECT pg_notify('${names.channel}', $11)) IS NULL AS notified FROM ins`);
@@ -335,6 +337,6 @@ export function taskStatements(names: SqlNames) {
 export function taskGetStatement(names: SqlNames, kind: "get" | "get_many", heavy: ReadonlySet<HeavyTaskField>, asText: boolean): Statement {
   const where = kind === "get" ? "id = $1" : "id = ANY($1::text[])";
   // The unprojected statements keep their historical names ("get", "get_many").
-  const name = heavy.size === 4 && !asText ? kind : `${kind}_${projectionKey(heavy)}${asText ? "_text" : ""}`;
+  const name = heavy.size === HEAVY_TASK_FIELDS.length && !asText ? kind : `${kind}_${projectionKey(heavy)}${asText ? "_text" : ""}`;
   return statement(names, name, `SELECT ${taskColumnsFor(heavy, asText)} FROM ${names.tasks} WHERE ${where}`);
 }

@@ -23,16 +23,20 @@ import {
   type TaskValues,
 } from "./row.js";
 
-// Positional parameters, each `?` used once, bound from `finishValues` in this order:
+// Positional parameters, each `?` used once (the input twice: its comparison, then its
+// write), bound from `finishValues` in this order:
 // binding them by name (20 names) cost about 2 µs a row, a third of the update itself.
 // `has*` flags tell "keep the stored value" (undefined) from "store this, maybe NULL".
 // `lease_expires_at >= keepLeaseFrom` is never true when keepLeaseFrom is NULL (not in place).
+// triggered_input: the first write that changes the input keeps the old one (the input as
+// triggered, 0008_rerun.sql); a finish that leaves the input alone writes nothing there.
 // No RETURNING: `changes` tells whether it applied, and the rows are read back together
 // afterwards (RETURNING costs more per row than that lookup).
 const FINISH = `
   UPDATE stint_tasks SET
     status = ?,                                                                     -- status
     saved_on = ?,                                                                   -- now
+    triggered_input = CASE WHEN ? AND triggered_input IS NULL AND input IS NOT ? THEN input ELSE triggered_input END, -- hasInput, input
     input = CASE WHEN ? THEN ? ELSE input END,                                      -- hasInput, input
     output = CASE WHEN ? THEN ? ELSE output END,                                    -- hasOutput, output
     iterations = CASE WHEN ? THEN iterations + 1 ELSE COALESCE(?, iterations) END,  -- inPlace, iterations
@@ -56,6 +60,7 @@ const SELECT_CHANGED = `SELECT ${finishChangedColumnsOf("t")} FROM json_each(?) 
 const UPDATE = `
   UPDATE stint_tasks SET
     saved_on = @now,
+    triggered_input = CASE WHEN @hasInput AND triggered_input IS NULL AND input IS NOT @input THEN input ELSE triggered_input END,
     input = CASE WHEN @hasInput THEN @input ELSE input END,
     output = CASE WHEN @hasOutput THEN @output ELSE output END,
     progress = CASE WHEN @hasProgress THEN @progress ELSE progress END
@@ -139,11 +144,14 @@ function finishRun(db: Db, run: readonly TaskFinishParams[]): TaskFinishResult[]
 /** The parameters of FINISH, in its order. */
 function finishValues(p: TaskFinishParams, plan: FinishPlan): unknown[] {
   const inPlace = plan.inPlace ? 1 : 0;
+  const input = p.input === undefined ? null : JSON.stringify(p.input);
   return [
     p.status,
     p.now,
-    p.input === undefined ? 0 : 1,
-    p.input === undefined ? null : JSON.stringify(p.input),
+    input === null ? 0 : 1,
+    input,
+    input === null ? 0 : 1,
+    input,
     p.output === undefined ? 0 : 1,
     p.output === undefined ? null : toJson(p.output),
     inPlace,

@@ -46,11 +46,16 @@ export const migrations: readonly Migration[] = [
   {
     version: 8,
     name: "rerun",
-    sql: "-- LOCAL PLACEHOLDER (not committed): h21-rerun's migration takes this number.\nSELECT 1;\n",
+    sql: "-- Re-run (docs/run-history.md \"Re-run\").\n--\n-- triggered_input: the input as first triggered, kept once a finish or an update first\n-- changes `input` (the checkpoint). NULL until then, and for every task whose input never\n-- changes: reads take `input` in its place, so a task pays for the copy only when it has\n-- two different inputs to keep.\nALTER TABLE stint_tasks ADD COLUMN triggered_input TEXT;\n-- rerun_of: the id of the task this one re-runs (no foreign key: the original may be\n-- deleted and its re-runs stay).\nALTER TABLE stint_tasks ADD COLUMN rerun_of TEXT;\n\n-- A list filter (`rerunOf`): partial, so the tasks that are no re-run cost no entry.\nCREATE INDEX stint_tasks_rerun_of ON stint_tasks (rerun_of, created_on DESC, id DESC) WHERE rerun_of IS NOT NULL;\n",
   },
   {
     version: 9,
     name: "retention",
     sql: "-- Retention (docs/run-history.md \"Retention and self-cleanup\").\n--\n-- stint_settings: one row (id = 1) of values changed at run time and read by every\n-- process. retention_days NULL means \"never set\": the config's `retention.days` applies.\nCREATE TABLE stint_settings (\n  id             INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),\n  retention_days INTEGER CHECK (retention_days BETWEEN 0 AND 3650),\n  saved_on       INTEGER NOT NULL\n) STRICT;\n\n-- Named leases for jobs at most one process may run at a time (the retention sweep):\n-- taken or renewed by compare-and-set (free, expired, or already the holder's), so a\n-- holder that dies stops renewing and another takes over once expires_at has passed.\nCREATE TABLE stint_leases (\n  name       TEXT    NOT NULL PRIMARY KEY,\n  holder     TEXT    NOT NULL,\n  expires_at INTEGER NOT NULL\n) STRICT;\n\n-- No index for the sweep: it walks stint_tasks_status (status, created_on) for the\n-- finished statuses up to the cutoff; one more index every finish must update would\n-- cost the hot path more than the sweep gains.\n",
+  },
+  {
+    version: 10,
+    name: "wait_for_children",
+    sql: "-- A parent waiting for its children (`continue(input, { waitForChildren: true })`,\n-- docs/run-history.md): the lease token of the wait. The parent waits while this equals\n-- its lease_token and it is still running unclaimed; any claim (a timeout's) or abort\n-- moves the token on, so a stale wait is never woken. NULL: not waiting.\nALTER TABLE stint_tasks ADD COLUMN children_wait_token INTEGER;\n\n-- \"Does this parent still have an unfinished child?\": asked at every finish of a child\n-- whose parent waits. Only unfinished children are in it, so the answer is one probe,\n-- however many finished children the parent has.\nCREATE INDEX stint_tasks_unfinished_children ON stint_tasks (parent_id)\n  WHERE parent_id IS NOT NULL AND status IN ('pending', 'running');\n",
   },
 ];

@@ -32,6 +32,8 @@ export interface TaskRow {
   priority: number;
   idempotency_key: string | null;
   concurrency_key: string | null;
+  triggered_input: string | null;
+  rerun_of: string | null;
 }
 
 export interface LogRow {
@@ -64,7 +66,7 @@ const TASK_COLUMN_NAMES = [
   "id", "name", "definition_id", "parent_id", "execution_name", "iterations", "max_iterations", "input",
   "output", "status", "started_on", "finished_on", "event_response", "created_on", "saved_on", "created_by",
   "progress", "run_at", "attempt", "lease_token", "lease_expires_at", "hook_pending",
-  "priority", "idempotency_key", "concurrency_key",
+  "priority", "idempotency_key", "concurrency_key", "triggered_input", "rerun_of",
 ] as const satisfies readonly (keyof TaskRow)[];
 
 type TaskColumn = (typeof TASK_COLUMN_NAMES)[number];
@@ -83,6 +85,7 @@ const HEAVY_COLUMNS: Readonly<Record<HeavyTaskField, TaskColumn>> = {
   output: "output",
   eventResponse: "event_response",
   progress: "progress",
+  triggeredInput: "triggered_input",
 };
 const HEAVY_COLUMN_NAMES: ReadonlySet<TaskColumn> = new Set(Object.values(HEAVY_COLUMNS));
 
@@ -107,12 +110,18 @@ export function taskColumnsFor(heavy: ReadonlySet<HeavyTaskField>): string {
 
 /** What a raw task row costs a read budget: the heavy JSON text it carries plus the rest. */
 export function taskValuesBytes(v: TaskValues): number {
-  return ROW_BASE_BYTES + textLength(v[col.input]) + textLength(v[col.output]) + textLength(v[col.event_response]) + textLength(v[col.progress]);
+  return (
+    ROW_BASE_BYTES + textLength(v[col.input]) + textLength(v[col.output]) + textLength(v[col.event_response]) +
+    textLength(v[col.progress]) + textLength(v[col.triggered_input])
+  );
 }
 
 /** The same for a row read as an object. */
 export function taskRowBytes(row: TaskRow): number {
-  return ROW_BASE_BYTES + textLength(row.input) + textLength(row.output) + textLength(row.event_response) + textLength(row.progress);
+  return (
+    ROW_BASE_BYTES + textLength(row.input) + textLength(row.output) + textLength(row.event_response) +
+    textLength(row.progress) + textLength(row.triggered_input)
+  );
 }
 
 /** Characters of a TEXT value (close enough to its bytes for a budget; 0 for NULL). */
@@ -133,6 +142,8 @@ export function rowToTask(row: TaskRow): Task {
 
 /** A task from a raw task row. */
 export function valuesToTask(v: TaskValues): Task {
+  // input is NOT NULL: NULL here is a projection that left it out (taskColumnsFor).
+  const input = v[col.input] === null ? {} : (JSON.parse(v[col.input] as string) as Record<string, unknown>);
   return {
     id: v[col.id] as string,
     name: v[col.name] as string,
@@ -140,8 +151,7 @@ export function valuesToTask(v: TaskValues): Task {
     parentId: v[col.parent_id] as string | null,
     executionName: v[col.execution_name] as string,
     iterations: v[col.iterations] as number,
-    // input is NOT NULL: NULL here is a projection that left it out (taskColumnsFor).
-    input: v[col.input] === null ? {} : (JSON.parse(v[col.input] as string) as Record<string, unknown>),
+    input,
     output: parseJson<Record<string, unknown>>(v[col.output] as string | null),
     taskStatus: v[col.status] as TaskStatus,
     startedOn: toDate(v[col.started_on] as number | null),
@@ -157,6 +167,9 @@ export function valuesToTask(v: TaskValues): Task {
     priority: v[col.priority] as number,
     idempotencyKey: v[col.idempotency_key] as string | null,
     concurrencyKey: v[col.concurrency_key] as string | null,
+    // NULL until the stored input first changed: the input is still the one triggered.
+    triggeredInput: v[col.triggered_input] === null ? input : (JSON.parse(v[col.triggered_input] as string) as Record<string, unknown>),
+    rerunOf: v[col.rerun_of] as string | null,
   };
 }
 
@@ -208,6 +221,10 @@ export function finishedTask(claimed: Task, v: TaskValues): Task {
     priority: claimed.priority,
     idempotencyKey: claimed.idempotencyKey,
     concurrencyKey: claimed.concurrencyKey,
+    // A finish that changes the input first keeps the claimed one as the triggered input
+    // (finish.ts): the claimed task's `triggeredInput` already is that one.
+    triggeredInput: claimed.triggeredInput,
+    rerunOf: claimed.rerunOf,
   };
 }
 

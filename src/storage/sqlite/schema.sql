@@ -92,7 +92,7 @@ CREATE TABLE stint_tasks (
   lease_expires_at INTEGER,
   due_at           INTEGER,
   hook_pending     INTEGER NOT NULL DEFAULT 0 CHECK (hook_pending IN (0, 1))
-, priority INTEGER NOT NULL DEFAULT 0, idempotency_key TEXT, concurrency_key TEXT, trace_context TEXT, children_wait_token INTEGER) STRICT;
+, priority INTEGER NOT NULL DEFAULT 0, idempotency_key TEXT, concurrency_key TEXT, trace_context TEXT, triggered_input TEXT, rerun_of TEXT, children_wait_token INTEGER) STRICT;
 
 CREATE TABLE stint_workers (
   worker_id     TEXT    NOT NULL PRIMARY KEY,
@@ -132,6 +132,8 @@ CREATE UNIQUE INDEX stint_tasks_idempotency ON stint_tasks (definition_id, idemp
   WHERE idempotency_key IS NOT NULL;
 
 CREATE INDEX stint_tasks_parent ON stint_tasks (parent_id);
+
+CREATE INDEX stint_tasks_rerun_of ON stint_tasks (rerun_of, created_on DESC, id DESC) WHERE rerun_of IS NOT NULL;
 
 CREATE INDEX stint_tasks_status ON stint_tasks (status, created_on DESC, id DESC);
 

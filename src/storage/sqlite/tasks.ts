@@ -21,11 +21,13 @@ const INSERT_TASK = `
   INSERT INTO stint_tasks (
     id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input,
     output, status, event_response, created_on, saved_on, created_by, run_at, attempt,
-    lease_token, due_at, hook_pending, trace_context, priority, idempotency_key, concurrency_key
+    lease_token, due_at, hook_pending, trace_context, priority, idempotency_key, concurrency_key,
+    rerun_of
   ) VALUES (
     @id, @name, @definitionId, @parentId, '', 0, @maxIterations, @input,
     NULL, 'pending', @eventResponse, @createdOn, @createdOn, @createdBy, @runAt, 0,
-    0, @runAt, 0, @traceContext, @priority, @idempotencyKey, @concurrencyKey
+    0, @runAt, 0, @traceContext, @priority, @idempotencyKey, @concurrencyKey,
+    @rerunOf
   ) RETURNING *`;
 
 /** The named parameters of INSERT_TASK for one task. */
@@ -45,6 +47,7 @@ export function insertValues(p: TaskCreateParams): Record<string, unknown> {
     priority: p.priority ?? 0,
     idempotencyKey: p.idempotencyKey ?? null,
     concurrencyKey: p.concurrencyKey ?? null,
+    rerunOf: p.rerunOf ?? null,
   };
 }
 
@@ -142,7 +145,7 @@ export async function taskList(db: Db, params: TaskListParams, sliceMs = DEFAULT
   const limit = Math.max(1, Math.floor(params.limit));
   const { budget } = params;
   const rows: TaskRow[] = [];
-  let count = 0;
+  let count = -1;
   let after = params.after;
   let sortColumns: ListQuery["sortColumns"] = [];
   for (let slice = 0; ; slice += 1) {

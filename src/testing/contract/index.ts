@@ -28,6 +28,8 @@ import { priorityContract } from "./priority.contract.js";
 import { concurrencyContract } from "./concurrency.contract.js";
 import { waitForChildrenContract } from "./wait-for-children.contract.js";
 import { retentionContract } from "./retention.contract.js";
+
+import { rerunContract } from "./rerun.contract.js";
 import { contractSuite, type StorageContractOptions } from "./suite.js";
 
 export type { ContractStore, ContractTestApi, StorageContractOptions } from "./suite.js";
@@ -82,5 +84,7 @@ export function runStorageContract(options: StorageContractOptions): void {
     concurrencyContract(suite);
     waitForChildrenContract(suite);
     retentionContract(suite);
+
+    rerunContract(suite);
   });
 }

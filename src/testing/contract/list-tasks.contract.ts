@@ -25,8 +25,8 @@ export async function seed(adapter: StorageAdapter): Promise<Map<string, Label>>
   const t1 = await createTask(adapter, { name: "Send Welcome Mail", createdOn: T0 + 1, createdBy: who("user-1"), priority: 2, idempotencyKey: "Order-1" });
   const t2 = await createTask(adapter, { name: "send invoice", createdOn: T0 + 2, parentId: t1.id, createdBy: who("user-2"), priority: -1, idempotencyKey: "order-2" });
   const t3 = await createTask(adapter, { name: "Import 100% of rows_x", definitionId: "importRows", createdOn: T0 + 3, createdBy: who("user-1"), priority: 5, concurrencyKey: "Tenant-A" });
-  const t4 = await createTask(adapter, { name: "cleanup", definitionId: "cleanup", createdOn: T0 + 4, parentId: t1.id, createdBy: who("user-2"), concurrencyKey: "tenant-b" });
-  const t5 = await createTask(adapter, { name: "Another mail", createdOn: T0 + 5, parentId: "x-1", createdBy: who("user-3"), priority: 2 });
+  const t4 = await createTask(adapter, { name: "cleanup", definitionId: "cleanup", createdOn: T0 + 4, parentId: t1.id, createdBy: who("user-2"), concurrencyKey: "tenant-b", rerunOf: "Task-9" });
+  const t5 = await createTask(adapter, { name: "Another mail", createdOn: T0 + 5, parentId: "x-1", createdBy: who("user-3"), priority: 2, rerunOf: t1.id });
 
   await claimOne(adapter, { workerId: "worker-a", now: T0 + 100, definitionIds: [DEF] });
   await adapter.taskAbort({ id: t4.id, now: T0 + 50, message: "no", workerId: "api" });

@@ -1,4 +1,4 @@
--- claim.ts CLAIM stint_claim_b9e3a491095f08503f6e9012
+-- claim.ts CLAIM stint_claim_81a110b1d7cb0423064c12f4
 WITH due AS (
       SELECT id, due_at FROM "stint".tasks
       WHERE due_at <= $1
@@ -26,7 +26,7 @@ WITH due AS (
       -- sequential scan of every task, 26 of a 500-task claim's 49 ms at 20,000 rows and
       -- growing with the table; this is an index scan whatever the estimate.
       WHERE t.id = ANY(ARRAY(SELECT id FROM due))
-      RETURNING t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.priority, t.idempotency_key, t.concurrency_key, t.trace_context
+      RETURNING t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.priority, t.idempotency_key, t.concurrency_key, t.triggered_input, t.rerun_of, t.trace_context
     ), counted AS (
       SELECT count(*)::int AS n FROM claimed
     ), slot AS (
@@ -37,7 +37,7 @@ WITH due AS (
       -- Handed since the last claim, still ours and not due (a due one is in "claimed").
       -- By primary key (as in "claimed"): joined to the slot, this was planned as a scan
       -- of every running task with the handed ids as a filter.
-      SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.priority, t.idempotency_key, t.concurrency_key, t.trace_context, t.due_at AS claimed_due_at
+      SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.priority, t.idempotency_key, t.concurrency_key, t.triggered_input, t.rerun_of, t.trace_context, t.due_at AS claimed_due_at
       FROM "stint".tasks t
       WHERE t.id = ANY(ARRAY(SELECT h FROM slot, unnest(slot.handed) AS h))
         AND t.lease_owner = $4 AND t.lease_token = 1 AND t.status = 'running' AND t.due_at > $1
@@ -190,7 +190,7 @@ SELECT id, definition_id AS "definitionId", concurrency_key AS "concurrencyKey",
     LIMIT $5
     FOR UPDATE SKIP LOCKED;
 
--- claim-limited.ts CLAIM_IDS stint_limit_claim_740554bd73d48797285239ed
+-- claim-limited.ts CLAIM_IDS stint_limit_claim_ee55eaa9e32d099d80a60c8b
 UPDATE "stint".tasks t SET 
         iterations = CASE WHEN t.status IN ('success', 'failed', 'aborted') OR t.lease_owner IS NOT NULL
                           THEN t.iterations ELSE t.iterations + 1 END,
@@ -206,29 +206,30 @@ UPDATE "stint".tasks t SET
         due_at = $4,
         saved_on = $2
     WHERE t.id = ANY($1::text[])
-    RETURNING t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.priority, t.idempotency_key, t.concurrency_key;
+    RETURNING t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.priority, t.idempotency_key, t.concurrency_key, t.triggered_input, t.rerun_of;
 
--- create-or-get.ts INSERT stint_create_keyed_68ba92499d495f2da3ef44c9
+-- create-or-get.ts INSERT stint_create_keyed_1a7b9120af9c4c1f33ede14b
 INSERT INTO "stint".tasks (id, name, definition_id, parent_id, input, max_iterations, run_at, due_at,
                           created_on, saved_on, created_by, event_response, priority, idempotency_key, concurrency_key,
-                          trace_context)
-    VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $7, $8, $8, $9::jsonb, $10::jsonb, $11, $12, $13, $14::jsonb)
+                          trace_context, rerun_of)
+    VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $7, $8, $8, $9::jsonb, $10::jsonb, $11, $12, $13, $14::jsonb, $15)
     ON CONFLICT (definition_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-    RETURNING id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key;
+    RETURNING id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key, triggered_input, rerun_of;
 
--- create-or-get.ts FIND stint_find_by_key_48a00955566e37c1d4cea1f8
-SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key FROM "stint".tasks
+-- create-or-get.ts FIND stint_find_by_key_c2dcc9e8d276db74574fefa8
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key, triggered_input, rerun_of FROM "stint".tasks
     WHERE definition_id = $1 AND idempotency_key = $2 AND created_on >= COALESCE($3, '-infinity'::timestamptz);
 
 -- create-or-get.ts RELEASE stint_release_key_db83de79826524d5a13e69e5
 UPDATE "stint".tasks SET idempotency_key = NULL
     WHERE definition_id = $1 AND idempotency_key = $2 AND created_on < $3;
 
--- finish.ts FINISH_ONE stint_finish_one_66d6b0f83db0bd946c720989
+-- finish.ts FINISH_ONE stint_finish_one_5c3336f61f413904bff54b01
 WITH done AS (
       UPDATE "stint".tasks t SET 
         status = $3::text,
         saved_on = $4::timestamptz,
+        triggered_input = CASE WHEN $5::bool AND t.triggered_input IS NULL AND t.input IS DISTINCT FROM $6::jsonb THEN t.input ELSE t.triggered_input END,
         input = CASE WHEN $5::bool THEN $6::jsonb ELSE t.input END,
         output = CASE WHEN $7::bool THEN $8::jsonb ELSE t.output END,
         progress = CASE WHEN $9::bool THEN $10::jsonb ELSE t.progress END,
@@ -242,7 +243,7 @@ WITH done AS (
         lease_expires_at = CASE WHEN t.lease_expires_at >= $19::timestamptz THEN t.lease_expires_at WHEN $15::bool THEN $16::timestamptz END,
         due_at = CASE WHEN t.lease_expires_at >= $19::timestamptz THEN t.due_at ELSE $16::timestamptz END
       WHERE t.id = $1::text AND t.lease_token = $2::int AND t.status = 'running'
-      RETURNING t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.priority, t.idempotency_key, t.concurrency_key, t.created_by AS record_created_by
+      RETURNING t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.priority, t.idempotency_key, t.concurrency_key, t.triggered_input, t.rerun_of, t.created_by AS record_created_by
     ), record AS (
       INSERT INTO "stint".task_logs (id, task_id, iteration, execution_name, created_on, created_by)
       SELECT $20::text, done.id, $21::int, $22::text, $23::timestamptz, done.record_created_by
@@ -256,9 +257,9 @@ WITH done AS (
            WITH ORDINALITY AS i(type, message, created_on, data, error, attempt, ord)
       ORDER BY i.ord
     )
-    SELECT done.id, done.name, done.definition_id, done.parent_id, done.execution_name, done.iterations, done.max_iterations, done.input, done.output, done.status, done.started_on, done.finished_on, done.event_response, done.created_on, done.saved_on, done.created_by, done.progress, done.run_at, done.attempt, done.lease_token, done.lease_expires_at, done.priority, done.idempotency_key, done.concurrency_key FROM done;
+    SELECT done.id, done.name, done.definition_id, done.parent_id, done.execution_name, done.iterations, done.max_iterations, done.input, done.output, done.status, done.started_on, done.finished_on, done.event_response, done.created_on, done.saved_on, done.created_by, done.progress, done.run_at, done.attempt, done.lease_token, done.lease_expires_at, done.priority, done.idempotency_key, done.concurrency_key, done.triggered_input, done.rerun_of FROM done;
 
--- finish.ts FINISH stint_finish_5b9a552b214e801a60015d21
+-- finish.ts FINISH stint_finish_971e4d5497930dfcc7b1fc8d
 WITH f AS (
       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[], $5::bool[], $6::jsonb[], $7::bool[], $8::jsonb[], $9::bool[], $10::jsonb[], $11::int[], $12::timestamptz[], $13::timestamptz[], $14::bool[], $15::bool[], $16::timestamptz[], $17::bool[], $18::bool[], $19::timestamptz[])
         AS f(f_id, f_token, f_status, f_now, f_set_input, f_input, f_set_output, f_output, f_set_progress, f_progress, f_iterations, f_run_at, f_finished_on, f_hook_pending, f_keep_owner, f_due_at, f_in_place, f_bump_token, f_keep_lease_from)
@@ -266,7 +267,7 @@ WITH f AS (
       -- The batch drives (an index lookup per item): joined here, not in "done", where
       -- a plan that thought the batch small re-ran the unnest once per row (quadratic).
       -- `t.id = ANY($1)` (the ids): task rows by primary key whatever the statistics say.
-      SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.priority, t.idempotency_key, t.concurrency_key, f.* FROM f JOIN "stint".tasks t ON t.id = f.f_id
+      SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.priority, t.idempotency_key, t.concurrency_key, t.triggered_input, t.rerun_of, f.* FROM f JOIN "stint".tasks t ON t.id = f.f_id
       WHERE t.id = ANY($1::text[])
       ORDER BY t.id
       FOR NO KEY UPDATE OF t
@@ -274,6 +275,8 @@ WITH f AS (
       UPDATE "stint".tasks t SET 
         status = l.f_status,
         saved_on = l.f_now,
+        -- The first change of the input keeps the old one: the input as triggered (0009_rerun.sql).
+        triggered_input = CASE WHEN l.f_set_input AND t.triggered_input IS NULL AND t.input IS DISTINCT FROM l.f_input THEN t.input ELSE t.triggered_input END,
         input = CASE WHEN l.f_set_input THEN l.f_input ELSE t.input END,
         output = CASE WHEN l.f_set_output THEN l.f_output ELSE t.output END,
         progress = CASE WHEN l.f_set_progress THEN l.f_progress ELSE t.progress END,
@@ -288,14 +291,14 @@ WITH f AS (
         due_at = CASE WHEN t.lease_expires_at >= l.f_keep_lease_from THEN t.due_at ELSE l.f_due_at END
       FROM locked l
       WHERE t.id = l.id AND l.lease_token = l.f_token AND l.status = 'running'
-      RETURNING t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.priority, t.idempotency_key, t.concurrency_key
+      RETURNING t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.priority, t.idempotency_key, t.concurrency_key, t.triggered_input, t.rerun_of
     )
     SELECT true AS applied, done.* FROM done
     UNION ALL
-    SELECT false AS applied, l.id, l.name, l.definition_id, l.parent_id, l.execution_name, l.iterations, l.max_iterations, l.input, l.output, l.status, l.started_on, l.finished_on, l.event_response, l.created_on, l.saved_on, l.created_by, l.progress, l.run_at, l.attempt, l.lease_token, l.lease_expires_at, l.priority, l.idempotency_key, l.concurrency_key FROM locked l
+    SELECT false AS applied, l.id, l.name, l.definition_id, l.parent_id, l.execution_name, l.iterations, l.max_iterations, l.input, l.output, l.status, l.started_on, l.finished_on, l.event_response, l.created_on, l.saved_on, l.created_by, l.progress, l.run_at, l.attempt, l.lease_token, l.lease_expires_at, l.priority, l.idempotency_key, l.concurrency_key, l.triggered_input, l.rerun_of FROM locked l
     WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.id = l.id);
 
--- finish.ts FINISH_LOGS stint_finish_logs_ba8b45f354ce91c2f6e18e80
+-- finish.ts FINISH_LOGS stint_finish_logs_56afa4c99a30c08f274ff12a
 WITH f AS (
       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[], $5::bool[], $6::jsonb[], $7::bool[], $8::jsonb[], $9::bool[], $10::jsonb[], $11::int[], $12::timestamptz[], $13::timestamptz[], $14::bool[], $15::bool[], $16::timestamptz[], $17::bool[], $18::bool[], $19::timestamptz[])
         AS f(f_id, f_token, f_status, f_now, f_set_input, f_input, f_set_output, f_output, f_set_progress, f_progress, f_iterations, f_run_at, f_finished_on, f_hook_pending, f_keep_owner, f_due_at, f_in_place, f_bump_token, f_keep_lease_from)
@@ -303,7 +306,7 @@ WITH f AS (
       -- The batch drives (an index lookup per item): joined here, not in "done", where
       -- a plan that thought the batch small re-ran the unnest once per row (quadratic).
       -- `t.id = ANY($1)` (the ids): task rows by primary key whatever the statistics say.
-      SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.priority, t.idempotency_key, t.concurrency_key, f.* FROM f JOIN "stint".tasks t ON t.id = f.f_id
+      SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.priority, t.idempotency_key, t.concurrency_key, t.triggered_input, t.rerun_of, f.* FROM f JOIN "stint".tasks t ON t.id = f.f_id
       WHERE t.id = ANY($1::text[])
       ORDER BY t.id
       FOR NO KEY UPDATE OF t
@@ -311,6 +314,8 @@ WITH f AS (
       UPDATE "stint".tasks t SET 
         status = l.f_status,
         saved_on = l.f_now,
+        -- The first change of the input keeps the old one: the input as triggered (0009_rerun.sql).
+        triggered_input = CASE WHEN l.f_set_input AND t.triggered_input IS NULL AND t.input IS DISTINCT FROM l.f_input THEN t.input ELSE t.triggered_input END,
         input = CASE WHEN l.f_set_input THEN l.f_input ELSE t.input END,
         output = CASE WHEN l.f_set_output THEN l.f_output ELSE t.output END,
         progress = CASE WHEN l.f_set_progress THEN l.f_progress ELSE t.progress END,
@@ -325,7 +330,7 @@ WITH f AS (
         due_at = CASE WHEN t.lease_expires_at >= l.f_keep_lease_from THEN t.due_at ELSE l.f_due_at END
       FROM locked l
       WHERE t.id = l.id AND l.lease_token = l.f_token AND l.status = 'running'
-      RETURNING t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.priority, t.idempotency_key, t.concurrency_key
+      RETURNING t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.priority, t.idempotency_key, t.concurrency_key, t.triggered_input, t.rerun_of
     ), gate AS (
       SELECT count(*) AS n FROM done
     ), wanted AS (
@@ -351,14 +356,15 @@ WITH f AS (
     )
     SELECT true AS applied, done.* FROM done
     UNION ALL
-    SELECT false AS applied, l.id, l.name, l.definition_id, l.parent_id, l.execution_name, l.iterations, l.max_iterations, l.input, l.output, l.status, l.started_on, l.finished_on, l.event_response, l.created_on, l.saved_on, l.created_by, l.progress, l.run_at, l.attempt, l.lease_token, l.lease_expires_at, l.priority, l.idempotency_key, l.concurrency_key FROM locked l
+    SELECT false AS applied, l.id, l.name, l.definition_id, l.parent_id, l.execution_name, l.iterations, l.max_iterations, l.input, l.output, l.status, l.started_on, l.finished_on, l.event_response, l.created_on, l.saved_on, l.created_by, l.progress, l.run_at, l.attempt, l.lease_token, l.lease_expires_at, l.priority, l.idempotency_key, l.concurrency_key, l.triggered_input, l.rerun_of FROM locked l
     WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.id = l.id);
 
--- finish.ts FINISH_ONE_SLIM stint_finish_one_slim_663e574929a3dbd5225b0992
+-- finish.ts FINISH_ONE_SLIM stint_finish_one_slim_7eb0d5319eb902f8c692907a
 WITH done AS (
       UPDATE "stint".tasks t SET 
         status = $3::text,
         saved_on = $4::timestamptz,
+        triggered_input = CASE WHEN $5::bool AND t.triggered_input IS NULL AND t.input IS DISTINCT FROM $6::jsonb THEN t.input ELSE t.triggered_input END,
         input = CASE WHEN $5::bool THEN $6::jsonb ELSE t.input END,
         output = CASE WHEN $7::bool THEN $8::jsonb ELSE t.output END,
         progress = CASE WHEN $9::bool THEN $10::jsonb ELSE t.progress END,
@@ -388,7 +394,7 @@ WITH done AS (
     )
     SELECT done.id, done.status, done.saved_on, done.input, done.output, done.progress, done.iterations, done.attempt, done.run_at, done.finished_on, done.lease_token, done.lease_expires_at FROM done;
 
--- finish.ts FINISH_SLIM stint_finish_slim_a8a189bf653a340e3d125cff
+-- finish.ts FINISH_SLIM stint_finish_slim_2ce3edd0da360ac237168641
 WITH f AS (
       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[], $5::bool[], $6::jsonb[], $7::bool[], $8::jsonb[], $9::bool[], $10::jsonb[], $11::int[], $12::timestamptz[], $13::timestamptz[], $14::bool[], $15::bool[], $16::timestamptz[], $17::bool[], $18::bool[], $19::timestamptz[])
         AS f(f_id, f_token, f_status, f_now, f_set_input, f_input, f_set_output, f_output, f_set_progress, f_progress, f_iterations, f_run_at, f_finished_on, f_hook_pending, f_keep_owner, f_due_at, f_in_place, f_bump_token, f_keep_lease_from)
@@ -404,6 +410,8 @@ WITH f AS (
       UPDATE "stint".tasks t SET 
         status = l.f_status,
         saved_on = l.f_now,
+        -- The first change of the input keeps the old one: the input as triggered (0009_rerun.sql).
+        triggered_input = CASE WHEN l.f_set_input AND t.triggered_input IS NULL AND t.input IS DISTINCT FROM l.f_input THEN t.input ELSE t.triggered_input END,
         input = CASE WHEN l.f_set_input THEN l.f_input ELSE t.input END,
         output = CASE WHEN l.f_set_output THEN l.f_output ELSE t.output END,
         progress = CASE WHEN l.f_set_progress THEN l.f_progress ELSE t.progress END,
@@ -425,7 +433,7 @@ WITH f AS (
     SELECT false AS applied, l.id, l.status, l.saved_on, l.input, l.output, l.progress, l.iterations, l.attempt, l.run_at, l.finished_on, l.lease_token, l.lease_expires_at FROM locked l
     WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.id = l.id);
 
--- finish.ts FINISH_LOGS_SLIM stint_finish_logs_slim_a989b8ae26bc9908b5674937
+-- finish.ts FINISH_LOGS_SLIM stint_finish_logs_slim_094cc81c787a3d2260903980
 WITH f AS (
       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[], $5::bool[], $6::jsonb[], $7::bool[], $8::jsonb[], $9::bool[], $10::jsonb[], $11::int[], $12::timestamptz[], $13::timestamptz[], $14::bool[], $15::bool[], $16::timestamptz[], $17::bool[], $18::bool[], $19::timestamptz[])
         AS f(f_id, f_token, f_status, f_now, f_set_input, f_input, f_set_output, f_output, f_set_progress, f_progress, f_iterations, f_run_at, f_finished_on, f_hook_pending, f_keep_owner, f_due_at, f_in_place, f_bump_token, f_keep_lease_from)
@@ -441,6 +449,8 @@ WITH f AS (
       UPDATE "stint".tasks t SET 
         status = l.f_status,
         saved_on = l.f_now,
+        -- The first change of the input keeps the old one: the input as triggered (0009_rerun.sql).
+        triggered_input = CASE WHEN l.f_set_input AND t.triggered_input IS NULL AND t.input IS DISTINCT FROM l.f_input THEN t.input ELSE t.triggered_input END,
         input = CASE WHEN l.f_set_input THEN l.f_input ELSE t.input END,
         output = CASE WHEN l.f_set_output THEN l.f_output ELSE t.output END,
         progress = CASE WHEN l.f_set_progress THEN l.f_progress ELSE t.progress END,
@@ -484,8 +494,9 @@ WITH f AS (
     SELECT false AS applied, l.id, l.status, l.saved_on, l.input, l.output, l.progress, l.iterations, l.attempt, l.run_at, l.finished_on, l.lease_token, l.lease_expires_at FROM locked l
     WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.id = l.id);
 
--- finish.ts UPDATE stint_update_7c237f67179f40ba309a1498
+-- finish.ts UPDATE stint_update_3e01f9acfddb5bb02806565b
 UPDATE "stint".tasks SET
+      triggered_input = CASE WHEN $4 AND triggered_input IS NULL AND input IS DISTINCT FROM $5::jsonb THEN input ELSE triggered_input END,
       input    = CASE WHEN $4 THEN $5::jsonb ELSE input END,
       output   = CASE WHEN $6 THEN $7::jsonb ELSE output END,
       progress = CASE WHEN $8 THEN $9::jsonb ELSE progress END,
@@ -504,15 +515,15 @@ UPDATE "stint".tasks SET
       lease_expires_at = $5,
       due_at = $5
     WHERE id = $1 AND status IN ('pending', 'running')
-    RETURNING id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key;
+    RETURNING id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key, triggered_input, rerun_of;
 
 -- finish.ts GET (unnamed)
-SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key FROM "stint".tasks WHERE id = $1;
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key, triggered_input, rerun_of FROM "stint".tasks WHERE id = $1;
 
 -- finish.ts GET_MANY (unnamed)
-SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key FROM "stint".tasks WHERE id = ANY($1::text[]);
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key, triggered_input, rerun_of FROM "stint".tasks WHERE id = ANY($1::text[]);
 
--- handoff.ts CREATE_ONE stint_create_one_e42c725ffb681c2c44be2e5e
+-- handoff.ts CREATE_ONE stint_create_one_c08e6718b6ce5a96f95e5299
 WITH slot AS (
       UPDATE "stint".worker_slots s SET free = s.free - 1, handed = s.handed || $1::text
       WHERE s.worker_id = (
@@ -527,7 +538,7 @@ WITH slot AS (
                             created_on, saved_on, created_by, event_response, due_at,
                             status, iterations, attempt, started_on, execution_name,
                             lease_owner, lease_token, lease_expires_at, trace_context,
-                            priority, idempotency_key, concurrency_key)
+                            priority, idempotency_key, concurrency_key, rerun_of)
       SELECT $1::text, $2::text, $3::text, $4::text, $5::jsonb, $6::int, $7::timestamptz,
              $8::timestamptz, $8::timestamptz, $9::jsonb, $10::jsonb, COALESCE(slot.lease_expires_at, $7::timestamptz),
              CASE WHEN slot.worker_id IS NULL THEN 'pending' ELSE 'running' END,
@@ -538,9 +549,9 @@ WITH slot AS (
              slot.worker_id,
              (slot.worker_id IS NOT NULL)::int,
              slot.lease_expires_at,
-             $12::jsonb, $13::int, $14::text, $15::text
+             $12::jsonb, $13::int, $14::text, $15::text, $16::text
       FROM (SELECT 1) AS one LEFT JOIN slot ON true
-      RETURNING id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key, trace_context, lease_owner
+      RETURNING id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key, triggered_input, rerun_of, trace_context, lease_owner
     ), handed AS (
       SELECT CASE WHEN ins.lease_owner IS NOT NULL
                   THEN jsonb_build_object('type', 'task-handed', 'workerId', ins.lease_owner, 'row', to_jsonb(ins) - 'lease_owner')::text
@@ -555,8 +566,8 @@ WITH slot AS (
            END) IS NULL AS notified
     FROM ins, handed;
 
--- handoff.ts READ_HANDED stint_read_handed_f0401f1e639dfff1b4acd1da
-SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key, trace_context FROM "stint".tasks
+-- handoff.ts READ_HANDED stint_read_handed_25144a56c9a1bba48012fa55
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key, triggered_input, rerun_of, trace_context FROM "stint".tasks
     WHERE id = ANY($1::text[]) AND lease_owner = $2 AND lease_token = 1 AND status = 'running';
 
 -- handoff.ts WITHDRAW stint_withdraw_slot_1006bfe745ead5a06631e654
@@ -565,19 +576,68 @@ DELETE FROM "stint".worker_slots WHERE worker_id = $1 RETURNING handed;
 -- handoff.ts CLOSE stint_close_slot_17cefbad1dae9843ad44f522
 UPDATE "stint".worker_slots SET free = 0 WHERE worker_id = $1;
 
--- tasks.ts INSERT stint_create_9ae1dbd6b22f4b21c55f8026
+-- finish/wait-children.ts WAIT stint_wait_children_88e93facaaa0af5d6dcc9859
+WITH w AS (
+      SELECT p.id, NOT NOT EXISTS (
+      SELECT 1 FROM "stint".tasks c WHERE c.parent_id = p.id AND c.status IN ('pending', 'running')
+    ) AS waiting FROM "stint".tasks p WHERE p.id = ANY($1::text[])
+    ), marked AS (
+      UPDATE "stint".tasks p SET
+        children_wait_token = CASE WHEN w.waiting THEN p.lease_token END,
+        due_at = CASE WHEN w.waiting THEN p.due_at ELSE LEAST(p.due_at, $2::timestamptz) END,
+        run_at = CASE WHEN w.waiting THEN p.run_at ELSE LEAST(p.run_at, $2::timestamptz) END
+      FROM w WHERE p.id = w.id AND p.status = 'running'
+      RETURNING p.id, w.waiting
+    )
+    SELECT marked.id, marked.waiting, (CASE WHEN NOT marked.waiting THEN (SELECT pg_notify('stint_stint', '{"type":"tasks-available"}')) END) IS NULL AS notified FROM marked;
+
+-- finish/wait-children.ts LOCK_WAITING stint_wait_children_lock_9627858612dfeb6e947dccd5
+SELECT p.id FROM "stint".tasks p WHERE p.id = ANY($1::text[]) AND p.status = 'running' AND p.children_wait_token = p.lease_token AND p.lease_owner IS NULL
+    ORDER BY p.id FOR NO KEY UPDATE;
+
+-- finish/wait-children.ts WAKE stint_wait_children_wake_119ddba6fb583878092906d1
+WITH woken AS (
+      UPDATE "stint".tasks p SET
+        due_at = LEAST(p.due_at, $2::timestamptz),
+        run_at = LEAST(p.run_at, $2::timestamptz),
+        children_wait_token = NULL
+      WHERE p.id = ANY($1::text[]) AND p.status = 'running' AND p.children_wait_token = p.lease_token AND p.lease_owner IS NULL
+        AND NOT EXISTS (
+      SELECT 1 FROM "stint".tasks c WHERE c.parent_id = p.id AND c.status IN ('pending', 'running')
+    )
+      RETURNING p.id
+    )
+    SELECT woken.id, (SELECT pg_notify('stint_stint', '{"type":"tasks-available"}')) IS NULL AS notified FROM woken;
+
+-- finish/wait-children.ts RECHECK stint_wait_children_recheck_3b6e9346edfc646404575e36
+WITH woken AS (
+      UPDATE "stint".tasks p SET
+        due_at = LEAST(p.due_at, $2::timestamptz),
+        run_at = LEAST(p.run_at, $2::timestamptz),
+        children_wait_token = NULL
+      WHERE p.id = ANY($1::text[]) AND p.status = 'running' AND p.children_wait_token = p.lease_token AND p.lease_owner IS NULL
+        AND NOT EXISTS (
+      SELECT 1 FROM (
+        SELECT 1 FROM "stint".tasks c WHERE c.parent_id = p.id AND c.status IN ('pending', 'running') FOR SHARE OF c
+      ) unfinished
+    )
+      RETURNING p.id
+    )
+    SELECT woken.id, (SELECT pg_notify('stint_stint', '{"type":"tasks-available"}')) IS NULL AS notified FROM woken;
+
+-- tasks.ts INSERT stint_create_0b06a15581ad572331de0a91
 WITH ins AS (
       INSERT INTO "stint".tasks (id, name, definition_id, parent_id, input, max_iterations, run_at, due_at,
                           created_on, saved_on, created_by, event_response, trace_context,
-                          priority, idempotency_key, concurrency_key)
+                          priority, idempotency_key, concurrency_key, rerun_of)
     SELECT id, name, definition_id, parent_id, input, max_iterations, run_at, run_at,
            created_on, created_on, created_by, event_response, trace_context,
-           priority, idempotency_key, concurrency_key
+           priority, idempotency_key, concurrency_key, rerun_of
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[],
                 $7::timestamptz[], $8::timestamptz[], $9::jsonb[], $10::jsonb[], $12::jsonb[],
-                $13::int[], $14::text[], $15::text[])
+                $13::int[], $14::text[], $15::text[], $16::text[])
          AS n(id, name, definition_id, parent_id, input, max_iterations, run_at, created_on, created_by, event_response,
-              trace_context, priority, idempotency_key, concurrency_key)
+              trace_context, priority, idempotency_key, concurrency_key, rerun_of)
       RETURNING id
     )
     SELECT count(id)::int AS inserted, (SELECT pg_notify('stint_stint', $11)) IS NULL AS notified FROM ins;
@@ -616,20 +676,20 @@ SELECT CASE WHEN c.relpages > 0 AND c.reltuples >= 0
 -- tasks.ts RELTUPLES stint_reltuples_daf141ff3e35b9fe01876eab
 SELECT reltuples FROM pg_class WHERE oid = to_regclass($1);
 
--- tasks.ts GET stint_get_14dd414d54b1f96af295567b
-SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key FROM "stint".tasks WHERE id = $1;
+-- tasks.ts GET stint_get_98dfed66c96378509847d778
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key, triggered_input, rerun_of FROM "stint".tasks WHERE id = $1;
 
--- tasks.ts GET_MANY stint_get_many_d7f5f993da7604a83c0ebb32
-SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key FROM "stint".tasks WHERE id = ANY($1::text[]);
+-- tasks.ts GET_MANY stint_get_many_ccc0fe7f89c9fdddc998870b
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key, triggered_input, rerun_of FROM "stint".tasks WHERE id = ANY($1::text[]);
 
--- tasks.ts GET_LIGHT stint_get_p0_f7b26b8df25b29a0d4a36213
-SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, NULL AS input, NULL AS output, status, started_on, finished_on, NULL AS event_response, created_on, saved_on, created_by, NULL AS progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key FROM "stint".tasks WHERE id = $1;
+-- tasks.ts GET_LIGHT stint_get_p0_bcafeab8fa2eb956c938b120
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, NULL AS input, NULL AS output, status, started_on, finished_on, NULL AS event_response, created_on, saved_on, created_by, NULL AS progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key, NULL AS triggered_input, rerun_of FROM "stint".tasks WHERE id = $1;
 
--- tasks.ts GET_MANY_LIGHT stint_get_many_p0_d22b659f15a3a85a800c687f
-SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, NULL AS input, NULL AS output, status, started_on, finished_on, NULL AS event_response, created_on, saved_on, created_by, NULL AS progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key FROM "stint".tasks WHERE id = ANY($1::text[]);
+-- tasks.ts GET_MANY_LIGHT stint_get_many_p0_72a0c9215489a017bb9b49f3
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, NULL AS input, NULL AS output, status, started_on, finished_on, NULL AS event_response, created_on, saved_on, created_by, NULL AS progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key, NULL AS triggered_input, rerun_of FROM "stint".tasks WHERE id = ANY($1::text[]);
 
--- tasks.ts GET_CHARGED stint_get_p15_text_609b573c3a05230e4b86198d
-SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input::text AS input, output::text AS output, status, started_on, finished_on, event_response::text AS event_response, created_on, saved_on, created_by, progress::text AS progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key FROM "stint".tasks WHERE id = $1;
+-- tasks.ts GET_CHARGED stint_get_p31_text_ae7c07f211e1864b76cfc850
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input::text AS input, output::text AS output, status, started_on, finished_on, event_response::text AS event_response, created_on, saved_on, created_by, progress::text AS progress, run_at, attempt, lease_token, lease_expires_at, priority, idempotency_key, concurrency_key, triggered_input::text AS triggered_input, rerun_of FROM "stint".tasks WHERE id = $1;
 
 -- logs.ts APPEND stint_log_append_38fc1f32799d45b36bef47f8
 WITH owner AS (

@@ -21,7 +21,7 @@ UPDATE stint_tasks SET
   WHERE id IN (SELECT value FROM json_each(@ids));
 
 -- claim.ts SELECT_IN_ORDER
-SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.hook_pending, t.priority, t.idempotency_key, t.concurrency_key, t.trace_context FROM json_each(?) AS j CROSS JOIN stint_tasks AS t ON t.id = j.value
+SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.hook_pending, t.priority, t.idempotency_key, t.concurrency_key, t.triggered_input, t.rerun_of, t.trace_context FROM json_each(?) AS j CROSS JOIN stint_tasks AS t ON t.id = j.value
   ORDER BY j.key;
 
 -- claim.ts RENEW
@@ -62,6 +62,7 @@ WITH RECURSIVE levels(p) AS (
 UPDATE stint_tasks SET
     status = ?,                                                                     -- status
     saved_on = ?,                                                                   -- now
+    triggered_input = CASE WHEN ? AND triggered_input IS NULL AND input IS NOT ? THEN input ELSE triggered_input END, -- hasInput, input
     input = CASE WHEN ? THEN ? ELSE input END,                                      -- hasInput, input
     output = CASE WHEN ? THEN ? ELSE output END,                                    -- hasOutput, output
     iterations = CASE WHEN ? THEN iterations + 1 ELSE COALESCE(?, iterations) END,  -- inPlace, iterations
@@ -77,7 +78,7 @@ UPDATE stint_tasks SET
   WHERE id = ? AND lease_token = ? AND status = 'running'                           -- id, leaseToken;
 
 -- finish.ts SELECT_TASKS
-SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.hook_pending, t.priority, t.idempotency_key, t.concurrency_key FROM json_each(?) AS j CROSS JOIN stint_tasks AS t ON t.id = j.value;
+SELECT t.id, t.name, t.definition_id, t.parent_id, t.execution_name, t.iterations, t.max_iterations, t.input, t.output, t.status, t.started_on, t.finished_on, t.event_response, t.created_on, t.saved_on, t.created_by, t.progress, t.run_at, t.attempt, t.lease_token, t.lease_expires_at, t.hook_pending, t.priority, t.idempotency_key, t.concurrency_key, t.triggered_input, t.rerun_of FROM json_each(?) AS j CROSS JOIN stint_tasks AS t ON t.id = j.value;
 
 -- finish.ts SELECT_CHANGED
 SELECT t.id, t.status, t.saved_on, t.input, t.output, t.progress, t.iterations, t.attempt, t.run_at, t.finished_on, t.lease_token, t.lease_expires_at FROM json_each(?) AS j CROSS JOIN stint_tasks AS t ON t.id = j.value;
@@ -85,6 +86,7 @@ SELECT t.id, t.status, t.saved_on, t.input, t.output, t.progress, t.iterations, 
 -- finish.ts UPDATE
 UPDATE stint_tasks SET
     saved_on = @now,
+    triggered_input = CASE WHEN @hasInput AND triggered_input IS NULL AND input IS NOT @input THEN input ELSE triggered_input END,
     input = CASE WHEN @hasInput THEN @input ELSE input END,
     output = CASE WHEN @hasOutput THEN @output ELSE output END,
     progress = CASE WHEN @hasProgress THEN @progress ELSE progress END
@@ -110,18 +112,20 @@ SELECT * FROM stint_tasks WHERE id = ?;
 INSERT INTO stint_tasks (
     id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input,
     output, status, event_response, created_on, saved_on, created_by, run_at, attempt,
-    lease_token, due_at, hook_pending, trace_context, priority, idempotency_key, concurrency_key
+    lease_token, due_at, hook_pending, trace_context, priority, idempotency_key, concurrency_key,
+    rerun_of
   ) VALUES (
     @id, @name, @definitionId, @parentId, '', 0, @maxIterations, @input,
     NULL, 'pending', @eventResponse, @createdOn, @createdOn, @createdBy, @runAt, 0,
-    0, @runAt, 0, @traceContext, @priority, @idempotencyKey, @concurrencyKey
+    0, @runAt, 0, @traceContext, @priority, @idempotencyKey, @concurrencyKey,
+    @rerunOf
   ) RETURNING *;
 
 -- tasks.ts SELECT_TASK
-SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, hook_pending, priority, idempotency_key, concurrency_key FROM stint_tasks WHERE id = ?;
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, hook_pending, priority, idempotency_key, concurrency_key, triggered_input, rerun_of FROM stint_tasks WHERE id = ?;
 
 -- tasks.ts SELECT_TASKS
-SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, hook_pending, priority, idempotency_key, concurrency_key FROM stint_tasks WHERE id IN (SELECT value FROM json_each(?));
+SELECT id, name, definition_id, parent_id, execution_name, iterations, max_iterations, input, output, status, started_on, finished_on, event_response, created_on, saved_on, created_by, progress, run_at, attempt, lease_token, lease_expires_at, hook_pending, priority, idempotency_key, concurrency_key, triggered_input, rerun_of FROM stint_tasks WHERE id IN (SELECT value FROM json_each(?));
 
 -- tasks.ts DELETE_TASK
 DELETE FROM stint_tasks WHERE id = ?;
@@ -159,6 +163,23 @@ SELECT 1 FROM stint_tasks WHERE id = ? AND lease_token = ? AND status = 'running
 -- abort-watch.ts SELECT_ABORTED
 SELECT t.id FROM json_each(?) AS h CROSS JOIN stint_tasks AS t ON t.id = h.value ->> 0
   WHERE t.status = 'aborted' AND t.lease_token <> h.value ->> 1;
+
+-- wait-children.ts WAIT
+UPDATE stint_tasks SET children_wait_token = lease_token
+  WHERE id IN (SELECT value FROM json_each(?)) AND +status = 'running';
+
+-- wait-children.ts WAKE
+UPDATE stint_tasks SET
+    due_at = MIN(due_at, ?),
+    run_at = MIN(run_at, ?),
+    children_wait_token = NULL
+  WHERE id IN (SELECT value FROM json_each(?))
+    AND +status = 'running' AND children_wait_token = lease_token AND lease_owner IS NULL
+    AND NOT EXISTS (
+      SELECT 1 FROM stint_tasks c
+      WHERE c.parent_id = stint_tasks.id AND c.parent_id IS NOT NULL AND c.status IN ('pending', 'running')
+    )
+  RETURNING id;
 
 -- retention.ts SETTINGS_GET
 SELECT retention_days AS retentionDays FROM stint_settings WHERE id = 1;

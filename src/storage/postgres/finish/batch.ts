@@ -45,6 +45,8 @@ export function lockAndFinishCtes({ tasks }: SqlNames, returned: ColumnList, loc
       UPDATE ${tasks} t SET 
         status = l.f_status,
         saved_on = l.f_now,
+        -- The first change of the input keeps the old one: the input as triggered (0009_rerun.sql).
+        triggered_input = CASE WHEN l.f_set_input AND t.triggered_input IS NULL AND t.input IS DISTINCT FROM l.f_input THEN t.input ELSE t.triggered_input END,
         input = CASE WHEN l.f_set_input THEN l.f_input ELSE t.input END,
         output = CASE WHEN l.f_set_output THEN l.f_output ELSE t.output END,
         progress = CASE WHEN l.f_set_progress THEN l.f_progress ELSE t.progress END,

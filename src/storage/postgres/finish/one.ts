@@ -14,6 +14,9 @@
  * $27 data, $28 errors, $29 attempts. NULL `iterations`, `run_at`, `finished_on`: keep the
  * stored one.
  *
+ * The first finish that changes the input keeps the old one as `triggered_input` (the
+ * input as triggered, 0009_rerun.sql); one that leaves the input alone writes no byte there.
+ *
  * Continue in place keeps the current lease (and so `due_at`) while at least half of it
  * remains ($19, finish-plan.ts `keepLeaseFrom`): with no indexed column changed,
  * PostgreSQL can update the row in place (HOT), with no new index entries.
@@ -28,6 +31,7 @@ export function finishOneSql({ tasks, logs, logItems }: SqlNames, returned: Colu
       UPDATE ${tasks} t SET 
         status = $3::text,
         saved_on = $4::timestamptz,
+        triggered_input = CASE WHEN $5::bool AND t.triggered_input IS NULL AND t.input IS DISTINCT FROM $6::jsonb THEN t.input ELSE t.triggered_input END,
         input = CASE WHEN $5::bool THEN $6::jsonb ELSE t.input END,
         output = CASE WHEN $7::bool THEN $8::jsonb ELSE t.output END,
         progress = CASE WHEN $9::bool THEN $10::jsonb ELSE t.progress END,
