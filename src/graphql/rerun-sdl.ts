@@ -11,17 +11,6 @@ enum WebinyBackgroundTaskRerunFrom {
   checkpoint
 }
 
-"Stint: what a bulk action did: how many tasks it acted on (a dry run: would act on)."
-type WebinyBackgroundTaskBulkResult {
-  count: Int!
-  dryRun: Boolean!
-}
-
-type WebinyBackgroundTaskBulkResponse {
-  data: WebinyBackgroundTaskBulkResult
-  error: WebinyBackgroundTaskError
-}
-
 extend type WebinyBackgroundTaskMutation {
   "Stint: a new task of a finished task's definition, name and parent, from its first input or its checkpoint (permission w)."
   rerunTask(id: ID!, from: WebinyBackgroundTaskRerunFrom = start): WebinyBackgroundTaskTriggerResponse!

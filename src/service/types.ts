@@ -97,12 +97,6 @@ export interface RerunManyParams {
   from?: RerunFrom;
 }
 
-/** What a bulk action did: how many tasks it acted on (or, in a dry run, would act on). */
-export interface BulkResult {
-  count: number;
-  dryRun: boolean;
-}
-
 /**
  * Webiny-style `where`: `{ taskStatus: "running", iterations_gt: 2, createdOn_lt: "..." }`.
  * Field and operator names are those of WEBINY-COMPAT "Lists".

@@ -65,7 +65,7 @@ describe("stint rerun", () => {
       [[], /task id, or where-flags.*\[INVALID_ARGUMENT\]/],
       [[ids[0], "--definition", "helloWorld"], /not both.*\[INVALID_ARGUMENT\]/],
       [[ids[0], "--from", "middle"], /from.*\[INVALID_ARGUMENT\]/],
-      [["--definition", "helloWorld", "--limit", "-3", "--yes"], /limit.*\[INVALID_ARGUMENT\]/],
+      [["--definition", "helloWorld", "--limit", "-3", "--yes"], /--limit must be a whole number from 1/],
       [["--status", "sleeping", "--yes"], /\[INVALID_ARGUMENT\]/],
       [["not an id!"], /\[INVALID_TASK_ID\]/],
       [[newId()], /was not found.*\[NOT_FOUND\]/],

@@ -94,6 +94,17 @@ describe("runStorageContract", () => {
     for (const group of ["taskClaim", "migrate / ping / capabilities"]) assert.ok(groups.has(group), group);
   });
 
+  it("sizes the bulk and retention cases by largeCount (default 100,000)", () => {
+    const names = (options: object) => {
+      const runner = miniRunner();
+      runStorageContract({ name: "sqlite", createStore: countedStores().createStore, ...runner, ...options });
+      return runner.cases.map((c) => c.path.at(-1)).join("\n");
+    };
+    assert.match(names({}), /aborts and deletes 100,000 tasks/);
+    assert.match(names({ largeCount: 2000 }), /aborts and deletes 2,000 tasks/);
+    assert.match(names({ largeCount: 2000 }), /sweeps 2,000 expired tasks/);
+  });
+
   it("passes on a built-in adapter, with a fresh store per case, cleaned up after it", async () => {
     const runner = miniRunner();
     const stores = countedStores();
@@ -154,6 +165,8 @@ describe("runStorageContract", () => {
       ["a createStore that is not a function", "createStore", (runner) => ({ name: "mine", createStore: {}, ...runner })],
       ["only some test functions", "beforeEach", (runner) => ({ name: "mine", createStore, describe: runner.describe, it: runner.it })],
       ["a test function that is not a function", "it", (runner) => ({ name: "mine", createStore, ...runner, it: "it" })],
+      ["a largeCount below 1000", "largeCount", (runner) => ({ name: "mine", createStore, ...runner, largeCount: 999 })],
+      ["a largeCount that is not a whole number", "largeCount", (runner) => ({ name: "mine", createStore, ...runner, largeCount: 1500.5 })],
     ];
     for (const [what, argument, options] of bad) {
       it(`refuses ${what}`, () => {

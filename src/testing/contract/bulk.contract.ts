@@ -189,32 +189,35 @@ export function bulkContract(suite: ContractSuite): void {
       assert.equal((await store.adapter.taskSubtree({ ids: [parent.id], subtree: true })).length, 3);
     });
 
-    it("aborts and deletes 100,000 tasks in batches, with limits and dry runs", async () => {
+    it(`aborts and deletes ${suite.largeCount.toLocaleString("en")} tasks in batches, with limits and dry runs`, async () => {
       const { service, hookRuns } = serviceOn(store.adapter);
-      const total = 100_000;
-      const chunk = 10_000;
+      const total = suite.largeCount;
+      const chunk = Math.min(10_000, total);
+      // A limit that ends inside a batch of 500, and a bigger one spanning many batches.
+      const some = Math.floor(total / 81);
+      const most = Math.floor(total * 0.6);
       for (let start = 0; start < total; start += chunk) {
-        const tasks = Array.from({ length: chunk }, (_, i) => taskParams({ createdOn: T0 + start + i, runAt: T0 + 1_000_000_000, input: {} }));
+        const tasks = Array.from({ length: Math.min(chunk, total - start) }, (_, i) => taskParams({ createdOn: T0 + start + i, runAt: T0 + 1_000_000_000, input: {} }));
         await store.adapter.taskCreateMany({ tasks });
       }
       const pending = async () => (await store.adapter.taskList({ filters: [{ field: "taskStatus", op: "eq", value: "pending" }], sort: [{ field: "id", direction: "asc" }], limit: 1 })).totalCount;
       const where = { definitionId: DEF };
 
       assert.deepEqual(await service.abortMany({ where, dryRun: true }), { count: total, dryRun: true });
-      assert.deepEqual(await service.abortMany({ where, limit: 1234, dryRun: true }), { count: 1234, dryRun: true });
+      assert.deepEqual(await service.abortMany({ where, limit: some, dryRun: true }), { count: some, dryRun: true });
       assert.equal(await pending(), total);
 
-      assert.deepEqual(await service.abortMany({ where, limit: 1234, message: "Stop some." }), { count: 1234, dryRun: false });
-      assert.equal(await pending(), total - 1234);
-      assert.deepEqual(await service.abortMany({ where }), { count: total - 1234, dryRun: false });
+      assert.deepEqual(await service.abortMany({ where, limit: some, message: "Stop some." }), { count: some, dryRun: false });
+      assert.equal(await pending(), total - some);
+      assert.deepEqual(await service.abortMany({ where }), { count: total - some, dryRun: false });
       assert.equal(await pending(), 0);
       assert.equal(hookRuns.length, total);
       assert.equal(new Set(hookRuns).size, total);
 
       assert.deepEqual(await service.deleteMany({ where: { taskStatus: "aborted" }, dryRun: true }), { count: total, dryRun: true });
-      assert.deepEqual(await service.deleteMany({ where, limit: 60_000 }), { count: 60_000, dryRun: false });
-      assert.deepEqual(await service.deleteMany({ where: { taskStatus: "aborted" }, dryRun: true }), { count: total - 60_000, dryRun: true });
-      assert.deepEqual(await service.deleteMany({ where }), { count: total - 60_000, dryRun: false });
+      assert.deepEqual(await service.deleteMany({ where, limit: most }), { count: most, dryRun: false });
+      assert.deepEqual(await service.deleteMany({ where: { taskStatus: "aborted" }, dryRun: true }), { count: total - most, dryRun: true });
+      assert.deepEqual(await service.deleteMany({ where }), { count: total - most, dryRun: false });
       assert.equal((await store.adapter.taskList({ filters: [{ field: "definitionId", op: "eq", value: DEF }], sort: [{ field: "id", direction: "asc" }], limit: 1 })).totalCount, 0);
       assert.equal((await store.adapter.logList({ filters: [], sort: LOGS_OLDEST_FIRST, limit: 1 })).totalCount, 0);
     });

@@ -42,6 +42,8 @@ export function createGetContract(suite: ContractSuite): void {
         priority: 0,
         idempotencyKey: null,
         concurrencyKey: null,
+        triggeredInput: { nested: { list: [1, "two", null], flag: true } },
+        rerunOf: null,
       });
       assert.deepEqual(await store.adapter.taskGet({ id: params.id }), created);
     });

@@ -51,13 +51,22 @@ export interface StorageContractOptions {
   beforeEach?: ContractTestApi["beforeEach"];
   /** Your runner's `afterEach`. */
   afterEach?: ContractTestApi["afterEach"];
+  /**
+   * How many tasks the bulk and retention cases act on: 100,000 by default (the size those
+   * paths are specified at); a smaller whole number (at least 1,000) for a quicker run.
+   */
+  largeCount?: number;
 }
 
 /** The options with the test functions settled: what each contract file gets. */
 export interface ContractSuite extends ContractTestApi {
   readonly name: string;
   createStore(): Promise<ContractStore>;
+  /** `StorageContractOptions.largeCount`, settled. */
+  readonly largeCount: number;
 }
+
+const DEFAULT_LARGE_COUNT = 100_000;
 
 const TEST_FUNCTIONS = ["describe", "it", "beforeEach", "afterEach"] as const;
 
@@ -67,6 +76,10 @@ export function contractSuite(options: StorageContractOptions): ContractSuite {
   const { name, createStore } = options;
   if (typeof name !== "string" || name.trim() === "") throw Errors.invalidArgument("name", "expected the adapter's name");
   if (typeof createStore !== "function") throw Errors.invalidArgument("createStore", "expected a function that returns a fresh, migrated store");
+  const largeCount = options.largeCount ?? DEFAULT_LARGE_COUNT;
+  if (!Number.isSafeInteger(largeCount) || largeCount < 1000) {
+    throw Errors.invalidArgument("largeCount", "expected a whole number of tasks, at least 1000");
+  }
   const given = TEST_FUNCTIONS.filter((fn) => options[fn] !== undefined);
   for (const fn of given) {
     if (typeof options[fn] !== "function") throw Errors.invalidArgument(fn, "expected a function of your test runner");
@@ -82,6 +95,7 @@ export function contractSuite(options: StorageContractOptions): ContractSuite {
   }
   return {
     name,
+    largeCount,
     createStore: () => createStore.call(options),
     describe: api.describe,
     it: api.it,

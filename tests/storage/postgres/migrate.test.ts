@@ -143,7 +143,7 @@ describe("postgres schema", { skip: !reachable && "PostgreSQL not reachable" }, 
       "output", "status", "started_on", "finished_on", "event_response", "created_on", "saved_on", "created_by",
       "progress", "run_at", "attempt", "lease_owner", "lease_token", "lease_expires_at", "due_at", "hook_pending",
       "priority", "idempotency_key", "concurrency_key",
-      "trace_context", "triggered_input", "rerun_of",
+      "trace_context", "triggered_input", "rerun_of", "children_wait_token",
     ]);
   });
 });
