@@ -77,9 +77,10 @@ describe("sqlite file locked by another process", () => {
     const { stint, file } = await open(5000, onDone);
     try {
       await stint.startWorker({ concurrency: 5, leaseMs: 3000, pollIntervalMs: 50 });
-      // Held 2 s from the locker's "locked": the line reaches this process late when the
-      // machine is loaded (with 700 ms the trigger once found only 17 ms of lock left).
-      const lock = await lockSqliteFile(file, 2000);
+      // Held 3.5 s from the locker's "locked" (still under the 5 s busy timeout): the line
+      // reaches this process late when the machine is loaded (with 700 ms the trigger once
+      // found only 17 ms of lock left; with 2 s, once 9 ms, in a CI rehearsal at load 7).
+      const lock = await lockSqliteFile(file, 3500);
       const started = Date.now();
       const tasks = await stint.tasks.triggerMany(Array.from({ length: 5 }, () => ({ definition: "steps", input: { k: 3 } })));
       const waited = Date.now() - started;

@@ -312,8 +312,10 @@ for (const kind of await storeKinds()) {
       f.worker.start();
       await waitFor(() => f.stint.tasks.getTask(id), (t) => t?.taskStatus === "success");
       await waitFor(() => f.worker.activeCount, (n) => n === 1); // onDone running, the only slot held
-      f.clock.advance(1_000);
-      await waitFor(() => f.worker.activeCount, (n) => n === 0);
+      // The hook's budget timer may start a few awaits after the slot is taken (a loaded
+      // machine): the manual clock moves on until the slot is free, not once, which could
+      // come before the timer and leave it a full budget away.
+      await waitFor(() => (f.clock.advance(1_000), f.worker.activeCount), (n) => n === 0);
       assert.deepEqual(hookErrors, [{ hook: "onDone", code: "TASK_TIMEOUT" }]);
       assert.equal(await f.store.adapter.taskNextDueAt({ definitionIds: ["hanging"] }), null, "the hook claim is settled");
       await f.stint.tasks.trigger({ definition: quick });
@@ -335,7 +337,9 @@ for (const kind of await storeKinds()) {
       const aborting = f.stint.tasks.abort({ id }).then((task) => ((returned = true), task));
       await new Promise((r) => setTimeout(r, 50));
       assert.equal(returned, false, "abort() waits for onAbort");
-      f.clock.advance(60_000);
+      // Until abort() returns: its hook's budget timer may start after this point (the
+      // abort's store writes come first), so one advance could come too early.
+      await waitFor(() => (f.clock.advance(60_000), returned), (r) => r);
       const task = await aborting;
       assert.equal(task.taskStatus, "aborted");
       assert.equal(await f.store.adapter.taskNextDueAt({ definitionIds: ["hangingAbort"] }), null, "the hook claim is settled, not left for a worker");
