@@ -60,7 +60,9 @@ async function seed(store: BenchStore, count: number): Promise<void> {
       await client.query(`
         INSERT INTO ${s}.task_log_items (log_id, type, message, created_on)
         SELECT id, 'info', 'Task done.', created_on FROM ${s}.task_logs WHERE id LIKE 'log%'`);
-      await client.query(`ANALYZE ${s}.tasks`);
+      // All three: a log table left unanalysed after a bulk load is planned as empty-ish,
+      // and the sweep's log delete then scans it (62 ms a batch instead of 1 ms, measured).
+      await client.query(`ANALYZE ${s}.tasks, ${s}.task_logs, ${s}.task_log_items`);
     } finally {
       await client.end();
     }

@@ -34,6 +34,18 @@ export function retentionStatements(names: SqlNames) {
   // bounded by created_on < cutoff (a task finishes after it was created); finished_on
   // is checked on the rows the walk finds. SKIP LOCKED: a row some other write holds is
   // left for the next round rather than waited for.
+  // A batch is ONE statement in autocommit: the tasks, then their log records and items
+  // (data-modifying CTEs), so its row locks last one round trip, not a transaction's four
+  // (docs/benchmarks.md "Retention sweep"). Swept tasks are finished with their hooks
+  // confirmed: nothing appends to their logs any more.
+  const GONE_WITH_LOGS = `gone AS (
+      DELETE FROM ${tasks} t USING doomed WHERE t.id = doomed.id RETURNING t.id
+    ), records AS (
+      DELETE FROM ${logs} WHERE task_id IN (SELECT id FROM gone) RETURNING id
+    ), items AS (
+      DELETE FROM ${logItems} WHERE log_id IN (SELECT id FROM records)
+    )
+    SELECT id FROM gone`;
   const SWEEP = statement(names, "sweep", `
     WITH doomed AS (
       SELECT id FROM ${tasks}
@@ -41,8 +53,7 @@ export function retentionStatements(names: SqlNames) {
         AND ($3::text[] IS NULL OR definition_id <> ALL ($3::text[]))
       LIMIT $2
       FOR UPDATE SKIP LOCKED
-    )
-    DELETE FROM ${tasks} t USING doomed WHERE t.id = doomed.id RETURNING t.id`);
+    ), ${GONE_WITH_LOGS}`);
   // A per-definition retention: tasks_definition_idx (definition_id, created_on) instead.
   const SWEEP_DEFINITIONS = statement(names, "sweep_definitions", `
     WITH doomed AS (
@@ -50,8 +61,7 @@ export function retentionStatements(names: SqlNames) {
       WHERE definition_id = ANY ($3::text[]) AND created_on < $1 AND finished_on < $1 AND ${FINISHED}
       LIMIT $2
       FOR UPDATE SKIP LOCKED
-    )
-    DELETE FROM ${tasks} t USING doomed WHERE t.id = doomed.id RETURNING t.id`);
+    ), ${GONE_WITH_LOGS}`);
   // Down from the roots through finished tasks only (tasks_parent_idx): an unfinished
   // child stops the walk.
   const DELETE_TREES = statement(names, "delete_finished_trees", `
@@ -100,7 +110,7 @@ export function retentionOps(db: Db): RetentionStorage {
       const sql = definitionIds ? S.SWEEP_DEFINITIONS : S.SWEEP;
       const filter = definitionIds ?? (excludeDefinitionIds && excludeDefinitionIds.length > 0 ? excludeDefinitionIds : null);
       const size = Math.max(1, Math.floor(limit));
-      return db.transaction(async (tx) => deleteLogs(tx, await tx.query<{ id: string }>(sql, [ts(finishedBefore), size, filter])));
+      return (await db.query<{ id: string }>(sql, [ts(finishedBefore), size, filter])).length;
     },
     async taskDeleteFinishedTrees({ ids }) {
       if (ids.length === 0) return 0;

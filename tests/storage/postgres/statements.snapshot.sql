@@ -778,24 +778,36 @@ INSERT INTO "stint".leases (name, holder, expires_at) VALUES ($1, $2, $3)
 -- retention.ts LEASE_RELEASE stint_lease_release_73122271fd80c63857b7da90
 DELETE FROM "stint".leases WHERE name = $1 AND holder = $2;
 
--- retention.ts SWEEP stint_sweep_ed4342ddcb966f60353c3bf4
+-- retention.ts SWEEP stint_sweep_229c4a7b824c11c67bc0903f
 WITH doomed AS (
       SELECT id FROM "stint".tasks
       WHERE status IN ('success', 'failed', 'aborted') AND NOT hook_pending AND created_on < $1 AND finished_on < $1
         AND ($3::text[] IS NULL OR definition_id <> ALL ($3::text[]))
       LIMIT $2
       FOR UPDATE SKIP LOCKED
+    ), gone AS (
+      DELETE FROM "stint".tasks t USING doomed WHERE t.id = doomed.id RETURNING t.id
+    ), records AS (
+      DELETE FROM "stint".task_logs WHERE task_id IN (SELECT id FROM gone) RETURNING id
+    ), items AS (
+      DELETE FROM "stint".task_log_items WHERE log_id IN (SELECT id FROM records)
     )
-    DELETE FROM "stint".tasks t USING doomed WHERE t.id = doomed.id RETURNING t.id;
+    SELECT id FROM gone;
 
--- retention.ts SWEEP_DEFINITIONS stint_sweep_definitions_3f66ba3040abda1a092958a4
+-- retention.ts SWEEP_DEFINITIONS stint_sweep_definitions_1ee7feac04757b86291e9fbd
 WITH doomed AS (
       SELECT id FROM "stint".tasks
       WHERE definition_id = ANY ($3::text[]) AND created_on < $1 AND finished_on < $1 AND status IN ('success', 'failed', 'aborted') AND NOT hook_pending
       LIMIT $2
       FOR UPDATE SKIP LOCKED
+    ), gone AS (
+      DELETE FROM "stint".tasks t USING doomed WHERE t.id = doomed.id RETURNING t.id
+    ), records AS (
+      DELETE FROM "stint".task_logs WHERE task_id IN (SELECT id FROM gone) RETURNING id
+    ), items AS (
+      DELETE FROM "stint".task_log_items WHERE log_id IN (SELECT id FROM records)
     )
-    DELETE FROM "stint".tasks t USING doomed WHERE t.id = doomed.id RETURNING t.id;
+    SELECT id FROM gone;
 
 -- retention.ts DELETE_TREES stint_delete_finished_trees_0bd3d29aa2fc402fea4008f9
 WITH RECURSIVE tree (id) AS (
