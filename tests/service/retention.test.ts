@@ -150,7 +150,9 @@ for (const kind of await storeKinds()) {
       run: async ({ input, response, trigger }) => {
         if ((input.kids ?? 0) > 0 && !(input as { spawned?: boolean }).spawned) {
           for (let i = 0; i < input.kids!; i++) await trigger({ definition: child });
-          return response.continue({ ...input, spawned: true } as never);
+          // Done only once the children are: a parent finishing while a child still runs
+          // leaves that child (kept unfinished, then orphaned), which is not this case.
+          return response.continue({ ...input, spawned: true } as never, { waitForChildren: true });
         }
         return response.done();
       },
